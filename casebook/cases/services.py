@@ -1,0 +1,139 @@
+"""Case services: the rules for finding, loading and opening cases.
+
+Every function that returns case data checks the policy and writes the audit event itself, so
+the HTML views and the JSON API share the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from casebook import audit
+from casebook.access import AccessDenied, Action, can, case_scope
+from casebook.audit import Outcome
+from casebook.auth.models import User
+from casebook.cases.models import (
+    Case,
+    CaseParticipant,
+    CaseReferenceCounter,
+    CaseSubject,
+    CaseType,
+    Involvement,
+    StatusType,
+    SubjectRole,
+)
+from casebook.confidentiality import Confidentiality
+from casebook.db import db, utcnow
+from casebook.organisations.models import District, Organisation
+from casebook.pagination import Page, paginate
+from casebook.people.models import Household, Person
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    case_type: str | None = None  # case type code
+    status: str | None = None  # status type code
+    district: str | None = None  # district code
+
+    def as_details(self) -> dict[str, str]:
+        return {k: v for k, v in vars(self).items() if v}
+
+
+def list_for(user: User, filters: CaseFilters, page: int = 1, per_page: int = 25) -> Page[Case]:
+    """The cases ``user`` may see, filtered and paginated in SQL, newest first. Audited."""
+    query = select(Case).where(case_scope(user)).order_by(Case.opened_at.desc(), Case.id.desc())
+    if filters.case_type:
+        query = query.join(Case.case_type).where(CaseType.code == filters.case_type)
+    if filters.status:
+        query = query.join(Case.status).where(StatusType.code == filters.status)
+    if filters.district:
+        query = query.join(Case.district).where(District.code == filters.district)
+    result = paginate(db.session(), query, page, per_page)
+    audit.record(user, Action.LIST_CASES, details={"filters": filters.as_details(), "page": result.page})
+    return result
+
+
+def load_for(user: User, case_id: int, action: Action = Action.VIEW_CASE) -> Case:
+    """Return the case if ``user`` may do ``action`` on it; else audit the denial and 404.
+
+    Out of scope and nonexistent look the same to the caller (no existence leak).
+
+    :raises AccessDenied: a ``NotFound`` subclass.
+    """
+    case = db.session.scalar(
+        select(Case)
+        .where(Case.id == case_id)
+        .options(
+            selectinload(Case.participants),
+            selectinload(Case.subjects).joinedload(CaseSubject.person),
+        )
+    )
+    if not can(user, action, case):
+        audit.record(user, str(action), case_id=case_id, outcome=Outcome.DENIED, details={"requested_id": str(case_id)})
+        raise AccessDenied()
+    audit.record(user, str(action), case)
+    return case
+
+
+def next_reference(opened_at: datetime) -> str:
+    """Allocate ``PGA-YYYY-NNNNN``: unique and gap-free per year.
+
+    The counter row is updated inside the opening transaction; a rollback returns the number.
+    """
+    year = opened_at.year
+    session = db.session()
+    bumped = session.execute(
+        update(CaseReferenceCounter)
+        .where(CaseReferenceCounter.year == year)
+        .values(last_number=CaseReferenceCounter.last_number + 1)
+        .returning(CaseReferenceCounter.last_number)
+    ).scalar()
+    if bumped is None:
+        session.add(CaseReferenceCounter(year=year, last_number=1))
+        session.flush()
+        bumped = 1
+    return f"PGA-{year}-{bumped:05d}"
+
+
+@dataclass(frozen=True)
+class NewCase:
+    case_type: CaseType
+    lead_organisation: Organisation
+    district: District | None = None
+    confidentiality: Confidentiality | None = None
+    referring_organisation: Organisation | None = None
+    process_coordinator: User | None = None
+    household: Household | None = None
+    subjects: tuple[tuple[Person, SubjectRole], ...] = ()
+    opened_at: datetime | None = None
+
+
+def open_case(new: NewCase, *, by: User | None) -> Case:
+    """Open a case in its type's first status with the lead organisation as participant."""
+    opened_at = new.opened_at or utcnow()
+    first_status = min(new.case_type.statuses, key=lambda s: s.position)
+    case = Case(
+        reference=next_reference(opened_at),
+        case_type=new.case_type,
+        status=first_status,
+        confidentiality=new.confidentiality or new.case_type.default_confidentiality,
+        district=new.district,
+        lead_organisation=new.lead_organisation,
+        referring_organisation=new.referring_organisation,
+        process_coordinator=new.process_coordinator,
+        household=new.household,
+        opened_at=opened_at,
+    )
+    case.participants.append(
+        CaseParticipant(organisation=new.lead_organisation, involvement=Involvement.LEAD, started_at=opened_at)
+    )
+    for person, role in new.subjects:
+        case.subjects.append(CaseSubject(person=person, role=role))
+    db.session.add(case)
+    db.session.flush()
+    audit.record(by, "case.create", case, details={"type": new.case_type.code})
+    return case

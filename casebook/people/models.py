@@ -1,0 +1,86 @@
+"""Persons (betrokkenen) and households (gezinnen).
+
+A person's identifying data is personal data. Callers use the attributes ``family_name``,
+``given_names``, ``birth_date``, ``bsn``, ``address`` and ``phone`` only; how they are stored
+(plain now, encrypted per person later) stays behind these attributes.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casebook.db import Base, StrEnumType, utcnow
+from casebook.organisations.models import District
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    bsn: Mapped[str | None] = mapped_column(String(9))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[HouseholdMember]] = relationship(back_populates="person")
+
+    def __repr__(self) -> str:  # never personal data
+        return f"<Person {self.id}>"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+
+class Household(Base):
+    """A gezin/huishouden. Named by reference only: a family name would be personal data."""
+
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    district: Mapped[District | None] = relationship()
+    members: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", order_by="HouseholdMember.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Household {self.id} {self.reference}>"
+
+
+class HouseholdRelation(enum.StrEnum):
+    PARENT = "parent"
+    CHILD = "child"
+    PARTNER = "partner"
+    SIBLING = "sibling"
+    GRANDPARENT = "grandparent"
+    OTHER = "other"
+
+
+class HouseholdMember(Base):
+    __tablename__ = "household_member"
+    __table_args__ = (UniqueConstraint("household_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    relation: Mapped[HouseholdRelation] = mapped_column(StrEnumType(HouseholdRelation))
+
+    household: Mapped[Household] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship(back_populates="memberships")

@@ -1,0 +1,133 @@
+"""Small factories with keyword overrides: ``make_case(lead=west, type="youth", confidentiality=...)``."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import date
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from casebook.auth.models import Role, User, UserRole
+from casebook.auth.passwords import hash_password
+from casebook.cases.models import Case, CaseParticipant, CaseType, Involvement, StatusType, SubjectRole
+from casebook.cases.services import NewCase, open_case
+from casebook.confidentiality import Confidentiality
+from casebook.db import db
+from casebook.demo.data import PGA_STATUSES
+from casebook.organisations.models import District, Organisation, OrganisationKind
+from casebook.people.models import Person
+
+_counter = itertools.count(1)
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def make_org(slug: str | None = None, kind: OrganisationKind = OrganisationKind.ZVH, **values) -> Organisation:
+    slug = slug or f"org-{next(_counter)}"
+    existing = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if existing:
+        return existing
+    org = Organisation(slug=slug, name=values.pop("name", slug.title()), kind=kind, **values)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def make_district(code: str | None = None) -> District:
+    code = code or f"wijk-{next(_counter)}"
+    existing = db.session.scalar(select(District).where(District.code == code))
+    if existing:
+        return existing
+    district = District(code=code, name=code.title())
+    db.session.add(district)
+    db.session.flush()
+    return district
+
+
+def make_user(
+    username: str | None = None,
+    org: Organisation | None = None,
+    roles: Iterable[Role | str] = (Role.CASEWORKER,),
+    password: str = TEST_PASSWORD,
+    active: bool = True,
+) -> User:
+    user = User(
+        username=username or f"user{next(_counter)}",
+        display_name="Test User",
+        organisation=org or make_org(),
+        password_hash=hash_password(password),
+        active=active,
+        role_rows=[UserRole(role=Role(r)) for r in roles],
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_case_type(
+    code: str = "youth",
+    restricted: bool = False,
+    confidentiality: Confidentiality = Confidentiality.ZAAKVERTROUWELIJK,
+) -> CaseType:
+    existing = db.session.scalar(select(CaseType).where(CaseType.code == code))
+    if existing:
+        return existing
+    case_type = CaseType(
+        code=code,
+        label_nl=f"{code} (nl)",
+        label_en=f"{code} (en)",
+        restricted=restricted,
+        default_confidentiality=confidentiality,
+        retention_period="P5Y",
+        statuses=[
+            StatusType(code=c, label_nl=nl, label_en=en, position=i, is_end=i == len(PGA_STATUSES))
+            for i, (c, nl, en) in enumerate(PGA_STATUSES, start=1)
+        ],
+    )
+    db.session.add(case_type)
+    db.session.flush()
+    return case_type
+
+
+def make_person(family_name: str = "Jansen", **values) -> Person:
+    person = Person(
+        family_name=family_name,
+        given_names=values.pop("given_names", "Daan"),
+        birth_date=values.pop("birth_date", date(2008, 5, 17)),
+        **values,
+    )
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def make_case(
+    lead: Organisation | None = None,
+    type: str = "youth",
+    confidentiality: Confidentiality | None = None,
+    district: District | None = None,
+    participants: Iterable[tuple[Organisation, Involvement]] = (),
+    subjects: Iterable[Person] = (),
+) -> Case:
+    case = open_case(
+        NewCase(
+            case_type=make_case_type(type),
+            lead_organisation=lead or make_org(),
+            district=district,
+            confidentiality=confidentiality,
+            subjects=tuple((p, SubjectRole.SUBJECT) for p in subjects),
+        ),
+        by=None,
+    )
+    for org, involvement in participants:
+        case.participants.append(CaseParticipant(organisation=org, involvement=involvement))
+    db.session.flush()
+    return case
+
+
+def login_as(client: FlaskClient, user: User) -> FlaskClient:
+    """Log ``user`` in through the real login form (CSRF is off in tests)."""
+    response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client

@@ -1,0 +1,35 @@
+"""Closed by default: every route needs a login unless it is on the short public allow-list."""
+
+from __future__ import annotations
+
+import re
+
+from casebook.web import is_public_endpoint
+
+PUBLIC_ALLOW_LIST = {"static", "auth.login", "site.healthz"}
+
+
+def _example_path(rule) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: "1" if "int" in m.group(0) else "x", rule.rule)
+
+
+def test_public_endpoints_are_exactly_the_allow_list(app):
+    public = {rule.endpoint for rule in app.url_map.iter_rules() if is_public_endpoint(app, rule.endpoint)}
+    assert public == PUBLIC_ALLOW_LIST
+
+
+def test_every_other_route_sends_an_anonymous_visitor_to_login(app, client):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ALLOW_LIST:
+            continue
+        path = _example_path(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method)
+            if path.startswith("/api/"):
+                assert response.status_code == 401, (method, path)
+            else:
+                assert response.status_code == 302, (method, path, response.status_code)
+                assert response.headers["Location"].startswith("/login"), (method, path)
+            checked += 1
+    assert checked >= 4

@@ -1,0 +1,53 @@
+"""Health check, error pages and the layout."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError
+
+from casebook.db import db
+from tests.factories import login_as, make_user
+
+
+def test_healthz_reports_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(db.session, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+
+
+def test_unknown_page_is_404_in_the_layout(client):
+    user = make_user()
+    login_as(client, user)
+    response = client.get("/does-not-exist")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "Niet gevonden" in html
+    assert 'class="utrecht-page-header' in html
+    assert response.headers["X-Request-Id"] in html
+
+
+def test_layout_shows_user_organisation_and_role(client):
+    user = make_user(roles=["coordinator"])
+    login_as(client, user)
+    html = client.get("/cases").get_data(as_text=True)
+    assert user.display_name in html
+    assert user.organisation.name in html
+    assert "procesregisseur" in html
+    assert "/static/vendor/utrecht/component-library.css" in html
+    assert "cdn" not in html.lower()
+
+
+def test_language_choice_switches_the_interface_to_english(client):
+    login_as(client, make_user())
+    client.post("/language", data={"locale": "en", "next": "/cases"})
+    html = client.get("/cases").get_data(as_text=True)
+    assert '<html lang="en"' in html
