@@ -1,0 +1,1 @@
+"""Casebook: case management for the persoonsgerichte aanpak of a Dutch municipality and its partners."""
