@@ -15,7 +15,7 @@ import timeit
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from casebook.crypto import decrypt_text, encrypt_text, field_aad, new_dek  # noqa: E402
+from casebook.crypto import decrypt_text, encrypt_text, field_aad, new_dek
 
 
 def median_us(stmt, repeat: int, number: int) -> float:
