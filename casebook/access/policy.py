@@ -1,9 +1,12 @@
-"""Access policy.
+"""Access policy: the one place that decides "may user U do action A on object O".
 
-Scope rule (foundation): a user reaches a case only through an *active* participation of
-their organisation, or of themselves as a named user. Admins never reach case content.
-The same rule exists twice on purpose and is tested to agree: as a SQL clause for lists,
-counts and searches (``case_scope``), and as a check on a loaded object (``can``).
+Scope rule: a user reaches a case only through an *active* participation of their
+organisation, or of themselves as a named user. Observers read, never write. Admins never
+reach case content. Actions that need no case (searching persons, registering a signal,
+reading the audit log, managing users) are decided on roles alone (``case=None``).
+
+The scope exists twice on purpose and is tested to agree: as a SQL clause for lists, counts
+and searches (``case_scope``) and as a check on a loaded object (``can``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy import ColumnElement, exists, false, or_
 from werkzeug.exceptions import NotFound
 
 from casebook.auth.models import Role, User
@@ -19,8 +22,32 @@ from casebook.cases.models import Case, CaseParticipant, Involvement
 
 
 class Action(enum.StrEnum):
+    # reads of a case
     LIST_CASES = "case.list"
     VIEW_CASE = "case.view"
+    READ_NOTES = "note.list"
+    # changes of a case's content
+    UPDATE_CASE = "case.update"
+    ADD_NOTE = "note.add"
+    ADD_INTERVENTION = "intervention.add"
+    EDIT_PLAN = "plan.edit"
+    # process (procesregie): coordinators of the lead organisation
+    TRANSITION_CASE = "case.transition"
+    PROPOSE_CLOSURE = "case.close.propose"
+    REOPEN_CASE = "case.reopen"
+    MANAGE_PARTICIPANTS = "case.participants"
+    SEND_HANDOFF = "handoff.send"
+    # supervision
+    APPROVE_CLOSURE = "case.close.approve"
+    VIEW_AUDIT = "audit.view"
+    # actions without a case
+    OPEN_CASE = "case.create"
+    SEARCH_PERSONS = "person.search"
+    REGISTER_SIGNAL = "signal.create"
+    TRIAGE_SIGNALS = "signal.triage"
+    MANAGE_MEETINGS = "meeting.manage"
+    MANAGE_USERS = "user.manage"
+    MANAGE_REFERENCE_DATA = "reference.manage"
 
 
 class AccessDenied(NotFound):
@@ -28,8 +55,32 @@ class AccessDenied(NotFound):
 
 
 CASE_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR)
+WORK_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 
-READ_ACTIONS = frozenset({Action.LIST_CASES, Action.VIEW_CASE})
+READ_ACTIONS = frozenset({Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES})
+CONTENT_ACTIONS = frozenset({Action.UPDATE_CASE, Action.ADD_NOTE, Action.ADD_INTERVENTION, Action.EDIT_PLAN})
+PROCESS_ACTIONS = frozenset(
+    {
+        Action.TRANSITION_CASE,
+        Action.PROPOSE_CLOSURE,
+        Action.REOPEN_CASE,
+        Action.MANAGE_PARTICIPANTS,
+        Action.SEND_HANDOFF,
+    }
+)
+WRITING_INVOLVEMENTS = frozenset({Involvement.LEAD, Involvement.CONTRIBUTOR})
+
+GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
+    Action.OPEN_CASE: (Role.COORDINATOR,),
+    Action.SEARCH_PERSONS: WORK_ROLES,
+    Action.REGISTER_SIGNAL: WORK_ROLES,
+    Action.TRIAGE_SIGNALS: (Role.COORDINATOR,),
+    Action.MANAGE_MEETINGS: (Role.COORDINATOR,),
+    Action.VIEW_AUDIT: (Role.SUPERVISOR,),
+    Action.MANAGE_USERS: (Role.ADMIN,),
+    Action.MANAGE_REFERENCE_DATA: (Role.ADMIN,),
+    Action.LIST_CASES: CASE_ROLES,
+}
 
 
 def _participation(user: User) -> ColumnElement[bool]:
@@ -44,7 +95,7 @@ def case_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause selecting exactly the cases ``user`` may list."""
     if not user.has_role(*CASE_ROLES):
         return false()
-    return and_(_participation(user))
+    return _participation(user)
 
 
 def _active_involvements(user: User, case: Case) -> set[Involvement]:
@@ -55,18 +106,35 @@ def _active_involvements(user: User, case: Case) -> set[Involvement]:
     }
 
 
-def can(user: Any, action: Action, case: Case | None) -> bool:
-    """May ``user`` do ``action`` on ``case``? Unknown users and missing cases: no."""
-    if case is None or user is None or not getattr(user, "is_authenticated", False):
+def _can_on_case(user: User, action: Action, case: Case) -> bool:
+    involvements = _active_involvements(user, case)
+    if not involvements or not user.has_role(*CASE_ROLES):
         return False
-    if not user.has_role(*CASE_ROLES):
-        return False
-    if action not in READ_ACTIONS:
-        return False
-    return bool(_active_involvements(user, case))
+    if action in (Action.LIST_CASES, Action.VIEW_CASE):
+        return True
+    if action is Action.READ_NOTES:
+        return user.has_role(*WORK_ROLES)  # supervisors see metadata, never note bodies
+    if action in CONTENT_ACTIONS:
+        return user.has_role(*WORK_ROLES) and bool(involvements & WRITING_INVOLVEMENTS)
+    leads = user.organisation_id == case.lead_organisation_id
+    if action in PROCESS_ACTIONS:
+        return leads and user.has_role(Role.COORDINATOR)
+    if action is Action.APPROVE_CLOSURE:
+        return leads and user.has_role(Role.SUPERVISOR)
+    return False
 
 
-def require(user: Any, action: Action, case: Case | None) -> None:
+def can(user: Any, action: Action, case: Case | None = None) -> bool:
+    """May ``user`` do ``action`` (on ``case``, or globally when ``case`` is None)?"""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if case is None:
+        roles = GLOBAL_ACTION_ROLES.get(action)
+        return bool(roles) and user.has_role(*roles)
+    return _can_on_case(user, action, case)
+
+
+def require(user: Any, action: Action, case: Case | None = None) -> None:
     """Raise ``AccessDenied`` (a 404) unless ``can`` allows it. The caller audits."""
     if not can(user, action, case):
         raise AccessDenied()
