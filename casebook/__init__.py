@@ -45,12 +45,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from casebook import web
     from casebook.auth import passwords
+    from casebook.crypto import store as crypto_store
     from casebook.db import db
     from casebook.extensions import babel, csrf, login_manager
     from casebook.i18n import init_i18n
 
     passwords.configure(app.config.get("PASSWORD_HASH_PARAMS"))
     db.init_app(app)
+    crypto_store.init_app(app)
     csrf.init_app(app)
     init_i18n(app, babel)
     login_manager.init_app(app)

@@ -3,6 +3,7 @@
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import User, UserRole
 from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
+from casebook.crypto.models import DataKey
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person
 
@@ -13,6 +14,7 @@ __all__ = [
     "CaseReferenceCounter",
     "CaseSubject",
     "CaseType",
+    "DataKey",
     "District",
     "Household",
     "HouseholdMember",

@@ -38,3 +38,14 @@ SQL_ECHO = False
 # argon2id parameters (time_cost, memory_cost in KiB, parallelism). None: argon2-cffi's defaults,
 # which follow RFC 9106. Existing hashes are rehashed at login when these change.
 PASSWORD_HASH_PARAMS = None
+
+# Master keys (KEKs) for encryption at rest live outside the database and outside git:
+# KEYRING names the keyring JSON file (default: instance/keyring.json, mode 0600, created by
+# `casebook keys init`); MASTER_KEYS (env CASEBOOK_MASTER_KEYS) holds the same JSON instead.
+# Development creates a missing keyring with a warning; production refuses to start without one.
+KEYRING = None
+MASTER_KEYS = None
+
+# Benchmarks only: store "encrypted" fields as plain text to measure the cost of encryption.
+# Refused in production.
+ENCRYPTION_DISABLED_FOR_BENCHMARK = False

@@ -36,6 +36,5 @@ else:
     from casebook import create_app
     from casebook.db import db
 
-    create_app()
-    with db.engine.begin() as conn:
+    with create_app().app_context(), db.engine.begin() as conn:
         run_migrations(conn)

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from casebook import create_app, migrate
+from casebook.crypto import generate_keyring, keyring_to_json
 from casebook.db import db
 
 TEST_DATABASE_URL = os.environ.get("CASEBOOK_TEST_DATABASE_URL")
@@ -30,7 +31,10 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+TEST_KEYRING_JSON = keyring_to_json(generate_keyring())
+
 TEST_SETTINGS = {
+    "MASTER_KEYS": TEST_KEYRING_JSON,
     "TESTING": True,
     "SECRET_KEY": "test-secret-key-not-for-production",
     "WTF_CSRF_ENABLED": False,

@@ -11,6 +11,7 @@ import pytest
 
 from casebook import create_app
 from casebook.settings import ConfigurationError, finalise, load_settings
+from tests.conftest import TEST_KEYRING_JSON
 
 
 def test_environment_overrides_defaults_and_overrides_win(tmp_path):
@@ -65,6 +66,7 @@ def test_production_sets_secure_cookie(tmp_path):
             "SECRET_KEY": "x" * 48,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
             "INSTANCE_PATH": str(tmp_path),
+            "MASTER_KEYS": TEST_KEYRING_JSON,
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -1,8 +1,8 @@
 """Persons (betrokkenen) and households (gezinnen).
 
 A person's identifying data is personal data. Callers use the attributes ``family_name``,
-``given_names``, ``birth_date``, ``bsn``, ``address`` and ``phone`` only; how they are stored
-(plain now, encrypted per person later) stays behind these attributes.
+``given_names``, ``birth_date``, ``bsn``, ``address`` and ``phone`` only; they are stored
+encrypted under the person's own data key (``casebook.crypto.store``).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casebook.crypto.store import EncryptedText
 from casebook.db import Base, StrEnumType, utcnow
 from casebook.organisations.models import District
 
@@ -22,18 +23,30 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+def _self(person: Person) -> Person:
+    return person
+
+
 class Person(Base):
     __tablename__ = "person"
+    crypto_owner_type = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
-    family_name: Mapped[str] = mapped_column(String(200))
-    given_names: Mapped[str] = mapped_column(String(200), default="")
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    bsn: Mapped[str | None] = mapped_column(String(9))
-    address: Mapped[str | None] = mapped_column(String(300))
-    phone: Mapped[str | None] = mapped_column(String(40))
+    family_name_ciphertext: Mapped[bytes | None] = mapped_column("family_name", LargeBinary)
+    given_names_ciphertext: Mapped[bytes | None] = mapped_column("given_names", LargeBinary)
+    birth_date_ciphertext: Mapped[bytes | None] = mapped_column("birth_date", LargeBinary)
+    bsn_ciphertext: Mapped[bytes | None] = mapped_column("bsn", LargeBinary)
+    address_ciphertext: Mapped[bytes | None] = mapped_column("address", LargeBinary)
+    phone_ciphertext: Mapped[bytes | None] = mapped_column("phone", LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    family_name = EncryptedText("family_name_ciphertext", owner=_self)
+    given_names = EncryptedText("given_names_ciphertext", owner=_self)
+    birth_date = EncryptedText("birth_date_ciphertext", owner=_self, encode=date.isoformat, decode=date.fromisoformat)
+    bsn = EncryptedText("bsn_ciphertext", owner=_self)
+    address = EncryptedText("address_ciphertext", owner=_self)
+    phone = EncryptedText("phone_ciphertext", owner=_self)
 
     memberships: Mapped[list[HouseholdMember]] = relationship(back_populates="person")
 
@@ -42,7 +55,7 @@ class Person(Base):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_names} {self.family_name}".strip()
+        return f"{self.given_names or ''} {self.family_name or ''}".strip()
 
 
 class Household(Base):
