@@ -36,6 +36,9 @@ TEST_SETTINGS = {
     "WTF_CSRF_ENABLED": False,
     "DEMO_PASSWORD": "demo-password-for-tests",
     "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    # MFA is off for the ordinary tests so `login_as` stays one request; tests/auth switch it on
+    # (fixture `mfa_on`) and prove MFA is required for every role. Production default: on.
+    "REQUIRE_MFA": False,
 }
 
 
@@ -85,6 +88,16 @@ def _rollback_transaction(app: Flask) -> Iterator[None]:
             outer.rollback()
             connection.close()
             db.session.configure(bind=None)
+
+
+@pytest.fixture(autouse=True)
+def _reset_rate_limits(app: Flask) -> Iterator[None]:
+    """Lockout and rate-limit counters (memory://) start empty in every test."""
+    from casebook.extensions import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
 
 
 class IsolatedClient(FlaskClient):
