@@ -159,3 +159,32 @@ def fresh_postgres_url(postgres_admin_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def mfa_on(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MFA required, as in production (the ordinary tests run with REQUIRE_MFA=False)."""
+    monkeypatch.setitem(app.config, "REQUIRE_MFA", True)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch):
+    """Account security's clock, fixed and movable: ``frozen_clock.advance(minutes=16)``."""
+    from datetime import timedelta
+
+    from casebook.auth import clock
+    from casebook.db import utcnow
+
+    class FrozenClock:
+        def __init__(self) -> None:
+            self.moment = utcnow()
+
+        def now(self):
+            return self.moment
+
+        def advance(self, **delta: float) -> None:
+            self.moment = self.moment + timedelta(**delta)
+
+    frozen = FrozenClock()
+    monkeypatch.setattr(clock, "now", frozen.now)
+    return frozen
