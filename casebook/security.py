@@ -82,8 +82,8 @@ _REDACTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(/[^\s?\"']*)\?[^\s\"']*"), r"\1?[redacted]"),
     (re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"), "[e-mail]"),
     (re.compile(r"\b[A-Z]{2}\d{2}[A-Z]{4}\d{10}\b"), "[iban]"),
-    (re.compile(r"(?<![\d.])(?:\+31|0031|0)[ \-]?6[ \-]?\d{8}(?![\d])"), "[telefoon]"),
-    (re.compile(r"(?<![\d.])\d{4}[ .]?\d{2}[ .]?\d{3}(?![\d.])"), "[bsn]"),  # 9 digits, also 1234.56.789
+    (re.compile(r"(?<!\d)(?<!\d\.)(?:\+31|0031|0)[ \-]?6[ \-]?\d{8}(?!\d)(?!\.\d)"), "[telefoon]"),
+    (re.compile(r"(?<!\d)(?<!\d\.)\d{4}[ .]?\d{2}[ .]?\d{3}(?!\d)(?!\.\d)"), "[bsn]"),  # 9 digits, also 1234.56.789
 ]
 
 

@@ -11,7 +11,7 @@ from tests.helpers import last_event
 LOCKED = "Te veel mislukte pogingen"
 
 
-def _attempt(client, username, password="wrong password!!"):
+def _attempt(client, username, password="wrong password!!"):  # noqa: S107
     return client.post("/login", data={"username": username, "password": password})
 
 
