@@ -43,11 +43,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from casebook import web
+    from casebook import security, web
     from casebook.auth import passwords
     from casebook.crypto import store as crypto_store
     from casebook.db import db
-    from casebook.extensions import babel, csrf, login_manager
+    from casebook.extensions import babel, csrf, limiter, login_manager
     from casebook.i18n import init_i18n
 
     passwords.configure(app.config.get("PASSWORD_HASH_PARAMS"))
@@ -56,16 +56,23 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_i18n(app, babel)
     login_manager.init_app(app)
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URL") or "memory://"
+    limiter.init_app(app)
     web.init_app(app)
+    security.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    import casebook.admin.views
+    import casebook.auth.account_views
     import casebook.auth.views
     import casebook.cases.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
+    from casebook.admin import bp as admin_bp
+    from casebook.auth import account_bp
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
     from casebook.site import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, cases_bp):
+    for blueprint in (site_bp, auth_bp, account_bp, admin_bp, cases_bp):
         app.register_blueprint(blueprint)

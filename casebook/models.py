@@ -1,13 +1,16 @@
 """Imports every model module so the metadata is complete (Alembic, tests, create_all)."""
 
+from casebook.admin.models import AccessReview
 from casebook.audit.models import AuditEvent
-from casebook.auth.models import User, UserRole
+from casebook.auth.models import ActivationToken, RecoveryCode, User, UserRole, UserSession
 from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
 from casebook.crypto.models import DataKey
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person
 
 __all__ = [
+    "AccessReview",
+    "ActivationToken",
     "AuditEvent",
     "Case",
     "CaseParticipant",
@@ -20,7 +23,9 @@ __all__ = [
     "HouseholdMember",
     "Organisation",
     "Person",
+    "RecoveryCode",
     "StatusType",
     "User",
     "UserRole",
+    "UserSession",
 ]

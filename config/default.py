@@ -49,3 +49,41 @@ MASTER_KEYS = None
 # Benchmarks only: store "encrypted" fields as plain text to measure the cost of encryption.
 # Refused in production.
 ENCRYPTION_DISABLED_FOR_BENCHMARK = False
+
+# --- Account security (casebook/auth, casebook/security.py) ---------------------------------
+
+# Every user needs a second factor (TOTP). The demo data may exempt demo accounts only, and
+# only outside production (the login page says so); production ignores the exemption.
+REQUIRE_MFA = True
+
+# Name shown in the authenticator app next to the username.
+MFA_ISSUER = "Casebook"
+
+# Server-side sessions: logged out after this many seconds without a request (idle) and this
+# many seconds after login whatever happens (absolute). "Last seen" is written at most once a minute.
+SESSION_IDLE_TIMEOUT = 15 * 60
+SESSION_ABSOLUTE_TIMEOUT = 8 * 60 * 60
+
+# Between a correct password and the second factor: this many seconds to enter the code.
+MFA_PENDING_TIMEOUT = 5 * 60
+
+# Lockout: after LOGIN_MAX_FAILURES failed passwords or codes for one account within
+# LOGIN_FAILURE_WINDOW seconds the account is locked for LOGIN_LOCKOUT_SECONDS (HTTP 429).
+# Unknown usernames are counted the same way, so the answer never tells whether an account exists.
+LOGIN_MAX_FAILURES = 5
+LOGIN_FAILURE_WINDOW = 15 * 60
+LOGIN_LOCKOUT_SECONDS = 15 * 60
+
+# Per client address, on the login, MFA and activation forms (Flask-Limiter notation).
+LOGIN_RATE_PER_ADDRESS = "100 per 15 minutes"
+
+# Where the rate-limit counters live: "memory://" for one process; with several processes or
+# hosts use Redis, e.g. "redis://redis.internal:6379/0" (install the extra: pip install 'casebook[redis]').
+RATELIMIT_STORAGE_URL = "memory://"
+
+# One-time activation links sent by admins stay valid this many hours.
+ACTIVATION_LINK_HOURS = 72
+
+# Access reviews (BIO): every user yearly, admins quarterly (days); older reviews are overdue.
+ACCESS_REVIEW_DAYS = 365
+ACCESS_REVIEW_DAYS_ADMIN = 91

@@ -40,6 +40,9 @@ TEST_SETTINGS = {
     "WTF_CSRF_ENABLED": False,
     "DEMO_PASSWORD": "demo-password-for-tests",
     "PASSWORD_HASH_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+    # MFA is off for the ordinary tests so `login_as` stays one request; tests/auth switch it on
+    # (fixture `mfa_on`) and prove MFA is required for every role. Production default: on.
+    "REQUIRE_MFA": False,
 }
 
 
@@ -89,6 +92,16 @@ def _rollback_transaction(app: Flask) -> Iterator[None]:
             outer.rollback()
             connection.close()
             db.session.configure(bind=None)
+
+
+@pytest.fixture(autouse=True)
+def _reset_rate_limits(app: Flask) -> Iterator[None]:
+    """Lockout and rate-limit counters (memory://) start empty in every test."""
+    from casebook.extensions import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
 
 
 class IsolatedClient(FlaskClient):
@@ -150,3 +163,32 @@ def fresh_postgres_url(postgres_admin_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def mfa_on(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MFA required, as in production (the ordinary tests run with REQUIRE_MFA=False)."""
+    monkeypatch.setitem(app.config, "REQUIRE_MFA", True)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch):
+    """Account security's clock, fixed and movable: ``frozen_clock.advance(minutes=16)``."""
+    from datetime import timedelta
+
+    from casebook.auth import clock
+    from casebook.db import utcnow
+
+    class FrozenClock:
+        def __init__(self) -> None:
+            self.moment = utcnow()
+
+        def now(self):
+            return self.moment
+
+        def advance(self, **delta: float) -> None:
+            self.moment = self.moment + timedelta(**delta)
+
+    frozen = FrozenClock()
+    monkeypatch.setattr(clock, "now", frozen.now)
+    return frozen

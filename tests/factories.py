@@ -131,3 +131,45 @@ def login_as(client: FlaskClient, user: User) -> FlaskClient:
     response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return client
+
+
+# --- account security (tests/auth, tests/admin, tests/security) ---------------------------------
+
+
+def enrol_mfa(user: User) -> str:
+    """Give ``user`` a confirmed TOTP second factor; returns the base32 seed for ``totp_code``."""
+    import pyotp
+
+    from casebook.auth import mfa
+    from casebook.db import utcnow
+
+    secret = pyotp.random_base32(length=32)
+    user.totp_secret_sealed = mfa.seal(user, secret)
+    user.mfa_enrolled_at = utcnow()
+    db.session.flush()
+    return secret
+
+
+def totp_code(secret: str, at=None) -> str:
+    """The TOTP code of ``secret`` at ``at`` (a datetime; default: casebook.auth.clock.now())."""
+    import pyotp
+
+    from casebook.auth import clock
+
+    moment = at or clock.now()
+    return pyotp.TOTP(secret).at(moment)
+
+
+def login_with_mfa(client: FlaskClient, user: User, secret: str, at=None) -> FlaskClient:
+    """Log in through both steps: the password form, then the TOTP form."""
+    response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/login/mfa", response.status_code
+    response = client.post("/login/mfa", data={"code": totp_code(secret, at)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return client
+
+
+def session_token(client: FlaskClient) -> str | None:
+    """The server-side session id the client's cookie carries (None when logged out)."""
+    with client.session_transaction() as flask_session:
+        return flask_session.get("sid")

@@ -30,7 +30,18 @@ def _users() -> int:
 def test_user_create_makes_an_active_user(runner):
     make_org("zvh")
     result = runner.invoke(
-        cli, ["user", "create", "nieuw", "--organisation", "zvh", "--role", "caseworker", "--password", "x" * 14]
+        cli,
+        [
+            "user",
+            "create",
+            "nieuw",
+            "--organisation",
+            "zvh",
+            "--role",
+            "caseworker",
+            "--password",
+            "paard kachel fiets regen",
+        ],
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "nieuw"))
@@ -40,15 +51,32 @@ def test_user_create_makes_an_active_user(runner):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["taken", "--organisation", "zvh", "--role", "caseworker", "--password", "x" * 14], "already taken"),
-        (["kort", "--organisation", "zvh", "--role", "caseworker", "--password", "short"], "at least 12"),
-        (["wie", "--organisation", "nergens", "--role", "caseworker", "--password", "x" * 14], "unknown organisation"),
+        (
+            ["taken", "--organisation", "zvh", "--role", "caseworker", "--password", "paard kachel fiets regen"],
+            "already taken",
+        ),
+        (["kort", "--organisation", "zvh", "--role", "caseworker", "--password", "short"], "minstens 12"),
+        (
+            ["wie", "--organisation", "nergens", "--role", "caseworker", "--password", "paard kachel fiets regen"],
+            "unknown organisation",
+        ),
     ],
 )
 def test_user_create_refuses_bad_input_with_exit_2_and_writes_nothing(runner, args, message):
     org = make_org("zvh")
     runner.invoke(
-        cli, ["user", "create", "taken", "--organisation", org.slug, "--role", "admin", "--password", "y" * 14]
+        cli,
+        [
+            "user",
+            "create",
+            "taken",
+            "--organisation",
+            org.slug,
+            "--role",
+            "admin",
+            "--password",
+            "bromfiets lantaarn ijsvogel",
+        ],
     )
     before = _users()
     result = runner.invoke(cli, ["user", "create", *args])

@@ -6,7 +6,18 @@ import re
 
 from casebook.web import is_public_endpoint
 
-PUBLIC_ALLOW_LIST = {"static", "auth.login", "site.healthz"}
+# The second login step and activation links are public to Flask-Login (no full session yet); each
+# checks its own pending session or one-time token (tests/auth/test_mfa.py, tests/admin/test_admin_views.py).
+PUBLIC_ALLOW_LIST = {
+    "static",
+    "auth.login",
+    "site.healthz",
+    "auth.mfa_verify",
+    "auth.mfa_setup",
+    "auth.mfa_setup_start",
+    "auth.mfa_setup_confirm",
+    "auth.activate_account",
+}
 
 
 def _example_path(rule) -> str:

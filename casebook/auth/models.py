@@ -1,11 +1,11 @@
-"""Users and their roles."""
+"""Users, their roles, and the records of account security: sessions, recovery codes, activation links."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casebook.db import Base, StrEnumType, utcnow
@@ -29,6 +29,15 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by an admin's initial password: the user must choose their own before doing anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None]
+    # TOTP: the seed is sealed (AES-GCM, see casebook.auth.mfa); enrolled once a first code was accepted.
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
+    mfa_enrolled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]  # the last accepted 30-second step: a code is never accepted twice
+    # Demo accounts only (seed-demo sets it outside production); production ignores it.
+    mfa_exempt_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -71,3 +80,62 @@ class UserRole(Base):
     role: Mapped[Role] = mapped_column(StrEnumType(Role))
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class UserSession(Base):
+    """A server-side login session. The cookie carries a random 128-bit id; only its SHA-256 is stored,
+    so a copy of this table cannot be replayed as cookies.
+
+    ``stage`` is ``mfa`` between a correct password and the second factor, ``full`` after it.
+    ``ended_at`` set means the session is over, whatever the cookie says.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    authenticated_at: Mapped[datetime] = mapped_column(default=utcnow)  # last password (+ MFA) check
+    client_ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id} {self.stage}{' ended' if self.ended_at else ''}>"
+
+
+class RecoveryCode(Base):
+    """One single-use MFA recovery code, stored as an argon2id hash; shown to the user once."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<RecoveryCode {self.id} user={self.user_id}{' used' if self.used_at else ''}>"
+
+
+class ActivationToken(Base):
+    """A one-time link with which a new user (or one reset by an admin) sets their own password."""
+
+    __tablename__ = "activation_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<ActivationToken {self.id} user={self.user_id}>"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from casebook.auth.models import Role, User
@@ -81,12 +82,18 @@ def seed_reference_data() -> dict[str, int]:
 
 
 def seed_accounts(password: str) -> int:
+    """Create the demo accounts. Outside production they are exempt from MFA (a trainer logs in with the
+    password only; the login page says so); in production the exemption is never set, and ignored anyway.
+    """
     created = 0
+    exempt = str(current_app.config.get("ENV", "development")).lower() != "production"
     organisations = {o.slug: o for o in db.session.scalars(select(Organisation))}
     for username, display_name, slug, roles in data.ACCOUNTS:
-        if db.session.scalar(select(User.id).where(User.username == username)) is None:
-            create_user(username, display_name, organisations[slug], [Role(r) for r in roles], password)
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = create_user(username, display_name, organisations[slug], [Role(r) for r in roles], password)
             created += 1
+        user.mfa_exempt_demo = exempt
     return created
 
 

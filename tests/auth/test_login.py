@@ -38,7 +38,7 @@ def test_wrong_password_is_refused_and_audited_as_denied(client):
 def test_unknown_user_gets_the_same_message(client):
     response = client.post("/login", data={"username": "nobody", "password": "whatever-password"})
     assert "Gebruikersnaam of wachtwoord onjuist" in response.get_data(as_text=True)
-    assert last_event("auth.login").details == {"username_known": False}
+    assert last_event("auth.login").details == {"username_known": False, "locked": False}
 
 
 def test_disabled_user_cannot_log_in_and_is_logged_out(client):

@@ -1,0 +1,156 @@
+"""Server-side login sessions: the cookie carries only a random 128-bit id.
+
+Every request looks its session record up (``current``): an ended, idle or too old session is
+refused, whatever the cookie says, so logout, a password change, an MFA reset, a change of roles
+or organisation and disabling an account take effect on the very next request of every device.
+
+Flask's own (signed) cookie session still carries the CSRF token, flash messages and the chosen
+language; it is cleared at every login, so nothing from before the login survives it (no fixation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, flash, g, has_request_context, request, session
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from casebook import audit
+from casebook.auth import clock
+from casebook.auth.models import User, UserSession
+from casebook.db import db
+
+SESSION_KEY = "sid"
+STAGE_MFA = "mfa"  # password accepted, second factor pending
+STAGE_FULL = "full"
+LAST_SEEN_PRECISION = timedelta(seconds=60)  # "last seen" is written at most once a minute
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start(user: User, stage: str = STAGE_FULL) -> UserSession:
+    """Begin a new session for ``user`` with a fresh id; whatever the browser held before is dropped."""
+    locale = session.get("locale")
+    session.clear()
+    token = secrets.token_urlsafe(16)  # 128 bits from the OS CSPRNG
+    moment = clock.now()
+    row = UserSession(
+        token_hash=token_hash(token),
+        user=user,
+        stage=stage,
+        created_at=moment,
+        last_seen_at=moment,
+        authenticated_at=moment,
+        client_ip=request.remote_addr,
+        user_agent=(request.user_agent.string or "")[:200] or None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    session[SESSION_KEY] = token
+    if locale:
+        session["locale"] = locale
+    g.user_session = row
+    if stage == STAGE_FULL:
+        audit.record(user, "auth.session.start", row)
+    return row
+
+
+def end(row: UserSession, reason: str) -> None:
+    if row.ended_at is None:
+        row.ended_at = clock.now()
+        row.end_reason = reason
+    if has_request_context() and g.get("user_session") is row:
+        session.pop(SESSION_KEY, None)
+        g.user_session = None
+
+
+def end_all(user: User, reason: str) -> int:
+    """End every open session of ``user`` (all devices) and return how many were open."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=clock.now(), end_reason=reason)
+        .execution_options(synchronize_session="fetch")
+    )
+    if has_request_context() and (mine := g.get("user_session")) is not None and mine.user_id == user.id:
+        session.pop(SESSION_KEY, None)
+        g.user_session = None
+    return result.rowcount or 0
+
+
+def expired_reason(row: UserSession) -> str | None:
+    """Why this session may no longer be used, or None while it is valid."""
+    config = current_app.config
+    moment = clock.now()
+    if row.ended_at is not None:
+        return row.end_reason or "ended"
+    if not row.user.active:
+        return "disabled"
+    if row.stage == STAGE_MFA:
+        return "mfa_timeout" if moment - row.created_at > timedelta(seconds=config["MFA_PENDING_TIMEOUT"]) else None
+    if moment - row.created_at > timedelta(seconds=config["SESSION_ABSOLUTE_TIMEOUT"]):
+        return "absolute_timeout"
+    if moment - row.last_seen_at > timedelta(seconds=config["SESSION_IDLE_TIMEOUT"]):
+        return "idle_timeout"
+    return None
+
+
+def _lookup() -> UserSession | None:
+    """The valid session record named by this request's cookie (cached per request), or None."""
+    if "user_session" in g:
+        return g.user_session
+    g.user_session = None
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    if row is None:
+        session.pop(SESSION_KEY, None)
+        return None
+    reason = expired_reason(row)
+    if reason is not None:
+        was_open = row.ended_at is None
+        end(row, reason)
+        session.pop(SESSION_KEY, None)
+        if was_open:
+            audit.record(row.user, "auth.session.end", row, details={"reason": reason})
+        if reason in ("idle_timeout", "absolute_timeout", "mfa_timeout") or not was_open:
+            flash(_("U bent uitgelogd. Log opnieuw in om verder te gaan."), "info")
+        return None
+    if row.stage == STAGE_FULL and clock.now() - row.last_seen_at >= LAST_SEEN_PRECISION:
+        row.last_seen_at = clock.now()
+    g.user_session = row
+    return row
+
+
+def current() -> UserSession | None:
+    """The full (password and second factor) session of this request, or None."""
+    row = _lookup()
+    return row if row is not None and row.stage == STAGE_FULL else None
+
+
+def pending() -> UserSession | None:
+    """The session of this request that still waits for its second factor, or None."""
+    row = _lookup()
+    return row if row is not None and row.stage == STAGE_MFA else None
+
+
+def load_user_from_request(_request: object) -> User | None:
+    """Flask-Login's request loader: the user of a valid full session, else anonymous."""
+    row = current()
+    return row.user if row is not None else None
+
+
+def active_sessions(user: User) -> list[UserSession]:
+    """Open full sessions of ``user``, newest first, without those that have timed out."""
+    rows = db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None), UserSession.stage == STAGE_FULL)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    ).all()
+    return [r for r in rows if expired_reason(r) is None]
