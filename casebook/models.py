@@ -1,5 +1,6 @@
 """Imports every model module so the metadata is complete (Alembic, tests, create_all)."""
 
+from casebook.api.models import ApiToken
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import User, UserRole
 from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
@@ -8,6 +9,7 @@ from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Case",
     "CaseParticipant",

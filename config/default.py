@@ -49,3 +49,8 @@ MASTER_KEYS = None
 # Benchmarks only: store "encrypted" fields as plain text to measure the cost of encryption.
 # Refused in production.
 ENCRYPTION_DISABLED_FOR_BENCHMARK = False
+
+# Rate limits. Storage for the counters (the `limits` library's URIs): memory:// for one process,
+# redis://host:6379/0 when several processes serve the app. The API limits per token.
+RATELIMIT_STORAGE_URL = "memory://"
+API_RATE_LIMIT = "600 per minute"
