@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
@@ -12,8 +14,12 @@ LIFETIME_CHOICES = [("7d", _l("7 dagen")), ("30d", _l("30 dagen")), ("90d", _l("
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[DataRequired(), Length(max=80)])
-    expires = SelectField(_l("Geldig"), choices=LIFETIME_CHOICES, default="30d")
+    expires = SelectField(_l("Geldig"), default="30d")
     read_only = BooleanField(_l("Alleen lezen"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expires.choices = LIFETIME_CHOICES  # set after construction, as the case filter form does
 
 
 class RevokeForm(FlaskForm):

@@ -96,7 +96,10 @@ class CaseListQuery(PageQuery):
 
 
 class CaseCreate(InputModel):
-    """Open a case led by the caller's organisation, in its type's first status."""
+    """Open a case led by the caller's organisation, in its type's first status.
+
+    Codes are reference data: a well-formed code that does not exist is a 422 with `unknown_code`.
+    """
 
     type: Code = Field(description="Case type code (active types only).")
     district: Code | None = Field(None, description="District code.")
