@@ -1,6 +1,7 @@
 """Imports every model module so the metadata is complete (Alembic, tests, create_all)."""
 
 from casebook.admin.models import AccessReview
+from casebook.api.models import ApiToken
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import ActivationToken, RecoveryCode, User, UserRole, UserSession
 from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
@@ -11,6 +12,7 @@ from casebook.people.models import Household, HouseholdMember, Person
 __all__ = [
     "AccessReview",
     "ActivationToken",
+    "ApiToken",
     "AuditEvent",
     "Case",
     "CaseParticipant",

@@ -5,6 +5,8 @@
   events together; anything else rolls back, then the durable audit events (reads, denials) are
   written again on their own, so an error never hides an access.
 - A request id on every request, echoed in ``X-Request-Id`` and stored on audit events.
+- Errors under ``/api/`` are RFC 9457 ``application/problem+json``; blueprints that authenticate
+  their callers themselves (bearer tokens) are registered with ``authenticates_itself``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, current_app, g, json, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +28,11 @@ log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC_ATTRIBUTE = "_casebook_public"
+PROBLEM_MIMETYPE = "application/problem+json"
+API_PATH_PREFIX = "/api/"
+
+# Blueprints whose own before_request authenticates every request (and answers 401 itself).
+_self_authenticating_blueprints: set[str] = set()
 
 
 def public(view: F) -> F:
@@ -43,12 +50,25 @@ def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
     return bool(getattr(view, PUBLIC_ATTRIBUTE, False))
 
 
+def authenticates_itself(blueprint_name: str) -> None:
+    """Exempt a blueprint from the login redirect: its own before_request must authenticate.
+
+    Used by the JSON API, whose callers present bearer tokens instead of a session cookie.
+    """
+    _self_authenticating_blueprints.add(blueprint_name)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _start_request() -> Any:
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
         if is_public_endpoint(app, request.endpoint):
             return None
+        if request.blueprint in _self_authenticating_blueprints:
+            return None
+        if request.path.startswith(API_PATH_PREFIX):
+            # An API path outside the API blueprint still never falls back to cookie login.
+            return problem_response(401, headers={"WWW-Authenticate": 'Bearer realm="casebook"'})
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
@@ -85,7 +105,8 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Any:
         if exc.code is not None and exc.code < 400:
             return exc  # routing redirects (e.g. a missing trailing slash)
-        return _error_response(exc.code or 500)
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # e.g. Allow on a 405
+        return _error_response(exc.code or 500, headers=headers)
 
     @app.errorhandler(Exception)
     def _unexpected_error(exc: Exception) -> Any:
@@ -96,22 +117,70 @@ def init_app(app: Flask) -> None:
 
 ERROR_TITLES = {
     400: "Ongeldig verzoek",
+    401: "Niet geauthenticeerd",
     403: "Geen toegang",
     404: "Niet gevonden",
     405: "Methode niet toegestaan",
     409: "Conflict",
+    412: "Versie verouderd",
+    413: "Verzoek te groot",
+    415: "Mediatype niet ondersteund",
     422: "Ongeldige invoer",
+    428: "Voorwaarde vereist",
     429: "Te veel verzoeken",
     500: "Er ging iets mis",
     503: "Tijdelijk niet beschikbaar",
 }
 
 
-def _error_response(status: int) -> Any:
+ERROR_DETAILS = {
+    400: "Het verzoek kon niet worden gelezen.",
+    401: "Geef een geldig API-token mee: Authorization: Bearer <token>.",
+    403: "U mag deze handeling niet uitvoeren.",
+    404: "Dit object bestaat niet of u heeft er geen toegang toe.",
+    405: "Deze methode is hier niet toegestaan.",
+    409: "Het verzoek botst met de huidige toestand.",
+    412: "Het object is intussen gewijzigd; haal het opnieuw op.",
+    413: "Het verzoek is te groot.",
+    415: "Stuur JSON (Content-Type: application/json).",
+    422: "De invoer is ongeldig.",
+    428: "Stuur de versie mee die u wijzigt (If-Match met de ETag).",
+    429: "Te veel verzoeken; probeer het later opnieuw.",
+    500: "Er ging iets mis aan onze kant.",
+    503: "De dienst is tijdelijk niet beschikbaar.",
+}
+
+
+def problem_response(
+    status: int,
+    *,
+    detail: str | None = None,
+    type: str = "about:blank",
+    title: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Any = None,
+) -> Response:
+    """An RFC 9457 problem document: ``type``, ``title``, ``status``, ``detail`` (+ ``errors`` for 422).
+
+    ``request_id`` is an extension member so a partner can quote it to support.
+    """
+    body: dict[str, Any] = {
+        "type": type,
+        "title": title or ERROR_TITLES.get(status, "Fout"),
+        "status": status,
+        "detail": detail or ERROR_DETAILS.get(status, ERROR_TITLES.get(status, "Fout")),
+        "request_id": g.get("request_id", ""),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = current_app.response_class(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+    if headers:
+        response.headers.extend(headers)
+    return response
+
+
+def _error_response(status: int, headers: Any = None) -> Any:
     """An error page in the site's layout (or problem+json for the API), never a stack trace."""
-    if request.path.startswith("/api/"):
-        body = jsonify(type="about:blank", title=ERROR_TITLES.get(status, "Fout"), status=status)
-        body.status_code = status
-        body.mimetype = "application/problem+json"
-        return body
-    return render_template("errors/error.html", status=status, request_id=g.get("request_id")), status
+    if request.path.startswith(API_PATH_PREFIX):
+        return problem_response(status, headers=headers)
+    return render_template("errors/error.html", status=status, request_id=g.get("request_id")), status, headers or []

@@ -87,3 +87,6 @@ ACTIVATION_LINK_HOURS = 72
 # Access reviews (BIO): every user yearly, admins quarterly (days); older reviews are overdue.
 ACCESS_REVIEW_DAYS = 365
 ACCESS_REVIEW_DAYS_ADMIN = 91
+# Rate limits. Storage for the counters (the `limits` library's URIs): memory:// for one process,
+# redis://host:6379/0 when several processes serve the app. The API limits per token.
+API_RATE_LIMIT = "600 per minute"

@@ -173,3 +173,29 @@ def session_token(client: FlaskClient) -> str | None:
     """The server-side session id the client's cookie carries (None when logged out)."""
     with client.session_transaction() as flask_session:
         return flask_session.get("sid")
+
+
+def make_api_token(user: User | None = None, *, read_only: bool = False, lifetime=None, now=None, name: str = "test"):
+    """An API token for ``user`` (a new caseworker by default); ``.plaintext`` is the bearer value."""
+    from datetime import timedelta
+
+    from casebook.api.tokens import create_token
+
+    return create_token(
+        user or make_user(),
+        name=name,
+        lifetime=lifetime or timedelta(days=30),
+        read_only=read_only,
+        by=None,
+        now=now,
+    )
+
+
+def bearer(issued) -> dict[str, str]:
+    """The Authorization header of an issued API token.
+
+    Commits the test's data first (a savepoint in tests), so a request that fails and rolls back
+    does not take the test's own set-up with it.
+    """
+    db.session.commit()
+    return {"Authorization": f"Bearer {issued.plaintext}"}

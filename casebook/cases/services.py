@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
@@ -38,6 +38,7 @@ class CaseFilters:
     case_type: str | None = None  # case type code
     status: str | None = None  # status type code
     district: str | None = None  # district code
+    organisation: str | None = None  # slug of an organisation currently taking part
 
     def as_details(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v}
@@ -52,6 +53,14 @@ def list_for(user: User, filters: CaseFilters, page: int = 1, per_page: int = 25
         query = query.join(Case.status).where(StatusType.code == filters.status)
     if filters.district:
         query = query.join(Case.district).where(District.code == filters.district)
+    if filters.organisation:
+        query = query.where(
+            exists().where(
+                CaseParticipant.case_id == Case.id,
+                CaseParticipant.ended_at.is_(None),
+                CaseParticipant.organisation.has(Organisation.slug == filters.organisation),
+            )
+        )
     result = paginate(db.session(), query, page, per_page)
     audit.record(user, Action.LIST_CASES, details={"filters": filters.as_details(), "page": result.page})
     return result

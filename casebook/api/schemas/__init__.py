@@ -1,0 +1,1 @@
+"""Pydantic models: they validate requests, shape responses and generate the OpenAPI document."""

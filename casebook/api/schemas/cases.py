@@ -1,0 +1,107 @@
+"""Case resources: list items, the full case, and the input to open one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from casebook.api.schemas.common import ApiModel, Code, ConfidentialityCode, InputModel, PageOf, PageQuery
+from casebook.cases.models import Case, CaseParticipant, CaseSubject, Involvement, SubjectRole
+
+
+class CaseSummary(ApiModel):
+    id: int
+    reference: str = Field(examples=["PGA-2026-00042"])
+    type: str = Field(description="Case type code.")
+    status: str = Field(description="Status code of the case type's lifecycle.")
+    confidentiality: str = Field(description="ZGW vertrouwelijkheidaanduiding code.")
+    district: str | None = Field(description="District (wijk) code.")
+    lead_organisation: str = Field(description="Slug of the lead organisation (regiehouder).")
+    opened_at: datetime
+    closed_at: datetime | None
+    version: int = Field(description="Optimistic-locking version; also the ETag.")
+
+    @classmethod
+    def fields_of(cls, case: Case) -> dict:
+        return {
+            "id": case.id,
+            "reference": case.reference,
+            "type": case.case_type.code,
+            "status": case.status.code,
+            "confidentiality": case.confidentiality.code,
+            "district": case.district.code if case.district else None,
+            "lead_organisation": case.lead_organisation.slug,
+            "opened_at": case.opened_at,
+            "closed_at": case.closed_at,
+            "version": case.version,
+        }
+
+    @classmethod
+    def of(cls, case: Case) -> CaseSummary:
+        return cls(**cls.fields_of(case))
+
+
+class Participant(ApiModel):
+    id: int
+    organisation: str = Field(description="Organisation slug.")
+    involvement: Involvement
+    user: str | None = Field(description="Username of a named participant, or null.")
+    started_at: datetime
+    ended_at: datetime | None
+
+    @classmethod
+    def of(cls, participant: CaseParticipant) -> Participant:
+        return cls(
+            id=participant.id,
+            organisation=participant.organisation.slug,
+            involvement=participant.involvement,
+            user=participant.user.username if participant.user else None,
+            started_at=participant.started_at,
+            ended_at=participant.ended_at,
+        )
+
+
+class Subject(ApiModel):
+    person: int = Field(description="Person id (GET /api/v1/persons/{id}).")
+    role: SubjectRole
+
+    @classmethod
+    def of(cls, subject: CaseSubject) -> Subject:
+        return cls(person=subject.person_id, role=subject.role)
+
+
+class CaseOut(CaseSummary):
+    participants: list[Participant] = Field(description="All participations, former ones with `ended_at`.")
+    subjects: list[Subject]
+
+    @classmethod
+    def of(cls, case: Case) -> CaseOut:
+        return cls(
+            **CaseSummary.fields_of(case),
+            participants=[Participant.of(p) for p in case.participants],
+            subjects=[Subject.of(s) for s in case.subjects],
+        )
+
+
+class CasePage(PageOf[CaseSummary]):
+    """A page of cases the caller may see."""
+
+
+class CaseListQuery(PageQuery):
+    type: Code | None = Field(None, description="Case type code.")
+    status: Code | None = Field(None, description="Status code.")
+    district: Code | None = Field(None, description="District code.")
+    organisation: Code | None = Field(None, description="Slug of an organisation taking part (currently).")
+
+
+class CaseCreate(InputModel):
+    """Open a case led by the caller's organisation, in its type's first status.
+
+    Codes are reference data: a well-formed code that does not exist is a 422 with `unknown_code`.
+    """
+
+    type: Code = Field(description="Case type code (active types only).")
+    district: Code | None = Field(None, description="District code.")
+    confidentiality: ConfidentialityCode | None = Field(None, description="Default: the case type's default.")
+    referring_organisation: Code | None = Field(None, description="Slug of the partner that brought the case in.")

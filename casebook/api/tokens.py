@@ -1,0 +1,189 @@
+"""API token services: issue, authenticate, record use, list and revoke.
+
+A token reads ``cbt_<lookup id>_<secret>``: the recognisable prefix lets secret scanners spot a
+leaked token, the lookup id finds the row, and only ``sha256(secret)`` is stored. The secret has
+256 bits of entropy, so a fast hash is enough (no password stretching needed) and a database
+leak reveals no usable token. A token acts as its user: it carries no rights of its own, and an
+inactive user's tokens stop working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from casebook import audit
+from casebook.access import AccessDenied
+from casebook.api.models import ApiToken
+from casebook.audit import Outcome
+from casebook.auth.models import User
+from casebook.db import db, utcnow
+
+TOKEN_PREFIX = "cbt"  # noqa: S105 - a public marker, not a secret
+DEFAULT_LIFETIME = timedelta(days=30)
+MAX_LIFETIME = timedelta(days=365)
+_LIFETIME_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "y": timedelta(days=365)}
+_TOKEN_SHAPE = re.compile(rf"^{TOKEN_PREFIX}_([0-9a-f]{{16}})_([A-Za-z0-9_-]{{43}})$")
+
+
+class TokenError(ValueError):
+    """Input that cannot become a token; the message is fit to show."""
+
+
+class InvalidToken(Exception):
+    """The bearer token is malformed, unknown, wrong, expired, revoked or its user inactive."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    plaintext: str  # shown once, never stored
+
+
+def parse_lifetime(text: str) -> timedelta:
+    """``30d``, ``12w``, ``1y`` or ``48h`` → a timedelta of at most one year.
+
+    :raises TokenError: not a positive number with a unit, or longer than a year.
+    """
+    match = re.fullmatch(r"\s*(\d{1,4})\s*([hdwy])\s*", text or "")
+    if not match or int(match.group(1)) == 0:
+        raise TokenError("expiry must look like 30d, 12w, 1y or 48h")
+    lifetime = int(match.group(1)) * _LIFETIME_UNITS[match.group(2)]
+    if lifetime > MAX_LIFETIME:
+        raise TokenError("a token lives at most one year (365d)")
+    return lifetime
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def create_token(
+    user: User,
+    *,
+    name: str,
+    lifetime: timedelta = DEFAULT_LIFETIME,
+    read_only: bool = False,
+    by: User | None,
+    now: datetime | None = None,
+) -> IssuedToken:
+    """Issue a token for ``user``. ``by`` is the acting user (None for the CLI). Audited.
+
+    :raises TokenError: empty or long name, lifetime not within (0, 1 year], or an inactive user.
+    """
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise TokenError("a token needs a name of at most 80 characters")
+    if lifetime <= timedelta(0) or lifetime > MAX_LIFETIME:
+        raise TokenError("a token lives at most one year (365d)")
+    if not user.active:
+        raise TokenError(f"user {user.username!r} is not active")
+    now = now or utcnow()
+    lookup_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)  # 256 bits → 43 characters
+    token = ApiToken(
+        lookup_id=lookup_id,
+        secret_hash=_hash(secret),
+        user=user,
+        name=name,
+        read_only=read_only,
+        created_at=now,
+        expires_at=now + lifetime,
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(
+        by,
+        "api.token.create",
+        token,
+        details={"token_owner": user.username, "read_only": read_only, "expires_at": token.expires_at.isoformat()},
+    )
+    return IssuedToken(token=token, plaintext=f"{TOKEN_PREFIX}_{lookup_id}_{secret}")
+
+
+def authenticate(raw: str, *, now: datetime | None = None) -> ApiToken:
+    """Return the active token for ``raw``; else audit the failure (durably) and raise.
+
+    Unknown lookup ids and wrong secrets take the same path, so timing tells nothing useful.
+
+    :raises InvalidToken: with a reason for the audit trail (never shown to the caller).
+    """
+    now = now or utcnow()
+    match = _TOKEN_SHAPE.match(raw or "")
+    if match is None:
+        _deny(None, None, "malformed")
+    lookup_id, secret = match.groups()
+    token = db.session.scalar(select(ApiToken).where(ApiToken.lookup_id == lookup_id))
+    expected = token.secret_hash if token is not None else _hash("x" * 43)
+    if not hmac.compare_digest(expected, _hash(secret)) or token is None:
+        _deny(token.user if token else None, token, "unknown" if token is None else "wrong_secret")
+    if token.revoked_at is not None:
+        _deny(token.user, token, "revoked")
+    if now >= token.expires_at:
+        _deny(token.user, token, "expired")
+    if not token.user.active:
+        _deny(token.user, token, "user_inactive")
+    return token
+
+
+def _deny(user: User | None, token: ApiToken | None, reason: str) -> None:
+    audit.record(user, "api.token.use", token, outcome=Outcome.DENIED, details={"reason": reason}, durable=True)
+    raise InvalidToken(reason)
+
+
+def record_use(token: ApiToken, *, method: str, endpoint: str, now: datetime | None = None) -> None:
+    """Mark the token used and audit the use durably (kept even when the request fails)."""
+    token.last_used_at = now or utcnow()
+    audit.record(token.user, "api.token.use", token, details={"method": method, "endpoint": endpoint}, durable=True)
+
+
+def deny_write(token: ApiToken, *, method: str, endpoint: str) -> None:
+    """Audit a read-only token's attempt to change something (the caller answers 403)."""
+    audit.record(
+        token.user,
+        "api.token.use",
+        token,
+        outcome=Outcome.DENIED,
+        details={"reason": "read_only", "method": method, "endpoint": endpoint},
+        durable=True,
+    )
+
+
+def list_for(user: User) -> list[ApiToken]:
+    """The user's own tokens, newest first (revoked and expired ones included, for the record)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def load_own(user: User, token_id: int) -> ApiToken:
+    """The token if it belongs to ``user``; else audit the denial and 404.
+
+    :raises AccessDenied: another user's token or none at all.
+    """
+    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    if token is None or token.user_id != user.id:
+        audit.record(user, "api.token.load", outcome=Outcome.DENIED, details={"requested_id": str(token_id)})
+        raise AccessDenied()
+    return token
+
+
+def revoke(token: ApiToken, *, by: User | None, now: datetime | None = None) -> bool:
+    """Revoke the token (idempotent: revoking twice keeps the first time). Audited when it changes."""
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = now or utcnow()
+    audit.record(by, "api.token.revoke", token, details={"token_owner": token.user.username})
+    return True

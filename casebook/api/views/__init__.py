@@ -1,0 +1,7 @@
+"""API endpoints. Importing this package attaches every route (and the blueprint plumbing)."""
+
+from casebook.api import (
+    setup,  # noqa: F401 - before the routes: authentication, error rendering
+    token_views,  # noqa: F401 - the "Mijn API-tokens" screens
+)
+from casebook.api.views import cases, meta  # noqa: F401

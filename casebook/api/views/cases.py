@@ -1,0 +1,81 @@
+"""Case endpoints: thin — parse, one service call, shape."""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+
+from casebook import audit
+from casebook.access import Action, can
+from casebook.api import api
+from casebook.api.auth import api_user
+from casebook.api.problems import ApiProblem
+from casebook.api.registry import Reply
+from casebook.api.schemas.cases import CaseCreate, CaseListQuery, CaseOut, CasePage, CaseSummary
+from casebook.audit import Outcome
+from casebook.cases import services as cases
+from casebook.cases.models import CaseType
+from casebook.confidentiality import Confidentiality
+from casebook.db import db
+from casebook.organisations.models import District, Organisation
+
+
+@api.get("/cases", query=CaseListQuery, response=CasePage, tags=["cases"])
+def list_cases(query: CaseListQuery) -> CasePage:
+    """Cases the caller may see, newest first; filters as on the case list screen."""
+    filters = cases.CaseFilters(
+        case_type=query.type, status=query.status, district=query.district, organisation=query.organisation
+    )
+    page = cases.list_for(api_user(), filters, page=query.page, per_page=query.per_page)
+    next_url = None
+    if page.has_next:
+        args = {k: v for k, v in query.model_dump().items() if v is not None}
+        next_url = url_for("api.list_cases", **{**args, "page": page.page + 1}, _external=True)
+    return CasePage(
+        items=[CaseSummary.of(c) for c in page.items],
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+        next=next_url,
+    )
+
+
+@api.get("/cases/<id:case_id>", response=CaseOut, etag=True, tags=["cases"])
+def get_case(case_id: int) -> CaseOut:
+    """One case with its participants and subjects (person ids). 404 when out of scope."""
+    return CaseOut.of(cases.load_for(api_user(), case_id))
+
+
+def _lookup(model: type, column: object, value: str | None, field: str) -> object | None:
+    """Reference data by code; an unknown code is a 422 on ``field``."""
+    if value is None:
+        return None
+    found = db.session.scalar(select(model).where(column == value))
+    if found is None or getattr(found, "active", True) is False:
+        raise ApiProblem(
+            422,
+            "validation-error",
+            errors=[{"location": "body", "field": field, "message": "Unknown code", "code": "unknown_code"}],
+        )
+    return found
+
+
+@api.post("/cases", body=CaseCreate, response=CaseOut, status=201, etag=True, tags=["cases"])
+def create_case(body: CaseCreate) -> Reply:
+    """Open a case led by the caller's organisation (procesregisseurs only)."""
+    user = api_user()
+    if not can(user, Action.OPEN_CASE):
+        audit.record(user, str(Action.OPEN_CASE), outcome=Outcome.DENIED)
+        raise ApiProblem(403, "forbidden", detail="Alleen procesregisseurs openen casussen.")
+    new = cases.NewCase(
+        case_type=_lookup(CaseType, CaseType.code, body.type, "type"),  # type: ignore[arg-type]
+        lead_organisation=user.organisation,
+        district=_lookup(District, District.code, body.district, "district"),  # type: ignore[arg-type]
+        confidentiality=Confidentiality.from_code(body.confidentiality) if body.confidentiality else None,
+        referring_organisation=_lookup(  # type: ignore[arg-type]
+            Organisation, Organisation.slug, body.referring_organisation, "referring_organisation"
+        ),
+        process_coordinator=user,
+    )
+    case = cases.open_case(new, by=user)
+    return Reply(CaseOut.of(case), headers={"Location": url_for("api.get_case", case_id=case.id, _external=True)})
