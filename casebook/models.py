@@ -5,7 +5,7 @@ from casebook.auth.models import User, UserRole
 from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
 from casebook.crypto.models import DataKey
 from casebook.organisations.models import District, Organisation
-from casebook.people.models import Household, HouseholdMember, Person
+from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
 
 __all__ = [
     "AuditEvent",
@@ -20,6 +20,7 @@ __all__ = [
     "HouseholdMember",
     "Organisation",
     "Person",
+    "PersonSearchIndex",
     "StatusType",
     "User",
     "UserRole",

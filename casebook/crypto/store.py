@@ -143,8 +143,21 @@ def is_shredded(session: Session, key_id: int) -> bool:
     return wrapped is None or wrapped.wrapped is None
 
 
-def shred(session: Session, owner: Any) -> bool:
-    """Destroy ``owner``'s data key: everything it protected becomes unreadable for good."""
+_SHRED_HOOKS: dict[str, list[Callable[[Session, Any], None]]] = {}
+
+
+def register_shred_hook(owner_type: str, hook: Callable[[Session, Any], None]) -> None:
+    """Let a domain module remove what it derived from an owner's data (e.g. blind indexes) when it is shredded."""
+    _SHRED_HOOKS.setdefault(owner_type, []).append(hook)
+
+
+def shred(session: Session, owner: Any, *, by: Any = None, reason: str | None = None) -> bool:
+    """Destroy ``owner``'s data key: everything it protected becomes unreadable for good.
+
+    Also runs the owner type's shred hooks (blind-index entries go too), drops decrypted values
+    cached on objects in this session, and records ``crypto.shred``. Returns False when there was
+    nothing left to shred. The audit event carries no personal data, so the chain still verifies.
+    """
     owner_type, ref = owner_ref(owner)
     row = session.scalar(select(DataKey).where(DataKey.owner_type == owner_type, DataKey.owner_ref == ref))
     if row is None or row.wrapped is None:
@@ -153,6 +166,15 @@ def shred(session: Session, owner: Any) -> bool:
     row.shredded_at = utcnow()
     _dek_cache(session).pop(row.id, None)
     session.flush()
+    for hook in _SHRED_HOOKS.get(owner_type, ()):
+        hook(session, owner)
+    for obj in list(session.identity_map.values()):
+        for encrypted in _fields_of(type(obj)):
+            if encrypted.owner(obj) is owner:
+                obj.__dict__.pop(encrypted._cache_key, None)
+    from casebook import audit
+
+    audit.record(by, "crypto.shred", owner, reason=reason, details={"owner_type": owner_type, "data_key": row.id})
     return True
 
 
@@ -281,6 +303,8 @@ def _fields_of(cls: type) -> list[EncryptedText]:
 
 def init_app(app: Flask) -> None:
     """Load the keyring (see ``casebook.crypto.setup``) and make it available to the store."""
-    from casebook.crypto.setup import load_app_keyring
+    from casebook.crypto.setup import check_keyring_against_database, load_app_keyring
 
-    app.extensions["casebook.keyring"] = load_app_keyring(app)
+    keyring = load_app_keyring(app)
+    check_keyring_against_database(app.extensions["casebook.engine"], keyring)
+    app.extensions["casebook.keyring"] = keyring
