@@ -149,6 +149,14 @@ def serve(host: str, port: int) -> None:
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
 
 
+from casebook.crypto.cli import bench_group, keys_group  # noqa: E402 - groups defined in their own modules
+from casebook.people.cli import people_group  # noqa: E402
+
+cli.add_command(keys_group)
+cli.add_command(bench_group)
+cli.add_command(people_group)
+
+
 def main() -> None:
     """Console-script entry point: configuration problems print one line and exit 1."""
     try:

@@ -142,13 +142,18 @@ def _maintain_search_index(session: Session, _flush_context: Any) -> None:
     changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Person) and _index_inputs_changed(obj)]
     if not changed:
         return
+    reindex_persons(session, changed)
+
+
+def reindex_persons(session: Session, persons: list[Person]) -> None:
+    """Replace the index entries of ``persons`` with those of their current values."""
     table = PersonSearchIndex.__table__
     connection = session.connection()
-    connection.execute(table.delete().where(table.c.person_id.in_([person.id for person in changed])))
+    connection.execute(table.delete().where(table.c.person_id.in_([person.id for person in persons])))
     keyring = current_keyring()
     rows = [
         {"person_id": person.id, "index_name": name, "value": value}
-        for person in changed
+        for person in persons
         for name, value in sorted(
             person_index_entries(keyring, family_name=person.family_name, birth_date=person.birth_date, bsn=person.bsn)
         )
