@@ -140,7 +140,7 @@ def page_medians(*, requests: int = 41, subjects: int = 50) -> PageMedians:
     keyring_json = keyring_to_json(generate_keyring())
     # On tmpfs when there is one: the SQLite commit's fsync (the same in both apps) would otherwise
     # add milliseconds of disk noise to every request and drown the difference being measured.
-    shm = Path("/dev/shm")
+    shm = Path("/dev/shm")  # noqa: S108 - TemporaryDirectory creates a private (0700) directory in it
     with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as tmp:
         encrypted = _build_app(Path(tmp) / "encrypted", keyring_json, disabled=False, subjects=subjects)
         plain = _build_app(Path(tmp) / "plain", keyring_json, disabled=True, subjects=subjects)

@@ -277,6 +277,8 @@ class EncryptedText:
         state = instance_state(obj)
         if state.persistent or state.detached:
             getattr(obj, self.column_attr)  # load it if expired, so the change can be flagged
+            if self.column_attr not in obj.__dict__:  # never set since the INSERT: nothing to load
+                setattr(obj, self.column_attr, None)
             flag_modified(obj, self.column_attr)
 
     def aad(self, obj: Any) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from casebook.cases.models import SubjectRole
@@ -68,7 +69,7 @@ class PersonForm(FlaskForm):
     phone = StringField(_l("Telefoon"), filters=[_strip], validators=[Optional(), Length(max=40)])
     role = SelectField(
         _l("Rol in de casus"),
-        choices=[(role.value, SUBJECT_ROLE_LABELS[role.value]) for role in SubjectRole],
+        choices=[SelectChoice(role.value, SUBJECT_ROLE_LABELS[role.value]) for role in SubjectRole],
         default=SubjectRole.SUBJECT.value,
     )
     confirmed_new = BooleanField(_l("Geen van deze personen is dezelfde persoon: registreer een nieuwe persoon"))
