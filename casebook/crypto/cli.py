@@ -11,6 +11,8 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from casebook import audit
 from casebook.crypto.errors import KeyringError
@@ -18,6 +20,22 @@ from casebook.crypto.keyring import add_primary_key, init_keyring, load_keyring,
 from casebook.crypto.setup import keyring_path
 from casebook.crypto.store import current_keyring
 from casebook.db import db
+
+
+def check_session_database() -> None:
+    """Like ``casebook.cli.check_database`` but on the command's own session (one connection, no second one).
+
+    :raises ConfigurationError: the database cannot be reached (message names the host only).
+    """
+    from casebook.cli import describe_database
+    from casebook.settings import ConfigurationError
+
+    try:
+        db.session.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        db.session.rollback()
+        where = describe_database(current_app.config["DATABASE_URL"])
+        raise ConfigurationError(f"cannot reach the database ({where})") from exc
 
 
 @click.group("keys")
@@ -66,10 +84,9 @@ def keys_rotate(batch_size: int) -> None:
     Resumable: when data keys are still wrapped under an older key (an interrupted run), a new
     run continues with those under the current primary instead of adding another key.
     """
-    from casebook.cli import check_database
     from casebook.crypto import maintenance
 
-    check_database()
+    check_session_database()
     path = _keyring_file()
     keyring = current_keyring()
     remaining = maintenance.data_keys_not_under(db.session(), keyring.primary_id)
@@ -106,10 +123,9 @@ def keys_rotate(batch_size: int) -> None:
 @with_appcontext
 def keys_retire(key_id: str) -> None:
     """Remove a master key from the keyring; refused while any data key is still wrapped under it."""
-    from casebook.cli import check_database
     from casebook.crypto import maintenance
 
-    check_database()
+    check_session_database()
     path = _keyring_file()
     in_use = maintenance.data_keys_under(db.session(), key_id)
     if in_use:
@@ -133,10 +149,9 @@ def keys_retire(key_id: str) -> None:
 @with_appcontext
 def keys_verify(sample: int | None) -> None:
     """Unwrap every data key and decrypt every encrypted value; exit 1 on any failure."""
-    from casebook.cli import check_database
     from casebook.crypto import maintenance
 
-    check_database()
+    check_session_database()
     report = maintenance.verify_all(db.session(), current_keyring(), sample=sample)
     db.session.rollback()  # verification only read; start the audit write on a clean transaction
     audit.record(

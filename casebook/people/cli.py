@@ -24,10 +24,10 @@ def people_group() -> None:
 @with_appcontext
 def people_reindex(batch_size: int) -> None:
     """Recompute every person's blind-index entries, one transaction per batch."""
-    from casebook.cli import check_database
+    from casebook.crypto.cli import check_session_database
     from casebook.people.models import Person, reindex_persons
 
-    check_database()
+    check_session_database()
     total = db.session.scalar(select(func.count(Person.id)))
     done, last_id = 0, 0
     with click.progressbar(length=total, label="indexing persons") as bar:
