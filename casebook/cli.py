@@ -152,6 +152,12 @@ def serve(host: str, port: int) -> None:
 from casebook.api.cli import token_group  # noqa: E402 - the group module imports ``transactional`` from here
 
 cli.add_command(token_group)
+from casebook.crypto.cli import bench_group, keys_group  # noqa: E402 - groups defined in their own modules
+from casebook.people.cli import people_group  # noqa: E402
+
+cli.add_command(keys_group)
+cli.add_command(bench_group)
+cli.add_command(people_group)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from casebook.auth.models import ActivationToken, RecoveryCode, User, UserRole, 
 from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
 from casebook.crypto.models import DataKey
 from casebook.organisations.models import District, Organisation
-from casebook.people.models import Household, HouseholdMember, Person
+from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
 
 __all__ = [
     "AccessReview",
@@ -25,6 +25,7 @@ __all__ = [
     "HouseholdMember",
     "Organisation",
     "Person",
+    "PersonSearchIndex",
     "RecoveryCode",
     "StatusType",
     "User",

@@ -90,3 +90,7 @@ ACCESS_REVIEW_DAYS_ADMIN = 91
 # Rate limits. Storage for the counters (the `limits` library's URIs): memory:// for one process,
 # redis://host:6379/0 when several processes serve the app. The API limits per token.
 API_RATE_LIMIT = "600 per minute"
+
+# Re-authentication ("step-up"): revealing a BSN, exports and key operations need a login
+# (password and second factor) within this many seconds; otherwise the user confirms again.
+REAUTH_MAX_AGE_SECONDS = 5 * 60

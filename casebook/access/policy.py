@@ -43,6 +43,7 @@ class Action(enum.StrEnum):
     # actions without a case
     OPEN_CASE = "case.create"
     SEARCH_PERSONS = "person.search"
+    REVEAL_BSN = "person.bsn.reveal"
     REGISTER_SIGNAL = "signal.create"
     TRIAGE_SIGNALS = "signal.triage"
     MANAGE_MEETINGS = "meeting.manage"
@@ -73,6 +74,7 @@ WRITING_INVOLVEMENTS = frozenset({Involvement.LEAD, Involvement.CONTRIBUTOR})
 GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.OPEN_CASE: (Role.COORDINATOR,),
     Action.SEARCH_PERSONS: WORK_ROLES,
+    Action.REVEAL_BSN: WORK_ROLES,  # on a person the user may see (people.services.load_person_for)
     Action.REGISTER_SIGNAL: WORK_ROLES,
     Action.TRIAGE_SIGNALS: (Role.COORDINATOR,),
     Action.MANAGE_MEETINGS: (Role.COORDINATOR,),

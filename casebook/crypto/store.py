@@ -75,7 +75,19 @@ def encryption_enabled() -> bool:
 # -- data keys ---------------------------------------------------------------------------------
 
 
-def _dek_cache(session: Session) -> dict[int, bytes]:
+class _Unavailable:
+    """Cached instead of a data key that is shredded, missing or does not unwrap."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+_SHREDDED = _Unavailable("data key shredded")
+_MISSING = _Unavailable("data key missing")
+_PREFETCH_CHUNK = 500
+
+
+def _dek_cache(session: Session) -> dict[int, bytes | _Unavailable]:
     """Unwrapped data keys live in the session (one request) only, never in process-wide memory."""
     return session.info.setdefault("casebook_deks", {})
 
@@ -94,9 +106,7 @@ def data_key_for(session: Session, owner: Any) -> tuple[int, bytes]:
     table = DataKey.__table__
     connection = session.connection()
     row = connection.execute(
-        select(table.c.id, table.c.kek_id, table.c.wrapped).where(
-            table.c.owner_type == owner_type, table.c.owner_ref == ref
-        )
+        select(table.c.id).where(table.c.owner_type == owner_type, table.c.owner_ref == ref)
     ).first()
     if row is None:
         dek = envelope.new_dek()
@@ -107,52 +117,105 @@ def data_key_for(session: Session, owner: Any) -> tuple[int, bytes]:
         ).scalar_one()
         _dek_cache(session)[key_id] = dek
         return key_id, dek
+    return row.id, key_by_id(session, row.id)
+
+
+def _referenced_key_ids(session: Session) -> set[int]:
+    """Data-key ids named by the ciphertexts of objects already loaded in the session (no lazy loads)."""
+    ids: set[int] = set()
+    for obj in list(session.identity_map.values()):
+        for encrypted in _fields_of(type(obj)):
+            blob = obj.__dict__.get(encrypted.column_attr)
+            if blob:
+                try:
+                    ids.add(fields.blob_dek_id(bytes(blob)))
+                except DecryptionError:
+                    continue
+    return ids
+
+
+def _prefetch_keys(session: Session, key_id: int) -> None:
+    """Fetch and unwrap ``key_id`` together with every other key the loaded objects need, in one query.
+
+    A page that lists 50 persons (each with its own data key) then costs one query for all its
+    keys instead of one per person; the unwrapping itself is a few microseconds per key.
+    """
     cache = _dek_cache(session)
-    if row.id not in cache:
-        if row.wrapped is None:
-            raise DecryptionError("data key shredded")
-        cache[row.id] = envelope.unwrap_dek(current_keyring(), row.kek_id, row.wrapped, f"{owner_type}:{ref}")
-    return row.id, cache[row.id]
+    wanted = sorted(({key_id} | _referenced_key_ids(session)) - cache.keys())
+    table = DataKey.__table__
+    keyring = current_keyring()
+    for start in range(0, len(wanted), _PREFETCH_CHUNK):
+        chunk = wanted[start : start + _PREFETCH_CHUNK]
+        rows = session.connection().execute(
+            select(table.c.id, table.c.owner_type, table.c.owner_ref, table.c.kek_id, table.c.wrapped).where(
+                table.c.id.in_(chunk)
+            )
+        )
+        for row in rows:
+            if row.wrapped is None:
+                cache[row.id] = _SHREDDED
+                continue
+            try:
+                cache[row.id] = envelope.unwrap_dek(
+                    keyring, row.kek_id, row.wrapped, f"{row.owner_type}:{row.owner_ref}"
+                )
+            except DecryptionError as exc:
+                cache[row.id] = _Unavailable(str(exc))
+        for missing in chunk:
+            cache.setdefault(missing, _MISSING)
+
+
+def _key_state(session: Session, key_id: int) -> bytes | _Unavailable:
+    cache = _dek_cache(session)
+    if key_id not in cache:
+        _prefetch_keys(session, key_id)
+    return cache[key_id]
 
 
 def key_by_id(session: Session, key_id: int) -> bytes:
     """The unwrapped data key with this id (cached for the session). :raises DecryptionError:"""
-    cache = _dek_cache(session)
-    if key_id not in cache:
-        table = DataKey.__table__
-        row = (
-            session.connection()
-            .execute(
-                select(table.c.owner_type, table.c.owner_ref, table.c.kek_id, table.c.wrapped).where(
-                    table.c.id == key_id
-                )
-            )
-            .first()
-        )
-        if row is None or row.wrapped is None:
-            raise DecryptionError("data key missing or shredded")
-        cache[key_id] = envelope.unwrap_dek(
-            current_keyring(), row.kek_id, row.wrapped, f"{row.owner_type}:{row.owner_ref}"
-        )
-    return cache[key_id]
+    state = _key_state(session, key_id)
+    if isinstance(state, _Unavailable):
+        raise DecryptionError(state.reason)
+    return state
 
 
 def is_shredded(session: Session, key_id: int) -> bool:
-    table = DataKey.__table__
-    wrapped = session.connection().execute(select(table.c.wrapped).where(table.c.id == key_id)).first()
-    return wrapped is None or wrapped.wrapped is None
+    return _key_state(session, key_id) is _SHREDDED
 
 
-def shred(session: Session, owner: Any) -> bool:
-    """Destroy ``owner``'s data key: everything it protected becomes unreadable for good."""
+_SHRED_HOOKS: dict[str, list[Callable[[Session, Any], None]]] = {}
+
+
+def register_shred_hook(owner_type: str, hook: Callable[[Session, Any], None]) -> None:
+    """Let a domain module remove what it derived from an owner's data (e.g. blind indexes) when it is shredded."""
+    _SHRED_HOOKS.setdefault(owner_type, []).append(hook)
+
+
+def shred(session: Session, owner: Any, *, by: Any = None, reason: str | None = None) -> bool:
+    """Destroy ``owner``'s data key: everything it protected becomes unreadable for good.
+
+    Also runs the owner type's shred hooks (blind-index entries go too), drops decrypted values
+    cached on objects in this session, and records ``crypto.shred``. Returns False when there was
+    nothing left to shred. The audit event carries no personal data, so the chain still verifies.
+    """
     owner_type, ref = owner_ref(owner)
     row = session.scalar(select(DataKey).where(DataKey.owner_type == owner_type, DataKey.owner_ref == ref))
     if row is None or row.wrapped is None:
         return False
     row.wrapped = None
     row.shredded_at = utcnow()
-    _dek_cache(session).pop(row.id, None)
+    _dek_cache(session)[row.id] = _SHREDDED
     session.flush()
+    for hook in _SHRED_HOOKS.get(owner_type, ()):
+        hook(session, owner)
+    for obj in list(session.identity_map.values()):
+        for encrypted in _fields_of(type(obj)):
+            if encrypted.owner(obj) is owner:
+                obj.__dict__.pop(encrypted._cache_key, None)
+    from casebook import audit
+
+    audit.record(by, "crypto.shred", owner, reason=reason, details={"owner_type": owner_type, "data_key": row.id})
     return True
 
 
@@ -181,6 +244,7 @@ class EncryptedText:
     def __set_name__(self, cls: type, name: str) -> None:
         self.name = name
         _ENCRYPTED_FIELDS.setdefault(cls, []).append(self)
+        _FIELDS_BY_CLASS.clear()
 
     @property
     def _pending_key(self) -> str:
@@ -213,6 +277,8 @@ class EncryptedText:
         state = instance_state(obj)
         if state.persistent or state.detached:
             getattr(obj, self.column_attr)  # load it if expired, so the change can be flagged
+            if self.column_attr not in obj.__dict__:  # never set since the INSERT: nothing to load
+                setattr(obj, self.column_attr, None)
             flag_modified(obj, self.column_attr)
 
     def aad(self, obj: Any) -> bytes:
@@ -240,12 +306,14 @@ class EncryptedText:
             return self.decode(blob[1:].decode())
         session = Session.object_session(obj)
         try:
-            key_id = fields.blob_dek_id(blob)
-            if session is not None and is_shredded(session, key_id):
-                return UnreadableText("shredded")
             if session is None:
                 raise DecryptionError("no session to fetch the data key")
-            return self.decode(fields.decrypt_text(key_by_id(session, key_id), blob, self.aad(obj)))
+            key = _key_state(session, fields.blob_dek_id(blob))
+            if key is _SHREDDED:
+                return UnreadableText("shredded")
+            if isinstance(key, _Unavailable):
+                raise DecryptionError(key.reason)
+            return self.decode(fields.decrypt_text(key, blob, self.aad(obj)))
         except DecryptionError:
             log.warning("integrity failure on %s.%s id=%s", type(obj).__name__, self.name, getattr(obj, "id", None))
             _audit_integrity_failure(obj, self.name)
@@ -272,15 +340,22 @@ def _encrypt_before_flush(session: Session, _flush_context: Any, _instances: Any
             encrypted.encrypt_pending(session, obj)
 
 
-def _fields_of(cls: type) -> list[EncryptedText]:
-    found: list[EncryptedText] = []
-    for klass in cls.__mro__:
-        found.extend(_ENCRYPTED_FIELDS.get(klass, ()))
+_FIELDS_BY_CLASS: dict[type, tuple[EncryptedText, ...]] = {}
+
+
+def _fields_of(cls: type) -> tuple[EncryptedText, ...]:
+    """The encrypted attributes of ``cls`` and its bases (memoised: called for every object at flush)."""
+    found = _FIELDS_BY_CLASS.get(cls)
+    if found is None:
+        found = tuple(f for klass in cls.__mro__ for f in _ENCRYPTED_FIELDS.get(klass, ()))
+        _FIELDS_BY_CLASS[cls] = found
     return found
 
 
 def init_app(app: Flask) -> None:
     """Load the keyring (see ``casebook.crypto.setup``) and make it available to the store."""
-    from casebook.crypto.setup import load_app_keyring
+    from casebook.crypto.setup import check_keyring_against_database, load_app_keyring
 
-    app.extensions["casebook.keyring"] = load_app_keyring(app)
+    keyring = load_app_keyring(app)
+    check_keyring_against_database(app.extensions["casebook.engine"], keyring)
+    app.extensions["casebook.keyring"] = keyring

@@ -10,13 +10,15 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from casebook.crypto.store import EncryptedText
+from casebook.crypto.store import EncryptedText, current_keyring, register_shred_hook
 from casebook.db import Base, StrEnumType, utcnow
 from casebook.organisations.models import District
+from casebook.people.blind_indexes import person_index_entries
 
 
 def new_uuid() -> str:
@@ -97,3 +99,74 @@ class HouseholdMember(Base):
 
     household: Mapped[Household] = relationship(back_populates="members")
     person: Mapped[Person] = relationship(back_populates="memberships")
+
+
+class PersonSearchIndex(Base):
+    """Blind-index entries of a person (HMAC digests, never plain values): how encrypted persons are found.
+
+    Maintained by the flush hook below whenever a person's family name, birth date or BSN
+    changes, so no service can forget it; deleted with the person and when the person is shredded.
+    """
+
+    __tablename__ = "person_search_index"
+    __table_args__ = (
+        UniqueConstraint("person_id", "index_name", "value"),
+        Index("ix_person_search_index_lookup", "index_name", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    index_name: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(32))
+
+    def __repr__(self) -> str:
+        return f"<PersonSearchIndex {self.id} person={self.person_id} {self.index_name}>"
+
+
+_INDEXED_COLUMNS = ("family_name_ciphertext", "birth_date_ciphertext", "bsn_ciphertext")
+
+
+def _index_inputs_changed(person: Person) -> bool:
+    state = inspect(person)
+    return any(state.attrs[column].history.has_changes() for column in _INDEXED_COLUMNS)
+
+
+@event.listens_for(Session, "after_flush")
+def _maintain_search_index(session: Session, _flush_context: Any) -> None:
+    """Rewrite the index entries of persons whose indexed fields were just written.
+
+    After the flush the person has its id and the encrypted attributes still hold the
+    plain values they were written with (no decryption needed). Core statements, so no
+    nested ORM flush.
+    """
+    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Person) and _index_inputs_changed(obj)]
+    if not changed:
+        return
+    reindex_persons(session, changed)
+
+
+def reindex_persons(session: Session, persons: list[Person]) -> None:
+    """Replace the index entries of ``persons`` with those of their current values."""
+    table = PersonSearchIndex.__table__
+    connection = session.connection()
+    connection.execute(table.delete().where(table.c.person_id.in_([person.id for person in persons])))
+    keyring = current_keyring()
+    rows = [
+        {"person_id": person.id, "index_name": name, "value": value}
+        for person in persons
+        for name, value in sorted(
+            person_index_entries(keyring, family_name=person.family_name, birth_date=person.birth_date, bsn=person.bsn)
+        )
+    ]
+    if rows:
+        connection.execute(table.insert(), rows)
+
+
+def _forget_shredded_person(session: Session, person: Any) -> None:
+    """A shredded person must not stay findable: a digest still confirms a guessed BSN or name."""
+    if isinstance(person, Person) and person.id is not None:
+        table = PersonSearchIndex.__table__
+        session.connection().execute(table.delete().where(table.c.person_id == person.id))
+
+
+register_shred_hook(Person.crypto_owner_type, _forget_shredded_person)
