@@ -58,12 +58,16 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import casebook.access.views
+    import casebook.audit.views
     import casebook.auth.views
     import casebook.cases.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
+    from casebook.access import bp as access_bp
+    from casebook.audit import bp as audit_bp
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
     from casebook.site import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, cases_bp):
+    for blueprint in (site_bp, auth_bp, cases_bp, access_bp, audit_bp):
         app.register_blueprint(blueprint)

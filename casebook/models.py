@@ -1,5 +1,6 @@
 """Imports every model module so the metadata is complete (Alembic, tests, create_all)."""
 
+from casebook.access.models import Authorisation, BreakGlassAccess
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import User, UserRole
 from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
@@ -8,6 +9,8 @@ from casebook.people.models import Household, HouseholdMember, Person
 
 __all__ = [
     "AuditEvent",
+    "Authorisation",
+    "BreakGlassAccess",
     "Case",
     "CaseParticipant",
     "CaseReferenceCounter",

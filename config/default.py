@@ -38,3 +38,15 @@ SQL_ECHO = False
 # argon2id parameters (time_cost, memory_cost in KiB, parallelism). None: argon2-cffi's defaults,
 # which follow RFC 9106. Existing hashes are rehashed at login when these change.
 PASSWORD_HASH_PARAMS = None
+
+# Break-the-glass: minutes of read-only access to an out-of-scope case after stating a reason.
+BREAK_GLASS_MINUTES = 60
+
+# Unusual access (supervisor screen): users who opened more than this many distinct cases within
+# one clock hour, looked for over this many days.
+AUDIT_UNUSUAL_CASES_PER_HOUR = 20
+AUDIT_UNUSUAL_DAYS = 7
+
+# Rows per page of the audit log, and the most rows one CSV export may hold.
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_MAX_ROWS = 100000
