@@ -8,6 +8,8 @@ with a wrong hash, (6) the tail cut off, (7) the whole chain rewritten with reco
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import func, select
 
@@ -58,7 +60,7 @@ def test_events_link_into_a_verifiable_chain(events):
     assert result.ok and result.head_seq == events[-1].seq and result.head_hash == events[-1].hash
     stored = db.session.scalars(select(AuditEvent).where(AuditEvent.seq >= events[0].seq).order_by(AuditEvent.seq))
     stored = list(stored)
-    assert all(b.prev_hash == a.hash for a, b in zip(stored, stored[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(stored))
 
 
 def test_1_changed_content_is_detected(events):
