@@ -184,7 +184,7 @@ def user_history(supervisor: User, user_id: int, page: int = 1, per_page: int = 
 def load_case_for_trail(supervisor: User, case_id: int) -> Case:
     """The case whose trail ``supervisor`` may read; else audit the denial and 404."""
     case = db.session.get(Case, case_id)
-    if not can(supervisor, Action.VIEW_AUDIT, case):
+    if case is None or not can(supervisor, Action.VIEW_AUDIT, case):
         audit.record(
             supervisor,
             "audit.case.view",
