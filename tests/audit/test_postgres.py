@@ -69,26 +69,19 @@ def test_concurrent_writers_yield_one_unbroken_chain(pg_engine):
     assert writers == WRITERS
 
 
-@pytest.mark.parametrize(
-    "statement",
-    [
+def test_triggers_refuse_update_delete_and_truncate(pg_engine):
+    with Session(pg_engine) as session, session.begin():
+        chain.append(session, _event(0, 0))
+    for statement in (
         "UPDATE audit_event SET action = 'case.list'",
         "DELETE FROM audit_event",
         "TRUNCATE audit_event",
-    ],
-)
-def test_triggers_refuse_changes_to_the_audit_table(pg_engine, statement):
-    with Session(pg_engine) as session, session.begin():
-        chain.append(session, _event(0, 0))
-    with pytest.raises(DBAPIError, match="append-only"), pg_engine.begin() as connection:
-        connection.execute(text(statement))
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), pg_engine.begin() as connection:
+            connection.execute(text(statement))
     with Session(pg_engine) as session:
         assert session.scalar(select(func.count(AuditEvent.id))) == 1
         assert chain.verify(session).ok
-
-
-def test_the_triggers_are_installed_by_the_migration(pg_engine):
     query = text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal")
     with pg_engine.connect() as connection:
-        names = set(connection.execute(query).scalars())
-    assert names == {"audit_event_no_update_delete", "audit_event_no_truncate"}
+        assert set(connection.execute(query).scalars()) == {"audit_event_no_update_delete", "audit_event_no_truncate"}
