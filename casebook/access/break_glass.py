@@ -66,7 +66,8 @@ def find_case(user: User, reference: str) -> Lookup:
     if not can(user, Action.BREAK_GLASS):
         audit.record(user, "break_glass.search", outcome=Outcome.DENIED, details=details)
         raise AccessDenied()
-    if can(user, Action.VIEW_CASE, case := db.session.scalar(select(Case).where(Case.reference == reference))):
+    case = db.session.scalar(select(Case).where(Case.reference == reference)) if shaped else None
+    if case is not None and can(user, Action.VIEW_CASE, case):
         audit.record(user, "break_glass.search", case, details={**details, "in_scope": True})
         return Lookup(case, in_scope=True)
     eligible = _eligible_case(user, reference) if shaped else None

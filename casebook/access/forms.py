@@ -74,9 +74,9 @@ class BreakGlassForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    verdict = SelectField(
-        _l("Oordeel"),
-        choices=[("justified", _l("gerechtvaardigd")), ("unjustified", _l("niet gerechtvaardigd"))],
-        validators=[DataRequired()],
-    )
+    verdict = SelectField(_l("Oordeel"), validators=[DataRequired()])
     note = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=500)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.verdict.choices = [("justified", _l("gerechtvaardigd")), ("unjustified", _l("niet gerechtvaardigd"))]

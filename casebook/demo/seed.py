@@ -185,6 +185,8 @@ def _add_participants(case: Case, number: int, orgs: dict, wijkteam: Organisatio
         extra.append((orgs["politie"], Involvement.OBSERVER, None))
     if number % 5 == 0 and case.lead_organisation.slug == "zvh":
         extra.append((orgs["zvh"], Involvement.LEAD, users["zvh.caseworker"]))
+    if code == "adult_offender" and number % 2 == 1:
+        extra.append((orgs["politie"], Involvement.OBSERVER, None))  # reads along, never writes
     if code == "adult_offender" and number % 4 == 1:
         # A named user: this jongerenwerker takes part personally; their colleagues do not see the case.
         extra.append((orgs["jongerenwerk"], Involvement.CONTRIBUTOR, users["jongerenwerk.caseworker"]))
