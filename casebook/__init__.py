@@ -63,21 +63,36 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import casebook.access.views
     import casebook.admin.views
     import casebook.api.views
+    import casebook.audit.views
     import casebook.auth.account_views
     import casebook.auth.views
     import casebook.cases.views
     import casebook.people.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
+    from casebook.access import bp as access_bp
     from casebook.admin import bp as admin_bp
     from casebook.api import bp as api_bp
     from casebook.api import tokens_bp as api_tokens_bp
+    from casebook.audit import bp as audit_bp
     from casebook.auth import account_bp
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
     from casebook.people import bp as people_bp
     from casebook.site import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, account_bp, admin_bp, cases_bp, people_bp, api_bp, api_tokens_bp):
+    for blueprint in (
+        site_bp,
+        auth_bp,
+        account_bp,
+        admin_bp,
+        access_bp,
+        audit_bp,
+        cases_bp,
+        people_bp,
+        api_bp,
+        api_tokens_bp,
+    ):
         app.register_blueprint(blueprint)

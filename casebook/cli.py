@@ -167,3 +167,8 @@ def main() -> None:
     except ConfigurationError as exc:
         click.echo(f"casebook: {exc}", err=True)
         sys.exit(1)
+
+
+from casebook.audit.cli import audit_group  # noqa: E402 - the group lives with its module
+
+cli.add_command(audit_group)

@@ -1,5 +1,6 @@
 """Imports every model module so the metadata is complete (Alembic, tests, create_all)."""
 
+from casebook.access.models import Authorisation, BreakGlassAccess
 from casebook.admin.models import AccessReview
 from casebook.api.models import ApiToken
 from casebook.audit.models import AuditEvent
@@ -14,6 +15,8 @@ __all__ = [
     "ActivationToken",
     "ApiToken",
     "AuditEvent",
+    "Authorisation",
+    "BreakGlassAccess",
     "Case",
     "CaseParticipant",
     "CaseReferenceCounter",

@@ -94,3 +94,14 @@ API_RATE_LIMIT = "600 per minute"
 # Re-authentication ("step-up"): revealing a BSN, exports and key operations need a login
 # (password and second factor) within this many seconds; otherwise the user confirms again.
 REAUTH_MAX_AGE_SECONDS = 5 * 60
+# Break-the-glass: minutes of read-only access to an out-of-scope case after stating a reason.
+BREAK_GLASS_MINUTES = 60
+
+# Unusual access (supervisor screen): users who opened more than this many distinct cases within
+# one clock hour, looked for over this many days.
+AUDIT_UNUSUAL_CASES_PER_HOUR = 20
+AUDIT_UNUSUAL_DAYS = 7
+
+# Rows per page of the audit log, and the most rows one CSV export may hold.
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_MAX_ROWS = 100000

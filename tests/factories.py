@@ -69,7 +69,11 @@ def make_case_type(
     code: str = "youth",
     restricted: bool = False,
     confidentiality: Confidentiality = Confidentiality.ZAAKVERTROUWELIJK,
+    authorise: bool | None = None,
 ) -> CaseType:
+    """A case type; unless restricted (or ``authorise=False``) every case role is authorised for it
+    up to ``vertrouwelijk`` (see ``authorise_roles``), so tests about other rules need no set-up.
+    """
     existing = db.session.scalar(select(CaseType).where(CaseType.code == code))
     if existing:
         return existing
@@ -87,6 +91,8 @@ def make_case_type(
     )
     db.session.add(case_type)
     db.session.flush()
+    if (not restricted) if authorise is None else authorise:
+        authorise_roles(case_type)
     return case_type
 
 
@@ -199,3 +205,50 @@ def bearer(issued) -> dict[str, str]:
     """
     db.session.commit()
     return {"Authorization": f"Bearer {issued.plaintext}"}
+
+
+def authorise_roles(
+    case_type: CaseType,
+    roles: Iterable[Role | str] = (Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR),
+    max_confidentiality: Confidentiality = Confidentiality.VERTROUWELIJK,
+    organisation: Organisation | None = None,
+    actions: Iterable[str] | None = None,
+) -> list:
+    """Role-wide (or per organisation) authorisations for ``case_type``; written directly, not audited."""
+    from casebook.access.models import Authorisation
+    from casebook.access.policy import AUTHORISABLE_ACTIONS
+
+    grants = [
+        Authorisation(
+            role=Role(role),
+            organisation=organisation,
+            case_type=case_type,
+            actions=sorted(str(a) for a in (actions if actions is not None else AUTHORISABLE_ACTIONS)),
+            max_confidentiality=max_confidentiality,
+        )
+        for role in roles
+    ]
+    db.session.add_all(grants)
+    db.session.flush()
+    return grants
+
+
+def authorise_user(
+    user: User,
+    case_type: CaseType,
+    max_confidentiality: Confidentiality = Confidentiality.VERTROUWELIJK,
+    actions: Iterable[str] | None = None,
+):
+    """A personal authorisation for ``user``; written directly, not audited."""
+    from casebook.access.models import Authorisation
+    from casebook.access.policy import AUTHORISABLE_ACTIONS
+
+    grant = Authorisation(
+        user=user,
+        case_type=case_type,
+        actions=sorted(str(a) for a in (actions if actions is not None else AUTHORISABLE_ACTIONS)),
+        max_confidentiality=max_confidentiality,
+    )
+    db.session.add(grant)
+    db.session.flush()
+    return grant

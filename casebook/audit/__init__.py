@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context, request
+from flask import Blueprint, g, has_request_context, request
 
 from casebook.audit import chain
 from casebook.audit.models import AuditEvent, Outcome
 from casebook.db import db, utcnow
 
-__all__ = ["AuditEvent", "Outcome", "record", "replay_durable"]
+__all__ = ["AuditEvent", "Outcome", "bp", "record", "replay_durable"]
+
+# The supervisor screens (casebook.audit.views) attach their routes to this blueprint.
+bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 FORBIDDEN_DETAIL_KEYS = frozenset({"body", "text", "name", "bsn", "password", "code", "token", "session", "secret"})
 
@@ -78,7 +81,7 @@ def record(
         fields["request_id"] = g.get("request_id")
     event = chain.append(db.session(), AuditEvent(**fields))
     if durable is None:
-        durable = fields["outcome"] is not Outcome.ALLOWED or action.endswith((".view", ".list", ".search"))
+        durable = fields["outcome"] is not Outcome.ALLOWED or action.endswith((".view", ".list", ".search", ".export"))
     if durable and has_request_context():
         g.setdefault("durable_audit", []).append(fields)
     return event

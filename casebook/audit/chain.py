@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
@@ -38,7 +41,8 @@ HASHED_FIELDS = (
 )
 
 
-def canonical_json(event: AuditEvent) -> str:
+def canonical_json(event: Any) -> str:
+    """The hashed form of an event (an ``AuditEvent`` or a row of its table)."""
     values: dict[str, Any] = {}
     for name in HASHED_FIELDS:
         value = getattr(event, name)
@@ -50,7 +54,7 @@ def canonical_json(event: AuditEvent) -> str:
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def compute_hash(prev_hash: str, event: AuditEvent) -> str:
+def compute_hash(prev_hash: str, event: Any) -> str:
     return hashlib.sha256((prev_hash + canonical_json(event)).encode()).hexdigest()
 
 
@@ -86,18 +90,28 @@ class VerifyResult:
     broken_seq: int | None = None
     problem: str | None = None
 
+    def describe(self) -> str:
+        if self.ok:
+            return f"audit chain ok: {self.checked} events, head #{self.head_seq} {self.head_hash}"
+        return (
+            f"audit chain BROKEN at event #{self.broken_seq}: {self.problem} ({self.checked} events verified before it)"
+        )
+
 
 def verify(session: Session, batch_size: int = 5000) -> VerifyResult:
-    """Walk the whole chain in ``seq`` order; report the first event that does not fit."""
+    """Walk the whole chain in ``seq`` order; report the first event that does not fit.
+
+    Reads plain rows (not ORM objects), so it neither fills nor clears the caller's session.
+    """
+    table = AuditEvent.__table__
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
     last_seq = 0
     while True:
-        events = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch_size)
-        ).all()
-        if not events:
+        rows = session.execute(select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch_size))
+        rows = rows.all()
+        if not rows:
             return VerifyResult(True, checked, last_seq, prev_hash)
-        for event in events:
+        for event in rows:
             if event.seq != expected_seq:
                 return VerifyResult(False, checked, last_seq, prev_hash, expected_seq, "missing event (deleted)")
             if event.prev_hash != prev_hash:
@@ -107,4 +121,48 @@ def verify(session: Session, batch_size: int = 5000) -> VerifyResult:
             prev_hash, last_seq = event.hash, event.seq
             expected_seq += 1
             checked += 1
-        session.expunge_all()
+
+
+# --- checkpoints: the head hash kept outside the database -----------------------------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    taken_at: datetime
+    seq: int
+    hash: str
+
+    def line(self) -> str:
+        return f"{self.taken_at.isoformat(timespec='seconds')} seq={self.seq} hash={self.hash}"
+
+    @classmethod
+    def parse(cls, line: str) -> Checkpoint:
+        """:raises ValueError: not a checkpoint line."""
+        match = CHECKPOINT_LINE.match(line.strip())
+        if not match:
+            raise ValueError(f"not a checkpoint line: {line.strip()[:80]!r}")
+        return cls(datetime.fromisoformat(match["at"]), int(match["seq"]), match["hash"])
+
+
+CHECKPOINT_LINE = re.compile(r"^(?P<at>\S+) seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{64})$")
+
+
+def read_checkpoints(text_lines: Iterable[str]) -> list[Checkpoint]:
+    """Parse a checkpoint file (blank lines and ``#`` comments ignored)."""
+    return [Checkpoint.parse(line) for line in text_lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def check_checkpoints(session: Session, checkpoints: Iterable[Checkpoint]) -> VerifyResult | None:
+    """Compare earlier head hashes with the chain now: a rewritten or truncated chain no longer holds
+    them. Returns the first failure, or None when every checkpoint still matches.
+    """
+    table = AuditEvent.__table__
+    for point in checkpoints:
+        if point.seq == 0:
+            continue
+        stored = session.execute(select(table.c.hash).where(table.c.seq == point.seq)).scalar()
+        if stored is None:
+            return VerifyResult(False, 0, 0, "", point.seq, f"event from checkpoint of {point.line()} is missing")
+        if stored != point.hash:
+            return VerifyResult(False, 0, 0, "", point.seq, f"hash differs from checkpoint of {point.line()}")
+    return None

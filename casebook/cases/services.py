@@ -81,7 +81,7 @@ def load_for(user: User, case_id: int, action: Action = Action.VIEW_CASE) -> Cas
             selectinload(Case.subjects).joinedload(CaseSubject.person),
         )
     )
-    if not can(user, action, case):
+    if case is None or not can(user, action, case):  # None: ``can`` would decide the global action
         audit.record(user, str(action), case_id=case_id, outcome=Outcome.DENIED, details={"requested_id": str(case_id)})
         raise AccessDenied()
     audit.record(user, str(action), case)

@@ -70,6 +70,8 @@ class PageMedians:
 
 def _build_app(directory: Path, keyring_json: str, *, disabled: bool, subjects: int):
     from casebook import create_app, migrate
+    from casebook.access.models import Authorisation
+    from casebook.access.policy import AUTHORISABLE_ACTIONS
     from casebook.auth.models import Role
     from casebook.auth.services import create_user
     from casebook.cases.models import CaseType, StatusType, SubjectRole
@@ -109,7 +111,15 @@ def _build_app(directory: Path, keyring_json: str, *, disabled: bool, subjects: 
         )
         db.session.add_all([org, case_type])
         db.session.flush()
-        create_user("bench", "Bench", org, [Role.CASEWORKER], BENCH_PASSWORD)
+        bench_user = create_user("bench", "Bench", org, [Role.CASEWORKER], BENCH_PASSWORD)
+        db.session.add(
+            Authorisation(
+                user=bench_user,
+                case_type=case_type,
+                actions=sorted(str(a) for a in AUTHORISABLE_ACTIONS),
+                max_confidentiality=Confidentiality.VERTROUWELIJK,
+            )
+        )
         persons = [
             Person(
                 family_name=f"van der Berg-{n}",

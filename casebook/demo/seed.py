@@ -14,6 +14,7 @@ from casebook.auth.models import Role, User
 from casebook.auth.services import create_user
 from casebook.cases.models import Case, CaseParticipant, CaseType, Involvement, StatusType, SubjectRole
 from casebook.cases.services import NewCase, open_case
+from casebook.confidentiality import Confidentiality as C
 from casebook.db import db
 from casebook.demo import data
 from casebook.organisations.models import District, Organisation, OrganisationKind
@@ -191,6 +192,11 @@ def _add_participants(case: Case, number: int, orgs: dict, wijkteam: Organisatio
         extra.append((orgs["politie"], Involvement.OBSERVER, None))
     if number % 5 == 0 and case.lead_organisation.slug == "zvh":
         extra.append((orgs["zvh"], Involvement.LEAD, users["zvh.caseworker"]))
+    if code == "adult_offender" and number % 2 == 1:
+        extra.append((orgs["politie"], Involvement.OBSERVER, None))  # reads along, never writes
+    if code == "adult_offender" and number % 4 == 1:
+        # A named user: this jongerenwerker takes part personally; their colleagues do not see the case.
+        extra.append((orgs["jongerenwerk"], Involvement.CONTRIBUTOR, users["jongerenwerk.caseworker"]))
     for organisation, involvement, user in extra:
         if user is None and any(p.organisation_id == organisation.id for p in case.participants):
             continue
@@ -219,6 +225,103 @@ def _set_status(case: Case, number: int) -> None:
 def seed(password: str) -> dict[str, int]:
     summary = seed_reference_data()
     summary["accounts"] = seed_accounts(password)
+    summary["authorisations"] = seed_authorisations()
     summary.update(seed_cases())
+    summary["break-the-glass grants"] = seed_break_glass()
     db.session.flush()
     return summary
+
+
+CASEWORKER_ACTIONS = ("case.view", "note.list", "case.update", "note.add", "intervention.add", "plan.edit")
+COORDINATOR_ACTIONS = (
+    *CASEWORKER_ACTIONS,
+    "case.transition",
+    "case.close.propose",
+    "case.reopen",
+    "case.participants",
+    "handoff.send",
+    "case.create",
+)
+SUPERVISOR_ACTIONS = ("case.view", "case.close.approve")
+ROLE_ACTIONS = {"caseworker": CASEWORKER_ACTIONS, "coordinator": COORDINATOR_ACTIONS, "supervisor": SUPERVISOR_ACTIONS}
+
+# Restricted types are seen only by those explicitly authorised: (type, organisation or None,
+# role or None, username or None, maximum confidentiality).
+RESTRICTED_AUTHORISATIONS = [
+    ("domestic_violence", "veilig-thuis", "caseworker", None, C.CONFIDENTIEEL),
+    ("domestic_violence", None, None, "zvh.coordinator", C.CONFIDENTIEEL),
+    ("domestic_violence", None, None, "zvh.supervisor", C.CONFIDENTIEEL),
+    ("radicalisation", None, None, "zvh.coordinator", C.GEHEIM),
+    ("radicalisation", None, None, "zvh.supervisor", C.GEHEIM),
+]
+
+
+def seed_authorisations() -> int:
+    """ZGW-style authorisations: every partner's caseworkers, coordinators and supervisors for the
+    non-restricted types up to ``vertrouwelijk``; the restricted types only for named parties.
+    Granted by the system (``by=None``) and audited. Skipped when any authorisation exists.
+    """
+    from casebook.access.models import Authorisation
+    from casebook.access.services import grant_authorisation
+
+    if db.session.scalar(select(func.count(Authorisation.id))):
+        return 0
+    types = {t.code: t for t in db.session.scalars(select(CaseType))}
+    orgs = {o.slug: o for o in db.session.scalars(select(Organisation))}
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    granted = 0
+    for case_type in types.values():
+        if case_type.restricted:
+            continue
+        for role, actions in ROLE_ACTIONS.items():
+            grant_authorisation(
+                None, case_type=case_type, actions=actions, max_confidentiality=C.VERTROUWELIJK, role=Role(role)
+            )
+            granted += 1
+    for code, org_slug, role, username, maximum in RESTRICTED_AUTHORISATIONS:
+        user = users[username] if username else None
+        actions = ROLE_ACTIONS[role] if role else ROLE_ACTIONS[str(sorted(user.roles)[0])]
+        grant_authorisation(
+            None,
+            case_type=types[code],
+            actions=actions,
+            max_confidentiality=maximum,
+            user=user,
+            organisation=orgs[org_slug] if org_slug else None,
+            role=Role(role) if role else None,
+        )
+        granted += 1
+    return granted
+
+
+def seed_break_glass() -> int:
+    """Two past break-the-glass grants by the police on housing-nuisance cases (where the police takes
+    no part): one awaiting review, one judged justified. Skipped when any grant exists.
+    """
+    from casebook.access import can
+    from casebook.access.break_glass import break_glass, review
+    from casebook.access.models import BreakGlassAccess, ReviewStatus
+
+    if db.session.scalar(select(func.count(BreakGlassAccess.id))):
+        return 0
+    officer = db.session.scalar(select(User).where(User.username == "politie.caseworker"))
+    supervisor = db.session.scalar(select(User).where(User.username == "gemeente.supervisor"))
+    if officer is None or supervisor is None:
+        return 0
+    candidates = db.session.scalars(
+        select(Case).join(Case.case_type).where(CaseType.code == "housing_nuisance").order_by(Case.id)
+    )
+    targets = [c for c in candidates if not can(officer, "case.view", c)][:2]
+    reasons = [
+        "Melding van acuut gevaar bij dit adres tijdens nachtdienst; context nodig voor inzet.",
+        "Aanhouding van een bewoner, controle op lopende afspraken met de woningcorporatie.",
+    ]
+    grants = []
+    for number, (case, reason) in enumerate(zip(targets, reasons, strict=False)):
+        when = datetime(2026, 11, 10 + number, 2, 30, tzinfo=UTC)
+        grants.append(break_glass(officer, case.reference, reason, now=when))
+    if len(grants) > 1:
+        review(
+            supervisor, grants[1], ReviewStatus.JUSTIFIED, "Inzet was nodig.", now=datetime(2026, 11, 12, tzinfo=UTC)
+        )
+    return len(grants)

@@ -1,0 +1,68 @@
+"""Supervisor screens: the audit log (filters, pages, CSV export), per-user and per-case history, and
+the list of unusual access. Views parse and render; ``casebook.audit.queries`` decides and audits.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request, url_for
+from flask_login import current_user
+
+from casebook.audit import bp
+from casebook.audit import queries as trail
+from casebook.audit.forms import OUTCOME_LABELS, AuditFilterForm
+from casebook.db import utcnow
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@bp.get("/")
+def index() -> str:
+    form = AuditFilterForm(request.args).fill_choices()
+    filters = form.filters()
+    result = trail.search(current_user, filters, page=_page(), per_page=current_app.config["AUDIT_PAGE_SIZE"])
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "audit/index.html",
+        form=form,
+        events=result,
+        args=args,
+        export_url=url_for("audit.export", **args),
+        outcome_labels=OUTCOME_LABELS,
+    )
+
+
+@bp.get("/export.csv")
+def export() -> Response:
+    filters = AuditFilterForm(request.args).fill_choices().filters()
+    body, _rows = trail.export_csv(current_user, filters)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="casebook-audit-{stamp}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/users/<int:user_id>")
+def user_history(user_id: int) -> str:
+    subject, result = trail.user_history(current_user, user_id, page=_page())
+    return render_template("audit/user.html", subject=subject, events=result, outcome_labels=OUTCOME_LABELS)
+
+
+@bp.get("/cases/<int:case_id>")
+def case_history(case_id: int) -> str:
+    case, summary, result = trail.case_history(current_user, case_id, page=_page())
+    return render_template(
+        "audit/case.html", audited_case=case, summary=summary, events=result, outcome_labels=OUTCOME_LABELS
+    )
+
+
+@bp.get("/unusual")
+def unusual() -> str:
+    report = trail.unusual_access(current_user)
+    return render_template("audit/unusual.html", report=report, outcome_labels=OUTCOME_LABELS)

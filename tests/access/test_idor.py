@@ -1,0 +1,145 @@
+"""IDOR: for every route with an object id, the id of another organisation's object answers 404 and
+the denial is audited. Routes are taken from ``app.url_map``; a new route with an id joins by
+itself when its id is a ``case_id``, and otherwise fails here until it is given a fixture below.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import current_app
+
+from casebook.access.break_glass import break_glass
+from casebook.access.services import grant_authorisation
+from casebook.audit import Outcome
+from casebook.auth.sessions import start as start_session
+from casebook.cases.models import CaseSubject, Involvement, SubjectRole
+from casebook.confidentiality import Confidentiality
+from casebook.db import db
+from tests.factories import (
+    bearer,
+    login_as,
+    make_api_token,
+    make_case,
+    make_case_type,
+    make_org,
+    make_person,
+    make_user,
+)
+from tests.helpers import audit_events
+
+ID_ARGUMENT = re.compile(r"<(?:int|id):(\w+_id)>")
+
+
+def _routes_with_ids(app) -> list[tuple[str, str, str]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if ID_ARGUMENT.search(rule.rule):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                found.append((rule.endpoint, method, rule.rule))
+    return sorted(found)
+
+
+def _foreign_objects(home, other) -> dict:
+    """Objects of ``other`` that users of ``home`` must not reach."""
+    other_worker = make_user(org=other)
+    case = make_case(lead=other, participants=[])
+    admin = make_user(org=make_org(), roles=["admin"])
+    grant = grant_authorisation(
+        admin,
+        case_type=make_case_type(),
+        actions=["note.list"],
+        max_confidentiality=Confidentiality.INTERN,
+        user=other_worker,
+    )
+    third = make_org()
+    outsider = make_user(org=third)
+    glass = break_glass(outsider, case.reference, "Spoed: melding bij het adres van deze casus.")
+    person = make_person("Vreemd")
+    case.subjects.append(CaseSubject(person=person, role=SubjectRole.SUBJECT))
+    db.session.flush()
+    db.session.commit()  # keep the set-up when the request context below ends its session
+    with current_app.test_request_context():
+        other_session_id = start_session(other_worker).id
+        db.session.commit()
+    other_token = make_api_token(other_worker)
+    return {
+        "case_id": case.id,
+        "user_id": other_worker.id,
+        "authorisation_id": grant.id,
+        "grant_id": glass.id,
+        "person_id": person.id,
+        "session_id": other_session_id,
+        "token_id": other_token.token.id,
+    }
+
+
+ID_NAMES = {"case_id", "user_id", "authorisation_id", "grant_id", "person_id", "session_id", "token_id"}
+
+
+# Who tries: a user for whom the route is meant (its role passes), so only the object's scope refuses.
+ACTOR_ROLE = {"audit": "supervisor", "access.revoke": "supervisor", "access.review": "supervisor"}
+
+
+def _actor_role(endpoint: str) -> str:
+    return ACTOR_ROLE.get(endpoint, ACTOR_ROLE.get(endpoint.split(".")[0], "coordinator"))
+
+
+def test_every_route_with_an_id_is_covered(app):
+    names = {name for _e, _m, rule in _routes_with_ids(app) for name in ID_ARGUMENT.findall(rule)}
+    assert names <= ID_NAMES, f"add an IDOR fixture for {names - ID_NAMES}"
+    assert len(_routes_with_ids(app)) >= 5
+
+
+def pytest_generate_tests(metafunc):
+    if "route" in metafunc.fixturenames:
+        from casebook import create_app
+        from tests.conftest import TEST_SETTINGS
+
+        probe = create_app({**TEST_SETTINGS, "DATABASE_URL": "sqlite://"})
+        routes = _routes_with_ids(probe)
+        metafunc.parametrize("route", routes, ids=[f"{m} {r}" for _e, m, r in routes])
+
+
+def test_another_organisations_object_is_404_and_the_denial_audited(client, route):
+    endpoint, method, rule = route
+    home, other = make_org(), make_org()
+    objects = _foreign_objects(home, other)
+    # the actor's own organisation takes part in a case of its own, so it has something in scope
+    make_case(lead=home, participants=[(make_org(), Involvement.OBSERVER)])
+    actor = make_user(org=home, roles=[_actor_role(endpoint)])
+    actor_id = actor.id
+    path = ID_ARGUMENT.sub(lambda m: str(objects[m.group(1)]), rule)
+    if path.startswith("/api/"):
+        response = client.open(path, method=method, headers=bearer(make_api_token(actor)))
+    else:
+        login_as(client, actor)
+        response = client.open(path, method=method, data={"verdict": "justified", "reason": "x" * 30})
+    assert response.status_code == 404, (method, path)
+    events = audit_events(request_id=response.headers["X-Request-Id"])
+    assert events, f"{method} {path}: no audit event"
+    assert all(e.actor_user_id == actor_id for e in events)
+    assert any(e.outcome is Outcome.DENIED for e in events), [(e.action, e.outcome) for e in events]
+
+
+@pytest.mark.parametrize("path", ["/cases/{id}", "/audit/cases/{id}"])
+def test_a_missing_id_looks_like_a_foreign_one(client, path):
+    home, other = make_org(), make_org()
+    foreign = make_case(lead=other)
+    login_as(client, make_user(org=home, roles=["supervisor"]))
+    hidden = client.get(path.format(id=foreign.id))
+    missing = client.get(path.format(id=987654))
+    assert hidden.status_code == missing.status_code == 404
+
+
+@pytest.mark.parametrize("action", ["case.list", "case.view", "case.create", "audit.view"])
+def test_the_loader_refuses_a_missing_case_whatever_the_action(action):
+    """A missing case must never fall through to the role-only decision of a global action."""
+    from casebook.access import AccessDenied
+    from casebook.cases.services import load_for
+
+    user = make_user(roles=["coordinator", "supervisor"])
+    with pytest.raises(AccessDenied):
+        load_for(user, 987654, action)
+    assert audit_events(action, actor_user_id=user.id)[-1].outcome is Outcome.DENIED

@@ -1,0 +1,85 @@
+"""Every route that shows personal data (or the trail about it) writes its audit event.
+
+The table below enumerates them; a new GET route must either join it or be declared free of
+personal data in ``NO_PERSONAL_DATA`` — the first test fails until one of the two is done.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from casebook.audit import Outcome
+from casebook.cases.models import CaseSubject, SubjectRole
+from casebook.db import db
+from casebook.organisations.models import OrganisationKind
+from casebook.web import is_public_endpoint
+from tests.factories import bearer, login_as, make_api_token, make_case, make_org, make_person, make_user
+from tests.helpers import audit_events
+
+# endpoint → (role of the reader, path with {case}, {user} and {reference} filled in, expected action)
+PERSONAL_DATA_ROUTES = {
+    "cases.index": ("caseworker", "/cases", "case.list"),
+    "cases.detail": ("caseworker", "/cases/{case}", "case.view"),
+    "audit.index": ("supervisor", "/audit/", "audit.list"),
+    "audit.export": ("supervisor", "/audit/export.csv", "audit.export"),
+    "audit.user_history": ("supervisor", "/audit/users/{user}", "audit.user.view"),
+    "audit.case_history": ("supervisor", "/audit/cases/{case}", "audit.case.view"),
+    "audit.unusual": ("supervisor", "/audit/unusual", "audit.unusual.list"),
+    "access.reviews": ("supervisor", "/access/break-glass/reviews", "break_glass.list"),
+    "access.authorisations": ("admin", "/access/authorisations", "authorisation.list"),
+    "access.break_glass_search": ("caseworker", "/access/break-glass?reference={reference}", "break_glass.search"),
+    "admin.users": ("admin", "/admin/users", "user.list"),
+    "admin.user_detail": ("admin", "/admin/users/{user}", "user.view"),
+    "admin.access_review": ("supervisor", "/admin/access-review", "user.access_review.list"),
+    "people.detail": ("caseworker", "/persons/{person}", "person.view"),
+    "people.register": ("caseworker", "/cases/{case}/persons/new", "case.update"),
+    "account.sessions_list": ("caseworker", "/account/sessions", "auth.session.list"),
+    # the API: every use of a token is itself an event, before the read
+    "api.list_cases": ("caseworker", "/api/v1/cases", "case.list"),
+    "api.get_case": ("caseworker", "/api/v1/cases/{case}", "case.view"),
+}
+NO_PERSONAL_DATA = {
+    "site.index",  # my work: only the viewer's own lists, each through audited services
+    "admin.create_user",  # an empty form
+    "people.search",  # an empty form; the search itself is a POST, audited as person.search
+    "account.change_password",  # the user's own form
+    "account.mfa_status",  # the user's own second factor
+    "api_tokens.index",  # the user's own tokens
+    "auth.reauth",  # a password form
+    "api.openapi",  # the API description
+    "api.me",  # the caller's own account
+}
+
+
+def test_every_get_route_is_enumerated(app):
+    gets = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not is_public_endpoint(app, rule.endpoint)
+    }
+    missing = gets - set(PERSONAL_DATA_ROUTES) - NO_PERSONAL_DATA
+    assert not missing, f"say whether these routes show personal data, and test their audit event: {missing}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(PERSONAL_DATA_ROUTES))
+def test_the_route_writes_its_event(client, endpoint):
+    role, path, action = PERSONAL_DATA_ROUTES[endpoint]
+    org = make_org(kind=OrganisationKind.ZVH)
+    reader = make_user(org=org, roles=[role])
+    colleague = make_user(org=org)
+    case = make_case(lead=org)
+    person = make_person("Doe")
+    case.subjects.append(CaseSubject(person=person, role=SubjectRole.SUBJECT))
+    db.session.flush()
+    path = path.format(case=case.id, user=colleague.id, reference=case.reference, person=person.id)
+    reader_id = reader.id
+    expected = [(action, Outcome.ALLOWED, reader_id)]
+    if path.startswith("/api/"):
+        response = client.get(path, headers=bearer(make_api_token(reader)))
+        expected.insert(0, ("api.token.use", Outcome.ALLOWED, reader_id))
+    else:
+        login_as(client, reader)
+        response = client.get(path)
+    assert response.status_code == 200, path
+    events = audit_events(request_id=response.headers["X-Request-Id"])
+    assert [(e.action, e.outcome, e.actor_user_id) for e in events] == expected
