@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, redirect, request, session, url_for
+from flask import Response, jsonify, redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
 from casebook.db import db
+from casebook.i18n import choose_locale
 from casebook.site import bp
 from casebook.web import public
 
@@ -29,12 +31,10 @@ def healthz() -> tuple[Response, int]:
 
 @bp.post("/language")
 def set_language() -> Response:
-    """Remember the chosen UI language for this session (per-user storage comes with i18n work)."""
-    from flask import current_app
-
-    locale = request.form.get("locale", "")
-    if locale in current_app.config["LANGUAGES"]:
-        session["locale"] = locale
+    """Switch the UI language for this session and remember it on the user's account."""
     from casebook.auth.views import safe_next
+
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    choose_locale(request.form.get("locale", ""), user)
 
     return redirect(safe_next(request.form.get("next")))
