@@ -38,3 +38,16 @@ def test_main_page(page, main_page: MainPage):
     if main_page.screenshot:
         path = save_screenshot(page, main_page.screenshot)
         assert path.stat().st_size > 5000
+
+
+def test_axe_check_fails_with_a_readable_message(page):
+    """The check can fail: an unlabelled field is a critical violation, reported with where and why."""
+    page.set_content(
+        '<html lang="nl"><head><title>t</title></head><body><main><input type="text"></main></body></html>'
+    )
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, "a broken page")
+    message = str(failure.value)
+    assert "axe-core found 1 violation(s) on a broken page:" in message
+    assert "[critical] label: Form elements must have labels" in message
+    assert "at input: Fix any of the following" in message
