@@ -4,7 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test install install-dev lint format vendor clean
+.PHONY: run test install install-dev lint format vendor clean translations translations-compile translations-check
+
+# Compiled translations (.mo) are build output, made from the committed .po files.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 $(BIN)/casebook: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +19,24 @@ $(VENV)/.dev-installed: $(BIN)/casebook pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/casebook
+install: $(BIN)/casebook $(MO_FILES)
 
-install-dev: $(VENV)/.dev-installed
+install-dev: $(VENV)/.dev-installed $(MO_FILES)
+
+$(MO_FILES): %.mo: %.po | $(BIN)/casebook
+	$(BIN)/python -m casebook.i18n_catalogs compile
+
+## make translations: extract the strings, update translations/{nl,en}, fill nl, compile; then translate en
+translations: install
+	$(BIN)/python -m casebook.i18n_catalogs update
+	@$(BIN)/python -m casebook.i18n_catalogs check || echo "make translations: write the English for the entries above, then run make translations again"
+
+translations-compile: install
+	$(BIN)/python -m casebook.i18n_catalogs compile
+
+## make translations-check: fail when a string is missing from a catalogue, untranslated or fuzzy
+translations-check: install
+	$(BIN)/python -m casebook.i18n_catalogs check
 
 ## make run: venv, install, migrate, demo data on an empty database, serve on http://127.0.0.1:$(PORT)
 run: install
@@ -44,3 +62,4 @@ vendor:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -f translations/*/LC_MESSAGES/*.mo

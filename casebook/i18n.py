@@ -1,20 +1,53 @@
-"""Language and time display: Dutch by default, English available; UTC stored, Amsterdam shown."""
+"""Language and time display: Dutch by default, English available; UTC stored, Amsterdam shown.
+
+The UI language is, in this order: the language stored on the logged-in user's account, the
+language chosen in this session (before login), the configured default (Dutch). Catalogues
+live in ``translations/`` and are maintained with ``make translations`` (see
+``casebook/i18n_catalogs.py``).
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from casebook import audit
+
+log = logging.getLogger(__name__)
+
+TRANSLATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "translations"
 
 
 def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    stored = getattr(current_user, "locale", None) if current_user else None
+    if stored in languages:
+        return stored
     chosen = session.get("locale")
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen in languages:
         return chosen
     return current_app.config["DEFAULT_LOCALE"]
+
+
+def choose_locale(locale: str, user: Any = None) -> bool:
+    """Use ``locale`` from now on: in this session and, for a logged-in user, on the account.
+
+    Returns False (and changes nothing) for a language the site does not offer.
+    """
+    if locale not in current_app.config["LANGUAGES"]:
+        return False
+    session["locale"] = locale
+    if user is not None and getattr(user, "is_authenticated", False) and user.locale != locale:
+        user.locale = locale
+        audit.record(user, "account.locale", user, details={"locale": locale})
+    return True
 
 
 def select_timezone() -> str:
@@ -24,8 +57,9 @@ def select_timezone() -> str:
 def init_i18n(app: Flask, babel: Babel) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["DISPLAY_TIMEZONE"])
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIRECTORY))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    _warn_about_uncompiled_catalogues(app)
 
     @app.template_filter("datetime")
     def _datetime_filter(value: datetime | None) -> str:
@@ -50,6 +84,19 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         subject_role_label=lambda value: SUBJECT_ROLE_LABELS.get(str(value), str(value)),
         confidentiality_label=lambda value: CONFIDENTIALITY_LABELS.get(int(value), str(value)),
     )
+
+
+def _warn_about_uncompiled_catalogues(app: Flask) -> None:
+    """A missing or stale ``.mo`` silently shows Dutch; say so once at start-up instead."""
+    for language in app.config["LANGUAGES"]:
+        if language == app.config["DEFAULT_LOCALE"]:
+            continue
+        po = TRANSLATIONS_DIRECTORY / language / "LC_MESSAGES" / "messages.po"
+        mo = po.with_suffix(".mo")
+        if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+            log.warning(
+                "translations for %r are not compiled or out of date: run `make translations-compile`", language
+            )
 
 
 # Labels of the enums shown in the UI (code stays English; the UI speaks Dutch by default).

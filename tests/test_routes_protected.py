@@ -12,6 +12,7 @@ PUBLIC_ALLOW_LIST = {
     "static",
     "auth.login",
     "site.healthz",
+    "site.set_language",
     "auth.mfa_verify",
     "auth.mfa_setup",
     "auth.mfa_setup_start",

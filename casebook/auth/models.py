@@ -28,6 +28,8 @@ class User(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # UI language chosen by the user ("nl", "en"); None: the session's choice or the default.
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by an admin's initial password: the user must choose their own before doing anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, redirect, request, session, url_for
+from flask import Response, jsonify, redirect, request, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
 from casebook.db import db
+from casebook.i18n import choose_locale
 from casebook.site import bp
 from casebook.web import public
 
@@ -28,13 +30,16 @@ def healthz() -> tuple[Response, int]:
 
 
 @bp.post("/language")
+@public
 def set_language() -> Response:
-    """Remember the chosen UI language for this session (per-user storage comes with i18n work)."""
-    from flask import current_app
+    """Switch the UI language for this session (and remember it on the account when logged in).
 
-    locale = request.form.get("locale", "")
-    if locale in current_app.config["LANGUAGES"]:
-        session["locale"] = locale
+    Public so the login page can be read in English; it changes nothing but the caller's own
+    session (or their own account) and is CSRF-protected like every form.
+    """
     from casebook.auth.views import safe_next
+
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    choose_locale(request.form.get("locale", ""), user)
 
     return redirect(safe_next(request.form.get("next")))
