@@ -62,10 +62,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import casebook.auth.views
     import casebook.cases.views
+    import casebook.households.views
+    import casebook.signals.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
+    from casebook.households import bp as households_bp
+    from casebook.signals import bp as signals_bp
     from casebook.site import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, cases_bp):
+    for blueprint in (site_bp, auth_bp, cases_bp, signals_bp, households_bp):
         app.register_blueprint(blueprint)

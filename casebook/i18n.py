@@ -49,6 +49,10 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         involvement_label=lambda value: INVOLVEMENT_LABELS.get(str(value), str(value)),
         subject_role_label=lambda value: SUBJECT_ROLE_LABELS.get(str(value), str(value)),
         confidentiality_label=lambda value: CONFIDENTIALITY_LABELS.get(int(value), str(value)),
+        timeline_kind_label=lambda value: TIMELINE_KIND_LABELS.get(str(value), str(value)),
+        channel_label=lambda value: CHANNEL_LABELS.get(str(value), str(value)),
+        triage_decision_label=lambda value: TRIAGE_DECISION_LABELS.get(str(value), str(value)),
+        relation_label=lambda value: RELATION_LABELS.get(str(value), str(value)),
     )
 
 
@@ -76,4 +80,39 @@ CONFIDENTIALITY_LABELS = {
     6: _l("confidentieel"),
     7: _l("geheim"),
     8: _l("zeer geheim"),
+}
+TIMELINE_KIND_LABELS = {
+    "status": _l("status"),
+    "closure": _l("afsluiten"),
+    "edit": _l("gegevens"),
+    "participant": _l("deelnemers"),
+    "signal": _l("melding"),
+    "note": _l("journaal"),
+    "intervention": _l("interventie"),
+    "plan": _l("plan van aanpak"),
+    "handoff": _l("overdracht"),
+    "meeting": _l("casusoverleg"),
+}
+CHANNEL_LABELS = {
+    "partner": _l("partner"),
+    "police": _l("politie"),
+    "veilig_thuis": _l("Veilig Thuis"),
+    "meld_misdaad_anoniem": _l("Meld Misdaad Anoniem"),
+    "resident": _l("bewoner"),
+    "school": _l("school"),
+    "other": _l("anders"),
+}
+TRIAGE_DECISION_LABELS = {
+    "open_case": _l("casus openen"),
+    "advice": _l("advies"),
+    "refer": _l("doorverwijzen naar een partner"),
+    "no_action": _l("geen actie"),
+}
+RELATION_LABELS = {
+    "parent": _l("ouder"),
+    "child": _l("kind"),
+    "partner": _l("partner"),
+    "sibling": _l("broer/zus"),
+    "grandparent": _l("grootouder"),
+    "other": _l("overig"),
 }

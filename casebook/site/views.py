@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, redirect, request, session, url_for
+from flask import Response, jsonify, redirect, render_template, request, session
+from flask_login import current_user
 from sqlalchemy import text
 
 from casebook.db import db
@@ -11,8 +12,12 @@ from casebook.web import public
 
 
 @bp.get("/")
-def index() -> Response:
-    return redirect(url_for("cases.index"))
+def index() -> str:
+    """My work: the user's cases, evaluations, signals to triage and closures to approve."""
+    from casebook.signals.services import local_today
+    from casebook.work import services as work
+
+    return render_template("work/index.html", widgets=work.my_work(current_user, local_today()))
 
 
 @bp.get("/healthz")
