@@ -214,4 +214,7 @@ def seed(password: str) -> dict[str, int]:
     summary["accounts"] = seed_accounts(password)
     summary.update(seed_cases())
     db.session.flush()
+    from casebook.demo.casework import seed_casework
+
+    summary.update(seed_casework())
     return summary

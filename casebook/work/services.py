@@ -17,6 +17,7 @@ from casebook.access import Action, case_scope
 from casebook.auth.models import Role, User
 from casebook.cases.models import Case, CaseParticipant, StatusType
 from casebook.db import db
+from casebook.i18n import select_locale
 from casebook.signals.services import queue_counts
 from casebook.work.extensions import WidgetItem, WorkWidget, register_widget, widgets_for
 
@@ -45,7 +46,7 @@ def _cases(*conditions, order) -> list[Case]:
 
 def _case_item(case: Case, note: str | None = None, flagged: bool = False) -> WidgetItem:
     return WidgetItem(
-        label=f"{case.reference} · {case.case_type.label_nl}",
+        label=f"{case.reference} · {case.case_type.label(select_locale())}",
         url=url_for("cases.detail", case_id=case.id),
         note=note,
         flagged=flagged,
@@ -61,7 +62,7 @@ def my_cases(user: User, today: date) -> WorkWidget | None:
         key="my_cases",
         title=_("Mijn casussen"),
         count=_count(*conditions),
-        items=[_case_item(c, note=c.status.label_nl) for c in cases],
+        items=[_case_item(c, note=c.status.label(select_locale())) for c in cases],
         more_url=url_for("cases.index"),
         empty_text=_("U bent van geen open casus procesregisseur of benoemde deelnemer."),
     )
