@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
 
 def select_locale() -> str:
-    chosen = session.get("locale")
+    """The session's language; the default outside a request (CLI, service tests)."""
+    chosen = session.get("locale") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["DEFAULT_LOCALE"]

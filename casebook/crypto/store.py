@@ -212,8 +212,11 @@ class EncryptedText:
         obj.__dict__[self._pending_key] = value
         state = instance_state(obj)
         if state.persistent or state.detached:
-            getattr(obj, self.column_attr)  # load it if expired, so the change can be flagged
-            flag_modified(obj, self.column_attr)
+            current = getattr(obj, self.column_attr)  # load it if expired, so the change can be flagged
+            if self.column_attr in obj.__dict__:
+                flag_modified(obj, self.column_attr)
+            else:  # never set since INSERT (e.g. NULL): assigning marks the row dirty for before_flush
+                setattr(obj, self.column_attr, current)
 
     def aad(self, obj: Any) -> bytes:
         owner_type, ref = owner_ref(self.owner(obj))
