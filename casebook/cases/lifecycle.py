@@ -160,7 +160,8 @@ def transition(
     if not is_next and not reason:
         raise CaseRuleError(_l("Dit is niet de volgende stap: geef een reden."), "reason")
     previous = case.status
-    change = _record_status(case, target, by, reason, now or utcnow())
+    with db.session.no_autoflush:  # one flush, one version bump: the history row predicts it
+        change = _record_status(case, target, by, reason, now or utcnow())
     flush_case(case, expected_version)
     audit.record(
         by,
@@ -193,12 +194,13 @@ def propose_closure(
     if errors:
         raise errors[0]
     now = now or utcnow()
-    case.closure_proposed_at = now
-    step = CaseClosureStep(
-        case=case, kind=ClosureStepKind.PROPOSED, result=result, by=by, at=now, version=case.version + 1
-    )
-    step.text = summary.strip()
-    db.session.add(step)
+    with db.session.no_autoflush:
+        case.closure_proposed_at = now
+        step = CaseClosureStep(
+            case=case, kind=ClosureStepKind.PROPOSED, result=result, by=by, at=now, version=case.version + 1
+        )
+        step.text = summary.strip()
+        db.session.add(step)
     flush_case(case, expected_version)
     audit.record(by, str(Action.PROPOSE_CLOSURE), case, details={"result": result.code, "version": case.version})
     return step
@@ -249,25 +251,27 @@ def decide_closure(
     if not approve and not comment:
         raise CaseRuleError(_l("Geef een toelichting bij het terugsturen."), "comment")
     now = now or utcnow()
-    if approve:
-        end_date = local_date(now)
-        archive_on = archive_action_date(case, end_date)
-        case.result = proposal.result
-        case.closing_summary = proposal.text
-        case.closed_at = now
-        case.archive_action_on = archive_on
-        _record_status(case, end_status(case), by, None, now)
-    case.closure_proposed_at = None
-    step = CaseClosureStep(
-        case=case,
-        kind=ClosureStepKind.APPROVED if approve else ClosureStepKind.SENT_BACK,
-        result=proposal.result if approve else None,
-        by=by,
-        at=now,
-        version=case.version + 1,
-    )
-    step.text = comment or None
-    db.session.add(step)
+    archive_on = archive_action_date(case, local_date(now)) if approve else None
+    final = end_status(case)
+    summary = proposal.text
+    with db.session.no_autoflush:  # one flush, one version bump: the history rows predict it
+        if approve:
+            case.result = proposal.result
+            case.closing_summary = summary
+            case.closed_at = now
+            case.archive_action_on = archive_on
+            _record_status(case, final, by, None, now)
+        case.closure_proposed_at = None
+        step = CaseClosureStep(
+            case=case,
+            kind=ClosureStepKind.APPROVED if approve else ClosureStepKind.SENT_BACK,
+            result=proposal.result if approve else None,
+            by=by,
+            at=now,
+            version=case.version + 1,
+        )
+        step.text = comment or None
+        db.session.add(step)
     flush_case(case, expected_version)
     details = {"result": proposal.result.code if proposal.result else None, "version": case.version}
     if approve:
@@ -300,11 +304,12 @@ def reopen(
     reason = (reason or "").strip()
     if not reason:
         raise CaseRuleError(_l("Geef een reden voor het heropenen."), "reason")
-    case.closed_at = None
-    case.archive_action_on = None
-    case.result = None
-    case.closing_summary = None
-    change = _record_status(case, target, by, reason, now or utcnow(), reopened=True)
+    with db.session.no_autoflush:
+        case.closed_at = None
+        case.archive_action_on = None
+        case.result = None
+        case.closing_summary = None
+        change = _record_status(case, target, by, reason, now or utcnow(), reopened=True)
     flush_case(case, expected_version)
     audit.record(by, str(Action.REOPEN_CASE), case, details={"to": target.code, "version": case.version})
     return change
