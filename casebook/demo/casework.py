@@ -5,6 +5,7 @@ each have a case. Idempotent: each part runs only when its own data is absent.
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
@@ -74,7 +75,7 @@ def seed_status_histories() -> int:
             case.next_evaluation_on = today + timedelta(days=rng.randint(-5, 40))
             continue
         at = case.opened_at
-        for previous, status in zip(steps, steps[1:], strict=False):
+        for previous, status in itertools.pairwise(steps):
             at += timedelta(days=rng.randint(7, 20))
             if status.is_end:
                 _closure(case, previous, status, results.get(case.case_type_id, []), coordinator, supervisor, at)
