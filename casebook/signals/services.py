@@ -29,58 +29,13 @@ from casebook.auth.models import Role, User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case, CaseType, SubjectRole
 from casebook.cases.services import NewCase, open_case
-from casebook.crypto.blind_index import bsn_is_valid, family_name_variants, normalise_bsn
+from casebook.crypto.blind_index import bsn_is_valid, normalise_bsn
 from casebook.db import db, utcnow
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Person
 from casebook.signals.models import Channel, Signal, SignalPerson, TriageDecision
+from casebook.signals.person_search import PersonQuery, find_persons
 from casebook.workdays import subtract_working_days, working_days_between
-
-# -- person search ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonQuery:
-    """Search by BSN, or by family name + birth date (both needed: a name alone finds too many)."""
-
-    bsn: str | None = None
-    family_name: str | None = None
-    birth_date: date | None = None
-
-    @property
-    def by(self) -> str | None:
-        if self.bsn:
-            return "bsn"
-        if self.family_name and self.birth_date:
-            return "name_birth_date"
-        return None
-
-
-def find_persons(user: User, query: PersonQuery) -> list[Person]:
-    """The persons matching ``query`` exactly (BSN; or normalised family name + birth date). Audited.
-
-    REPLACE with ``casebook.people.services.search_persons(user, bsn=..., family_name=...,
-    birth_date=...)`` when the encryption branch lands: it answers from blind indexes. This
-    stand-in decrypts every person and compares, which is correct but linear in the register.
-
-    :raises AccessDenied: ``user`` may not search persons.
-    :raises CaseRuleError: the query names neither a BSN nor a family name with birth date.
-    """
-    require(user, Action.SEARCH_PERSONS)
-    if query.by is None:
-        raise CaseRuleError(_l("Zoek op BSN, of op achternaam én geboortedatum."), "bsn")
-    matches: list[Person] = []
-    if query.by == "bsn":
-        wanted_bsn = normalise_bsn(query.bsn)
-        matches = [p for p in db.session.scalars(select(Person).order_by(Person.id)) if p.bsn == wanted_bsn]
-    else:
-        wanted_names = family_name_variants(query.family_name)
-        for person in db.session.scalars(select(Person).order_by(Person.id)):
-            if person.birth_date == query.birth_date and wanted_names & family_name_variants(person.family_name or ""):
-                matches.append(person)
-    audit.record(user, "person.search", details={"by": query.by, "matches": len(matches)})
-    return matches
-
 
 # -- registering --------------------------------------------------------------------------------
 
