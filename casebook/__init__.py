@@ -70,7 +70,9 @@ def _register_blueprints(app: Flask) -> None:
     import casebook.auth.account_views
     import casebook.auth.views
     import casebook.cases.views
+    import casebook.households.views
     import casebook.people.views
+    import casebook.signals.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
     from casebook.access import bp as access_bp
     from casebook.admin import bp as admin_bp
@@ -80,7 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from casebook.auth import account_bp
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
+    from casebook.households import bp as households_bp
     from casebook.people import bp as people_bp
+    from casebook.signals import bp as signals_bp
     from casebook.site import bp as site_bp
 
     for blueprint in (
@@ -91,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
         access_bp,
         audit_bp,
         cases_bp,
+        signals_bp,
+        households_bp,
         people_bp,
         api_bp,
         api_tokens_bp,

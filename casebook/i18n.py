@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel, format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,7 +26,10 @@ TRANSLATIONS_DIRECTORY = Path(__file__).resolve().parent.parent / "translations"
 
 
 def select_locale() -> str:
+    """The user's stored language, else the session's, else the default (also outside a request)."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]
     stored = getattr(current_user, "locale", None) if current_user else None
     if stored in languages:
         return stored
@@ -83,6 +86,10 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         involvement_label=lambda value: INVOLVEMENT_LABELS.get(str(value), str(value)),
         subject_role_label=lambda value: SUBJECT_ROLE_LABELS.get(str(value), str(value)),
         confidentiality_label=lambda value: CONFIDENTIALITY_LABELS.get(int(value), str(value)),
+        timeline_kind_label=lambda value: TIMELINE_KIND_LABELS.get(str(value), str(value)),
+        channel_label=lambda value: CHANNEL_LABELS.get(str(value), str(value)),
+        triage_decision_label=lambda value: TRIAGE_DECISION_LABELS.get(str(value), str(value)),
+        relation_label=lambda value: RELATION_LABELS.get(str(value), str(value)),
     )
 
 
@@ -123,4 +130,39 @@ CONFIDENTIALITY_LABELS = {
     6: _l("confidentieel"),
     7: _l("geheim"),
     8: _l("zeer geheim"),
+}
+TIMELINE_KIND_LABELS = {
+    "status": _l("status"),
+    "closure": _l("afsluiten"),
+    "edit": _l("gegevens"),
+    "participant": _l("deelnemers"),
+    "signal": _l("melding"),
+    "note": _l("journaal"),
+    "intervention": _l("interventie"),
+    "plan": _l("plan van aanpak"),
+    "handoff": _l("overdracht"),
+    "meeting": _l("casusoverleg"),
+}
+CHANNEL_LABELS = {
+    "partner": _l("partner"),
+    "police": _l("politie"),
+    "veilig_thuis": _l("Veilig Thuis"),
+    "meld_misdaad_anoniem": _l("Meld Misdaad Anoniem"),
+    "resident": _l("bewoner"),
+    "school": _l("school"),
+    "other": _l("anders"),
+}
+TRIAGE_DECISION_LABELS = {
+    "open_case": _l("casus openen"),
+    "advice": _l("advies"),
+    "refer": _l("doorverwijzen naar een partner"),
+    "no_action": _l("geen actie"),
+}
+RELATION_LABELS = {
+    "parent": _l("ouder"),
+    "child": _l("kind"),
+    "partner": _l("partner"),
+    "sibling": _l("broer/zus"),
+    "grandparent": _l("grootouder"),
+    "other": _l("overig"),
 }

@@ -5,10 +5,23 @@ from casebook.admin.models import AccessReview
 from casebook.api.models import ApiToken
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import ActivationToken, RecoveryCode, User, UserRole, UserSession
-from casebook.cases.models import Case, CaseParticipant, CaseReferenceCounter, CaseSubject, CaseType, StatusType
+from casebook.cases.models import (
+    Case,
+    CaseClosureStep,
+    CaseFieldChange,
+    CaseParticipant,
+    CaseReferenceCounter,
+    CaseResult,
+    CaseStatusChange,
+    CaseSubject,
+    CaseType,
+    StatusType,
+)
 from casebook.crypto.models import DataKey
+from casebook.households.models import HouseholdCoordination
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
+from casebook.signals.models import Signal, SignalPerson
 
 __all__ = [
     "AccessReview",
@@ -18,18 +31,25 @@ __all__ = [
     "Authorisation",
     "BreakGlassAccess",
     "Case",
+    "CaseClosureStep",
+    "CaseFieldChange",
     "CaseParticipant",
     "CaseReferenceCounter",
+    "CaseResult",
+    "CaseStatusChange",
     "CaseSubject",
     "CaseType",
     "DataKey",
     "District",
     "Household",
+    "HouseholdCoordination",
     "HouseholdMember",
     "Organisation",
     "Person",
     "PersonSearchIndex",
     "RecoveryCode",
+    "Signal",
+    "SignalPerson",
     "StatusType",
     "User",
     "UserRole",

@@ -29,6 +29,9 @@ DEFAULT_LOCALE = "nl"
 LANGUAGES = ["nl", "en"]
 DISPLAY_TIMEZONE = "Europe/Amsterdam"
 
+# A signal waiting longer than this many working days (Mon-Fri) for triage is marked overdue.
+SIGNAL_OVERDUE_WORKING_DAYS = 5
+
 # Case list page size.
 PAGE_SIZE = 25
 

@@ -252,3 +252,46 @@ def authorise_user(
     db.session.add(grant)
     db.session.flush()
     return grant
+
+
+# -- case work (lifecycle, signals) ------------------------------------------------------------
+
+
+def make_results(case_type) -> list:
+    """The demo closing results for ``case_type`` (idempotent)."""
+    from casebook.cases.models import CaseResult
+    from casebook.demo.data import CASE_RESULTS
+
+    existing = list(db.session.scalars(select(CaseResult).where(CaseResult.case_type_id == case_type.id)))
+    if existing:
+        return existing
+    rows = [
+        CaseResult(case_type=case_type, code=code, label_nl=nl, label_en=en, position=i)
+        for i, (code, nl, en) in enumerate(CASE_RESULTS, start=1)
+    ]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def status_of(case: Case, code: str) -> StatusType:
+    return next(s for s in case.case_type.statuses if s.code == code)
+
+
+def make_signal(by: User, source: Organisation | None = None, persons: Iterable[Person] = (), **values):
+    from casebook.signals.models import Channel, Signal, SignalPerson
+
+    signal = Signal(
+        source_organisation=source or by.organisation,
+        channel=values.pop("channel", Channel.POLICE),
+        case_type=make_case_type(values.pop("type", "youth")),
+        subject_informed=values.pop("subject_informed", True),
+        registered_by=by,
+        **values,
+    )
+    signal.description = "Signaal over een jongere (test)"
+    for person in persons:
+        signal.persons.append(SignalPerson(person=person, role=SubjectRole.SUBJECT))
+    db.session.add(signal)
+    db.session.flush()
+    return signal

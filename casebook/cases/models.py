@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casebook.auth.models import User
 from casebook.confidentiality import Confidentiality
+from casebook.crypto.store import EncryptedText
 from casebook.db import Base, IntEnumType, StrEnumType, utcnow
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, Person
@@ -67,9 +68,14 @@ class StatusType(Base):
         return self.label_en if locale == "en" else self.label_nl
 
 
+def _self(obj: Case) -> Case:
+    return obj
+
+
 class Case(Base):
     __tablename__ = "case"
     __table_args__ = (Index("ix_case_type_status", "case_type_id", "status_id"),)
+    crypto_owner_type = "case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
@@ -84,6 +90,12 @@ class Case(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None]
+    next_evaluation_on: Mapped[date | None] = mapped_column(index=True)
+    # Closing (two-step): set while a coordinator's proposal awaits a supervisor's decision.
+    closure_proposed_at: Mapped[datetime | None] = mapped_column(index=True)
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("case_result.id"), index=True)
+    closing_summary_ciphertext: Mapped[bytes | None] = mapped_column("closing_summary", LargeBinary)
+    archive_action_on: Mapped[date | None] = mapped_column(index=True)  # archiefactiedatum
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -101,9 +113,16 @@ class Case(Base):
     participants: Mapped[list[CaseParticipant]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseParticipant.id"
     )
+    result: Mapped[CaseResult | None] = relationship()
+
+    closing_summary = EncryptedText("closing_summary_ciphertext", owner=_self)
 
     def __repr__(self) -> str:
         return f"<Case {self.id} {self.reference}>"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status.is_end
 
     @property
     def active_participants(self) -> list[CaseParticipant]:
@@ -159,10 +178,14 @@ class CaseParticipant(Base):
     involvement: Mapped[Involvement] = mapped_column(StrEnumType(Involvement))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     case: Mapped[Case] = relationship(back_populates="participants")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    added_by: Mapped[User | None] = relationship(foreign_keys=[added_by_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
 
     def __repr__(self) -> str:
         return f"<CaseParticipant {self.id} case={self.case_id} org={self.organisation_id}>"
@@ -175,3 +198,113 @@ class CaseReferenceCounter(Base):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(default=0)
+
+
+class CaseResult(Base):
+    """A closing result of a case type (ZGW ``resultaattype``): data, ordered, per type."""
+
+    __tablename__ = "case_result"
+    __table_args__ = (UniqueConstraint("case_type_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_type_id: Mapped[int] = mapped_column(ForeignKey("case_type.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    label_nl: Mapped[str] = mapped_column(String(120))
+    label_en: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    case_type: Mapped[CaseType] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CaseResult {self.id} {self.code}>"
+
+    def label(self, locale: str = "nl") -> str:
+        return self.label_en if locale == "en" else self.label_nl
+
+
+def _case_of(row: CaseStatusChange | CaseClosureStep) -> Case:
+    return row.case
+
+
+class CaseStatusChange(Base):
+    """Append-only history of a case's status: who moved it, when, from where to where, and why.
+
+    ``version`` is the case version the change produced, so a stale form can show what
+    happened after the version it was loaded at.
+    """
+
+    __tablename__ = "case_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    from_status_id: Mapped[int | None] = mapped_column(ForeignKey("status_type.id"))
+    to_status_id: Mapped[int] = mapped_column(ForeignKey("status_type.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int]
+    reopened: Mapped[bool] = mapped_column(default=False)
+    reason_ciphertext: Mapped[bytes | None] = mapped_column("reason", LargeBinary)
+
+    reason = EncryptedText("reason_ciphertext", owner=_case_of)
+
+    case: Mapped[Case] = relationship()
+    from_status: Mapped[StatusType | None] = relationship(foreign_keys=[from_status_id])
+    to_status: Mapped[StatusType] = relationship(foreign_keys=[to_status_id])
+    changed_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CaseStatusChange {self.id} case={self.case_id}>"
+
+
+class ClosureStepKind(enum.StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    SENT_BACK = "sent_back"
+
+
+class CaseClosureStep(Base):
+    """Append-only history of the two-step closing: proposals and the supervisor's decisions."""
+
+    __tablename__ = "case_closure_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ClosureStepKind] = mapped_column(StrEnumType(ClosureStepKind))
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("case_result.id"))
+    by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int]  # the case version this step produced
+    # proposed: the closing summary; sent back: the supervisor's comment. Encrypted with the case's key.
+    text_ciphertext: Mapped[bytes | None] = mapped_column("text", LargeBinary)
+
+    text = EncryptedText("text_ciphertext", owner=_case_of)
+
+    case: Mapped[Case] = relationship()
+    result: Mapped[CaseResult | None] = relationship()
+    by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CaseClosureStep {self.id} case={self.case_id} {self.kind}>"
+
+
+class CaseFieldChange(Base):
+    """Append-only history of edited case fields, old and new as shown (no personal data)."""
+
+    __tablename__ = "case_field_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int]
+
+    changed_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CaseFieldChange {self.id} case={self.case_id} {self.field}>"

@@ -16,6 +16,7 @@ from casebook import audit
 from casebook.access import AccessDenied, Action, can, case_scope
 from casebook.audit import Outcome
 from casebook.auth.models import User
+from casebook.cases import lifecycle
 from casebook.cases.models import (
     Case,
     CaseParticipant,
@@ -143,6 +144,8 @@ def open_case(new: NewCase, *, by: User | None) -> Case:
     for person, role in new.subjects:
         case.subjects.append(CaseSubject(person=person, role=role))
     db.session.add(case)
+    db.session.flush()
+    lifecycle.record_opening(case, by)
     db.session.flush()
     audit.record(by, "case.create", case, details={"type": new.case_type.code})
     return case

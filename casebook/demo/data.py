@@ -67,6 +67,15 @@ PGA_STATUSES = [
     ("afgesloten", "Afgesloten", "Closed"),
 ]
 
+# Closing results per case type (code, label_nl, label_en), ZGW ``resultaattypen``.
+CASE_RESULTS = [
+    ("goals_achieved", "Doelen behaald", "Goals achieved"),
+    ("handed_to_regular_care", "Overgedragen aan regulier", "Handed over to regular care"),
+    ("moved", "Betrokkene verhuisd", "Person moved away"),
+    ("no_cooperation", "Geen medewerking", "No cooperation"),
+    ("deceased", "Overleden", "Deceased"),
+]
+
 # username, display name, organisation slug, roles
 ACCOUNTS = [
     ("admin", "Anouk Beheer", "gemeente", ["admin"]),

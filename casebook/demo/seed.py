@@ -229,6 +229,9 @@ def seed(password: str) -> dict[str, int]:
     summary.update(seed_cases())
     summary["break-the-glass grants"] = seed_break_glass()
     db.session.flush()
+    from casebook.demo.casework import seed_casework
+
+    summary.update(seed_casework())
     return summary
 
 

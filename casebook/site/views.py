@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, redirect, request, url_for
+from flask import Response, jsonify, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -13,8 +13,12 @@ from casebook.web import public
 
 
 @bp.get("/")
-def index() -> Response:
-    return redirect(url_for("cases.index"))
+def index() -> str:
+    """My work: the user's cases, evaluations, signals to triage and closures to approve."""
+    from casebook.signals.services import local_today
+    from casebook.work import services as work
+
+    return render_template("work/index.html", widgets=work.my_work(current_user, local_today()))
 
 
 @bp.get("/healthz")

@@ -14,9 +14,10 @@ from casebook.access.break_glass import break_glass
 from casebook.access.services import grant_authorisation
 from casebook.audit import Outcome
 from casebook.auth.sessions import start as start_session
-from casebook.cases.models import CaseSubject, Involvement, SubjectRole
+from casebook.cases.models import CaseParticipant, CaseSubject, Involvement, SubjectRole
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
+from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from tests.factories import (
     bearer,
     login_as,
@@ -25,6 +26,7 @@ from tests.factories import (
     make_case_type,
     make_org,
     make_person,
+    make_signal,
     make_user,
 )
 from tests.helpers import audit_events
@@ -59,6 +61,13 @@ def _foreign_objects(home, other) -> dict:
     person = make_person("Vreemd")
     case.subjects.append(CaseSubject(person=person, role=SubjectRole.SUBJECT))
     db.session.flush()
+    household = Household(reference=f"HH-IDOR-{case.id}")
+    household.members.append(HouseholdMember(person=person, relation=HouseholdRelation.PARENT))
+    case.household = household
+    signal = make_signal(other_worker, persons=[make_person("Melding")])
+    participant = CaseParticipant(organisation=make_org(), involvement=Involvement.CONTRIBUTOR)
+    case.participants.append(participant)
+    db.session.flush()
     db.session.commit()  # keep the set-up when the request context below ends its session
     with current_app.test_request_context():
         other_session_id = start_session(other_worker).id
@@ -72,14 +81,36 @@ def _foreign_objects(home, other) -> dict:
         "person_id": person.id,
         "session_id": other_session_id,
         "token_id": other_token.token.id,
+        "household_id": household.id,
+        "signal_id": signal.id,
+        "link_id": signal.persons[0].id,
+        "participant_id": participant.id,
     }
 
 
-ID_NAMES = {"case_id", "user_id", "authorisation_id", "grant_id", "person_id", "session_id", "token_id"}
+ID_NAMES = {
+    "case_id",
+    "user_id",
+    "authorisation_id",
+    "grant_id",
+    "person_id",
+    "session_id",
+    "token_id",
+    "household_id",
+    "signal_id",
+    "link_id",
+    "participant_id",
+}
 
 
 # Who tries: a user for whom the route is meant (its role passes), so only the object's scope refuses.
-ACTOR_ROLE = {"audit": "supervisor", "access.revoke": "supervisor", "access.review": "supervisor"}
+# Signals: any coordinator works the weegtafel queue, so the outsider is a caseworker who did not register it.
+ACTOR_ROLE = {
+    "audit": "supervisor",
+    "access.revoke": "supervisor",
+    "access.review": "supervisor",
+    "signals": "caseworker",
+}
 
 
 def _actor_role(endpoint: str) -> str:

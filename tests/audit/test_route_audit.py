@@ -12,8 +12,9 @@ from casebook.audit import Outcome
 from casebook.cases.models import CaseSubject, SubjectRole
 from casebook.db import db
 from casebook.organisations.models import OrganisationKind
+from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from casebook.web import is_public_endpoint
-from tests.factories import bearer, login_as, make_api_token, make_case, make_org, make_person, make_user
+from tests.factories import bearer, login_as, make_api_token, make_case, make_org, make_person, make_signal, make_user
 from tests.helpers import audit_events
 
 # endpoint → (role of the reader, path with {case}, {user} and {reference} filled in, expected action)
@@ -34,6 +35,10 @@ PERSONAL_DATA_ROUTES = {
     "people.detail": ("caseworker", "/persons/{person}", "person.view"),
     "people.register": ("caseworker", "/cases/{case}/persons/new", "case.update"),
     "account.sessions_list": ("caseworker", "/account/sessions", "auth.session.list"),
+    "signals.queue": ("coordinator", "/signals", "signal.list"),
+    "signals.detail": ("coordinator", "/signals/{signal}", "signal.view"),
+    "households.detail": ("coordinator", "/households/{household}", "household.view"),
+    "cases.edit": ("coordinator", "/cases/{case}/edit", "case.update"),
     # the API: every use of a token is itself an event, before the read
     "api.list_cases": ("caseworker", "/api/v1/cases", "case.list"),
     "api.get_case": ("caseworker", "/api/v1/cases/{case}", "case.view"),
@@ -41,6 +46,7 @@ PERSONAL_DATA_ROUTES = {
 NO_PERSONAL_DATA = {
     "site.index",  # my work: only the viewer's own lists, each through audited services
     "admin.create_user",  # an empty form
+    "signals.new",  # an empty form
     "people.search",  # an empty form; the search itself is a POST, audited as person.search
     "account.change_password",  # the user's own form
     "account.mfa_status",  # the user's own second factor
@@ -70,8 +76,19 @@ def test_the_route_writes_its_event(client, endpoint):
     case = make_case(lead=org)
     person = make_person("Doe")
     case.subjects.append(CaseSubject(person=person, role=SubjectRole.SUBJECT))
+    household = Household(reference=f"HH-AUDIT-{case.id}")
+    household.members.append(HouseholdMember(person=person, relation=HouseholdRelation.PARENT))
+    case.household = household
+    signal = make_signal(reader, persons=[person])
     db.session.flush()
-    path = path.format(case=case.id, user=colleague.id, reference=case.reference, person=person.id)
+    path = path.format(
+        case=case.id,
+        user=colleague.id,
+        reference=case.reference,
+        person=person.id,
+        household=household.id,
+        signal=signal.id,
+    )
     reader_id = reader.id
     expected = [(action, Outcome.ALLOWED, reader_id)]
     if path.startswith("/api/"):

@@ -49,7 +49,7 @@ def test_login_by_keyboard_only(page):
 
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Casussen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn werk")
 
 
 def test_login_errors_are_summarised_focused_and_linked_to_their_fields(page):

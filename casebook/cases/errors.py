@@ -1,0 +1,38 @@
+"""Errors the case services raise for refused changes; views turn them into 422 or 409."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+class CaseRuleError(ValueError):
+    """A change the rules refuse. ``message`` is a (lazily) translated Dutch sentence for the
+    user; ``field`` names the form field it belongs to, or None for the whole form."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    """One change made to a case since a form was loaded: shown on the conflict page."""
+
+    at: datetime
+    actor: str | None
+    organisation: str | None
+    what: str
+    old: str | None = None
+    new: str | None = None
+
+
+class StaleCase(Exception):
+    """The case changed after the form was loaded (optimistic locking): nothing was written."""
+
+    def __init__(self, current_version: int, changes: list[ChangeSummary]) -> None:
+        super().__init__(f"case changed; now at version {current_version}")
+        self.current_version = current_version
+        self.changes = changes

@@ -1,0 +1,315 @@
+"""The case lifecycle: status transitions, two-step closing and reopening.
+
+Rules (ZVH practice, ZGW-style status types per case type):
+- a transition goes to the next step, or to any other non-end step with a reason;
+- the end status is reached only by closing: a coordinator of the lead organisation proposes a
+  result and a closing summary, a supervisor of the lead organisation (not the proposer)
+  approves or sends it back with a comment;
+- closing sets the end date and the archive action date (end date + the type's retention
+  period); reopening needs a reason and the reopen permission.
+
+Every operation checks the form's case version first (optimistic locking), records who, when
+and why in an append-only history, writes its audit event and flushes; the request commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from casebook import audit
+from casebook.access import Action, require
+from casebook.auth.models import User
+from casebook.cases import history
+from casebook.cases.durations import parse_duration
+from casebook.cases.errors import CaseRuleError, StaleCase
+from casebook.cases.models import (
+    Case,
+    CaseClosureStep,
+    CaseResult,
+    CaseStatusChange,
+    ClosureStepKind,
+    StatusType,
+)
+from casebook.db import db, utcnow
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of ``moment`` where the municipality is (Europe/Amsterdam by default)."""
+    return moment.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])).date()
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """:raises StaleCase: the form was loaded at another version than the case has now."""
+    if expected_version is None or expected_version != case.version:
+        raise StaleCase(case.version, history.changes_since(case, expected_version or 0))
+
+
+def flush_case(case: Case, expected_version: int | None) -> None:
+    """Flush; a concurrent writer that won the race (the version moved under us) is a conflict."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        # The session cannot continue after a failed flush; the request rolls back anyway.
+        db.session.rollback()
+        raise StaleCase(case.version, history.changes_since(case, expected_version or 0)) from exc
+
+
+def ordered_statuses(case: Case) -> list[StatusType]:
+    return sorted(case.case_type.statuses, key=lambda s: s.position)
+
+
+def next_status(case: Case) -> StatusType | None:
+    later = [s for s in ordered_statuses(case) if s.position > case.status.position]
+    return later[0] if later else None
+
+
+def transition_targets(case: Case) -> list[StatusType]:
+    """Statuses a transition may go to: every non-end step except the current one."""
+    return [s for s in ordered_statuses(case) if not s.is_end and s.id != case.status_id]
+
+
+def end_status(case: Case) -> StatusType:
+    return next(s for s in ordered_statuses(case) if s.is_end)
+
+
+def results_for(case: Case) -> list[CaseResult]:
+    return list(
+        db.session.scalars(
+            select(CaseResult)
+            .where(CaseResult.case_type_id == case.case_type_id, CaseResult.active)
+            .order_by(CaseResult.position, CaseResult.id)
+        )
+    )
+
+
+def _status_in_type(case: Case, status_id: int | None) -> StatusType:
+    status = next((s for s in case.case_type.statuses if s.id == status_id), None)
+    if status is None:
+        raise CaseRuleError(_l("Kies een status van dit casustype."), "to_status")
+    return status
+
+
+def _record_status(
+    case: Case, target: StatusType, by: User | None, reason: str | None, at: datetime, *, reopened: bool = False
+) -> CaseStatusChange:
+    previous = case.status
+    case.status = target
+    change = CaseStatusChange(
+        case=case,
+        from_status=previous,
+        to_status=target,
+        changed_by=by,
+        changed_at=at,
+        version=case.version + 1,  # the version this flush gives the case
+        reopened=reopened,
+        reason=reason or None,
+    )
+    db.session.add(change)
+    return change
+
+
+def record_opening(case: Case, by: User | None) -> CaseStatusChange:
+    """The first entry of a new case's status history (called by ``open_case``)."""
+    change = CaseStatusChange(
+        case=case, from_status=None, to_status=case.status, changed_by=by, changed_at=case.opened_at, version=1
+    )
+    db.session.add(change)
+    return change
+
+
+def _refuse_if_closed_or_pending(case: Case) -> None:
+    if case.is_closed:
+        raise CaseRuleError(_l("Deze casus is afgesloten. Heropen de casus eerst."))
+    if case.closure_proposed_at is not None:
+        raise CaseRuleError(_l("Er ligt een voorstel tot afsluiten. Dat moet eerst worden beoordeeld."))
+
+
+def transition(
+    case: Case,
+    to_status_id: int | None,
+    *,
+    reason: str | None,
+    by: User,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> CaseStatusChange:
+    """Move the case to another (non-end) status.
+
+    :raises AccessDenied: ``by`` may not direct this case's process.
+    :raises StaleCase: the case changed since the form was loaded.
+    :raises CaseRuleError: closed, closure pending, unknown/end/same status, or a skip without reason.
+    """
+    require(by, Action.TRANSITION_CASE, case)
+    check_version(case, expected_version)
+    _refuse_if_closed_or_pending(case)
+    target = _status_in_type(case, to_status_id)
+    if target.is_end:
+        raise CaseRuleError(
+            _l("Afsluiten gaat via een voorstel tot afsluiten, met resultaat en samenvatting."), "to_status"
+        )
+    if target.id == case.status_id:
+        raise CaseRuleError(_l("De casus heeft deze status al."), "to_status")
+    reason = (reason or "").strip()
+    is_next = next_status(case) is target
+    if not is_next and not reason:
+        raise CaseRuleError(_l("Dit is niet de volgende stap: geef een reden."), "reason")
+    previous = case.status
+    with db.session.no_autoflush:  # one flush, one version bump: the history row predicts it
+        change = _record_status(case, target, by, reason, now or utcnow())
+    flush_case(case, expected_version)
+    audit.record(
+        by,
+        str(Action.TRANSITION_CASE),
+        case,
+        details={"from": previous.code, "to": target.code, "next_step": is_next, "version": case.version},
+    )
+    return change
+
+
+def propose_closure(
+    case: Case,
+    result_id: int | None,
+    summary: str | None,
+    *,
+    by: User,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> CaseClosureStep:
+    """Step one of closing: a coordinator of the lead organisation proposes result and summary."""
+    require(by, Action.PROPOSE_CLOSURE, case)
+    check_version(case, expected_version)
+    _refuse_if_closed_or_pending(case)
+    result = next((r for r in results_for(case) if r.id == result_id), None)
+    errors = []
+    if result is None:
+        errors.append(CaseRuleError(_l("Kies een resultaat van dit casustype."), "result"))
+    if not (summary or "").strip():
+        errors.append(CaseRuleError(_l("Schrijf een samenvatting bij het afsluiten."), "summary"))
+    if errors:
+        raise errors[0]
+    now = now or utcnow()
+    with db.session.no_autoflush:
+        case.closure_proposed_at = now
+        step = CaseClosureStep(
+            case=case, kind=ClosureStepKind.PROPOSED, result=result, by=by, at=now, version=case.version + 1
+        )
+        step.text = summary.strip()
+        db.session.add(step)
+    flush_case(case, expected_version)
+    audit.record(by, str(Action.PROPOSE_CLOSURE), case, details={"result": result.code, "version": case.version})
+    return step
+
+
+def pending_proposal(case: Case) -> CaseClosureStep | None:
+    if case.closure_proposed_at is None:
+        return None
+    return db.session.scalar(
+        select(CaseClosureStep)
+        .where(CaseClosureStep.case_id == case.id, CaseClosureStep.kind == ClosureStepKind.PROPOSED)
+        .order_by(CaseClosureStep.id.desc())
+        .limit(1)
+    )
+
+
+def archive_action_date(case: Case, end_date: date) -> date:
+    """End date + the case type's retention period. :raises CaseRuleError: the period is invalid."""
+    try:
+        return parse_duration(case.case_type.retention_period).after(end_date)
+    except ValueError as exc:
+        raise CaseRuleError(
+            _l("De bewaartermijn van dit casustype is ongeldig. Neem contact op met functioneel beheer.")
+        ) from exc
+
+
+def decide_closure(
+    case: Case,
+    *,
+    approve: bool,
+    comment: str | None,
+    by: User,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> CaseClosureStep:
+    """Step two: a supervisor of the lead organisation approves (the case closes) or sends back.
+
+    The proposer cannot approve their own proposal (four eyes), even when holding both roles.
+    """
+    require(by, Action.APPROVE_CLOSURE, case)
+    check_version(case, expected_version)
+    proposal = pending_proposal(case)
+    if proposal is None:
+        raise CaseRuleError(_l("Er ligt geen voorstel tot afsluiten."))
+    if proposal.by_id == by.id:
+        raise CaseRuleError(_l("U kunt uw eigen voorstel tot afsluiten niet beoordelen."))
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise CaseRuleError(_l("Geef een toelichting bij het terugsturen."), "comment")
+    now = now or utcnow()
+    archive_on = archive_action_date(case, local_date(now)) if approve else None
+    final = end_status(case)
+    summary = proposal.text
+    with db.session.no_autoflush:  # one flush, one version bump: the history rows predict it
+        if approve:
+            case.result = proposal.result
+            case.closing_summary = summary
+            case.closed_at = now
+            case.archive_action_on = archive_on
+            _record_status(case, final, by, None, now)
+        case.closure_proposed_at = None
+        step = CaseClosureStep(
+            case=case,
+            kind=ClosureStepKind.APPROVED if approve else ClosureStepKind.SENT_BACK,
+            result=proposal.result if approve else None,
+            by=by,
+            at=now,
+            version=case.version + 1,
+        )
+        step.text = comment or None
+        db.session.add(step)
+    flush_case(case, expected_version)
+    details = {"result": proposal.result.code if proposal.result else None, "version": case.version}
+    if approve:
+        details["archive_action_on"] = case.archive_action_on.isoformat()
+    audit.record(by, "case.close.approve" if approve else "case.close.send_back", case, details=details)
+    return step
+
+
+def reopen(
+    case: Case,
+    to_status_id: int | None,
+    *,
+    reason: str | None,
+    by: User,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> CaseStatusChange:
+    """Reopen a closed case in a non-end status; needs a reason and the reopen permission.
+
+    The end date, archive action date and result are cleared (the archive clock stops); the
+    closing summary stays in the closure history.
+    """
+    require(by, Action.REOPEN_CASE, case)
+    check_version(case, expected_version)
+    if not case.is_closed:
+        raise CaseRuleError(_l("Deze casus is niet afgesloten."))
+    target = _status_in_type(case, to_status_id)
+    if target.is_end:
+        raise CaseRuleError(_l("Kies een status waarin de casus verder gaat."), "to_status")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseRuleError(_l("Geef een reden voor het heropenen."), "reason")
+    with db.session.no_autoflush:
+        case.closed_at = None
+        case.archive_action_on = None
+        case.result = None
+        case.closing_summary = None
+        change = _record_status(case, target, by, reason, now or utcnow(), reopened=True)
+    flush_case(case, expected_version)
+    audit.record(by, str(Action.REOPEN_CASE), case, details={"to": target.code, "version": case.version})
+    return change

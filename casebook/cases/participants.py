@@ -1,0 +1,119 @@
+"""Participants of a case: coordinators of the lead organisation add and end participations.
+
+A participation is never deleted: ending it sets ``ended_at`` (and who ended it), so history
+stays complete; the policy reads active participations on every request, so a change takes
+effect on the next request. The lead organisation changes only through a handoff (transfer).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from casebook import audit
+from casebook.access import Action, require
+from casebook.auth.models import User
+from casebook.cases.errors import CaseRuleError
+from casebook.cases.models import Case, CaseParticipant, Involvement
+from casebook.db import db, utcnow
+from casebook.organisations.models import Organisation
+
+
+def organisation_choices() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name)))
+
+
+def user_choices(case: Case) -> list[User]:
+    """Active users of the organisations that take part (a named user joins through their org)."""
+    org_ids = {p.organisation_id for p in case.active_participants}
+    return list(
+        db.session.scalars(
+            select(User).where(User.active, User.organisation_id.in_(org_ids)).order_by(User.display_name)
+        )
+    )
+
+
+def add_participant(
+    case: Case,
+    organisation_id: int | None,
+    involvement: Involvement,
+    *,
+    user_id: int | None = None,
+    by: User,
+    now: datetime | None = None,
+) -> CaseParticipant:
+    """Add an organisation, or a named user of an organisation, to the case.
+
+    :raises AccessDenied: ``by`` is not a coordinator of the lead organisation.
+    :raises CaseRuleError: closed case, unknown organisation or user, another organisation as
+        lead, a user of another organisation, or an active duplicate.
+    """
+    require(by, Action.MANAGE_PARTICIPANTS, case)
+    if case.is_closed:
+        raise CaseRuleError(_l("Deze casus is afgesloten. Heropen de casus eerst."))
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    if organisation is None or not organisation.active:
+        raise CaseRuleError(_l("Kies een actieve organisatie."), "organisation")
+    if involvement is Involvement.LEAD and organisation.id != case.lead_organisation_id:
+        raise CaseRuleError(
+            _l("Alleen de regiehouder heeft de rol regiehouder; de regie overdragen gaat via een overdracht."),
+            "involvement",
+        )
+    user = None
+    if user_id:
+        user = db.session.get(User, user_id)
+        if user is None or not user.active or user.organisation_id != organisation.id:
+            raise CaseRuleError(_l("Kies een actieve medewerker van deze organisatie."), "user")
+    for existing in case.active_participants:
+        if existing.organisation_id == organisation.id and existing.user_id == (user.id if user else None):
+            raise CaseRuleError(_l("Deze deelnemer neemt al deel aan de casus."), "organisation")
+    participant = CaseParticipant(
+        organisation=organisation, user=user, involvement=involvement, started_at=now or utcnow(), added_by=by
+    )
+    case.participants.append(participant)
+    db.session.flush()
+    audit.record(
+        by,
+        str(Action.MANAGE_PARTICIPANTS),
+        case,
+        details={
+            "op": "add",
+            "participant": participant.id,
+            "organisation": organisation.slug,
+            "involvement": involvement.value,
+            "named_user": user is not None,
+        },
+    )
+    return participant
+
+
+def end_participant(
+    case: Case, participant_id: int | None, *, by: User, now: datetime | None = None
+) -> CaseParticipant:
+    """End a participation. The lead organisation's own participation cannot be ended here.
+
+    :raises CaseRuleError: unknown or already ended participation, or the lead organisation.
+    """
+    require(by, Action.MANAGE_PARTICIPANTS, case)
+    participant = next((p for p in case.active_participants if p.id == participant_id), None)
+    if participant is None:
+        raise CaseRuleError(_l("Deze deelname bestaat niet of is al beëindigd."))
+    if participant.user_id is None and participant.organisation_id == case.lead_organisation_id:
+        raise CaseRuleError(_l("De regiehouder kan niet worden verwijderd; draag de regie over via een overdracht."))
+    participant.ended_at = now or utcnow()
+    participant.ended_by = by
+    db.session.flush()
+    audit.record(
+        by,
+        str(Action.MANAGE_PARTICIPANTS),
+        case,
+        details={
+            "op": "end",
+            "participant": participant.id,
+            "organisation": participant.organisation.slug,
+            "named_user": participant.user_id is not None,
+        },
+    )
+    return participant

@@ -1,0 +1,103 @@
+"""The case module's own timeline sources: status changes, closing steps, field edits, participants.
+
+Registered on import (``casebook.cases.views`` imports this module). Sources receive a case the
+viewer was already allowed to see; free text that is case content (closing summary, comments)
+is shown only to those who may read notes or must judge the closure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+
+from casebook.access import Action, can
+from casebook.auth.models import User
+from casebook.cases import history
+from casebook.cases.extensions import TimelineEntry, register_timeline_source
+from casebook.cases.models import Case, ClosureStepKind
+from casebook.i18n import INVOLVEMENT_LABELS
+
+
+def _who(user: User | None) -> tuple[str | None, str | None]:
+    if user is None:
+        return None, None
+    return user.display_name, user.organisation.name
+
+
+def status_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
+    for change in history.status_changes(case):
+        actor, organisation = _who(change.changed_by)
+        yield TimelineEntry(
+            at=change.changed_at,
+            kind="status",
+            title=history.status_title(change),
+            actor=actor,
+            organisation=organisation,
+            detail=change.reason,
+        )
+
+
+def closure_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
+    may_read = can(viewer, Action.READ_NOTES, case) or can(viewer, Action.APPROVE_CLOSURE, case)
+    for step in history.closure_steps(case):
+        actor, organisation = _who(step.by)
+        detail = step.text if may_read else None
+        if step.kind is ClosureStepKind.SENT_BACK and detail:
+            detail = _("Toelichting: %(text)s", text=detail)
+        yield TimelineEntry(
+            at=step.at,
+            kind="closure",
+            title=history.closure_title(step),
+            actor=actor,
+            organisation=organisation,
+            detail=detail,
+        )
+
+
+def edit_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
+    for change in history.field_changes(case):
+        actor, organisation = _who(change.changed_by)
+        yield TimelineEntry(
+            at=change.changed_at,
+            kind="edit",
+            title=_(
+                "%(field)s gewijzigd: %(old)s → %(new)s",
+                field=history.field_label(change.field),
+                old=change.old_value or "—",
+                new=change.new_value or "—",
+            ),
+            actor=actor,
+            organisation=organisation,
+        )
+
+
+def participant_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
+    for participant in case.participants:
+        who = participant.organisation.name
+        if participant.user is not None:
+            who = f"{participant.user.display_name} ({who})"
+        role = INVOLVEMENT_LABELS.get(participant.involvement.value, participant.involvement.value)
+        actor, organisation = _who(participant.added_by)
+        yield TimelineEntry(
+            at=participant.started_at,
+            kind="participant",
+            title=_("%(who)s neemt deel als %(role)s", who=who, role=role),
+            actor=actor,
+            organisation=organisation,
+        )
+        if participant.ended_at is not None:
+            actor, organisation = _who(participant.ended_by)
+            yield TimelineEntry(
+                at=participant.ended_at,
+                kind="participant",
+                title=_("%(who)s neemt niet meer deel", who=who),
+                actor=actor,
+                organisation=organisation,
+            )
+
+
+register_timeline_source("status", status_entries)
+register_timeline_source("closure", closure_entries)
+register_timeline_source("edit", edit_entries)
+register_timeline_source("participant", participant_entries)

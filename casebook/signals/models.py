@@ -1,0 +1,117 @@
+"""Signals (meldingen) and their triage at the weegtafel.
+
+A signal is never silently kept: it waits in the coordinators' queue until it is triaged with
+the ZVH inclusion criteria and a decision. Its description and free-text reasons are encrypted
+under the signal's own data key (the signal exists before, and independent of, any case).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casebook.auth.models import User
+from casebook.cases.models import Case, CaseType, SubjectRole
+from casebook.crypto.store import EncryptedText
+from casebook.db import Base, StrEnumType, utcnow
+from casebook.organisations.models import District, Organisation
+from casebook.people.models import Person
+
+
+class Channel(enum.StrEnum):
+    PARTNER = "partner"
+    POLICE = "police"
+    VEILIG_THUIS = "veilig_thuis"
+    MELD_MISDAAD_ANONIEM = "meld_misdaad_anoniem"
+    RESIDENT = "resident"
+    SCHOOL = "school"
+    OTHER = "other"
+
+
+class TriageDecision(enum.StrEnum):
+    OPEN_CASE = "open_case"
+    ADVICE = "advice"
+    REFER = "refer"
+    NO_ACTION = "no_action"
+
+
+def _self(signal: Signal) -> Signal:
+    return signal
+
+
+class Signal(Base):
+    __tablename__ = "signal"
+    __table_args__ = (Index("ix_signal_queue", "triaged_at", "received_at"),)
+    crypto_owner_type = "signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
+    source_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(StrEnumType(Channel))
+    case_type_id: Mapped[int] = mapped_column(ForeignKey("case_type.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
+    description_ciphertext: Mapped[bytes | None] = mapped_column("description", LargeBinary)
+    subject_informed: Mapped[bool]  # betrokkene geïnformeerd
+    not_informed_reason_ciphertext: Mapped[bytes | None] = mapped_column("not_informed_reason", LargeBinary)
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # triage (weegtafel): all set together, once
+    triaged_at: Mapped[datetime | None]
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    criterion_a: Mapped[bool | None]  # several life domains leading to crime, nuisance or decline
+    criterion_b: Mapped[bool | None]  # several chains needed (at least dwang and drang)
+    criterion_c: Mapped[bool | None]  # impact on the family system or surroundings
+    criterion_d: Mapped[bool | None]  # serious local safety problem
+    decision: Mapped[TriageDecision | None] = mapped_column(StrEnumType(TriageDecision))
+    decision_reason_ciphertext: Mapped[bytes | None] = mapped_column("decision_reason", LargeBinary)
+    referred_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+
+    description = EncryptedText("description_ciphertext", owner=_self)
+    not_informed_reason = EncryptedText("not_informed_reason_ciphertext", owner=_self)
+    decision_reason = EncryptedText("decision_reason_ciphertext", owner=_self)
+
+    source_organisation: Mapped[Organisation] = relationship(foreign_keys=[source_organisation_id], lazy="joined")
+    case_type: Mapped[CaseType] = relationship(lazy="joined")
+    district: Mapped[District | None] = relationship(lazy="joined")
+    registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
+    triaged_by: Mapped[User | None] = relationship(foreign_keys=[triaged_by_id])
+    referred_to: Mapped[Organisation | None] = relationship(foreign_keys=[referred_to_id])
+    case: Mapped[Case | None] = relationship()
+    persons: Mapped[list[SignalPerson]] = relationship(
+        back_populates="signal", cascade="all, delete-orphan", order_by="SignalPerson.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Signal {self.id}>"
+
+    @property
+    def reference(self) -> str:
+        return f"MLD-{self.received_at.year}-{self.id:05d}"
+
+    @property
+    def is_triaged(self) -> bool:
+        return self.triaged_at is not None
+
+
+class SignalPerson(Base):
+    """A person the signal is about, with the role they would have in a case."""
+
+    __tablename__ = "signal_person"
+    __table_args__ = (UniqueConstraint("signal_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signal.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[SubjectRole] = mapped_column(StrEnumType(SubjectRole))
+
+    signal: Mapped[Signal] = relationship(back_populates="persons")
+    person: Mapped[Person] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SignalPerson {self.id} signal={self.signal_id}>"

@@ -1,0 +1,368 @@
+"""Signals and the weegtafel: register, add the persons concerned, queue, triage, open a case.
+
+Rules:
+- registering needs ``REGISTER_SIGNAL``; a subject who was not informed needs a reason;
+- persons are found before they are made (search-before-create): a person is linked only from
+  the results of a search, and a new person is created only when nobody has the same BSN and
+  the user confirmed that none of the name + birth date matches is the same person;
+- the queue (coordinators, ``TRIAGE_SIGNALS``) lists untriaged signals oldest first; older than
+  ``SIGNAL_OVERDUE_WORKING_DAYS`` working days is overdue;
+- triage records the four inclusion criteria and one decision with a reason; opening a case is
+  allowed only when (a ∧ b ∧ c) ∨ d.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from casebook import audit
+from casebook.access import AccessDenied, Action, can, require
+from casebook.audit import Outcome
+from casebook.auth.models import Role, User
+from casebook.cases.errors import CaseRuleError
+from casebook.cases.models import Case, CaseType, SubjectRole
+from casebook.cases.services import NewCase, open_case
+from casebook.crypto.blind_index import bsn_is_valid, normalise_bsn
+from casebook.db import db, utcnow
+from casebook.organisations.models import District, Organisation
+from casebook.people.models import Person
+from casebook.signals.models import Channel, Signal, SignalPerson, TriageDecision
+from casebook.signals.person_search import PersonQuery, find_persons
+from casebook.workdays import subtract_working_days, working_days_between
+
+# -- registering --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewSignal:
+    source_organisation_id: int | None
+    channel: Channel
+    case_type_id: int | None
+    district_id: int | None
+    description: str
+    subject_informed: bool
+    not_informed_reason: str | None = None
+    received_at: datetime | None = None
+
+
+def register_signal(new: NewSignal, *, by: User) -> Signal:
+    """Register a signal; it enters the triage queue. :raises CaseRuleError: a field is refused."""
+    require(by, Action.REGISTER_SIGNAL)
+    source = db.session.get(Organisation, new.source_organisation_id) if new.source_organisation_id else None
+    if source is None or not source.active:
+        raise CaseRuleError(_l("Kies een actieve organisatie."), "source_organisation")
+    case_type = db.session.get(CaseType, new.case_type_id) if new.case_type_id else None
+    if case_type is None or not case_type.active:
+        raise CaseRuleError(_l("Kies een casustype."), "case_type")
+    district = db.session.get(District, new.district_id) if new.district_id else None
+    if new.district_id and district is None:
+        raise CaseRuleError(_l("Kies een bestaande wijk."), "district")
+    if not new.description.strip():
+        raise CaseRuleError(_l("Beschrijf het signaal."), "description")
+    reason = (new.not_informed_reason or "").strip()
+    if not new.subject_informed and not reason:
+        raise CaseRuleError(_l("Geef aan waarom de betrokkene niet is geïnformeerd."), "not_informed_reason")
+    signal = Signal(
+        source_organisation=source,
+        channel=new.channel,
+        case_type=case_type,
+        district=district,
+        subject_informed=new.subject_informed,
+        registered_by=by,
+        received_at=new.received_at or utcnow(),
+    )
+    signal.description = new.description.strip()
+    signal.not_informed_reason = None if new.subject_informed else reason
+    db.session.add(signal)
+    db.session.flush()
+    audit.record(
+        by,
+        str(Action.REGISTER_SIGNAL),
+        signal,
+        details={"channel": new.channel.value, "type": case_type.code, "informed": new.subject_informed},
+    )
+    return signal
+
+
+def _may_view(user: User, signal: Signal) -> bool:
+    return can(user, Action.TRIAGE_SIGNALS) or (
+        can(user, Action.REGISTER_SIGNAL) and signal.registered_by_id == user.id
+    )
+
+
+def load_signal_for(user: User, signal_id: int) -> Signal:
+    """The signal if ``user`` may see it (coordinators at the weegtafel, or who registered it).
+
+    :raises AccessDenied: out of scope or nonexistent (both a 404); the denial is audited.
+    """
+    signal = db.session.scalar(
+        select(Signal)
+        .where(Signal.id == signal_id)
+        .options(selectinload(Signal.persons).joinedload(SignalPerson.person))
+    )
+    if signal is None or not _may_view(user, signal):
+        audit.record(user, "signal.view", outcome=Outcome.DENIED, details={"requested_id": str(signal_id)})
+        raise AccessDenied()
+    audit.record(user, "signal.view", signal)
+    return signal
+
+
+def may_edit(user: User, signal: Signal) -> bool:
+    return not signal.is_triaged and _may_view(user, signal) and can(user, Action.SEARCH_PERSONS)
+
+
+def _require_edit(user: User, signal: Signal) -> None:
+    if not _may_view(user, signal):
+        raise AccessDenied()
+    if signal.is_triaged:
+        raise CaseRuleError(_l("Deze melding is al gewogen en kan niet meer worden gewijzigd."))
+
+
+def link_person(
+    signal: Signal, person_id: int | None, role: SubjectRole, query: PersonQuery, *, by: User
+) -> SignalPerson:
+    """Link a person found by ``query`` (the search is repeated: only its results can be linked)."""
+    _require_edit(by, signal)
+    found = {p.id: p for p in find_persons(by, query)}
+    person = found.get(person_id or 0)
+    if person is None:
+        raise CaseRuleError(_l("Kies een persoon uit de zoekresultaten."), "person_id")
+    if any(sp.person_id == person.id for sp in signal.persons):
+        raise CaseRuleError(_l("Deze persoon is al aan de melding gekoppeld."), "person_id")
+    link = SignalPerson(person=person, role=role)
+    signal.persons.append(link)
+    db.session.flush()
+    audit.record(by, "signal.person.add", signal, details={"person": person.id, "role": role.value})
+    return link
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    family_name: str
+    given_names: str
+    birth_date: date | None
+    bsn: str | None = None
+
+
+class PossibleDuplicates(CaseRuleError):
+    """Persons with the same family name and birth date exist: confirm none is the same one."""
+
+    def __init__(self, matches: list[Person]) -> None:
+        super().__init__(
+            _l("Er zijn personen met dezelfde achternaam en geboortedatum. Bevestig dat het niet dezelfde persoon is."),
+            "confirm_distinct",
+        )
+        self.matches = matches
+
+
+def create_person_for_signal(
+    signal: Signal, new: NewPerson, role: SubjectRole, *, confirmed_distinct: set[int], by: User, today: date
+) -> SignalPerson:
+    """Create a person after searching for them, and link them to the signal.
+
+    :raises CaseRuleError: missing or wrong data, or a person with this BSN exists (link that one).
+    :raises PossibleDuplicates: name + birth date matches that the user has not confirmed as different.
+    """
+    _require_edit(by, signal)
+    family_name, given_names = new.family_name.strip(), new.given_names.strip()
+    if not family_name:
+        raise CaseRuleError(_l("Vul de achternaam in."), "family_name")
+    if new.birth_date is None or new.birth_date > today:
+        raise CaseRuleError(_l("Vul een geboortedatum in die niet in de toekomst ligt."), "birth_date")
+    bsn = normalise_bsn(new.bsn or "") or None
+    if bsn is not None:
+        if not bsn_is_valid(bsn):
+            raise CaseRuleError(_l("Dit is geen geldig BSN (elfproef)."), "bsn")
+        if find_persons(by, PersonQuery(bsn=bsn)):
+            raise CaseRuleError(_l("Er is al een persoon met dit BSN. Zoek en koppel die persoon."), "bsn")
+    matches = find_persons(by, PersonQuery(family_name=family_name, birth_date=new.birth_date))
+    unconfirmed = [p for p in matches if p.id not in confirmed_distinct]
+    if unconfirmed:
+        raise PossibleDuplicates(matches)
+    person = Person(family_name=family_name, given_names=given_names or None, birth_date=new.birth_date, bsn=bsn)
+    db.session.add(person)
+    db.session.flush()
+    audit.record(by, "person.create", person, details={"via": "signal", "confirmed_distinct": len(matches)})
+    link = SignalPerson(person=person, role=role)
+    signal.persons.append(link)
+    db.session.flush()
+    audit.record(by, "signal.person.add", signal, details={"person": person.id, "role": role.value, "new": True})
+    return link
+
+
+def unlink_person(signal: Signal, signal_person_id: int | None, *, by: User) -> None:
+    _require_edit(by, signal)
+    link = next((sp for sp in signal.persons if sp.id == signal_person_id), None)
+    if link is None:
+        raise CaseRuleError(_l("Deze persoon is niet aan de melding gekoppeld."))
+    signal.persons.remove(link)
+    db.session.flush()
+    audit.record(by, "signal.person.remove", signal, details={"person": link.person_id})
+
+
+# -- the queue ----------------------------------------------------------------------------------
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def overdue_after() -> int:
+    return int(current_app.config.get("SIGNAL_OVERDUE_WORKING_DAYS", 5))
+
+
+def _overdue_cutoff(today: date) -> datetime:
+    """Signals received before this instant are older than the allowed working days."""
+    last_overdue_day = subtract_working_days(today, overdue_after() + 1)
+    return datetime.combine(last_overdue_day + timedelta(days=1), time(0), tzinfo=_zone()).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    signal: Signal
+    working_days: int
+    overdue: bool
+
+
+def local_today() -> date:
+    return utcnow().astimezone(_zone()).date()
+
+
+def queue(user: User, *, today: date | None = None) -> list[QueueItem]:
+    """Untriaged signals, oldest first, each with its age in working days. Audited."""
+    require(user, Action.TRIAGE_SIGNALS)
+    today = today or local_today()
+    signals = db.session.scalars(
+        select(Signal)
+        .where(Signal.triaged_at.is_(None))
+        .options(selectinload(Signal.persons))
+        .order_by(Signal.received_at, Signal.id)
+    ).all()
+    items = []
+    for signal in signals:
+        age = working_days_between(signal.received_at.astimezone(_zone()).date(), today)
+        items.append(QueueItem(signal=signal, working_days=age, overdue=age > overdue_after()))
+    audit.record(user, "signal.list", details={"untriaged": len(items)})
+    return items
+
+
+def queue_counts(user: User, *, today: date | None = None) -> tuple[int, int] | None:
+    """(untriaged, overdue) for the My work page; None when ``user`` does not triage. Counts only."""
+    if not can(user, Action.TRIAGE_SIGNALS):
+        return None
+    cutoff = _overdue_cutoff(today or local_today())
+    waiting = Signal.triaged_at.is_(None)
+    total = db.session.scalar(select(func.count(Signal.id)).where(waiting)) or 0
+    overdue = db.session.scalar(select(func.count(Signal.id)).where(waiting, Signal.received_at < cutoff)) or 0
+    return total, overdue
+
+
+# -- triage -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Triage:
+    criterion_a: bool
+    criterion_b: bool
+    criterion_c: bool
+    criterion_d: bool
+    decision: TriageDecision
+    reason: str
+    referred_to_id: int | None = None
+    lead_organisation_id: int | None = None
+    process_coordinator_id: int | None = None
+    roles: dict[int, SubjectRole] = field(default_factory=dict)  # signal person id -> role in the case
+
+
+def inclusion_met(a: bool, b: bool, c: bool, d: bool) -> bool:
+    """The ZVH inclusion rule: (a ∧ b ∧ c) ∨ d."""
+    return (a and b and c) or d
+
+
+def coordinators_of(organisation_id: int | None) -> list[User]:
+    if not organisation_id:
+        return []
+    users = db.session.scalars(select(User).where(User.organisation_id == organisation_id, User.active))
+    return [u for u in users if u.has_role(Role.COORDINATOR)]
+
+
+def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None = None) -> Case | None:
+    """Weigh the signal: record the criteria and the decision; open a case when decided so.
+
+    :raises AccessDenied: ``by`` does not triage (or may not open cases).
+    :raises CaseRuleError: already triaged, no reason, a case without meeting the inclusion rule,
+        or missing lead organisation / procesregisseur / persons / referral organisation.
+    :returns: the opened case, or None.
+    """
+    require(by, Action.TRIAGE_SIGNALS)
+    if signal.is_triaged:
+        raise CaseRuleError(_l("Deze melding is al gewogen."))
+    reason = decision.reason.strip()
+    if not reason:
+        raise CaseRuleError(_l("Geef een onderbouwing van het besluit."), "reason")
+    criteria = (decision.criterion_a, decision.criterion_b, decision.criterion_c, decision.criterion_d)
+    referred_to = None
+    case = None
+    now = now or utcnow()
+    if decision.decision is TriageDecision.OPEN_CASE:
+        require(by, Action.OPEN_CASE)
+        if not inclusion_met(*criteria):
+            raise CaseRuleError(
+                _l("Een casus openen kan alleen als aan a, b én c, of aan d is voldaan. Kies advies of doorverwijzen."),
+                "decision",
+            )
+        lead = db.session.get(Organisation, decision.lead_organisation_id) if decision.lead_organisation_id else None
+        if lead is None or not lead.active:
+            raise CaseRuleError(_l("Kies de regiehouder."), "lead_organisation")
+        coordinator = next((u for u in coordinators_of(lead.id) if u.id == decision.process_coordinator_id), None)
+        if coordinator is None:
+            raise CaseRuleError(_l("Kies een procesregisseur van de regiehouder."), "process_coordinator")
+        if not signal.persons:
+            raise CaseRuleError(_l("Koppel eerst de betrokkene(n) aan de melding."), "decision")
+        case = open_case(
+            NewCase(
+                case_type=signal.case_type,
+                lead_organisation=lead,
+                district=signal.district,
+                referring_organisation=signal.source_organisation,
+                process_coordinator=coordinator,
+                subjects=tuple((sp.person, decision.roles.get(sp.id, sp.role)) for sp in signal.persons),
+                opened_at=now,
+            ),
+            by=by,
+        )
+    elif decision.decision is TriageDecision.REFER:
+        referred_to = db.session.get(Organisation, decision.referred_to_id) if decision.referred_to_id else None
+        if referred_to is None or not referred_to.active:
+            raise CaseRuleError(_l("Kies de organisatie waarnaar u doorverwijst."), "referred_to")
+    signal.criterion_a, signal.criterion_b, signal.criterion_c, signal.criterion_d = criteria
+    signal.decision = decision.decision
+    signal.decision_reason = reason
+    signal.referred_to = referred_to
+    signal.case = case
+    signal.triaged_at = now
+    signal.triaged_by = by
+    db.session.flush()
+    audit.record(
+        by,
+        str(Action.TRIAGE_SIGNALS),
+        signal,
+        case_id=case.id if case else None,
+        details={
+            "decision": decision.decision.value,
+            "criteria": "".join(letter if met else "-" for letter, met in zip("abcd", criteria, strict=True)),
+            "case": case.id if case else None,
+        },
+    )
+    return case
+
+
+def origin_of(case: Case) -> Signal | None:
+    return db.session.scalar(select(Signal).where(Signal.case_id == case.id))

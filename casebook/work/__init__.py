@@ -1,0 +1,1 @@
+"""My work: the start page (rendered at ``/`` by ``casebook.site``) and its widget registry."""

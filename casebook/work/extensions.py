@@ -1,0 +1,55 @@
+"""Extension point of the My work start page: each module registers its widgets.
+
+A widget loader gets the user and today's local date and returns ``WorkWidget`` (or None when it
+does not apply to this user, e.g. the triage queue for a caseworker). Loaders apply the policy
+themselves and count in SQL. Planned registrations from other modules: open and overdue plan
+actions (plans), handoffs awaiting me (handoffs).
+
+    register_widget("plan_actions", load_my_actions, order=20)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from casebook.auth.models import User
+
+
+@dataclass(frozen=True)
+class WidgetItem:
+    label: str
+    url: str | None = None
+    note: str | None = None  # e.g. a date or a status
+    flagged: bool = False  # overdue / needs attention
+
+
+@dataclass(frozen=True)
+class WorkWidget:
+    key: str
+    title: str
+    count: int
+    items: list[WidgetItem] = field(default_factory=list)
+    more_url: str | None = None
+    flagged_count: int = 0  # e.g. overdue among ``count``
+    flagged_label: str | None = None
+    empty_text: str | None = None
+
+
+WidgetLoader = Callable[[User, date], WorkWidget | None]
+
+_widgets: dict[str, tuple[int, WidgetLoader]] = {}
+
+
+def register_widget(key: str, load: WidgetLoader, order: int = 100) -> None:
+    _widgets[key] = (order, load)
+
+
+def widgets_for(user: User, today: date) -> list[WorkWidget]:
+    shown = []
+    for _order, load in sorted(_widgets.values(), key=lambda item: item[0]):
+        widget = load(user, today)
+        if widget is not None:
+            shown.append(widget)
+    return shown

@@ -1,0 +1,135 @@
+"""The built-in widgets of My work: my cases, evaluations due, signals to triage, closures to approve.
+
+"My cases" are the open cases the user directs as procesregisseur or takes part in by name; the
+organisation-wide list stays on the case list. Every query is limited by ``case_scope``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, or_, select
+
+from casebook import audit
+from casebook.access import Action, case_scope
+from casebook.auth.models import Role, User
+from casebook.cases.models import Case, CaseParticipant, StatusType
+from casebook.db import db
+from casebook.i18n import select_locale
+from casebook.signals.services import queue_counts
+from casebook.work.extensions import WidgetItem, WorkWidget, register_widget, widgets_for
+
+EVALUATION_HORIZON_DAYS = 7
+ITEMS_SHOWN = 10
+
+
+def _mine(user: User):
+    named = exists().where(
+        CaseParticipant.case_id == Case.id, CaseParticipant.ended_at.is_(None), CaseParticipant.user_id == user.id
+    )
+    return or_(Case.process_coordinator_id == user.id, named)
+
+
+def _open():
+    return Case.status_id.in_(select(StatusType.id).where(StatusType.is_end.is_(False)))
+
+
+def _count(*conditions) -> int:
+    return db.session.scalar(select(func.count(Case.id)).where(*conditions)) or 0
+
+
+def _cases(*conditions, order) -> list[Case]:
+    return list(db.session.scalars(select(Case).where(*conditions).order_by(*order).limit(ITEMS_SHOWN)))
+
+
+def _case_item(case: Case, note: str | None = None, flagged: bool = False) -> WidgetItem:
+    return WidgetItem(
+        label=f"{case.reference} · {case.case_type.label(select_locale())}",
+        url=url_for("cases.detail", case_id=case.id),
+        note=note,
+        flagged=flagged,
+    )
+
+
+def my_cases(user: User, today: date) -> WorkWidget | None:
+    if not user.has_role(Role.CASEWORKER, Role.COORDINATOR):
+        return None
+    conditions = (case_scope(user), _mine(user), _open())
+    cases = _cases(*conditions, order=(Case.opened_at.desc(), Case.id.desc()))
+    return WorkWidget(
+        key="my_cases",
+        title=_("Mijn casussen"),
+        count=_count(*conditions),
+        items=[_case_item(c, note=c.status.label(select_locale())) for c in cases],
+        more_url=url_for("cases.index"),
+        empty_text=_("U bent van geen open casus procesregisseur of benoemde deelnemer."),
+    )
+
+
+def evaluations_due(user: User, today: date) -> WorkWidget | None:
+    if not user.has_role(Role.CASEWORKER, Role.COORDINATOR):
+        return None
+    horizon = today + timedelta(days=EVALUATION_HORIZON_DAYS)
+    conditions = (case_scope(user), _mine(user), _open(), Case.next_evaluation_on <= horizon)
+    cases = _cases(*conditions, order=(Case.next_evaluation_on, Case.id))
+    overdue = _count(*conditions, Case.next_evaluation_on < today)
+    return WorkWidget(
+        key="evaluations_due",
+        title=_("Evaluaties binnen %(days)d dagen", days=EVALUATION_HORIZON_DAYS),
+        count=_count(*conditions),
+        items=[
+            _case_item(c, note=c.next_evaluation_on.isoformat(), flagged=c.next_evaluation_on < today) for c in cases
+        ],
+        flagged_count=overdue,
+        flagged_label=_("verstreken"),
+        empty_text=_("Geen evaluaties op korte termijn."),
+    )
+
+
+def signals_to_triage(user: User, today: date) -> WorkWidget | None:
+    counts = queue_counts(user, today=today)
+    if counts is None:
+        return None
+    total, overdue = counts
+    return WorkWidget(
+        key="signals",
+        title=_("Meldingen om te wegen"),
+        count=total,
+        more_url=url_for("signals.queue"),
+        flagged_count=overdue,
+        flagged_label=_("te laat"),
+        empty_text=_("Er wachten geen meldingen."),
+    )
+
+
+def closures_to_approve(user: User, today: date) -> WorkWidget | None:
+    if not user.has_role(Role.SUPERVISOR):
+        return None
+    conditions = (
+        case_scope(user),
+        Case.closure_proposed_at.is_not(None),
+        Case.lead_organisation_id == user.organisation_id,
+    )
+    cases = _cases(*conditions, order=(Case.closure_proposed_at, Case.id))
+    return WorkWidget(
+        key="closures",
+        title=_("Af te sluiten casussen ter goedkeuring"),
+        count=_count(*conditions),
+        items=[_case_item(c, note=c.closure_proposed_at.date().isoformat()) for c in cases],
+        empty_text=_("Er liggen geen voorstellen tot afsluiten."),
+    )
+
+
+register_widget("my_cases", my_cases, order=10)
+register_widget("evaluations_due", evaluations_due, order=30)
+register_widget("signals", signals_to_triage, order=40)
+register_widget("closures", closures_to_approve, order=50)
+
+
+def my_work(user: User, today: date) -> list[WorkWidget]:
+    """All widgets for ``user``; the page view is audited like a case list."""
+    widgets = widgets_for(user, today)
+    audit.record(user, str(Action.LIST_CASES), details={"view": "my_work", "widgets": [w.key for w in widgets]})
+    return widgets

@@ -1,0 +1,129 @@
+"""The household page: members, per member only the viewer's visible cases, one procesregisseur."""
+
+from __future__ import annotations
+
+import pytest
+
+from casebook.access import AccessDenied
+from casebook.audit import Outcome
+from casebook.cases.errors import CaseRuleError
+from casebook.db import db
+from casebook.households import services as households
+from casebook.households.extensions import (
+    HouseholdSection,
+    _sections,
+    household_sections_for,
+    register_household_section,
+)
+from casebook.people.models import Household, HouseholdMember, HouseholdRelation
+from tests.factories import login_as, make_case, make_org, make_person, make_user
+from tests.helpers import last_event
+
+
+@pytest.fixture
+def zvh():
+    return make_org("zvh")
+
+
+@pytest.fixture
+def family(zvh):
+    """A mother with a case led by the ZVH; her son with a case led elsewhere (hidden from the ZVH)."""
+    mother, son = make_person("El Khatib", given_names="Samira"), make_person("El Khatib", given_names="Ayoub")
+    household = Household(reference="HH-T-1")
+    household.members.extend(
+        [
+            HouseholdMember(person=mother, relation=HouseholdRelation.PARENT),
+            HouseholdMember(person=son, relation=HouseholdRelation.CHILD),
+        ]
+    )
+    db.session.add(household)
+    db.session.flush()
+    visible = make_case(lead=zvh, subjects=[mother])
+    visible.household = household
+    hidden = make_case(lead=make_org("veilig-thuis"), type="domestic_violence", subjects=[son])
+    return household, visible, hidden
+
+
+def test_members_and_only_visible_cases(family, zvh):
+    household, visible, _hidden = family
+    viewer = make_user(org=zvh)
+    loaded, cases = households.load_household_for(viewer, household.id)
+    assert loaded is household and cases == [visible]
+    views = households.members_with_cases(household, cases)
+    assert [(v.member.person.given_names, [c.id for c in v.cases]) for v in views] == [
+        ("Samira", [visible.id]),
+        ("Ayoub", []),
+    ]
+    assert last_event("household.view", actor_user_id=viewer.id).details == {"visible_cases": 1}
+
+
+def test_no_visible_case_means_404_and_audited(family):
+    household, *_ = family
+    outsider = make_user(org=make_org("elders"))
+    with pytest.raises(AccessDenied):
+        households.load_household_for(outsider, household.id)
+    assert last_event("household.view", actor_user_id=outsider.id).outcome is Outcome.DENIED
+    with pytest.raises(AccessDenied):
+        households.load_household_for(outsider, 987654)
+
+
+def test_one_procesregisseur_set_by_a_lead_coordinator(family, zvh):
+    household, _visible, _hidden = family
+    coordinator = make_user(org=zvh, roles=["coordinator"])
+    colleague = make_user(org=zvh, roles=["coordinator"])
+    _h, cases = households.load_household_for(coordinator, household.id)
+    households.set_coordinator(household, cases, coordinator.id, by=coordinator)
+    row = households.set_coordinator(household, cases, colleague.id, by=coordinator)
+    assert households.coordination_of(household.id) is row and row.process_coordinator is colleague
+    assert last_event("household.coordinator").details == {"coordinator": colleague.id, "previous": coordinator.id}
+    with pytest.raises(CaseRuleError):
+        households.set_coordinator(household, cases, make_user(org=zvh).id, by=coordinator)
+    with pytest.raises(AccessDenied):
+        households.set_coordinator(household, cases, colleague.id, by=make_user(org=zvh))
+
+
+def test_page_shows_members_and_says_nothing_about_hidden_cases(client, family, zvh):
+    household, visible, hidden = family
+    login_as(client, make_user(org=zvh))
+    html = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert "Samira El Khatib" in html and "Ayoub El Khatib" in html and visible.reference in html
+    assert hidden.reference not in html and "domestic_violence" not in html
+    assert "Gezinsplan" in html
+
+
+def test_page_404_for_outsiders(client, family):
+    household, *_ = family
+    login_as(client, make_user(org=make_org("elders")))
+    assert client.get(f"/households/{household.id}").status_code == 404
+    assert client.post(f"/households/{household.id}/coordinator", data={"coordinator": 1}).status_code == 404
+
+
+def test_set_coordinator_over_http_and_422(client, family, zvh):
+    household, visible, _ = family
+    coordinator = make_user(org=zvh, roles=["coordinator"])
+    login_as(client, coordinator)
+    response = client.post(f"/households/{household.id}/coordinator", data={"coordinator": ""})
+    assert response.status_code == 422
+    response = client.post(f"/households/{household.id}/coordinator", data={"coordinator": coordinator.id})
+    assert response.status_code == 302
+    assert households.coordination_of(household.id).process_coordinator_id == coordinator.id
+    html = client.get(f"/cases/{visible.id}").get_data(as_text=True)
+    assert "procesregisseur gezin:" in html
+
+
+def test_registered_household_section_gets_only_visible_cases(family, zvh):
+    household, visible, _hidden = family
+    seen = {}
+
+    def load(user, hh, cases):
+        seen["cases"] = [c.id for c in cases]
+        return {"count": len(cases)}
+
+    register_household_section(HouseholdSection(key="test-plan", template="households/detail.html", load=load))
+    try:
+        viewer = make_user(org=zvh)
+        _loaded, cases = households.load_household_for(viewer, household.id)
+        assert household_sections_for(viewer, household, cases) == [(_sections["test-plan"], {"count": 1})]
+        assert seen["cases"] == [visible.id]
+    finally:
+        _sections.pop("test-plan")
