@@ -62,10 +62,18 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import casebook.auth.views
     import casebook.cases.views
+    import casebook.interventions.views
+    import casebook.journal.views
+    import casebook.meetings.views
+    import casebook.plans.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
+    from casebook.interventions import bp as interventions_bp
+    from casebook.journal import bp as journal_bp
+    from casebook.meetings import bp as meetings_bp
+    from casebook.plans import bp as plans_bp
     from casebook.site import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, cases_bp):
+    for blueprint in (site_bp, auth_bp, cases_bp, journal_bp, plans_bp, interventions_bp, meetings_bp):
         app.register_blueprint(blueprint)

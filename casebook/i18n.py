@@ -49,6 +49,9 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         involvement_label=lambda value: INVOLVEMENT_LABELS.get(str(value), str(value)),
         subject_role_label=lambda value: SUBJECT_ROLE_LABELS.get(str(value), str(value)),
         confidentiality_label=lambda value: CONFIDENTIALITY_LABELS.get(int(value), str(value)),
+        life_domain_label=lambda value: LIFE_DOMAIN_LABELS.get(str(value), str(value)),
+        action_status_label=lambda value: ACTION_STATUS_LABELS.get(str(value), str(value)),
+        intervention_category_label=lambda value: INTERVENTION_CATEGORY_LABELS.get(str(value), str(value)),
     )
 
 
@@ -77,3 +80,20 @@ CONFIDENTIALITY_LABELS = {
     7: _l("geheim"),
     8: _l("zeer geheim"),
 }
+LIFE_DOMAIN_LABELS = {
+    "housing": _l("wonen"),
+    "finances": _l("financiën en schulden"),
+    "work": _l("werk en dagbesteding"),
+    "education": _l("onderwijs"),
+    "health": _l("gezondheid, GGZ en verslaving"),
+    "family": _l("gezin en opvoeding"),
+    "justice": _l("justitie"),
+    "network_safety": _l("netwerk en veiligheid"),
+}
+ACTION_STATUS_LABELS = {
+    "open": _l("open"),
+    "in_progress": _l("in uitvoering"),
+    "done": _l("afgerond"),
+    "cancelled": _l("vervallen"),
+}
+INTERVENTION_CATEGORY_LABELS = {"prevention": _l("preventie"), "care": _l("zorg"), "enforcement": _l("repressie")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -70,6 +70,7 @@ class StatusType(Base):
 class Case(Base):
     __tablename__ = "case"
     __table_args__ = (Index("ix_case_type_status", "case_type_id", "status_id"),)
+    crypto_owner_type = "case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
@@ -84,6 +85,7 @@ class Case(Base):
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
     opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None]
+    next_evaluation_on: Mapped[date | None] = mapped_column(index=True)  # the plan's next evaluation
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
