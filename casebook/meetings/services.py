@@ -201,7 +201,9 @@ def add_to_agenda(meeting: Meeting, *, by: User, reference: str) -> AgendaItem:
     position = (
         db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
     ) + 1
-    item = AgendaItem(meeting=meeting, case=case, position=position, added_by_id=by.id)
+    # decision_ciphertext is set explicitly: EncryptedText can only flag a later change of a column that
+    # is present in the object's state (an unset column on a freshly inserted row is not).
+    item = AgendaItem(meeting=meeting, case=case, position=position, added_by_id=by.id, decision_ciphertext=None)
     db.session.add(item)
     db.session.flush()
     audit.record(by, "meeting.agenda.add", item, details={"meeting": meeting.id})
