@@ -15,6 +15,7 @@ from casebook.cases.models import Case, CaseParticipant, CaseType, Involvement, 
 from casebook.cases.services import NewCase, open_case
 from casebook.db import db
 from casebook.demo import data
+from casebook.demo.casework import seed_case_work
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
 
@@ -213,5 +214,6 @@ def seed(password: str) -> dict[str, int]:
     summary = seed_reference_data()
     summary["accounts"] = seed_accounts(password)
     summary.update(seed_cases())
+    summary.update(seed_case_work())
     db.session.flush()
     return summary
