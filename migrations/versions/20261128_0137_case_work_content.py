@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-# A frozen copy of the kinds at this revision (casebook.interventions.data may change later).
+# The kinds seeded at this revision; afterwards they are data, edited by the functional admin.
 INTERVENTION_KINDS = [
     ("gesprek", "Gesprek", "Conversation", "prevention"),
     ("huisbezoek", "Huisbezoek", "Home visit", "prevention"),
