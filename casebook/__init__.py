@@ -71,7 +71,11 @@ def _register_blueprints(app: Flask) -> None:
     import casebook.auth.views
     import casebook.cases.views
     import casebook.households.views
+    import casebook.interventions.views
+    import casebook.journal.views
+    import casebook.meetings.views
     import casebook.people.views
+    import casebook.plans.views
     import casebook.signals.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
     from casebook.access import bp as access_bp
@@ -83,7 +87,11 @@ def _register_blueprints(app: Flask) -> None:
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
     from casebook.households import bp as households_bp
+    from casebook.interventions import bp as interventions_bp
+    from casebook.journal import bp as journal_bp
+    from casebook.meetings import bp as meetings_bp
     from casebook.people import bp as people_bp
+    from casebook.plans import bp as plans_bp
     from casebook.signals import bp as signals_bp
     from casebook.site import bp as site_bp
 
@@ -97,6 +105,10 @@ def _register_blueprints(app: Flask) -> None:
         cases_bp,
         signals_bp,
         households_bp,
+        journal_bp,
+        plans_bp,
+        interventions_bp,
+        meetings_bp,
         people_bp,
         api_bp,
         api_tokens_bp,

@@ -90,6 +90,9 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         channel_label=lambda value: CHANNEL_LABELS.get(str(value), str(value)),
         triage_decision_label=lambda value: TRIAGE_DECISION_LABELS.get(str(value), str(value)),
         relation_label=lambda value: RELATION_LABELS.get(str(value), str(value)),
+        life_domain_label=lambda value: LIFE_DOMAIN_LABELS.get(str(value), str(value)),
+        action_status_label=lambda value: ACTION_STATUS_LABELS.get(str(value), str(value)),
+        intervention_category_label=lambda value: INTERVENTION_CATEGORY_LABELS.get(str(value), str(value)),
     )
 
 
@@ -166,3 +169,20 @@ RELATION_LABELS = {
     "grandparent": _l("grootouder"),
     "other": _l("overig"),
 }
+LIFE_DOMAIN_LABELS = {
+    "housing": _l("wonen"),
+    "finances": _l("financiën en schulden"),
+    "work": _l("werk en dagbesteding"),
+    "education": _l("onderwijs"),
+    "health": _l("gezondheid, GGZ en verslaving"),
+    "family": _l("gezin en opvoeding"),
+    "justice": _l("justitie"),
+    "network_safety": _l("netwerk en veiligheid"),
+}
+ACTION_STATUS_LABELS = {
+    "open": _l("open"),
+    "in_progress": _l("in uitvoering"),
+    "done": _l("afgerond"),
+    "cancelled": _l("vervallen"),
+}
+INTERVENTION_CATEGORY_LABELS = {"prevention": _l("preventie"), "care": _l("zorg"), "enforcement": _l("repressie")}

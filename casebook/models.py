@@ -19,13 +19,18 @@ from casebook.cases.models import (
 )
 from casebook.crypto.models import DataKey
 from casebook.households.models import HouseholdCoordination
+from casebook.interventions.models import Intervention, InterventionKind
+from casebook.journal.models import Note
+from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
+from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
 from casebook.signals.models import Signal, SignalPerson
 
 __all__ = [
     "AccessReview",
     "ActivationToken",
+    "AgendaItem",
     "ApiToken",
     "AuditEvent",
     "Authorisation",
@@ -34,6 +39,7 @@ __all__ = [
     "CaseClosureStep",
     "CaseFieldChange",
     "CaseParticipant",
+    "CasePlan",
     "CaseReferenceCounter",
     "CaseResult",
     "CaseStatusChange",
@@ -44,9 +50,17 @@ __all__ = [
     "Household",
     "HouseholdCoordination",
     "HouseholdMember",
+    "Intervention",
+    "InterventionKind",
+    "Meeting",
+    "MeetingInvitation",
+    "Note",
     "Organisation",
     "Person",
     "PersonSearchIndex",
+    "PlanAction",
+    "PlanActionChange",
+    "PlanGoal",
     "RecoveryCode",
     "Signal",
     "SignalPerson",

@@ -295,3 +295,40 @@ def make_signal(by: User, source: Organisation | None = None, persons: Iterable[
     db.session.add(signal)
     db.session.flush()
     return signal
+
+
+# -- case work content (journal, plan, interventions, casusoverleg) ------------------------------
+
+
+def make_note(case: Case, author: User, body: str = "Gesprek gevoerd.", visibility: str = "shared"):
+    from casebook.journal.services import add_note
+
+    return add_note(case, by=author, body=body, visibility=visibility)
+
+
+def make_goal(case: Case, by: User, domain: str = "housing", text: str = "Stabiele woonsituatie"):
+    from casebook.plans.services import add_goal
+
+    return add_goal(case, by=by, domain=domain, text=text)
+
+
+def make_action(case: Case, by: User, due_on: date, goal=None, owner: Organisation | None = None, **values):
+    """An action agreed ``today=due_on`` so a due date in the past can be made for overdue tests."""
+    from casebook.plans.services import add_action
+
+    return add_action(
+        case,
+        by=by,
+        goal=goal,
+        description=values.pop("description", "Huisbezoek afleggen"),
+        owner_organisation=owner or by.organisation,
+        due_on=due_on,
+        today=values.pop("today", due_on),
+        **values,
+    )
+
+
+def make_meeting(by: User, held_on: date, organisations: Iterable[Organisation] = (), title: str = "Casusoverleg PGA"):
+    from casebook.meetings.services import schedule_meeting
+
+    return schedule_meeting(by=by, title=title, held_on=held_on, organisations=organisations, today=held_on)

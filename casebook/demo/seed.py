@@ -17,6 +17,8 @@ from casebook.cases.services import NewCase, open_case
 from casebook.confidentiality import Confidentiality as C
 from casebook.db import db
 from casebook.demo import data
+from casebook.demo.casework import seed_casework
+from casebook.demo.content import seed_case_work
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
 
@@ -228,10 +230,9 @@ def seed(password: str) -> dict[str, int]:
     summary["authorisations"] = seed_authorisations()
     summary.update(seed_cases())
     summary["break-the-glass grants"] = seed_break_glass()
-    db.session.flush()
-    from casebook.demo.casework import seed_casework
-
     summary.update(seed_casework())
+    summary.update(seed_case_work())
+    db.session.flush()
     return summary
 
 

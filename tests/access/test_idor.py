@@ -6,6 +6,7 @@ itself when its id is a ``case_id``, and otherwise fails here until it is given 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from flask import current_app
@@ -17,13 +18,18 @@ from casebook.auth.sessions import start as start_session
 from casebook.cases.models import CaseParticipant, CaseSubject, Involvement, SubjectRole
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
+from casebook.meetings.services import add_to_agenda
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from tests.factories import (
     bearer,
     login_as,
+    make_action,
     make_api_token,
     make_case,
     make_case_type,
+    make_goal,
+    make_meeting,
+    make_note,
     make_org,
     make_person,
     make_signal,
@@ -65,6 +71,12 @@ def _foreign_objects(home, other) -> dict:
     household.members.append(HouseholdMember(person=person, relation=HouseholdRelation.PARENT))
     case.household = household
     signal = make_signal(other_worker, persons=[make_person("Melding")])
+    other_coordinator = make_user(org=other, roles=["coordinator"])
+    note = make_note(case, other_worker)
+    goal = make_goal(case, other_coordinator)
+    plan_action = make_action(case, other_coordinator, due_on=date.today() + timedelta(days=14), goal=goal)
+    meeting = make_meeting(other_coordinator, held_on=date.today(), organisations=[other])
+    item = add_to_agenda(meeting, by=other_coordinator, reference=case.reference)
     participant = CaseParticipant(organisation=make_org(), involvement=Involvement.CONTRIBUTOR)
     case.participants.append(participant)
     db.session.flush()
@@ -85,6 +97,11 @@ def _foreign_objects(home, other) -> dict:
         "signal_id": signal.id,
         "link_id": signal.persons[0].id,
         "participant_id": participant.id,
+        "note_id": note.id,
+        "goal_id": goal.id,
+        "action_id": plan_action.id,
+        "meeting_id": meeting.id,
+        "item_id": item.id,
     }
 
 
@@ -100,6 +117,11 @@ ID_NAMES = {
     "signal_id",
     "link_id",
     "participant_id",
+    "note_id",
+    "goal_id",
+    "action_id",
+    "meeting_id",
+    "item_id",
 }
 
 

@@ -77,7 +77,7 @@ def test_open_a_case_from_the_list_and_see_its_detail(page):
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Casus {reference}")
     expect(page).to_have_title(f"Casus {reference} · Casebook")
-    facts = page.locator("dl.cb-meta")
+    facts = page.locator("dl.cb-meta").first
     expect(facts).to_contain_text(case_type)
     expect(facts).to_contain_text(re.compile(r"Geopend\s*\d{1,2} \w+ \d{4}, \d{2}:\d{2}"))
     expect(page.get_by_role("heading", name="Betrokkenen")).to_be_visible()

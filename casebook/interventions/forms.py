@@ -1,0 +1,23 @@
+"""Intervention form: input shape only; the rules live in ``casebook.interventions.services``."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from casebook.interventions.services import MAX_OUTCOME_LENGTH
+
+
+class InterventionForm(FlaskForm):
+    """Choices (kinds, organisations) are filled by the view."""
+
+    kind = SelectField(_l("Soort interventie"), validators=[DataRequired(message=_l("Kies een soort interventie."))])
+    occurred_on = DateField(
+        _l("Datum"), validators=[DataRequired(message=_l("Vul een geldige datum in (jjjj-mm-dd)."))]
+    )
+    organisation = SelectField(_l("Uitgevoerd door"), validators=[DataRequired(message=_l("Kies een organisatie."))])
+    outcome = TextAreaField(
+        _l("Resultaat"), validators=[Optional(), Length(max=MAX_OUTCOME_LENGTH)], render_kw={"rows": 3}
+    )

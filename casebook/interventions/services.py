@@ -1,0 +1,113 @@
+"""Intervention rules: logging what was done and the balance per category. Every read and change is audited.
+
+- Reading needs ``VIEW_CASE``; logging needs ``ADD_INTERVENTION`` (writing participants).
+- The kind is an active kind from the data-driven list; the date is not in the future (a
+  planned intervention is a plan action); the organisation took part in the case.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from casebook import audit
+from casebook.access import Action
+from casebook.auth.models import User
+from casebook.cases.models import Case
+from casebook.casework import local_today, require_on_case
+from casebook.db import db
+from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
+from casebook.organisations.models import Organisation
+
+MAX_OUTCOME_LENGTH = 4_000
+
+
+class InterventionRefused(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def active_kinds() -> list[InterventionKind]:
+    return list(
+        db.session.scalars(
+            select(InterventionKind)
+            .where(InterventionKind.active)
+            .order_by(InterventionKind.category, InterventionKind.position, InterventionKind.label_nl)
+        )
+    )
+
+
+def participating_organisations(case: Case) -> list[Organisation]:
+    """Organisations that took part (active or ended): an ended partner may log what it did."""
+    seen = {p.organisation_id: p.organisation for p in case.participants}
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def balance(case: Case) -> dict[InterventionCategory, int]:
+    """Counts per category (all three present, zero included), counted in SQL."""
+    counts = dict.fromkeys(InterventionCategory, 0)
+    rows = db.session.execute(
+        select(InterventionKind.category, func.count(Intervention.id))
+        .join(Intervention, Intervention.kind_id == InterventionKind.id)
+        .where(Intervention.case_id == case.id)
+        .group_by(InterventionKind.category)
+    )
+    for category, count in rows:
+        counts[InterventionCategory(category)] = count
+    return counts
+
+
+def interventions_for(user: User, case: Case) -> list[Intervention]:
+    """All interventions of ``case``, most recent first. Audited as ``intervention.list``."""
+    require_on_case(user, Action.VIEW_CASE, case)
+    rows = list(
+        db.session.scalars(
+            select(Intervention)
+            .where(Intervention.case_id == case.id)
+            .order_by(Intervention.occurred_on.desc(), Intervention.id.desc())
+        )
+    )
+    audit.record(user, "intervention.list", case, details={"count": len(rows)})
+    return rows
+
+
+def add_intervention(
+    case: Case,
+    *,
+    by: User,
+    kind: InterventionKind | None,
+    occurred_on: date | None,
+    organisation: Organisation | None,
+    outcome: str | None = None,
+    today: date | None = None,
+) -> Intervention:
+    """Log an intervention. :raises AccessDenied: (audited) :raises InterventionRefused:"""
+    require_on_case(by, Action.ADD_INTERVENTION, case)
+    today = today or local_today()
+    if kind is None or not kind.active:
+        raise InterventionRefused("Kies een soort interventie.", "kind")
+    if occurred_on is None:
+        raise InterventionRefused("Vul de datum in.", "occurred_on")
+    if occurred_on > today:
+        raise InterventionRefused(
+            "De datum ligt in de toekomst; leg een geplande interventie vast als actie.", "occurred_on"
+        )
+    if organisation is None or organisation.id not in {o.id for o in participating_organisations(case)}:
+        raise InterventionRefused("Kies een organisatie die aan de casus deelneemt.", "organisation")
+    text = (outcome or "").replace("\r\n", "\n").strip() or None
+    if text and len(text) > MAX_OUTCOME_LENGTH:
+        raise InterventionRefused(f"Ten hoogste {MAX_OUTCOME_LENGTH} tekens.", "outcome")
+    intervention = Intervention(
+        case=case, kind=kind, occurred_on=occurred_on, organisation=organisation, recorded_by=by, outcome=text
+    )
+    db.session.add(intervention)
+    db.session.flush()
+    audit.record(
+        by,
+        Action.ADD_INTERVENTION,
+        intervention,
+        details={"kind": kind.code, "category": kind.category.value, "organisation": organisation.slug},
+    )
+    return intervention

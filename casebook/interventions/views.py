@@ -1,0 +1,108 @@
+"""Intervention routes, the interventions section (with the balance) and interventions on the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from casebook.access import Action, can
+from casebook.auth.models import User
+from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
+from casebook.cases.models import Case
+from casebook.casework import load_case, redirect_to_case
+from casebook.db import db
+from casebook.i18n import INTERVENTION_CATEGORY_LABELS, select_locale
+from casebook.interventions import bp
+from casebook.interventions import services as interventions
+from casebook.interventions.forms import InterventionForm
+from casebook.interventions.models import InterventionKind
+from casebook.organisations.models import Organisation
+
+
+def _fill(form: InterventionForm, case: Case, user: User) -> InterventionForm:
+    locale = select_locale()
+    form.kind.choices = [("", _("— kies —"))] + [
+        (str(k.id), f"{k.label(locale)} ({INTERVENTION_CATEGORY_LABELS[k.category.value]})")
+        for k in interventions.active_kinds()
+    ]
+    orgs = interventions.participating_organisations(case)
+    form.organisation.choices = [(str(o.id), o.name) for o in orgs]
+    if not form.is_submitted() and any(o.id == user.organisation_id for o in orgs):
+        form.organisation.data = str(user.organisation_id)
+    return form
+
+
+def _context(user: User, case: Case, form: InterventionForm | None = None) -> dict[str, Any]:
+    may_add = can(user, Action.ADD_INTERVENTION, case)
+    if form is None and may_add:
+        form = _fill(InterventionForm(formdata=None), case, user)
+    return {
+        "interventions": interventions.interventions_for(user, case),
+        "balance": interventions.balance(case),
+        "intervention_form": form if may_add else None,
+    }
+
+
+def load_section(user: User, case: Case) -> dict[str, Any] | None:
+    if not can(user, Action.VIEW_CASE, case):
+        return None
+    return _context(user, case)
+
+
+def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
+    if not can(user, Action.VIEW_CASE, case):
+        return []
+    locale = select_locale()
+    return [
+        TimelineEntry(
+            at=row.recorded_at,
+            kind="intervention",
+            title=_(
+                "Interventie: %(kind)s (%(category)s) op %(date)s",
+                kind=row.kind.label(locale),
+                category=INTERVENTION_CATEGORY_LABELS[row.kind.category.value],
+                date=row.occurred_on.isoformat(),
+            ),
+            actor=row.recorded_by.display_name if row.recorded_by else None,
+            organisation=row.organisation.name,
+            detail=row.outcome,
+            url=url_for("cases.detail", case_id=case.id, _anchor=f"intervention-{row.id}"),
+        )
+        for row in interventions.interventions_for(user, case)
+    ]
+
+
+register_section(CaseSection(key="interventions", template="interventions/_section.html", load=load_section, order=30))
+register_timeline_source("intervention", timeline_interventions)
+
+
+@bp.get("/cases/<int:case_id>/interventions")
+def index(case_id: int) -> str:
+    case = load_case(current_user, case_id, Action.VIEW_CASE)
+    return render_template("interventions/page.html", case=case, **_context(current_user, case))
+
+
+@bp.post("/cases/<int:case_id>/interventions")
+def add(case_id: int) -> Response | tuple[str, int]:
+    case = load_case(current_user, case_id, Action.ADD_INTERVENTION)
+    form = _fill(InterventionForm(), case, current_user)
+    if form.validate_on_submit():
+        try:
+            row = interventions.add_intervention(
+                case,
+                by=current_user,
+                kind=db.session.get(InterventionKind, int(form.kind.data)),
+                occurred_on=form.occurred_on.data,
+                organisation=db.session.get(Organisation, int(form.organisation.data)),
+                outcome=form.outcome.data,
+            )
+        except interventions.InterventionRefused as refused:
+            name = refused.field if refused.field in form else "kind"
+            form[name].errors = [*form[name].errors, str(refused)]
+        else:
+            return redirect_to_case(case, f"intervention-{row.id}")
+    return render_template("interventions/page.html", case=case, **_context(current_user, case, form)), 422

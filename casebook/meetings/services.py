@@ -1,0 +1,250 @@
+"""Casusoverleg rules. Every read and change is audited.
+
+- Scheduling and running a meeting (agenda, decisions, actions) is for coordinators
+  (``MANAGE_MEETINGS``) of the organising organisation.
+- A meeting is visible to users of the organising and the invited organisations. Within it, a
+  viewer sees only the agenda items of cases they may see (``VIEW_CASE``): nothing else about
+  the other items, not even how many there are.
+- Only cases the scheduler may see go on the agenda; a decision or an action on an item needs
+  ``EDIT_PLAN`` on its case and a meeting that has taken place (today or earlier).
+
+The meeting scope below is not case-based, so it lives here until the policy module grows a
+rule for meetings; it uses only the user's organisation and ``casebook.access`` checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from casebook import audit
+from casebook.access import Action, can, case_scope
+from casebook.auth.models import User
+from casebook.cases.models import Case
+from casebook.casework import deny, local_today, require_on_case
+from casebook.db import db, utcnow
+from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
+from casebook.organisations.models import Organisation
+from casebook.plans import services as plans
+from casebook.plans.models import PlanAction
+
+MAX_DECISION_LENGTH = 8_000
+
+
+class MeetingRefused(ValueError):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def meeting_scope(user: User) -> ColumnElement[bool]:
+    """Meetings organised by or inviting the user's organisation."""
+    return or_(
+        Meeting.organiser_organisation_id == user.organisation_id,
+        exists().where(
+            MeetingInvitation.meeting_id == Meeting.id, MeetingInvitation.organisation_id == user.organisation_id
+        ),
+    )
+
+
+def _in_scope(user: User, meeting: Meeting) -> bool:
+    return meeting.organiser_organisation_id == user.organisation_id or any(
+        i.organisation_id == user.organisation_id for i in meeting.invitations
+    )
+
+
+def can_manage(user: User, meeting: Meeting) -> bool:
+    return can(user, Action.MANAGE_MEETINGS) and meeting.organiser_organisation_id == user.organisation_id
+
+
+def require_manage(user: User, meeting: Meeting, action: str) -> None:
+    if not can_manage(user, meeting):
+        raise deny(user, action, case_id=None, requested=str(meeting.id))
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def meetings_for(user: User, *, today: date | None = None) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming soonest first, past most recent first) meetings the user may see. Audited."""
+    today = today or local_today()
+    base = select(Meeting).where(meeting_scope(user)).options(selectinload(Meeting.invitations))
+    upcoming = list(db.session.scalars(base.where(Meeting.held_on >= today).order_by(Meeting.held_on, Meeting.id)))
+    past = list(
+        db.session.scalars(base.where(Meeting.held_on < today).order_by(Meeting.held_on.desc(), Meeting.id).limit(50))
+    )
+    audit.record(user, "meeting.list", details={"upcoming": len(upcoming), "past": len(past)})
+    return upcoming, past
+
+
+def load_meeting(user: User, meeting_id: int) -> Meeting:
+    """A meeting in the user's scope, or an audited 404. Records no read: the caller's view does."""
+    meeting = db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).options(selectinload(Meeting.invitations))
+    )
+    if meeting is None or not _in_scope(user, meeting):
+        raise deny(user, "meeting.view", case_id=None, requested=str(meeting_id))
+    return meeting
+
+
+def visible_items(user: User, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda items whose case the user may see; the others are simply absent."""
+    items = db.session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(AgendaItem.case).selectinload(Case.participants), selectinload(AgendaItem.actions))
+        .order_by(AgendaItem.position, AgendaItem.id)
+    )
+    return [item for item in items if can(user, Action.VIEW_CASE, item.case)]
+
+
+def read_item(user: User, item: AgendaItem) -> None:
+    """Audit reading one agenda item (its decision and actions)."""
+    audit.record(user, "meeting.item.view", item, details={"meeting": item.meeting_id})
+
+
+def minutes(user: User, meeting: Meeting) -> list[AgendaItem]:
+    """The minutes as this user may read them. Audited as ``meeting.view`` (with the cases shown)."""
+    items = visible_items(user, meeting)
+    audit.record(user, "meeting.view", meeting, details={"cases": [i.case_id for i in items]})
+    return items
+
+
+def load_item(user: User, meeting: Meeting, item_id: int) -> AgendaItem:
+    """An agenda item of ``meeting`` whose case the user may see, or an audited 404."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id or not can(user, Action.VIEW_CASE, item.case):
+        raise deny(user, "meeting.item.view", case_id=item.case_id if item else None, requested=str(item_id))
+    return item
+
+
+def inviteable_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name)))
+
+
+def agenda_candidates(user: User, meeting: Meeting, limit: int = 500) -> list[Case]:
+    """Open cases the scheduler may see that are not on the agenda yet (for the picker)."""
+    on_agenda = select(AgendaItem.case_id).where(AgendaItem.meeting_id == meeting.id)
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(case_scope(user), Case.closed_at.is_(None), Case.id.not_in(on_agenda))
+            .order_by(Case.reference)
+            .limit(limit)
+        )
+    )
+
+
+# -- changing ----------------------------------------------------------------------------------
+
+
+def schedule_meeting(
+    *,
+    by: User,
+    title: str,
+    held_on: date | None,
+    organisations: Iterable[Organisation],
+    today: date | None = None,
+) -> Meeting:
+    """Schedule a casusoverleg; the organiser's organisation is always invited.
+
+    :raises AccessDenied: not a coordinator (audited). :raises MeetingRefused:
+    """
+    if not can(by, Action.MANAGE_MEETINGS):
+        raise deny(by, Action.MANAGE_MEETINGS, case_id=None, requested="new")
+    today = today or local_today()
+    title = (title or "").strip()
+    if not title:
+        raise MeetingRefused("Geef het overleg een naam.", "title")
+    if len(title) > 200:
+        raise MeetingRefused("Ten hoogste 200 tekens.", "title")
+    if held_on is None:
+        raise MeetingRefused("Vul de datum in.", "held_on")
+    if held_on < today:
+        raise MeetingRefused("De datum ligt in het verleden.", "held_on")
+    invited = {o.id: o for o in organisations if o.active}
+    invited.setdefault(by.organisation_id, by.organisation)
+    meeting = Meeting(title=title, held_on=held_on, organiser=by, organiser_organisation_id=by.organisation_id)
+    for organisation in sorted(invited.values(), key=lambda o: o.name):
+        meeting.invitations.append(MeetingInvitation(organisation=organisation))
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(
+        by,
+        "meeting.create",
+        meeting,
+        details={"held_on": held_on.isoformat(), "organisations": sorted(o.slug for o in invited.values())},
+    )
+    return meeting
+
+
+def add_to_agenda(meeting: Meeting, *, by: User, reference: str) -> AgendaItem:
+    """Put a case (by its reference) on the agenda; only a case the scheduler may see.
+
+    An unknown reference and a case out of scope get the same refusal (no existence leak);
+    the latter is audited as a denial.
+    """
+    require_manage(by, meeting, "meeting.agenda.add")
+    reference = (reference or "").strip().upper()
+    case = db.session.scalar(select(Case).where(Case.reference == reference)) if reference else None
+    if case is None or not can(by, Action.VIEW_CASE, case):
+        if case is not None:
+            deny(by, "meeting.agenda.add", case_id=case.id, requested=str(case.id))
+        raise MeetingRefused("Geen casus met dit kenmerk gevonden waartoe u toegang heeft.", "reference")
+    if case.closed_at is not None:
+        raise MeetingRefused("Deze casus is afgesloten.", "reference")
+    if any(item.case_id == case.id for item in meeting.items):
+        raise MeetingRefused("Deze casus staat al op de agenda.", "reference")
+    position = (
+        db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
+    ) + 1
+    # decision_ciphertext is set explicitly: EncryptedText can only flag a later change of a column that
+    # is present in the object's state (an unset column on a freshly inserted row is not).
+    item = AgendaItem(meeting=meeting, case=case, position=position, added_by_id=by.id, decision_ciphertext=None)
+    db.session.add(item)
+    db.session.flush()
+    audit.record(by, "meeting.agenda.add", item, details={"meeting": meeting.id})
+    return item
+
+
+def remove_from_agenda(item: AgendaItem, *, by: User) -> None:
+    """Take an item off the agenda while nothing was recorded on it. :raises MeetingRefused:"""
+    require_manage(by, item.meeting, "meeting.agenda.remove")
+    if item.decided_at is not None or item.actions:
+        raise MeetingRefused("Er is al een besluit of actie vastgelegd; het punt blijft in het verslag.")
+    audit.record(by, "meeting.agenda.remove", item, details={"meeting": item.meeting_id})
+    db.session.delete(item)
+    db.session.flush()
+
+
+def _require_running(item: AgendaItem, by: User, action: str, today: date | None) -> None:
+    require_manage(by, item.meeting, action)
+    require_on_case(by, Action.EDIT_PLAN, item.case)
+    if item.meeting.held_on > (today or local_today()):
+        raise MeetingRefused("Het overleg heeft nog niet plaatsgevonden.")
+
+
+def record_decision(item: AgendaItem, *, by: User, decision: str, today: date | None = None) -> AgendaItem:
+    """Record (or amend, audited as such) the decision on one case. :raises MeetingRefused:"""
+    _require_running(item, by, "meeting.decision", today)
+    text = (decision or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise MeetingRefused("Schrijf het besluit.", "decision")
+    if len(text) > MAX_DECISION_LENGTH:
+        raise MeetingRefused(f"Ten hoogste {MAX_DECISION_LENGTH} tekens.", "decision")
+    amended = item.decided_at is not None
+    item.decision = text
+    item.decided_at = utcnow()
+    item.decided_by_id = by.id
+    db.session.flush()
+    audit.record(by, "meeting.decision", item, details={"meeting": item.meeting_id, "amended": amended})
+    return item
+
+
+def add_meeting_action(item: AgendaItem, *, by: User, today: date | None = None, **action: object) -> PlanAction:
+    """Agree an action during the meeting: it lands in the case plan, linked to this item."""
+    _require_running(item, by, "meeting.action", today)
+    return plans.add_action(item.case, by=by, agenda_item_id=item.id, today=today, **action)  # type: ignore[arg-type]

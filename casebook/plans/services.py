@@ -1,0 +1,328 @@
+"""Plan van aanpak rules, and the tasks derived from it.
+
+- Reading the plan needs ``VIEW_CASE``; changing goals, actions and the evaluation date needs
+  ``EDIT_PLAN`` (writing participants); naming the casusregisseur is procesregie
+  (``MANAGE_PARTICIPANTS``: coordinators of the lead organisation).
+- An action's owner is an active participating organisation, optionally a named active user of
+  it; its due date is not in the past when it is agreed.
+- Tasks are queries: an action is overdue when it is open or in progress and its due date has
+  passed; an evaluation is due when ``Case.next_evaluation_on`` is near. Nothing is copied.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from casebook import audit
+from casebook.access import Action, can, case_scope
+from casebook.auth.models import Role, User
+from casebook.cases.models import Case, Involvement
+from casebook.casework import deny, local_today, require_on_case
+from casebook.db import db, utcnow
+from casebook.organisations.models import Organisation
+from casebook.plans.models import (
+    OPEN_STATUSES,
+    ActionStatus,
+    CasePlan,
+    LifeDomain,
+    PlanAction,
+    PlanActionChange,
+    PlanGoal,
+)
+
+MAX_TEXT_LENGTH = 4_000
+EVALUATION_HORIZON_DAYS = 7
+
+
+class PlanRefused(ValueError):
+    """The change cannot be made as asked; ``field`` names the form field, the message is Dutch."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class PlanView:
+    case: Case
+    case_manager: User | None
+    goals_by_domain: OrderedDict[LifeDomain, list[PlanGoal]]
+    loose_actions: list[PlanAction]  # agreed in a casusoverleg without a goal
+    overdue: list[PlanAction]
+    today: date
+    evaluation_due: bool
+    goal_count: int = 0
+    open_action_count: int = 0
+    domains_without_goal: list[LifeDomain] = field(default_factory=list)
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
+    """The whole plan of ``case`` with its tasks. Audited as ``plan.view``. :raises AccessDenied:"""
+    require_on_case(user, Action.VIEW_CASE, case)
+    today = today or local_today()
+    goals = list(
+        db.session.scalars(
+            select(PlanGoal)
+            .where(PlanGoal.case_id == case.id)
+            .options(selectinload(PlanGoal.actions))
+            .order_by(PlanGoal.created_at, PlanGoal.id)
+        )
+    )
+    by_domain: OrderedDict[LifeDomain, list[PlanGoal]] = OrderedDict((d, []) for d in LifeDomain)
+    for goal in goals:
+        by_domain[goal.domain].append(goal)
+    actions = list(
+        db.session.scalars(select(PlanAction).where(PlanAction.case_id == case.id).order_by(PlanAction.due_on))
+    )
+    plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
+    view = PlanView(
+        case=case,
+        case_manager=plan.case_manager if plan else None,
+        goals_by_domain=OrderedDict((d, g) for d, g in by_domain.items() if g),
+        loose_actions=[a for a in actions if a.goal_id is None],
+        overdue=[a for a in actions if a.is_overdue(today)],
+        today=today,
+        evaluation_due=evaluation_due(case, today),
+        goal_count=len(goals),
+        open_action_count=sum(1 for a in actions if a.is_open),
+        domains_without_goal=[d for d, g in by_domain.items() if not g],
+    )
+    audit.record(user, "plan.view", case, details={"goals": len(goals), "actions": len(actions)})
+    return view
+
+
+def evaluation_due(case: Case, today: date, within_days: int = EVALUATION_HORIZON_DAYS) -> bool:
+    return (
+        case.closed_at is None
+        and case.next_evaluation_on is not None
+        and case.next_evaluation_on <= today + timedelta(days=within_days)
+    )
+
+
+def load_goal(user: User, case: Case, goal_id: int) -> PlanGoal:
+    """A goal of ``case`` or an audited 404."""
+    goal = db.session.get(PlanGoal, goal_id)
+    if goal is None or goal.case_id != case.id or not can(user, Action.VIEW_CASE, case):
+        raise deny(user, "plan.goal.view", case_id=case.id, requested=str(goal_id))
+    audit.record(user, "plan.goal.view", goal, case_id=case.id)
+    return goal
+
+
+def load_action(user: User, case: Case, action_id: int) -> PlanAction:
+    """An action of ``case`` or an audited 404."""
+    action = db.session.get(PlanAction, action_id)
+    if action is None or action.case_id != case.id or not can(user, Action.VIEW_CASE, case):
+        raise deny(user, "plan.action.view", case_id=case.id, requested=str(action_id))
+    return action
+
+
+def owner_organisations(case: Case) -> list[Organisation]:
+    """Organisations that may own an action: the active lead and contributors."""
+    seen: dict[int, Organisation] = {}
+    for p in case.active_participants:
+        if p.involvement in (Involvement.LEAD, Involvement.CONTRIBUTOR):
+            seen.setdefault(p.organisation_id, p.organisation)
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def owner_users(case: Case) -> list[User]:
+    """Active workers of the owner organisations: candidates for a named owner or casusregisseur."""
+    org_ids = [o.id for o in owner_organisations(case)]
+    if not org_ids:
+        return []
+    users = db.session.scalars(
+        select(User).where(User.organisation_id.in_(org_ids), User.active).order_by(User.display_name)
+    )
+    return [u for u in users if u.has_role(Role.CASEWORKER, Role.COORDINATOR)]
+
+
+# -- changing ----------------------------------------------------------------------------------
+
+
+def _clean_text(text: str | None, field_name: str, empty_message: str) -> str:
+    value = (text or "").replace("\r\n", "\n").strip()
+    if not value:
+        raise PlanRefused(empty_message, field_name)
+    if len(value) > MAX_TEXT_LENGTH:
+        raise PlanRefused(f"Ten hoogste {MAX_TEXT_LENGTH} tekens.", field_name)
+    return value
+
+
+def add_goal(case: Case, *, by: User, domain: LifeDomain | str, text: str) -> PlanGoal:
+    """Add a goal on a life domain. :raises AccessDenied: (audited) :raises PlanRefused:"""
+    require_on_case(by, Action.EDIT_PLAN, case)
+    try:
+        domain = LifeDomain(domain)
+    except ValueError:
+        raise PlanRefused("Kies een leefgebied.", "domain") from None
+    goal = PlanGoal(case=case, domain=domain, created_by=by, text=_clean_text(text, "text", "Beschrijf het doel."))
+    db.session.add(goal)
+    db.session.flush()
+    audit.record(by, "plan.goal.add", goal, details={"domain": domain.value})
+    return goal
+
+
+def add_action(
+    case: Case,
+    *,
+    by: User,
+    description: str,
+    owner_organisation: Organisation | None,
+    due_on: date | None,
+    goal: PlanGoal | None = None,
+    owner_user: User | None = None,
+    agenda_item_id: int | None = None,
+    today: date | None = None,
+) -> PlanAction:
+    """Agree a new action. :raises AccessDenied: (audited) :raises PlanRefused:"""
+    require_on_case(by, Action.EDIT_PLAN, case)
+    today = today or local_today()
+    text = _clean_text(description, "description", "Beschrijf de actie.")
+    if goal is not None and goal.case_id != case.id:
+        raise PlanRefused("Dit doel hoort niet bij deze casus.", "goal")
+    allowed = {o.id for o in owner_organisations(case)}
+    if owner_organisation is None or owner_organisation.id not in allowed:
+        raise PlanRefused("Kies een deelnemende organisatie als eigenaar.", "owner_organisation")
+    if owner_user is not None and (not owner_user.active or owner_user.organisation_id != owner_organisation.id):
+        raise PlanRefused("De medewerker hoort niet bij de gekozen organisatie.", "owner_user")
+    if due_on is None:
+        raise PlanRefused("Vul een streefdatum in.", "due_on")
+    if due_on < today:
+        raise PlanRefused("De streefdatum ligt in het verleden.", "due_on")
+    action = PlanAction(
+        case=case,
+        goal=goal,
+        agenda_item_id=agenda_item_id,
+        owner_organisation=owner_organisation,
+        owner_user=owner_user,
+        due_on=due_on,
+        status=ActionStatus.OPEN,
+        created_by=by,
+        description=text,
+    )
+    db.session.add(action)
+    db.session.flush()
+    details = {"goal": goal.id if goal else None, "owner_organisation": owner_organisation.slug}
+    if agenda_item_id:
+        details["agenda_item"] = agenda_item_id
+    audit.record(by, "plan.action.add", action, details=details)
+    return action
+
+
+def change_action_status(action: PlanAction, *, by: User, status: ActionStatus | str) -> PlanActionChange:
+    """Move an action to another status (reopening a done or cancelled action is allowed).
+
+    :raises AccessDenied: (audited) :raises PlanRefused: unknown or unchanged status.
+    """
+    require_on_case(by, Action.EDIT_PLAN, action.case)
+    try:
+        status = ActionStatus(status)
+    except ValueError:
+        raise PlanRefused("Kies een status.", "status") from None
+    if status is action.status:
+        raise PlanRefused("De actie heeft deze status al.", "status")
+    change = PlanActionChange(action=action, from_status=action.status, to_status=status, changed_by=by)
+    action.status = status
+    db.session.add(change)
+    db.session.flush()
+    audit.record(by, "plan.action.status", action, details={"from": change.from_status.value, "to": status.value})
+    return change
+
+
+def set_next_evaluation(case: Case, *, by: User, on: date | None, today: date | None = None) -> None:
+    """Plan (or clear) the next evaluation of the plan. :raises PlanRefused: a date in the past."""
+    require_on_case(by, Action.EDIT_PLAN, case)
+    today = today or local_today()
+    if on is not None and on < today:
+        raise PlanRefused("De evaluatiedatum ligt in het verleden.", "next_evaluation_on")
+    case.next_evaluation_on = on
+    db.session.flush()
+    audit.record(by, "plan.evaluation", case, details={"next_evaluation_on": on.isoformat() if on else None})
+
+
+def set_case_manager(case: Case, *, by: User, manager: User | None) -> CasePlan:
+    """Name the casusregisseur: an active worker of a lead or contributing organisation.
+
+    :raises AccessDenied: (audited; procesregie only) :raises PlanRefused:
+    """
+    require_on_case(by, Action.MANAGE_PARTICIPANTS, case)
+    if manager is not None and manager.id not in {u.id for u in owner_users(case)}:
+        raise PlanRefused("Kies een medewerker van een deelnemende organisatie.", "case_manager")
+    plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
+    if plan is None:
+        plan = CasePlan(case=case)
+        db.session.add(plan)
+    plan.case_manager = manager
+    plan.updated_at = utcnow()
+    db.session.flush()
+    audit.record(by, "plan.case_manager", case, details={"case_manager_user_id": manager.id if manager else None})
+    return plan
+
+
+# -- tasks for "My work" -----------------------------------------------------------------------
+
+
+def _owned_by(user: User) -> ColumnElement[bool]:
+    """Actions assigned to the user by name, or to their organisation without a name."""
+    return or_(
+        PlanAction.owner_user_id == user.id,
+        and_(PlanAction.owner_user_id.is_(None), PlanAction.owner_organisation_id == user.organisation_id),
+    )
+
+
+def _task_query(user: User):
+    return (
+        select(PlanAction)
+        .join(Case, PlanAction.case_id == Case.id)
+        .where(case_scope(user), Case.closed_at.is_(None), PlanAction.status.in_(OPEN_STATUSES), _owned_by(user))
+        .options(selectinload(PlanAction.case))
+        .order_by(PlanAction.due_on, PlanAction.id)
+    )
+
+
+def open_actions_for(user: User, *, limit: int = 200) -> list[PlanAction]:
+    """Open and in-progress actions of ``user`` (or their organisation) on cases they may see, soonest first.
+
+    Scoped in SQL with ``case_scope``; audited as ``plan.action.list``.
+    """
+    actions = list(db.session.scalars(_task_query(user).limit(limit)))
+    audit.record(user, "plan.action.list", details={"filter": "open", "count": len(actions)})
+    return actions
+
+
+def overdue_actions_for(user: User, *, today: date | None = None, limit: int = 200) -> list[PlanAction]:
+    """The subset of ``open_actions_for`` whose due date has passed, most overdue first."""
+    today = today or local_today()
+    actions = list(db.session.scalars(_task_query(user).where(PlanAction.due_on < today).limit(limit)))
+    audit.record(user, "plan.action.list", details={"filter": "overdue", "count": len(actions)})
+    return actions
+
+
+def evaluations_due_for(
+    user: User, *, today: date | None = None, within_days: int = EVALUATION_HORIZON_DAYS, limit: int = 200
+) -> list[Case]:
+    """Open cases the user may see whose next evaluation is past or within ``within_days``."""
+    today = today or local_today()
+    cases = list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                case_scope(user),
+                Case.closed_at.is_(None),
+                Case.next_evaluation_on.is_not(None),
+                Case.next_evaluation_on <= today + timedelta(days=within_days),
+            )
+            .order_by(Case.next_evaluation_on, Case.id)
+            .limit(limit)
+        )
+    )
+    audit.record(user, "plan.evaluation.list", details={"count": len(cases), "within_days": within_days})
+    return cases

@@ -1,0 +1,231 @@
+"""Plan van aanpak routes, the plan section of the case page and plan changes on the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from casebook.access import Action, can
+from casebook.auth.models import User
+from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
+from casebook.cases.models import Case
+from casebook.casework import load_case, redirect_to_case
+from casebook.db import db
+from casebook.i18n import ACTION_STATUS_LABELS, LIFE_DOMAIN_LABELS
+from casebook.organisations.models import Organisation
+from casebook.plans import bp
+from casebook.plans import services as plans
+from casebook.plans.forms import ActionForm, ActionStatusForm, CaseManagerForm, EvaluationForm, GoalForm
+from casebook.plans.models import PlanAction, PlanActionChange, PlanGoal
+
+
+def fill_action_form(form: ActionForm, case: Case, *, with_goal: bool) -> ActionForm:
+    """Choices from the case: its goals, its owner organisations and their workers."""
+    if with_goal:
+        goals = db.session.scalars(select(PlanGoal).where(PlanGoal.case_id == case.id).order_by(PlanGoal.id))
+        form.goal.choices = [("", _("— geen doel (losse actie) —"))] + [
+            (str(g.id), f"{LIFE_DOMAIN_LABELS[g.domain.value]}: {g.text[:80]}") for g in goals
+        ]
+    else:
+        del form.goal
+    form.owner_organisation.choices = [("", _("— kies —"))] + [
+        (str(o.id), o.name) for o in plans.owner_organisations(case)
+    ]
+    form.owner_user.choices = [("", _("— geen —"))] + [
+        (str(u.id), f"{u.display_name} ({u.organisation.name})") for u in plans.owner_users(case)
+    ]
+    return form
+
+
+def action_arguments(form: ActionForm, case: Case) -> dict[str, Any]:
+    """Turn validated form input into ``plans.add_action`` keywords (ids resolved, unknown ids → None)."""
+    org = db.session.get(Organisation, int(form.owner_organisation.data)) if form.owner_organisation.data else None
+    user = db.session.get(User, int(form.owner_user.data)) if form.owner_user.data else None
+    arguments: dict[str, Any] = {
+        "description": form.description.data,
+        "owner_organisation": org,
+        "owner_user": user,
+        "due_on": form.due_on.data,
+    }
+    if "goal" in form:
+        goal = db.session.get(PlanGoal, int(form.goal.data)) if form.goal.data else None
+        if goal is not None and goal.case_id != case.id:
+            goal = None
+        arguments["goal"] = goal
+    return arguments
+
+
+def apply_refusal(form: Any, refused: plans.PlanRefused, fallback: str) -> None:
+    name = refused.field if refused.field and refused.field in form else fallback
+    form[name].errors = [*form[name].errors, str(refused)]
+
+
+def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
+    may_edit = can(user, Action.EDIT_PLAN, case)
+    may_direct = can(user, Action.MANAGE_PARTICIPANTS, case)
+    context: dict[str, Any] = {
+        "plan": plans.plan_for(user, case),
+        "can_edit_plan": may_edit,
+        "goal_form": forms.get("goal_form") or (GoalForm(formdata=None) if may_edit else None),
+        "evaluation_form": forms.get("evaluation_form")
+        or (EvaluationForm(formdata=None, next_evaluation_on=case.next_evaluation_on) if may_edit else None),
+        "case_manager_form": None,
+        "status_form": ActionStatusForm(formdata=None) if may_edit else None,
+        "plan_error": forms.get("plan_error"),
+    }
+    if may_direct:
+        form = forms.get("case_manager_form") or CaseManagerForm(formdata=None)
+        form.case_manager.choices = [("", _("— nog niet benoemd —"))] + [
+            (str(u.id), f"{u.display_name} ({u.organisation.name})") for u in plans.owner_users(case)
+        ]
+        if form.case_manager.data in (None, "") and context["plan"].case_manager and not form.errors:
+            form.case_manager.data = str(context["plan"].case_manager.id)
+        context["case_manager_form"] = form
+    return context
+
+
+def load_section(user: User, case: Case) -> dict[str, Any] | None:
+    """The plan on the case page, for everyone who may see the case."""
+    if not can(user, Action.VIEW_CASE, case):
+        return None
+    return _context(user, case)
+
+
+def timeline_plan(user: User, case: Case) -> list[TimelineEntry]:
+    if not can(user, Action.VIEW_CASE, case):
+        return []
+    entries: list[TimelineEntry] = []
+    for goal in db.session.scalars(select(PlanGoal).where(PlanGoal.case_id == case.id)):
+        entries.append(
+            TimelineEntry(
+                at=goal.created_at,
+                kind="plan",
+                title=_("Doel toegevoegd: %(domain)s", domain=LIFE_DOMAIN_LABELS[goal.domain.value]),
+                actor=goal.created_by.display_name if goal.created_by else None,
+                organisation=goal.created_by.organisation.name if goal.created_by else None,
+                detail=goal.text,
+                url=url_for("cases.detail", case_id=case.id, _anchor=f"goal-{goal.id}"),
+            )
+        )
+    for action in db.session.scalars(select(PlanAction).where(PlanAction.case_id == case.id)):
+        entries.append(
+            TimelineEntry(
+                at=action.created_at,
+                kind="plan",
+                title=_("Actie afgesproken voor %(org)s", org=action.owner_organisation.name),
+                actor=action.created_by.display_name if action.created_by else None,
+                organisation=action.created_by.organisation.name if action.created_by else None,
+                detail=action.description,
+                url=url_for("cases.detail", case_id=case.id, _anchor=f"action-{action.id}"),
+            )
+        )
+    changes = db.session.scalars(select(PlanActionChange).join(PlanAction).where(PlanAction.case_id == case.id))
+    for change in changes:
+        entries.append(
+            TimelineEntry(
+                at=change.changed_at,
+                kind="plan",
+                title=_("Actie %(status)s", status=ACTION_STATUS_LABELS[change.to_status.value]),
+                actor=change.changed_by.display_name if change.changed_by else None,
+                organisation=change.changed_by.organisation.name if change.changed_by else None,
+                url=url_for("cases.detail", case_id=case.id, _anchor=f"action-{change.action_id}"),
+            )
+        )
+    return entries
+
+
+register_section(CaseSection(key="plan", template="plans/_section.html", load=load_section, order=20))
+register_timeline_source("plan", timeline_plan)
+
+
+def _page(case: Case, status: int = 200, **forms: Any) -> tuple[str, int]:
+    return render_template("plans/page.html", case=case, **_context(current_user, case, **forms)), status
+
+
+@bp.get("/cases/<int:case_id>/plan")
+def index(case_id: int) -> tuple[str, int]:
+    return _page(load_case(current_user, case_id, Action.VIEW_CASE))
+
+
+@bp.post("/cases/<int:case_id>/plan/goals")
+def add_goal(case_id: int) -> Response | tuple[str, int]:
+    case = load_case(current_user, case_id, Action.EDIT_PLAN)
+    form = GoalForm()
+    if form.validate_on_submit():
+        try:
+            goal = plans.add_goal(case, by=current_user, domain=form.domain.data, text=form.text.data)
+        except plans.PlanRefused as refused:
+            apply_refusal(form, refused, "text")
+        else:
+            return redirect_to_case(case, f"goal-{goal.id}")
+    return _page(case, 422, goal_form=form)
+
+
+@bp.route("/cases/<int:case_id>/plan/goals/<int:goal_id>/actions", methods=["GET", "POST"])
+def add_action(case_id: int, goal_id: int) -> Response | str | tuple[str, int]:
+    case = load_case(current_user, case_id, Action.EDIT_PLAN)
+    goal = plans.load_goal(current_user, case, goal_id)
+    form = fill_action_form(ActionForm(), case, with_goal=False)
+    if form.is_submitted():
+        if form.validate():
+            try:
+                action = plans.add_action(case, by=current_user, goal=goal, **action_arguments(form, case))
+            except plans.PlanRefused as refused:
+                apply_refusal(form, refused, "description")
+            else:
+                return redirect_to_case(case, f"action-{action.id}")
+        return render_template("plans/action_form.html", case=case, goal=goal, form=form), 422
+    return render_template("plans/action_form.html", case=case, goal=goal, form=form)
+
+
+@bp.post("/cases/<int:case_id>/plan/actions/<int:action_id>/status")
+def change_status(case_id: int, action_id: int) -> Response | tuple[str, int]:
+    case = load_case(current_user, case_id, Action.EDIT_PLAN)
+    action = plans.load_action(current_user, case, action_id)
+    form = ActionStatusForm()
+    error = _("Kies een geldige status.")
+    if form.validate_on_submit():
+        try:
+            plans.change_action_status(action, by=current_user, status=form.status.data)
+        except plans.PlanRefused as refused:
+            error = str(refused)
+        else:
+            return redirect_to_case(case, f"action-{action.id}")
+    return _page(case, 422, plan_error=error)
+
+
+@bp.post("/cases/<int:case_id>/plan/evaluation")
+def set_evaluation(case_id: int) -> Response | tuple[str, int]:
+    case = load_case(current_user, case_id, Action.EDIT_PLAN)
+    form = EvaluationForm()
+    if form.validate_on_submit():
+        try:
+            plans.set_next_evaluation(case, by=current_user, on=form.next_evaluation_on.data)
+        except plans.PlanRefused as refused:
+            apply_refusal(form, refused, "next_evaluation_on")
+        else:
+            return redirect_to_case(case, "plan")
+    return _page(case, 422, evaluation_form=form)
+
+
+@bp.post("/cases/<int:case_id>/plan/case-manager")
+def set_case_manager(case_id: int) -> Response | tuple[str, int]:
+    case = load_case(current_user, case_id, Action.MANAGE_PARTICIPANTS)
+    form = CaseManagerForm()
+    form.case_manager.choices = [("", "")] + [(str(u.id), u.display_name) for u in plans.owner_users(case)]
+    if form.validate_on_submit():
+        manager = db.session.get(User, int(form.case_manager.data)) if form.case_manager.data else None
+        try:
+            plans.set_case_manager(case, by=current_user, manager=manager)
+        except plans.PlanRefused as refused:
+            apply_refusal(form, refused, "case_manager")
+        else:
+            return redirect_to_case(case, "plan")
+    elif not form.errors.get("case_manager"):
+        form.case_manager.errors = [_("Kies een medewerker van een deelnemende organisatie.")]
+    return _page(case, 422, case_manager_form=form)
