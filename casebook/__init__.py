@@ -62,10 +62,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import casebook.auth.views
     import casebook.cases.views
+    import casebook.handoffs.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
+    from casebook.handoffs import bp as handoffs_bp
     from casebook.site import bp as site_bp
 
-    for blueprint in (site_bp, auth_bp, cases_bp):
+    for blueprint in (site_bp, auth_bp, cases_bp, handoffs_bp):
         app.register_blueprint(blueprint)

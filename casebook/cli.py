@@ -149,6 +149,11 @@ def serve(host: str, port: int) -> None:
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
 
 
+from casebook.handoffs.cli import handoffs_group  # noqa: E402 - a domain group, added after the core commands
+
+cli.add_command(handoffs_group)
+
+
 def main() -> None:
     """Console-script entry point: configuration problems print one line and exit 1."""
     try:

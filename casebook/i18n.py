@@ -49,6 +49,10 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         involvement_label=lambda value: INVOLVEMENT_LABELS.get(str(value), str(value)),
         subject_role_label=lambda value: SUBJECT_ROLE_LABELS.get(str(value), str(value)),
         confidentiality_label=lambda value: CONFIDENTIALITY_LABELS.get(int(value), str(value)),
+        handoff_kind_label=lambda value: HANDOFF_KIND_LABELS.get(str(value), str(value)),
+        handoff_status_label=lambda value: HANDOFF_STATUS_LABELS.get(str(value), str(value)),
+        request_status_label=lambda value: REQUEST_STATUS_LABELS.get(str(value), str(value)),
+        sender_after_label=lambda value: SENDER_AFTER_LABELS.get(str(value), str(value)),
     )
 
 
@@ -77,3 +81,20 @@ CONFIDENTIALITY_LABELS = {
     7: _l("geheim"),
     8: _l("zeer geheim"),
 }
+HANDOFF_KIND_LABELS = {"transfer": _l("overdracht van regie"), "referral": _l("inschakelen (verwijzing)")}
+HANDOFF_STATUS_LABELS = {
+    "draft": _l("concept"),
+    "pending": _l("in afwachting"),
+    "accepted": _l("geaccepteerd"),
+    "rejected": _l("afgewezen"),
+    "cancelled": _l("ingetrokken"),
+    "expired": _l("verlopen"),
+}
+REQUEST_STATUS_LABELS = {
+    "pending": _l("in afwachting"),
+    "accepted": _l("gehonoreerd"),
+    "declined": _l("afgewezen"),
+    "withdrawn": _l("ingetrokken"),
+    "expired": _l("verlopen"),
+}
+SENDER_AFTER_LABELS = {"observer": _l("blijft meelezen voor nazorg"), "leave": _l("verlaat de casus")}

@@ -49,3 +49,7 @@ MASTER_KEYS = None
 # Benchmarks only: store "encrypted" fields as plain text to measure the cost of encryption.
 # Refused in production.
 ENCRYPTION_DISABLED_FOR_BENCHMARK = False
+
+# Handoffs between organisations: a pending handoff or request for a case expires after this many
+# days (`casebook handoffs expire`, safe to schedule). Notifications are in-app only: no e-mail.
+HANDOFF_EXPIRY_DAYS = 14

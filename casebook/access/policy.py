@@ -37,6 +37,7 @@ class Action(enum.StrEnum):
     REOPEN_CASE = "case.reopen"
     MANAGE_PARTICIPANTS = "case.participants"
     SEND_HANDOFF = "handoff.send"
+    DRAFT_HANDOFF = "handoff.draft"  # a caseworker or coordinator of the lead drafts; a coordinator sends
     # supervision
     APPROVE_CLOSURE = "case.close.approve"
     VIEW_AUDIT = "audit.view"
@@ -48,6 +49,9 @@ class Action(enum.StrEnum):
     MANAGE_MEETINGS = "meeting.manage"
     MANAGE_USERS = "user.manage"
     MANAGE_REFERENCE_DATA = "reference.manage"
+    # handoffs addressed to an organisation: role here, the receiving organisation in casebook.handoffs
+    DECIDE_HANDOFF = "handoff.decide"
+    REQUEST_TRANSFER = "handoff.request"
 
 
 class AccessDenied(NotFound):
@@ -80,6 +84,8 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.MANAGE_USERS: (Role.ADMIN,),
     Action.MANAGE_REFERENCE_DATA: (Role.ADMIN,),
     Action.LIST_CASES: CASE_ROLES,
+    Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
+    Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
 }
 
 
@@ -117,6 +123,8 @@ def _can_on_case(user: User, action: Action, case: Case) -> bool:
     if action in CONTENT_ACTIONS:
         return user.has_role(*WORK_ROLES) and bool(involvements & WRITING_INVOLVEMENTS)
     leads = user.organisation_id == case.lead_organisation_id
+    if action is Action.DRAFT_HANDOFF:
+        return leads and user.has_role(*WORK_ROLES)
     if action in PROCESS_ACTIONS:
         return leads and user.has_role(Role.COORDINATOR)
     if action is Action.APPROVE_CLOSURE:

@@ -69,6 +69,7 @@ class StatusType(Base):
 
 class Case(Base):
     __tablename__ = "case"
+    crypto_owner_type = "case"
     __table_args__ = (Index("ix_case_type_status", "case_type_id", "status_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

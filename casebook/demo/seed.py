@@ -15,6 +15,7 @@ from casebook.cases.models import Case, CaseParticipant, CaseType, Involvement, 
 from casebook.cases.services import NewCase, open_case
 from casebook.db import db
 from casebook.demo import data
+from casebook.handoffs.demo import seed_handoffs
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
 
@@ -214,4 +215,5 @@ def seed(password: str) -> dict[str, int]:
     summary["accounts"] = seed_accounts(password)
     summary.update(seed_cases())
     db.session.flush()
+    summary.update(seed_handoffs())
     return summary
