@@ -9,7 +9,7 @@ class HandoffError(ValueError):
     """A rule refuses the input. ``field`` names the form field; ``code`` goes into the audit event."""
 
     def __init__(self, message: Any, *, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.field = field
         self.code = code
@@ -19,6 +19,6 @@ class HandoffConflict(RuntimeError):
     """Someone else decided first (or the case changed): nothing was changed by this call."""
 
     def __init__(self, message: Any, *, status: str | None = None) -> None:
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.status = status

@@ -46,8 +46,8 @@ class RenderContext:
 
 @dataclass(frozen=True)
 class RenderedItem:
-    kind_label: str
-    title: str
+    kind_label: Any  # str or a lazy translated string
+    title: Any
     text: str | None = None
     at: datetime | None = None
 
@@ -141,7 +141,7 @@ def render_items(case: Case, rows: list[tuple[str, int]], context: RenderContext
         kind = _kinds.get(kind_name)
         item = kind.load(case, item_id) if kind else None
         if kind is None or item is None or is_internal(kind, item):
-            rendered.append(RenderedItem(kind_label=str(_l("Onderdeel")), title=str(_l("niet meer beschikbaar"))))
+            rendered.append(RenderedItem(kind_label=_l("Onderdeel"), title=_l("niet meer beschikbaar")))
             continue
         shown = kind.render(item, context)
         if not context.bsn_allowed:
