@@ -9,6 +9,8 @@ Services flush; the request or CLI wrapper commits.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -392,12 +394,19 @@ def _claim(
         set_committed_value(handoff, name, value)
 
 
-def _flush_case_changes(by: User, handoff: Handoff, action: str) -> None:
-    """Flush with the case version check; a concurrent change of the case is a conflict."""
+@contextmanager
+def _case_changes(by: User, handoff: Handoff, action: str) -> Iterator[None]:
+    """Run changes to the case under its version check; a concurrent change of the case is a conflict.
+
+    The block bumps ``Case.version`` first, so any flush in it (also an autoflush) can find the case
+    changed by someone else. Then the whole transaction is rolled back and the
+    caller gets a ``HandoffConflict``; the denial is recorded in the fresh transaction.
+    """
+    handoff_id, case_id = handoff.id, handoff.case_id
     try:
+        yield
         db.session.flush()
     except StaleDataError:
-        handoff_id, case_id = handoff.id, handoff.case_id
         db.session.rollback()
         audit.record(by, action, case_id=case_id, outcome=Outcome.DENIED, details={"conflict": "case_changed"})
         raise HandoffConflict(
@@ -449,13 +458,13 @@ def accept(
         )
     _claim(handoff, HandoffStatus.ACCEPTED, by=by, now=now, action="handoff.accept")
     case = handoff.case
-    if transfer:
-        _transfer_regie(case, handoff, process_coordinator, by=by, now=now)
-        handoff.new_process_coordinator = process_coordinator
-    else:
-        _join(case, handoff, by=by, now=now)
-    case.version += 1
-    _flush_case_changes(by, handoff, "handoff.accept")
+    with _case_changes(by, handoff, "handoff.accept"):
+        case.version += 1  # participants change even when no case column does: the case version says so
+        if transfer:
+            _transfer_regie(case, handoff, process_coordinator, by=by, now=now)
+            handoff.new_process_coordinator = process_coordinator
+        else:
+            _join(case, handoff, by=by, now=now)
     audit.record(by, "handoff.accept", handoff, details={"kind": str(handoff.kind)})
     notify([handoff.sent_by, handoff.drafted_by], "accepted", handoff=handoff)
     return handoff
