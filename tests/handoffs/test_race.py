@@ -7,8 +7,10 @@ second finds the handoff no longer pending (or the case version changed) and cha
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 
 import pytest
@@ -111,31 +113,41 @@ def _worker(app, ids, decide, results, name, flushed=None, may_commit=None):
             results[name] = f"conflict:{exc.status}"
         except BaseException as exc:  # surfaced by the assertion below
             db.session.rollback()
-            results[name] = f"error:{exc!r}"
+            results[name] = f"error:{exc!r} {traceback.format_exc()[-1500:]}"
             if flushed is not None:
                 flushed.set()
         finally:
             db.session.remove()
 
 
-def _wait_until_blocked(url: str, timeout: float = 15.0) -> None:
+def _wait_until_blocked(url: str, second: threading.Thread, results: dict, timeout: float = 15.0) -> None:
     engine = create_engine(url)
     deadline = time.monotonic() + timeout
     try:
         with engine.connect() as connection:
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and second.is_alive():
                 waiting = connection.execute(
                     text(
                         "SELECT count(*) FROM pg_stat_activity "
                         "WHERE datname = current_database() AND wait_event_type = 'Lock'"
                     )
                 ).scalar()
+                connection.rollback()  # pg_stat_activity is a per-transaction snapshot: look again afresh
                 if waiting:
                     return
                 time.sleep(0.01)
+        with engine.connect() as connection:
+            activity = connection.execute(
+                text(
+                    "SELECT state, wait_event_type, wait_event, left(query, 80) FROM pg_stat_activity "
+                    "WHERE datname = current_database()"
+                )
+            ).all()
     finally:
         engine.dispose()
-    raise AssertionError("the second decision never blocked on the first one's lock")
+    frame = sys._current_frames().get(second.ident or -1)
+    stack = "".join(traceback.format_stack(frame)) if frame else ""
+    raise AssertionError(f"the second decision never blocked: {results} {activity} {stack[-3000:]}")
 
 
 SCENARIOS = {
@@ -159,7 +171,7 @@ def test_two_concurrent_decisions_have_exactly_one_winner(pg_app, fresh_postgres
     b = threading.Thread(target=_worker, args=(pg_app, ids, second, results, "second"))
     b.start()
     try:
-        _wait_until_blocked(fresh_postgres_url)
+        _wait_until_blocked(fresh_postgres_url, b, results)
     finally:
         may_commit.set()
         a.join(30)
