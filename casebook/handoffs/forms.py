@@ -56,7 +56,6 @@ class HandoffForm(FlaskForm):
         validators=[InputRequired(message=_l("Geef aan of de betrokkene is geïnformeerd."))],
     )
     plan_action = SelectField(_l("Actie uit het plan (optioneel)"), default="", validators=[Optional()])
-    request_id = StringField(validators=[Optional()])
 
     def fill_choices(self, user: User, case: Case, locale: str) -> HandoffForm:
         self.receiver.choices = [("", _l("Kies…"))] + [(str(o.id), o.name) for o in receivers_allowed_for(case)]
