@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     import casebook.auth.account_views
     import casebook.auth.views
     import casebook.cases.views
+    import casebook.handoffs.views
     import casebook.households.views
     import casebook.interventions.views
     import casebook.journal.views
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from casebook.auth import account_bp
     from casebook.auth import bp as auth_bp
     from casebook.cases import bp as cases_bp
+    from casebook.handoffs import bp as handoffs_bp
     from casebook.households import bp as households_bp
     from casebook.interventions import bp as interventions_bp
     from casebook.journal import bp as journal_bp
@@ -109,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         interventions_bp,
         meetings_bp,
+        handoffs_bp,
         people_bp,
         api_bp,
         api_tokens_bp,

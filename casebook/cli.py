@@ -158,6 +158,9 @@ from casebook.people.cli import people_group  # noqa: E402
 cli.add_command(keys_group)
 cli.add_command(bench_group)
 cli.add_command(people_group)
+from casebook.handoffs.cli import handoffs_group  # noqa: E402 - a domain group, added after the core commands
+
+cli.add_command(handoffs_group)
 
 
 def main() -> None:

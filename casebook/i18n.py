@@ -93,6 +93,10 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         life_domain_label=lambda value: LIFE_DOMAIN_LABELS.get(str(value), str(value)),
         action_status_label=lambda value: ACTION_STATUS_LABELS.get(str(value), str(value)),
         intervention_category_label=lambda value: INTERVENTION_CATEGORY_LABELS.get(str(value), str(value)),
+        handoff_kind_label=lambda value: HANDOFF_KIND_LABELS.get(str(value), str(value)),
+        handoff_status_label=lambda value: HANDOFF_STATUS_LABELS.get(str(value), str(value)),
+        request_status_label=lambda value: REQUEST_STATUS_LABELS.get(str(value), str(value)),
+        sender_after_label=lambda value: SENDER_AFTER_LABELS.get(str(value), str(value)),
     )
 
 
@@ -186,3 +190,20 @@ ACTION_STATUS_LABELS = {
     "cancelled": _l("vervallen"),
 }
 INTERVENTION_CATEGORY_LABELS = {"prevention": _l("preventie"), "care": _l("zorg"), "enforcement": _l("repressie")}
+HANDOFF_KIND_LABELS = {"transfer": _l("overdracht van regie"), "referral": _l("inschakelen (verwijzing)")}
+HANDOFF_STATUS_LABELS = {
+    "draft": _l("concept"),
+    "pending": _l("in afwachting"),
+    "accepted": _l("geaccepteerd"),
+    "rejected": _l("afgewezen"),
+    "cancelled": _l("ingetrokken"),
+    "expired": _l("verlopen"),
+}
+REQUEST_STATUS_LABELS = {
+    "pending": _l("in afwachting"),
+    "accepted": _l("gehonoreerd"),
+    "declined": _l("afgewezen"),
+    "withdrawn": _l("ingetrokken"),
+    "expired": _l("verlopen"),
+}
+SENDER_AFTER_LABELS = {"observer": _l("blijft meelezen voor nazorg"), "leave": _l("verlaat de casus")}

@@ -18,6 +18,15 @@ from casebook.cases.models import (
     StatusType,
 )
 from casebook.crypto.models import DataKey
+from casebook.handoffs.models import (
+    BsnProcessingRule,
+    Handoff,
+    HandoffItem,
+    HandoffNotification,
+    LegalBasis,
+    RestrictedTypeReceiverKind,
+    TransferRequest,
+)
 from casebook.households.models import HouseholdCoordination
 from casebook.interventions.models import Intervention, InterventionKind
 from casebook.journal.models import Note
@@ -35,6 +44,7 @@ __all__ = [
     "AuditEvent",
     "Authorisation",
     "BreakGlassAccess",
+    "BsnProcessingRule",
     "Case",
     "CaseClosureStep",
     "CaseFieldChange",
@@ -47,11 +57,15 @@ __all__ = [
     "CaseType",
     "DataKey",
     "District",
+    "Handoff",
+    "HandoffItem",
+    "HandoffNotification",
     "Household",
     "HouseholdCoordination",
     "HouseholdMember",
     "Intervention",
     "InterventionKind",
+    "LegalBasis",
     "Meeting",
     "MeetingInvitation",
     "Note",
@@ -62,9 +76,11 @@ __all__ = [
     "PlanActionChange",
     "PlanGoal",
     "RecoveryCode",
+    "RestrictedTypeReceiverKind",
     "Signal",
     "SignalPerson",
     "StatusType",
+    "TransferRequest",
     "User",
     "UserRole",
     "UserSession",

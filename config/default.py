@@ -108,3 +108,7 @@ AUDIT_UNUSUAL_DAYS = 7
 # Rows per page of the audit log, and the most rows one CSV export may hold.
 AUDIT_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100000
+
+# Handoffs between organisations: a pending handoff or request for a case expires after this many
+# days (`casebook handoffs expire`, safe to schedule). Notifications are in-app only: no e-mail.
+HANDOFF_EXPIRY_DAYS = 14

@@ -54,6 +54,7 @@ class Action(enum.StrEnum):
     REOPEN_CASE = "case.reopen"
     MANAGE_PARTICIPANTS = "case.participants"
     SEND_HANDOFF = "handoff.send"
+    DRAFT_HANDOFF = "handoff.draft"  # a caseworker or coordinator of the lead drafts; a coordinator sends
     # supervision
     APPROVE_CLOSURE = "case.close.approve"
     VIEW_AUDIT = "audit.view"
@@ -70,6 +71,9 @@ class Action(enum.StrEnum):
     MANAGE_USERS = "user.manage"
     MANAGE_REFERENCE_DATA = "reference.manage"
     MANAGE_AUTHORISATIONS = "authorisation.manage"
+    # handoffs addressed to an organisation: role here, the receiving organisation in casebook.handoffs
+    DECIDE_HANDOFF = "handoff.decide"
+    REQUEST_TRANSFER = "handoff.request"
 
 
 class AccessDenied(NotFound):
@@ -97,7 +101,11 @@ WRITING_INVOLVEMENTS = frozenset({Involvement.LEAD, Involvement.CONTRIBUTOR})
 AUTHORISABLE_ACTIONS = (
     READ_ACTIONS - {Action.LIST_CASES} | CONTENT_ACTIONS | PROCESS_ACTIONS | {Action.APPROVE_CLOSURE, Action.OPEN_CASE}
 )
-AUTHORISED_AS = {Action.LIST_CASES: Action.VIEW_CASE, Action.VIEW_AUDIT: Action.VIEW_CASE}
+AUTHORISED_AS = {
+    Action.LIST_CASES: Action.VIEW_CASE,
+    Action.VIEW_AUDIT: Action.VIEW_CASE,
+    Action.DRAFT_HANDOFF: Action.UPDATE_CASE,  # a draft changes nothing until a coordinator sends it
+}
 
 # Break-the-glass: read only, never restricted types, never above this level.
 BREAK_GLASS_ACTIONS = frozenset({Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES})
@@ -117,6 +125,8 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.MANAGE_REFERENCE_DATA: (Role.ADMIN,),
     Action.MANAGE_AUTHORISATIONS: (Role.ADMIN, Role.SUPERVISOR),
     Action.LIST_CASES: CASE_ROLES,
+    Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
+    Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
 }
 
 
@@ -268,6 +278,8 @@ def _relation_allows(user: User, action: Action, case: Case) -> bool:
     if action in CONTENT_ACTIONS:
         return user.has_role(*WORK_ROLES) and bool(involvements & WRITING_INVOLVEMENTS)
     leads = user.organisation_id == case.lead_organisation_id
+    if action is Action.DRAFT_HANDOFF:
+        return leads and user.has_role(*WORK_ROLES)
     if action in PROCESS_ACTIONS:
         return leads and user.has_role(Role.COORDINATOR)
     if action is Action.APPROVE_CLOSURE:

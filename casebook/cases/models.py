@@ -74,6 +74,7 @@ def _self(obj: Case) -> Case:
 
 class Case(Base):
     __tablename__ = "case"
+    crypto_owner_type = "case"
     __table_args__ = (Index("ix_case_type_status", "case_type_id", "status_id"),)
     crypto_owner_type = "case"
 

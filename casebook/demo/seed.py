@@ -19,6 +19,7 @@ from casebook.db import db
 from casebook.demo import data
 from casebook.demo.casework import seed_casework
 from casebook.demo.content import seed_case_work
+from casebook.handoffs.demo import seed_handoffs
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
 
@@ -233,6 +234,7 @@ def seed(password: str) -> dict[str, int]:
     summary.update(seed_casework())
     summary.update(seed_case_work())
     db.session.flush()
+    summary.update(seed_handoffs())
     return summary
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from flask import current_app
+from sqlalchemy import select
 
 from casebook.access.break_glass import break_glass
 from casebook.access.services import grant_authorisation
@@ -18,7 +19,11 @@ from casebook.auth.sessions import start as start_session
 from casebook.cases.models import CaseParticipant, CaseSubject, Involvement, SubjectRole
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
+from casebook.handoffs import requests as handoff_requests
+from casebook.handoffs import services as handoff_services
+from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
 from casebook.meetings.services import add_to_agenda
+from casebook.organisations.models import OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from tests.factories import (
     bearer,
@@ -77,6 +82,21 @@ def _foreign_objects(home, other) -> dict:
     plan_action = make_action(case, other_coordinator, due_on=date.today() + timedelta(days=14), goal=goal)
     meeting = make_meeting(other_coordinator, held_on=date.today(), organisations=[other])
     item = add_to_agenda(meeting, by=other_coordinator, reference=case.reference)
+    asker = make_user(org=make_org(kind=OrganisationKind.WIJKTEAM), roles=["coordinator"])
+    transfer_request = handoff_requests.create(case.reference, "Besproken in casusoverleg.", by=asker)
+    receiver = make_org(kind=OrganisationKind.WIJKTEAM)
+    handoff = handoff_services.send(
+        case,
+        handoff_services.HandoffInput(
+            kind=HandoffKind.TRANSFER,
+            receiver=receiver,
+            summary="Regie past beter bij het wijkteam.",
+            legal_basis=db.session.scalar(select(LegalBasis).where(LegalBasis.code == "zvh_convenant")),
+            person_informed=True,
+            sender_after=SenderAfterTransfer.OBSERVER,
+        ),
+        by=other_coordinator,
+    )
     participant = CaseParticipant(organisation=make_org(), involvement=Involvement.CONTRIBUTOR)
     case.participants.append(participant)
     db.session.flush()
@@ -102,6 +122,8 @@ def _foreign_objects(home, other) -> dict:
         "action_id": plan_action.id,
         "meeting_id": meeting.id,
         "item_id": item.id,
+        "handoff_id": handoff.id,
+        "request_id": transfer_request.id,
     }
 
 
@@ -122,6 +144,8 @@ ID_NAMES = {
     "action_id",
     "meeting_id",
     "item_id",
+    "handoff_id",
+    "request_id",
 }
 
 

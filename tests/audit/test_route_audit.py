@@ -71,6 +71,7 @@ NO_PERSONAL_DATA = {
     "admin.create_user",  # an empty form
     "signals.new",  # an empty form
     "meetings.new",  # an empty form
+    "handoffs.new_request",  # an empty form; the request itself is a POST
     "people.search",  # an empty form; the search itself is a POST, audited as person.search
     "account.change_password",  # the user's own form
     "account.mfa_status",  # the user's own second factor
@@ -87,7 +88,7 @@ def test_every_get_route_is_enumerated(app):
         for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not is_public_endpoint(app, rule.endpoint)
     }
-    missing = gets - set(PERSONAL_DATA_ROUTES) - NO_PERSONAL_DATA
+    missing = gets - set(PERSONAL_DATA_ROUTES) - set(HANDOFF_ROUTES) - NO_PERSONAL_DATA
     assert not missing, f"say whether these routes show personal data, and test their audit event: {missing}"
 
 
@@ -138,3 +139,52 @@ def test_the_route_writes_its_event(client, endpoint):
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])
         return
     assert found == expected
+
+
+# Handoffs are read by the organisations on either side: endpoint → (who reads, path, expected action).
+HANDOFF_ROUTES = {
+    "handoffs.inbox": ("receiver", "/handoffs", "handoff.list"),
+    "handoffs.detail": ("receiver", "/handoffs/{handoff}", "handoff.view"),
+    "handoffs.new": ("sender", "/cases/{case}/handoffs/new", "handoff.draft"),
+    "handoffs.request_detail": ("asker", "/handoffs/requests/{request}", "handoff.request.view"),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(HANDOFF_ROUTES))
+def test_the_handoff_route_writes_its_event(client, endpoint):
+    from sqlalchemy import select
+
+    from casebook.handoffs import requests as handoff_requests
+    from casebook.handoffs import services as handoffs
+    from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
+
+    who, path, action = HANDOFF_ROUTES[endpoint]
+    lead = make_org(kind=OrganisationKind.ZVH)
+    receiving = make_org(kind=OrganisationKind.WIJKTEAM)
+    readers = {
+        "sender": make_user(org=lead, roles=["coordinator"]),
+        "receiver": make_user(org=receiving, roles=["coordinator"]),
+        "asker": make_user(org=make_org(kind=OrganisationKind.WIJKTEAM), roles=["coordinator"]),
+    }
+    case = make_case(lead=lead)
+    request = handoff_requests.create(case.reference, "Besproken in casusoverleg.", by=readers["asker"])
+    basis = db.session.scalar(select(LegalBasis).where(LegalBasis.code == "zvh_convenant"))
+    handoff = handoffs.send(
+        case,
+        handoffs.HandoffInput(
+            kind=HandoffKind.TRANSFER,
+            receiver=receiving,
+            summary="Regie past beter bij het wijkteam.",
+            legal_basis=basis,
+            person_informed=True,
+            sender_after=SenderAfterTransfer.OBSERVER,
+        ),
+        by=readers["sender"],
+    )
+    reader = readers[who]
+    reader_id = reader.id
+    login_as(client, reader)
+    response = client.get(path.format(case=case.id, handoff=handoff.id, request=request.id))
+    assert response.status_code == 200
+    events = audit_events(request_id=response.headers["X-Request-Id"])
+    assert [(e.action, e.outcome, e.actor_user_id) for e in events] == [(action, Outcome.ALLOWED, reader_id)]

@@ -1,0 +1,109 @@
+"""The handoffs' place on the case page: a section (entry points and the case's handoffs) and
+timeline entries, registered through ``casebook.cases.extensions``.
+
+Both are called for a viewer the case page has already authorised for the case; they show the
+handoffs the viewer may open, and timeline titles without personal data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from casebook.access import Action, can
+from casebook.auth.models import Role, User
+from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
+from casebook.cases.models import Case
+from casebook.db import db
+from casebook.handoffs import requests, services
+from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, RequestStatus, TransferRequest
+
+
+def _handoffs_of(case: Case) -> list[Handoff]:
+    return list(
+        db.session.scalars(
+            select(Handoff)
+            .where(Handoff.case_id == case.id)
+            .options(selectinload(Handoff.items))
+            .order_by(Handoff.created_at.desc(), Handoff.id.desc())
+        )
+    )
+
+
+def section(user: User, case: Case) -> dict[str, Any] | None:
+    if not user.has_role(Role.CASEWORKER, Role.COORDINATOR):
+        return None
+    participates = any(p.organisation_id == user.organisation_id for p in case.active_participants)
+    context: dict[str, Any] = {
+        "handoffs": [h for h in _handoffs_of(case) if services.can_view(user, h)],
+        "can_draft": can(user, Action.DRAFT_HANDOFF, case),
+        "can_send": can(user, Action.SEND_HANDOFF, case),
+        "can_request": participates
+        and user.organisation_id != case.lead_organisation_id
+        and can(user, Action.REQUEST_TRANSFER),
+        "requests": [],
+    }
+    if context["can_send"]:
+        context["requests"] = [
+            r
+            for r in db.session.scalars(
+                select(TransferRequest).where(
+                    TransferRequest.case_id == case.id, TransferRequest.status == RequestStatus.PENDING
+                )
+            )
+            if requests.can_answer(user, r)
+        ]
+    return context
+
+
+SENT_TITLES = {
+    HandoffKind.TRANSFER: lambda h: _("Overdracht van regie aan %(org)s verstuurd", org=h.receiver_organisation.name),
+    HandoffKind.REFERRAL: lambda h: _("%(org)s ingeschakeld (verwijzing verstuurd)", org=h.receiver_organisation.name),
+}
+DECIDED_TITLES = {
+    HandoffStatus.ACCEPTED: lambda h: _("%(org)s heeft de overdracht geaccepteerd", org=h.receiver_organisation.name),
+    HandoffStatus.REJECTED: lambda h: _("%(org)s heeft de overdracht afgewezen", org=h.receiver_organisation.name),
+    HandoffStatus.CANCELLED: lambda h: _("Overdracht aan %(org)s ingetrokken", org=h.receiver_organisation.name),
+    HandoffStatus.EXPIRED: lambda h: _("Overdracht aan %(org)s verlopen", org=h.receiver_organisation.name),
+}
+
+
+def timeline(user: User, case: Case) -> Iterable[TimelineEntry]:
+    for handoff in _handoffs_of(case):
+        if handoff.sent_at is None:
+            continue  # drafts never were on record outside the sender
+        url = url_for("handoffs.detail", handoff_id=handoff.id) if services.can_view(user, handoff) else None
+        common = {"kind": "handoff", "url": url, "extra": {"handoff_id": handoff.id, "status": str(handoff.status)}}
+        yield TimelineEntry(
+            at=handoff.sent_at,
+            title=SENT_TITLES[handoff.kind](handoff),
+            actor=handoff.sent_by.display_name if handoff.sent_by else None,
+            organisation=handoff.sender_organisation.name,
+            **common,
+        )
+        if handoff.decided_at is not None and handoff.status in DECIDED_TITLES:
+            decider = handoff.decided_by
+            yield TimelineEntry(
+                at=handoff.decided_at,
+                title=DECIDED_TITLES[handoff.status](handoff),
+                actor=decider.display_name if decider else None,
+                organisation=decider.organisation.name if decider else None,
+                **common,
+            )
+        if handoff.completed_at is not None:
+            yield TimelineEntry(
+                at=handoff.completed_at,
+                title=_("%(org)s heeft de verwijzing afgerond", org=handoff.receiver_organisation.name),
+                organisation=handoff.receiver_organisation.name,
+                **common,
+            )
+
+
+def register() -> None:
+    register_section(CaseSection(key="handoffs", template="handoffs/_case_section.html", load=section, order=80))
+    register_timeline_source("handoff", timeline)

@@ -1,0 +1,56 @@
+"""Handoff services: draft, send, cancel, accept, reject, complete, expire — each one transaction.
+
+Every decision claims the handoff with a conditional UPDATE (``… WHERE id = ? AND status =
+'pending'``) and checks the row count, so of two concurrent decisions exactly one wins; the
+loser gets a ``HandoffConflict`` and changes nothing. Changes to the case go through the ORM's
+version column (``Case.version``), so a case changed concurrently also ends in a conflict.
+Services flush; the request or CLI wrapper commits.
+"""
+
+from casebook.handoffs.services.common import (
+    CONFLICT_TEXTS,
+    MAX_TEXT,
+    HandoffInput,
+    can_cancel,
+    can_complete,
+    can_decide,
+    can_send,
+    can_view,
+    expiry_days,
+    is_receiver_coordinator,
+    load_for,
+    rendered_items,
+)
+from casebook.handoffs.services.deciding import (
+    accept,
+    cancel,
+    complete,
+    eligible_process_coordinators,
+    expire_due,
+    reject,
+)
+from casebook.handoffs.services.sending import draft, send, send_draft
+
+__all__ = [
+    "CONFLICT_TEXTS",
+    "MAX_TEXT",
+    "HandoffInput",
+    "accept",
+    "can_cancel",
+    "can_complete",
+    "can_decide",
+    "can_send",
+    "can_view",
+    "cancel",
+    "complete",
+    "draft",
+    "eligible_process_coordinators",
+    "expire_due",
+    "expiry_days",
+    "is_receiver_coordinator",
+    "load_for",
+    "reject",
+    "rendered_items",
+    "send",
+    "send_draft",
+]
