@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, current_app, g, json, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from casebook import audit
 from casebook.db import db
@@ -58,7 +59,27 @@ def authenticates_itself(blueprint_name: str) -> None:
     _self_authenticating_blueprints.add(blueprint_name)
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a positive id that fits the database's INTEGER, else no match (404).
+
+    Werkzeug's own ``int`` hands any number to the database driver; a 30-digit id would overflow
+    there and answer 500 instead of 404.
+    """
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(url_map, min=1, max=MAX_ROW_ID)
+
+    def to_python(self, value: str) -> int:
+        if len(value) > len(str(MAX_ROW_ID)):
+            raise ValidationError()
+        return super().to_python(value)
+
+
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL INTEGER
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RowIdConverter
     @app.before_request
     def _start_request() -> Any:
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)

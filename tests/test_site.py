@@ -51,3 +51,9 @@ def test_language_choice_switches_the_interface_to_english(client):
     client.post("/language", data={"locale": "en", "next": "/cases"})
     html = client.get("/cases").get_data(as_text=True)
     assert '<html lang="en"' in html
+
+
+def test_an_id_too_large_for_the_database_is_a_plain_404(client):
+    login_as(client, make_user())
+    for path in ("/cases/123926824100582866944123", "/cases/2147483648", "/cases/0"):
+        assert client.get(path).status_code == 404, path

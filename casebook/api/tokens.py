@@ -173,7 +173,7 @@ def load_own(user: User, token_id: int) -> ApiToken:
 
     :raises AccessDenied: another user's token or none at all.
     """
-    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != user.id:
         audit.record(user, "api.token.load", outcome=Outcome.DENIED, details={"requested_id": str(token_id)})
         raise AccessDenied()
