@@ -80,6 +80,7 @@ MAX_ROW_ID = 2**31 - 1  # PostgreSQL INTEGER
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
+
     @app.before_request
     def _start_request() -> Any:
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)

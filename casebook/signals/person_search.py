@@ -11,12 +11,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from casebook import audit
 from casebook.access import Action, require
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
-from casebook.crypto.blind_index import family_name_variants, normalise_bsn
+from casebook.cases.models import CaseSubject
+from casebook.crypto.blind_index import bsn_is_valid
 from casebook.db import db
+from casebook.people import services as people
 from casebook.people.models import Person
 
 
@@ -38,26 +39,28 @@ class PersonQuery:
 
 
 def find_persons(user: User, query: PersonQuery) -> list[Person]:
-    """The persons matching ``query`` exactly (BSN; or normalised family name + birth date). Audited.
+    """The persons matching ``query``, found through the person register's blind indexes.
 
-    REPLACE with ``casebook.people.services.search_persons(user, bsn=..., family_name=...,
-    birth_date=...)`` when the encryption branch lands: it answers from blind indexes. This
-    stand-in decrypts every person and compares, which is correct but linear in the register.
+    Offered for linking: persons in the user's cases, persons in no case yet (known only from
+    signals), and any BSN match (a BSN identifies one person, so it is never registered twice).
+    A name + birth-date match inside a case the user cannot see is not offered: it may be someone
+    else, whose data would then leak. Audited by the register (``person.search``, no values).
 
     :raises AccessDenied: ``user`` may not search persons.
-    :raises CaseRuleError: the query names neither a BSN nor a family name with birth date.
+    :raises CaseRuleError: the query names neither a valid BSN nor a family name with birth date.
     """
     require(user, Action.SEARCH_PERSONS)
     if query.by is None:
         raise CaseRuleError(_l("Zoek op BSN, of op achternaam én geboortedatum."), "bsn")
-    matches: list[Person] = []
+    if query.by == "bsn" and not bsn_is_valid(query.bsn or ""):
+        raise CaseRuleError(_l("Dit is geen geldig BSN (11-proef)."), "bsn")
     if query.by == "bsn":
-        wanted_bsn = normalise_bsn(query.bsn)
-        matches = [p for p in db.session.scalars(select(Person).order_by(Person.id)) if p.bsn == wanted_bsn]
+        matches = people.find_duplicates(user, bsn=query.bsn)
     else:
-        wanted_names = family_name_variants(query.family_name)
-        for person in db.session.scalars(select(Person).order_by(Person.id)):
-            if person.birth_date == query.birth_date and wanted_names & family_name_variants(person.family_name or ""):
-                matches.append(person)
-    audit.record(user, "person.search", details={"by": query.by, "matches": len(matches)})
-    return matches
+        matches = people.find_duplicates(user, family_name=query.family_name, birth_date=query.birth_date)
+    in_a_case = set(
+        db.session.scalars(
+            select(CaseSubject.person_id).where(CaseSubject.person_id.in_([m.person.id for m in matches]))
+        )
+    )
+    return [m.person for m in matches if m.linkable or m.person.id not in in_a_case]
