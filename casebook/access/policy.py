@@ -177,6 +177,21 @@ def authorisations_for(user: User, case_type_id: int) -> list[Authorisation]:
     )
 
 
+def all_authorisations_for(user: User) -> list[Authorisation]:
+    """Every active authorisation that applies to ``user`` (personal, organisation + role, role-wide)."""
+    return list(
+        db.session.scalars(select(Authorisation).where(authorisation_applies_to(user)).order_by(Authorisation.id))
+    )
+
+
+def describe_authorisations(user: User) -> list[str]:
+    """Short, non-personal lines for reviews: ``youth: case.view, note.add … ≤ zaakvertrouwelijk``."""
+    return [
+        f"{grant.case_type.code}: {', '.join(sorted(grant.action_set))} ≤ {grant.max_confidentiality.code}"
+        for grant in all_authorisations_for(user)
+    ]
+
+
 def is_authorised(user: User, action: Action, case_type_id: int, level: Confidentiality) -> bool:
     needed = AUTHORISED_AS.get(action, action)
     grants = [a for a in authorisations_for(user, case_type_id) if a.max_confidentiality >= level]

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from casebook import access, audit
 from casebook.access import AccessDenied, Action
+from casebook.access.policy import describe_authorisations
 from casebook.admin.models import AccessReview
 from casebook.audit import Outcome
 from casebook.auth import clock, mfa, sessions
@@ -29,11 +30,8 @@ from casebook.auth.services import UserError, create_user, issue_activation_toke
 from casebook.db import db
 from casebook.organisations.models import Organisation
 
-# EXTENSION POINT for the access-policy module: a function returning short, non-personal descriptions
-# of a user's authorisations (e.g. "youth: view, add_note ≤ zaakvertrouwelijk"), shown on the access
-# review. Set it from casebook/access (``admin.services.authorisation_summaries = ...``) once the
-# authorisation models exist; until then the review lists roles only and says so.
-authorisation_summaries: Callable[[User], list[str]] | None = None
+# Short, non-personal descriptions of a user's authorisations, shown on the access review.
+authorisation_summaries: Callable[[User], list[str]] = describe_authorisations
 
 LINK = "link"
 PASSWORD = "password"  # noqa: S105 - the name of a method, not a password
@@ -247,7 +245,7 @@ def review_rows(by: User) -> list[ReviewRow]:
                 due_at=due_at,
                 overdue=due_at <= moment,
                 can_mark=_may_mark(by, user),
-                authorisations=authorisation_summaries(user) if authorisation_summaries else None,
+                authorisations=authorisation_summaries(user),
             )
         )
     audit.record(by, "user.access_review.list", details={"users": len(rows)})

@@ -201,3 +201,17 @@ def test_overdue_reviews_are_highlighted_admins_quarterly(client, frozen_clock):
 def test_caseworkers_have_no_access_review(client):
     login_as(client, make_user(roles=["caseworker"]))
     assert client.get("/admin/access-review").status_code == 404
+
+
+def test_access_review_lists_each_users_authorisations(client):
+    from casebook.confidentiality import Confidentiality
+    from tests.factories import authorise_user, make_case_type
+
+    org = make_org()
+    supervisor = make_user(org=org, roles=["supervisor"])
+    colleague = make_user(org=org, roles=["caseworker"])
+    restricted = make_case_type("domestic_violence", restricted=True, authorise=False)
+    authorise_user(colleague, restricted, max_confidentiality=Confidentiality.CONFIDENTIEEL, actions=["note.add"])
+    login_as(client, supervisor)
+    html = client.get("/admin/access-review").get_data(as_text=True)
+    assert "domestic_violence: case.view, note.add ≤ confidentieel" in html
