@@ -16,7 +16,7 @@ from casebook.households.extensions import (
     register_household_section,
 )
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
-from tests.factories import login_as, make_case, make_org, make_person, make_user
+from tests.factories import authorise_user, login_as, make_case, make_goal, make_org, make_person, make_user
 from tests.helpers import last_event
 
 
@@ -123,7 +123,30 @@ def test_registered_household_section_gets_only_visible_cases(family, zvh):
     try:
         viewer = make_user(org=zvh)
         _loaded, cases = households.load_household_for(viewer, household.id)
-        assert household_sections_for(viewer, household, cases) == [(_sections["test-plan"], {"count": 1})]
+        rendered = dict(household_sections_for(viewer, household, cases))
+        assert rendered[_sections["test-plan"]] == {"count": 1}
         assert seen["cases"] == [visible.id]
     finally:
         _sections.pop("test-plan")
+
+
+def test_household_plan_groups_the_goals_of_visible_cases_only(client, family, zvh):
+    household, visible, hidden = family
+    coordinator = make_user(org=zvh, roles=["coordinator"])
+    make_goal(visible, coordinator, domain="housing", text="Huurachterstand oplossen")
+    make_goal(visible, coordinator, domain="family", text="Opvoedondersteuning voor moeder")
+    hidden.household = household
+    outsider_coordinator = make_user(org=hidden.lead_organisation, roles=["coordinator"])
+    authorise_user(outsider_coordinator, hidden.case_type)
+    make_goal(hidden, outsider_coordinator, domain="justice", text="Geheim doel zoon")
+    db.session.flush()
+    viewer = make_user(org=zvh)
+    viewer_id = viewer.id
+    login_as(client, viewer)
+    html = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert "Gezinsplan" in html
+    assert "Huurachterstand oplossen" in html and "Opvoedondersteuning voor moeder" in html
+    assert html.index("wonen") < html.index("gezin en opvoeding")
+    assert "Geheim doel zoon" not in html and "justitie" not in html
+    event = last_event("plan.household.view", actor_user_id=viewer_id)
+    assert event.details == {"cases": 1, "goals": 2}
