@@ -10,8 +10,9 @@ the same data: a case with ``subjects`` persons (each its own data key, so every
 date). Requests alternate between the two apps so drift hits both alike; the median counts.
 Time is the process's CPU time (``time.process_time``), not wall-clock: on a shared, loaded
 machine waiting for a CPU would otherwise dominate; the client and server run in one process.
-The page is the case page with its subjects list until notes exist (they are built elsewhere):
-point it at a case with 50 notes then.
+``notes`` adds that many 2 KB journal notes to the case (all under the case's one data key): the
+page the encryption issue names is "a case with 50 notes" (``casebook bench crypto`` measures both
+that page and the worst case of 50 subjects, each with their own key).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class PageMedians:
         return (self.encrypted_ms - self.plain_ms) / self.plain_ms * 100
 
 
-def _build_app(directory: Path, keyring_json: str, *, disabled: bool, subjects: int):
+def _build_app(directory: Path, keyring_json: str, *, disabled: bool, subjects: int, notes: int = 0):
     from casebook import create_app, migrate
     from casebook.access.models import Authorisation
     from casebook.access.policy import AUTHORISABLE_ACTIONS
@@ -139,6 +140,12 @@ def _build_app(directory: Path, keyring_json: str, *, disabled: bool, subjects: 
             ),
             by=None,
         )
+        if notes:
+            from casebook.journal.services import add_note
+
+            db.session.flush()
+            for n in range(notes):
+                add_note(case, by=bench_user, body=f"{n}: {NOTE_TEXT}"[:2048], visibility="shared")
         case_id = case.id
         db.session.commit()
     client = app.test_client()
@@ -147,14 +154,15 @@ def _build_app(directory: Path, keyring_json: str, *, disabled: bool, subjects: 
     return client, f"/cases/{case_id}"
 
 
-def page_medians(*, requests: int = 41, subjects: int = 50) -> PageMedians:
+def page_medians(*, requests: int = 41, subjects: int = 50, notes: int = 0) -> PageMedians:
+    """Median CPU time of the case page, encrypted and not; ``notes`` 2 KB notes on it (one case key)."""
     keyring_json = keyring_to_json(generate_keyring())
     # On tmpfs when there is one: the SQLite commit's fsync (the same in both apps) would otherwise
     # add milliseconds of disk noise to every request and drown the difference being measured.
     shm = Path("/dev/shm")  # noqa: S108 - TemporaryDirectory creates a private (0700) directory in it
     with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as tmp:
-        encrypted = _build_app(Path(tmp) / "encrypted", keyring_json, disabled=False, subjects=subjects)
-        plain = _build_app(Path(tmp) / "plain", keyring_json, disabled=True, subjects=subjects)
+        encrypted = _build_app(Path(tmp) / "encrypted", keyring_json, disabled=False, subjects=subjects, notes=notes)
+        plain = _build_app(Path(tmp) / "plain", keyring_json, disabled=True, subjects=subjects, notes=notes)
         timings: dict[str, list[float]] = {"encrypted": [], "plain": []}
         for round_number in range(requests + 3):
             for label, (client, path) in (("encrypted", encrypted), ("plain", plain)):
@@ -167,6 +175,6 @@ def page_medians(*, requests: int = 41, subjects: int = 50) -> PageMedians:
     return PageMedians(
         encrypted_ms=statistics.median(timings["encrypted"]) * 1000,
         plain_ms=statistics.median(timings["plain"]) * 1000,
-        encrypted_values=3 * subjects,
-        data_keys=subjects,
+        encrypted_values=3 * subjects + notes,
+        data_keys=subjects + (1 if notes else 0),
     )

@@ -129,7 +129,9 @@ def test_bench_measures_both_pages_in_one_run():
     db.session.configure(bind=None)  # the bench builds its own databases, outside the test transaction
     try:
         page = bench.page_medians(requests=3, subjects=3)
+        notes_page = bench.page_medians(requests=3, subjects=1, notes=4)
     finally:
         db.session.remove()
         db.session.configure(bind=test_bind)
     assert page.encrypted_ms > 0 and page.plain_ms > 0 and page.encrypted_values == 9
+    assert notes_page.encrypted_values == 7 and notes_page.data_keys == 2
