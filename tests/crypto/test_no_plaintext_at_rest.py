@@ -23,7 +23,10 @@ from casebook import create_app, migrate
 from casebook.db import db
 from casebook.demo import data
 from casebook.demo.seed import seed
+from casebook.journal.models import Note
 from casebook.people.models import Person
+from casebook.plans.models import PlanGoal
+from casebook.signals.models import Signal
 from tests.conftest import IN_CI, TEST_SETTINGS
 
 EXTRA_PERSONS = [
@@ -65,6 +68,11 @@ def _seed_and_collect(url: str, instance: str) -> set[str]:
             values: set[str] = set()
             for person in db.session.scalars(select(Person)):
                 values.update([person.family_name, person.given_names, person.bsn, person.address, person.phone])
+            notes = [note.body for note in db.session.scalars(select(Note))]
+            goals = [goal.text for goal in db.session.scalars(select(PlanGoal))]
+            signals = [signal.description for signal in db.session.scalars(select(Signal))]
+            assert notes and goals and signals, "the demo data must hold notes, plan goals and signals"
+            values.update(notes + goals + signals)
             db.session.remove()
             db.engine.dispose()
     finally:
