@@ -17,7 +17,12 @@ class InterventionForm(FlaskForm):
     occurred_on = DateField(
         _l("Datum"), validators=[DataRequired(message=_l("Vul een geldige datum in (jjjj-mm-dd)."))]
     )
-    organisation = SelectField(_l("Uitgevoerd door"), validators=[DataRequired(message=_l("Kies een organisatie."))])
+    # Its own id: the case page also shows the participants form, whose organisation field is "organisation".
+    organisation = SelectField(
+        _l("Uitgevoerd door"),
+        validators=[DataRequired(message=_l("Kies een organisatie."))],
+        id="intervention_organisation",
+    )
     outcome = TextAreaField(
         _l("Resultaat"), validators=[Optional(), Length(max=MAX_OUTCOME_LENGTH)], render_kw={"rows": 3}
     )

@@ -69,10 +69,18 @@ class LinkPersonForm(FlaskForm):
 
 
 class NewPersonForm(FlaskForm):
+    """Shown on the same page as ``PersonSearchForm``: its ids differ, so each label names its own field."""
+
     given_names = StringField(_l("Voornamen"), validators=[Optional(), Length(max=200)])
-    family_name = StringField(_l("Achternaam"), validators=[DataRequired(_l("Vul de achternaam in.")), Length(max=200)])
-    birth_date = DateField(_l("Geboortedatum"), validators=[InputRequired(_l("Vul de geboortedatum in."))])
-    bsn = StringField(_l("BSN (als bekend)"), validators=[Optional(), Length(max=20)])
+    family_name = StringField(
+        _l("Achternaam"),
+        validators=[DataRequired(_l("Vul de achternaam in.")), Length(max=200)],
+        id="new_person_family_name",
+    )
+    birth_date = DateField(
+        _l("Geboortedatum"), validators=[InputRequired(_l("Vul de geboortedatum in."))], id="new_person_birth_date"
+    )
+    bsn = StringField(_l("BSN (als bekend)"), validators=[Optional(), Length(max=20)], id="new_person_bsn")
     role = SelectField(_l("Rol"), choices=ROLE_CHOICES, validators=[InputRequired()])
     confirm_distinct = BooleanField(_l("Ik heb gecontroleerd: geen van de gevonden personen is dezelfde persoon"))
     distinct_ids = HiddenField()

@@ -133,6 +133,20 @@ def _wait_until_up(server: LiveServer) -> None:
     pytest.fail(f"casebook serve did not answer within {SERVER_START_TIMEOUT}s:\n{server.log_tail()}", pytrace=False)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the page checks (test_pages.py) before the other browser tests.
+
+    The journeys add cases, notes and handoffs to the shared demo database; checked first, the
+    pages (and so the screenshots in docs/screenshots/) show the demo data as seeded, the same in
+    every run. Only the order among the browser tests changes.
+    """
+    browser_dir = Path(__file__).resolve().parent
+    positions = [i for i, item in enumerate(items) if Path(str(item.path)).parent == browser_dir]
+    ordered = sorted((items[i] for i in positions), key=lambda item: Path(str(item.path)).name != "test_pages.py")
+    for position, item in zip(positions, ordered, strict=True):
+        items[position] = item
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():

@@ -1,8 +1,14 @@
 """The main pages: each is checked by axe-core, has its title checked and (optionally) its screenshot taken.
 
-Add a page with one ``MainPage(...)`` line. ``path`` may contain ``{case}``: the first case in
-the user's case list. ``prepare`` runs after the page is open (e.g. submit an empty form to
-check the error state). ``user`` is a demo username, or None for a page seen before login.
+Add a page with one ``MainPage(...)`` line. ``path`` may contain a placeholder from ``LINKS``
+(``{case}``: the first case in the user's case list; ``{signal}``, ``{meeting}``, ``{handoff}``,
+``{person}``, ``{household}`` likewise): it is replaced by the first matching link the user sees,
+so the pages are found as a user finds them. ``prepare`` runs after the page is open (e.g. submit
+an empty form to check the error state). ``user`` is a demo username, or None for a page seen
+before login.
+
+The pages run before the journeys (tests/browser/conftest.py orders them), on the demo data as
+seeded, so "the first case" is the same case and the screenshots the same picture in every run.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.browser.support import choose_language, log_in
+from tests.browser.support import choose_language, iso_date, log_in
 
 
 @dataclass(frozen=True)
@@ -30,18 +36,42 @@ class MainPage:
 
     def open(self, page: Any) -> None:
         """Log in (if needed), go to the page, switch language (if asked) and run ``prepare``."""
-        path = self.path
         if self.user:
             log_in(page, self.user)
-        if "{case}" in path:
-            page.goto("/cases")
-            path = path.replace("{case}", page.locator("table a").first.get_attribute("href").rsplit("/", 1)[-1])
+        path = resolve(page, self.path)
         response = page.goto(path)
         assert response is not None and response.status == self.status, f"{self}: HTTP {response and response.status}"
         if self.language:
             choose_language(page, self.language)
         if self.prepare:
             self.prepare(page)
+
+
+# placeholder -> (page that lists it, selector of the link); the placeholder becomes the link's target.
+# A placeholder that stands for a whole path ({signal} …) is replaced by the link's path.
+LINKS = {
+    "{case}": ("/cases", "main table tbody a[href^='/cases/']"),
+    "{signal}": ("/signals", "main table a[href^='/signals/']"),
+    "{meeting}": ("/meetings", "main a[href^='/meetings/']:not([href$='/new'])"),
+    "{handoff}": ("/handoffs", "main a[href^='/handoffs/']:not([href*='/requests'])"),
+    "{person}": ("/cases/{case}", "main a[href^='/persons/']"),
+    "{household}": ("/cases/{case}", "main a[href^='/households/']"),
+}
+
+
+def resolve(page: Any, path: str) -> str:
+    """Replace each placeholder of ``LINKS`` in ``path`` by following the link a user would follow."""
+    for placeholder, (list_path, selector) in LINKS.items():
+        if placeholder not in path:
+            continue
+        page.goto(resolve(page, list_path))
+        href = page.locator(selector).first.get_attribute("href")
+        assert href, f"no link {selector!r} on {list_path} for {placeholder}"
+        if placeholder == "{case}":
+            path = path.replace(placeholder, href.rsplit("/", 1)[-1])
+        else:
+            path = path.replace(placeholder, href)
+    return path
 
 
 def _submit_empty_login(page: Any) -> None:
@@ -53,6 +83,38 @@ def _filter_first_type(page: Any) -> None:
     page.get_by_label("Type").select_option(index=1)
     page.get_by_role("button", name="Filter").click()
     page.wait_for_url("**type=*")
+
+
+def _submit_empty(button: str) -> Callable[[Any], None]:
+    """Submit a form without filling it in, to check the error summary and the linked field errors."""
+
+    def submit(page: Any) -> None:
+        page.get_by_role("button", name=button, exact=True).click()
+        page.wait_for_selector(".cb-error-summary")
+
+    return submit
+
+
+def _search_person_by_name(page: Any) -> None:
+    """Search for the first subject of the first case by family name and birth date: a result table."""
+    page.goto(resolve(page, "{person}"))
+    facts = page.locator("dl.cb-meta")
+    family_name = facts.locator("dt:text-is('Achternaam') + dd").inner_text()
+    birth_date = iso_date(facts.locator("dt:text-is('Geboortedatum') + dd").inner_text())
+    page.goto("/persons")
+    page.get_by_label("Achternaam").fill(family_name)
+    page.get_by_label("Geboortedatum").fill(birth_date)
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("heading", name="Resultaten").wait_for()
+
+
+def _search_person_on_signal(page: Any) -> None:
+    """The persons step with its two forms on one page: the search and "Nieuwe persoon vastleggen"."""
+    search = page.get_by_role("search", name="Persoon zoeken")
+    search.get_by_label("Achternaam").fill("Onbekend")
+    search.get_by_label("Geboortedatum").fill("1990-01-01")
+    search.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("heading", name="Nieuwe persoon vastleggen").wait_for()
 
 
 # The user "wijkteam-west.coordinator" is the one whose language is switched to English.
@@ -79,4 +141,39 @@ MAIN_PAGES = [
         screenshot="cases-en",
     ),
     MainPage("case detail in English", "/cases/{case}", "Case PGA-", user="wijkteam-west.coordinator", language="en"),
+    MainPage("my work", "/", "Mijn werk", screenshot="my-work"),
+    MainPage("signals queue", "/signals", "Weegtafel", screenshot="signals-queue"),
+    MainPage("signal detail", "{signal}", "Melding MLD-", screenshot="signal-detail"),
+    MainPage("signal persons step", "{signal}", "Melding MLD-", prepare=_search_person_on_signal),
+    MainPage("new signal", "/signals/new", "Melding registreren", user="zvh.caseworker", screenshot="signal-new"),
+    MainPage(
+        "new signal with errors",
+        "/signals/new",
+        "Melding registreren",
+        user="zvh.caseworker",
+        prepare=_submit_empty("Registreren"),
+    ),
+    MainPage("journal page", "/cases/{case}/notes", "Journaal · PGA-"),
+    MainPage("plan page", "/cases/{case}/plan", "Plan van aanpak · PGA-", screenshot="plan"),
+    MainPage("interventions page", "/cases/{case}/interventions", "Interventies · PGA-", screenshot="interventions"),
+    MainPage("meetings list", "/meetings", "Casusoverleg", screenshot="meetings"),
+    MainPage("meeting detail", "{meeting}", "Casusoverleg", screenshot="meeting-detail"),
+    MainPage("handoff inbox", "/handoffs", "Overdrachten", screenshot="handoffs"),
+    MainPage("handoff detail", "{handoff}", "PGA-", screenshot="handoff-detail"),
+    MainPage("new handoff", "/cases/{case}/handoffs/new", "Nieuwe overdracht"),
+    MainPage("persons search", "/persons", "Personen zoeken"),
+    MainPage("persons search results", "/persons", "Personen zoeken", prepare=_search_person_by_name),
+    MainPage("person page", "{person}", "Persoon: "),
+    MainPage("household page", "{household}", "Huishouden"),
+    MainPage("audit log", "/audit/", "Auditlog", user="zvh.supervisor"),
+    MainPage("unusual access", "/audit/unusual", "Ongebruikelijke toegang", user="zvh.supervisor"),
+    MainPage("break-glass reviews", "/access/break-glass/reviews", "Noodtoegang beoordelen", user="zvh.supervisor"),
+    MainPage("break-the-glass search", "/access/break-glass", "Noodtoegang", user="politie.caseworker"),
+    MainPage("authorisations", "/access/authorisations", "Autorisaties", user="gemeente.supervisor"),
+    MainPage("admin users", "/admin/users", "Gebruikers", user="admin", screenshot="admin-users"),
+    MainPage("admin new user", "/admin/users/new", "Nieuwe gebruiker", user="admin"),
+    MainPage("access review", "/admin/access-review", "Toegangsreview", user="zvh.supervisor"),
+    MainPage("my sessions", "/account/sessions", "Mijn sessies"),
+    MainPage("API tokens", "/account/api-tokens", "Mijn API-tokens"),
+    MainPage("second factor", "/account/mfa", "Tweede factor"),
 ]

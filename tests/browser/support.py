@@ -32,6 +32,28 @@ def log_in(page: Any, username: str, password: str = DEMO_PASSWORD, *, next_path
     page.wait_for_url(f"**{next_path}*")
 
 
+DUTCH_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+
+def iso_date(dutch: str) -> str:
+    """``"3 maart 1990"`` (a date as the UI shows it) as ``"1990-03-03"`` (what a date field takes)."""
+    day, month, year = dutch.split(",")[0].split()
+    return f"{int(year):04d}-{DUTCH_MONTHS.index(month) + 1:02d}-{int(day):02d}"
+
+
 def choose_language(page: Any, language: str) -> None:
     """Switch the UI language with the selector in the header (``"nl"`` or ``"en"``)."""
     page.locator("#cb-locale").select_option(language)

@@ -1,7 +1,7 @@
 """Journeys through the screens that exist, each asserting what the user sees.
 
-Later journeys (signal → triage → case, note/intervention/plan, handoff, audit log, admin
-creates a user, MFA) go in their own modules; see the docstring of tests/browser/conftest.py.
+The longer journeys (signal → triage → case, note/intervention/plan, handoff, audit log, admin
+creates a user, MFA) are in their own ``test_journey_*.py`` modules; see tests/browser/conftest.py.
 """
 
 from __future__ import annotations

@@ -30,10 +30,30 @@ def assert_title_names_the_page(page, main_page: MainPage) -> None:
     assert where and where in heading, f"{main_page}: title {title!r} should name the page, as its h1 {heading!r} does"
 
 
+def assert_ids_unique(page, main_page: MainPage) -> None:
+    """No id appears twice: a label (or aria-describedby) pointing at a duplicated id names the wrong field.
+
+    axe-core 4.9+ no longer reports duplicate ids, and two forms on one page (the case page's sections,
+    the signal's person search and new-person form) have made exactly this mistake.
+    """
+    duplicates = page.evaluate(
+        """() => {
+            const seen = {};
+            // Hidden inputs (each form's csrf_token) are never labelled or described: not counted.
+            for (const el of document.querySelectorAll("[id]:not(input[type=hidden])")) {
+                seen[el.id] = (seen[el.id] || 0) + 1;
+            }
+            return Object.keys(seen).filter((id) => seen[id] > 1);
+        }"""
+    )
+    assert not duplicates, f"{main_page}: ids used more than once: {duplicates}"
+
+
 @pytest.mark.parametrize("main_page", MAIN_PAGES, ids=str)
 def test_main_page(page, main_page: MainPage):
     main_page.open(page)
     assert_title_names_the_page(page, main_page)
+    assert_ids_unique(page, main_page)
     assert_accessible(page, str(main_page))
     if main_page.screenshot:
         path = save_screenshot(page, main_page.screenshot)
