@@ -68,7 +68,7 @@ def check_keyring_against_database(engine: Engine, keyring: Keyring) -> None:
     """
     table = DataKey.__table__
     try:
-        with engine.connect() as connection:
+        with engine.connect().execution_options(read_only=True) as connection:
             if not inspect(connection).has_table(table.name):
                 return
             in_use = connection.execute(
