@@ -91,9 +91,17 @@ _NON_WORD = re.compile(r"[^\w]+|_+")
 
 def _fold(raw: str) -> str:
     """Lower case, diacritics removed: ``"Öztürk"`` -> ``"ozturk"``, ``"Ørsted"`` -> ``"orsted"``."""
-    decomposed = unicodedata.normalize("NFKD", raw.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", stripped.translate(_LETTER_FOLDS))
+    # Repeated until stable: decomposing can reveal capitals ("℃" -> "°C") and composing can make
+    # new foldable letters, so one pass is not always idempotent; a few passes always settle.
+    text = raw
+    for _ in range(4):
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = unicodedata.normalize("NFKC", stripped.translate(_LETTER_FOLDS)).casefold()
+        if folded == text:
+            break
+        text = folded
+    return text
 
 
 def _words(text: str) -> list[str]:
