@@ -177,6 +177,18 @@ def authorisations_for(user: User, case_type_id: int) -> list[Authorisation]:
     )
 
 
+def authorisations_of(user: User) -> list[Authorisation]:
+    """Every active authorisation that applies to ``user`` (none for users without a case role)."""
+    if not user.has_role(*CASE_ROLES):
+        return []
+    query = (
+        select(Authorisation)
+        .where(authorisation_applies_to(user))
+        .order_by(Authorisation.case_type_id, Authorisation.id)
+    )
+    return list(db.session.scalars(query))
+
+
 def is_authorised(user: User, action: Action, case_type_id: int, level: Confidentiality) -> bool:
     needed = AUTHORISED_AS.get(action, action)
     grants = [a for a in authorisations_for(user, case_type_id) if a.max_confidentiality >= level]

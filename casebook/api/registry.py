@@ -24,7 +24,6 @@ from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import IntegerConverter
-from werkzeug.routing import ValidationError as RouteMismatch
 
 from casebook.api.locking import etag_for, if_match_from_request
 from casebook.api.problems import PROBLEM_TYPES, ApiProblem, validation_problem
@@ -37,18 +36,23 @@ _PATH_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 class IdConverter(IntegerConverter):
-    """``<id:name>``: a positive integer that fits a BIGINT; anything else is no match (404).
+    """``<id:name>``: digits; an id outside 1..BIGINT becomes ``OUT_OF_RANGE_ID`` (no row has it).
 
     Werkzeug's ``int`` would hand a 30-digit number to the database driver (an overflow, a 500).
+    Refusing the match instead would answer 405 on paths that serve several methods (werkzeug
+    checks the method before converting), so the loader answers its usual audited 404.
     """
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(url_map, min=1, max=MAX_ID)
+        super().__init__(url_map)
 
     def to_python(self, value: str) -> int:
-        if len(value) > len(str(MAX_ID)):
-            raise RouteMismatch()
-        return super().to_python(value)
+        if len(value) > len(str(MAX_ID)) or not 1 <= int(value) <= MAX_ID:
+            return OUT_OF_RANGE_ID
+        return int(value)
+
+
+OUT_OF_RANGE_ID = 0
 
 
 @dataclass(frozen=True)
@@ -212,16 +216,20 @@ def _is_list(annotation: Any) -> bool:
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
-    """The query string as ``model``; empty values count as absent; repeated keys only for list fields.
+    """The query string as ``model``; empty values of known parameters count as absent; repeated keys only
+    for list fields.
 
     :raises ApiProblem: 422 with per-parameter errors (unknown parameters included).
     """
     data: dict[str, Any] = {}
     for key in request.args:
+        field_info = model.model_fields.get(key)
+        if field_info is None:  # unknown, even when empty: refused by ``extra="forbid"``
+            data[key] = request.args.get(key)
+            continue
         values = [value for value in request.args.getlist(key) if value != ""]
         if not values:
             continue
-        field_info = model.model_fields.get(key)
         data[key] = values if field_info is not None and _is_list(field_info.annotation) else values[0]
     try:
         return model.model_validate(data)
