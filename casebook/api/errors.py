@@ -91,9 +91,12 @@ def forbidden_on_visible(user: User, action: Action, case: Any) -> Iterator[None
 
 
 @contextmanager
-def not_yours() -> Iterator[None]:
-    """A decision on an object the caller can see but may not decide: 403 (the service audited the denial)."""
+def not_yours(decided: bool = False) -> Iterator[None]:
+    """A decision on an object the caller can see but may not take (the service audited the denial):
+    409 when the object is already decided (nobody may any more), else 403."""
     try:
         yield
     except AccessDenied:
+        if decided:
+            raise ApiProblem(409, "conflict", detail="Hierover is al besloten.") from None
         raise ApiProblem(403, "forbidden", detail="U mag hierover niet beslissen.") from None

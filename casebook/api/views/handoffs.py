@@ -24,7 +24,7 @@ from casebook.cases import services as cases
 from casebook.cases.models import Involvement
 from casebook.handoffs import inbox, services
 from casebook.handoffs.errors import HandoffError
-from casebook.handoffs.models import HandoffKind, LegalBasis
+from casebook.handoffs.models import HandoffKind, HandoffStatus, LegalBasis
 from casebook.handoffs.rules import receivers_allowed_for
 
 FIELDS = {"receiver": "organisation", "sender_after": "previous_lead", "process_coordinator": "coordinator"}
@@ -99,6 +99,7 @@ def cancel_handoff(handoff_id: int) -> HandoffOut:
     """Withdraw a pending handoff or discard a draft (the sender)."""
     user = api_user()
     handoff = services.load_for(user, handoff_id)
-    with not_yours(), refusals(fields=FIELDS):
+    decided = handoff.status not in (HandoffStatus.DRAFT, HandoffStatus.PENDING)
+    with not_yours(decided), refusals(fields=FIELDS):
         services.cancel(handoff, by=user)
     return HandoffOut.of(handoff)
