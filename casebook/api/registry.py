@@ -6,7 +6,9 @@ def get_case(case_id: int) -> CaseOut:
     return CaseOut.of(cases.load_for(api_user(), case_id))
 ```
 The view receives the parsed ``query`` / ``body`` models (and ``if_match``) as keyword
-arguments, calls one service, and returns a response model (or a ``Reply`` for a status or
+arguments — on an operation with ids in its path, ``body`` and ``if_match`` are callables the view
+calls after loading the object, so an out-of-scope id is a 404 before any 415/422/428 — calls one
+service, and returns a response model (or a ``Reply`` for a status or
 headers). The OpenAPI 3.1 document is generated from these declarations and the same pydantic
 models, so it cannot drift from what the code accepts and returns.
 """
@@ -175,12 +177,20 @@ class Api:
         @functools.wraps(view)
         def handle(**path_args: Any) -> Response:
             kwargs: dict[str, Any] = dict(path_args)
-            if op.if_match:
-                kwargs["if_match"] = if_match_from_request()
             if op.query is not None:
                 kwargs["query"] = parse_query(op.query)
-            if op.body is not None:
-                kwargs["body"] = parse_body(op.body)
+            if op.path_params:
+                # On an object, the view loads it first (an out-of-scope id is an audited 404 whatever
+                # the body), then reads ``body()`` and ``if_match()``.
+                if op.if_match:
+                    kwargs["if_match"] = if_match_from_request
+                if op.body is not None:
+                    kwargs["body"] = functools.partial(parse_body, op.body)
+            else:
+                if op.if_match:
+                    kwargs["if_match"] = if_match_from_request()
+                if op.body is not None:
+                    kwargs["body"] = parse_body(op.body)
             return self._render(op, view(**kwargs))
 
         return handle

@@ -140,7 +140,7 @@ def test_transition_by_a_contributor_coordinator_is_404_like_the_screens(client,
 
 
 def test_participants_list_add_and_end(client, world):
-    housing = make_org("woco")
+    make_org("woco")
     path = f"/api/v1/cases/{world.case_id}/participants"
     headers = world.headers("coordinator")
     listed = client.get(path, headers=world.headers("west_worker")).json["items"]

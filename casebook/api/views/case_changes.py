@@ -6,6 +6,8 @@ service; refusals become problem documents (``casebook.api.errors``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import url_for
 
 from casebook.access import Action
@@ -27,10 +29,11 @@ from casebook.organisations.models import District, Organisation
 
 
 @api.patch("/cases/<id:case_id>", body=CaseUpdate, response=CaseOut, tags=["cases"], errors=[409])
-def update_case(case_id: int, body: CaseUpdate, if_match: IfMatch) -> CaseOut:
+def update_case(case_id: int, body: Callable[[], CaseUpdate], if_match: Callable[[], IfMatch]) -> CaseOut:
     """Change district, confidentiality, next evaluation date or procesregisseur (``If-Match`` required)."""
     user = api_user()
     case = cases.load_for(user, case_id, Action.UPDATE_CASE)
+    precondition, body = if_match(), body()  # type: ignore[assignment]
     given = body.model_fields_set
     edit = editing.CaseEdit(
         district_id=id_of(District, District.code, body.district) if "district" in given else case.district_id,
@@ -46,7 +49,7 @@ def update_case(case_id: int, body: CaseUpdate, if_match: IfMatch) -> CaseOut:
             else case.process_coordinator_id
         ),
     )
-    expected = if_match.check(case.version)
+    expected = precondition.check(case.version)
     with forbidden_on_visible(user, Action.TRANSITION_CASE, case), refusals():
         editing.update_case(case, edit, by=user, expected_version=expected)
     return CaseOut.of(case)
@@ -61,12 +64,13 @@ def update_case(case_id: int, body: CaseUpdate, if_match: IfMatch) -> CaseOut:
     tags=["cases"],
     errors=[409],
 )
-def transition_case(case_id: int, body: TransitionIn, if_match: IfMatch) -> CaseOut:
+def transition_case(case_id: int, body: Callable[[], TransitionIn], if_match: Callable[[], IfMatch]) -> CaseOut:
     """Move the case to another status (``If-Match`` required). Closing goes through the screens' two steps."""
     user = api_user()
     case = cases.load_for(user, case_id, Action.TRANSITION_CASE)
+    precondition, body = if_match(), body()  # type: ignore[assignment]
     target = next((s.id for s in case.case_type.statuses if s.code == body.to), NO_SUCH_ID)
-    expected = if_match.check(case.version)
+    expected = precondition.check(case.version)
     with refusals(fields={"to_status": "to"}):
         lifecycle.transition(case, target, reason=body.reason, by=user, expected_version=expected)
     return CaseOut.of(case)
@@ -87,10 +91,11 @@ def list_participants(case_id: int) -> ParticipantList:
     tags=["participants"],
     errors=[409],
 )
-def add_participant(case_id: int, body: ParticipantIn) -> Reply:
+def add_participant(case_id: int, body: Callable[[], ParticipantIn]) -> Reply:
     """Add an organisation, or a named user of one (coordinators of the lead organisation)."""
     user = api_user()
     case = cases.load_for(user, case_id, Action.MANAGE_PARTICIPANTS)
+    body = body()  # type: ignore[assignment]
     organisation_id = id_of(Organisation, Organisation.slug, body.organisation)
     user_id = id_of(User, User.username, body.user)
     with refusals():

@@ -6,6 +6,7 @@ audit the read or the change themselves, once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import url_for
@@ -71,10 +72,11 @@ def list_notes(case_id: int, query: ListQuery) -> NotePage:
 
 
 @api.post("/cases/<id:case_id>/notes", body=NoteIn, response=NoteOut, status=201, tags=["journal"])
-def add_note(case_id: int, body: NoteIn) -> Reply:
+def add_note(case_id: int, body: Callable[[], NoteIn]) -> Reply:
     """Append a note to the journal (writing participants)."""
     user = api_user()
     case = load_case(user, case_id, Action.ADD_NOTE)
+    body = body()  # type: ignore[assignment]
     with refusals(default_field="body"):
         note = journal.add_note(case, by=user, body=body.body, visibility=body.visibility)
     location = url_for("api.list_notes", case_id=case.id, _external=True)
@@ -102,10 +104,11 @@ def list_interventions(case_id: int, query: ListQuery) -> InterventionPage:
     status=201,
     tags=["interventions"],
 )
-def add_intervention(case_id: int, body: InterventionIn) -> Reply:
+def add_intervention(case_id: int, body: Callable[[], InterventionIn]) -> Reply:
     """Log an intervention (writing participants); the kind is a code of the data-driven list."""
     user = api_user()
     case = load_case(user, case_id, Action.ADD_INTERVENTION)
+    body = body()  # type: ignore[assignment]
     with refusals():
         row = interventions.add_intervention(
             case,
@@ -138,20 +141,22 @@ def get_plan(case_id: int) -> PlanOut:
 
 
 @api.post("/cases/<id:case_id>/plan/goals", body=GoalIn, response=GoalOut, status=201, tags=["plan"])
-def add_goal(case_id: int, body: GoalIn) -> Reply:
+def add_goal(case_id: int, body: Callable[[], GoalIn]) -> Reply:
     """Add a goal on a life domain (writing participants)."""
     user = api_user()
     case = load_case(user, case_id, Action.EDIT_PLAN)
+    body = body()  # type: ignore[assignment]
     with refusals():
         goal = plans.add_goal(case, by=user, domain=body.domain, text=body.text)
     return Reply(GoalOut.of(goal), headers={"Location": url_for("api.get_plan", case_id=case.id, _external=True)})
 
 
 @api.post("/cases/<id:case_id>/plan/actions", body=ActionIn, response=ActionOut, status=201, tags=["plan"])
-def add_action(case_id: int, body: ActionIn) -> Reply:
+def add_action(case_id: int, body: Callable[[], ActionIn]) -> Reply:
     """Agree an action, under a goal of this case or loose (writing participants)."""
     user = api_user()
     case = load_case(user, case_id, Action.EDIT_PLAN)
+    body = body()  # type: ignore[assignment]
     goal = None
     if body.goal is not None:
         goal = plans.load_goal(user, case, body.goal)  # another case's goal: an audited 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import url_for
 
 from casebook.access import Action, can
@@ -31,10 +33,11 @@ FIELDS = {"receiver": "organisation", "sender_after": "previous_lead", "process_
 
 
 @api.post("/cases/<id:case_id>/handoffs", body=HandoffCreate, response=HandoffOut, status=201, tags=["handoffs"])
-def create_handoff(case_id: int, body: HandoffCreate) -> Reply:
+def create_handoff(case_id: int, body: Callable[[], HandoffCreate]) -> Reply:
     """Hand the case over (transfer) or bring a partner in (referral); coordinators send, caseworkers draft."""
     user = api_user()
     case = cases.load_for(user, case_id, Action.DRAFT_HANDOFF)
+    body = body()  # type: ignore[assignment]
     receiver = next((o for o in receivers_allowed_for(case) if o.slug == body.organisation), None)
     basis = row_of(LegalBasis, LegalBasis.code, body.legal_basis)
     with refusals(fields=FIELDS):
@@ -74,23 +77,24 @@ def get_handoff(handoff_id: int) -> HandoffOut:
 
 
 @api.post("/handoffs/<id:handoff_id>/accept", body=AcceptIn, response=HandoffOut, tags=["handoffs"], errors=[409])
-def accept_handoff(handoff_id: int, body: AcceptIn) -> HandoffOut:
+def accept_handoff(handoff_id: int, body: Callable[[], AcceptIn]) -> HandoffOut:
     """Accept (receiver's coordinators). A transfer needs `coordinator`: the new procesregisseur."""
     user = api_user()
     handoff = services.load_for(user, handoff_id)
-    coordinator = row_of(User, User.username, body.coordinator)
+    coordinator = row_of(User, User.username, body().coordinator)
     with not_yours(), refusals(fields=FIELDS):
         services.accept(handoff, by=user, process_coordinator=coordinator)
     return HandoffOut.of(handoff)
 
 
 @api.post("/handoffs/<id:handoff_id>/reject", body=RejectIn, response=HandoffOut, tags=["handoffs"], errors=[409])
-def reject_handoff(handoff_id: int, body: RejectIn) -> HandoffOut:
+def reject_handoff(handoff_id: int, body: Callable[[], RejectIn]) -> HandoffOut:
     """Reject with a reason (receiver's coordinators)."""
     user = api_user()
     handoff = services.load_for(user, handoff_id)
+    reason = body().reason
     with not_yours(), refusals(fields=FIELDS):
-        services.reject(handoff, by=user, reason=body.reason)
+        services.reject(handoff, by=user, reason=reason)
     return HandoffOut.of(handoff)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import url_for
 
 from casebook.access import Action, can
@@ -51,11 +53,12 @@ def register_signal(body: SignalCreate) -> Reply:
 
 
 @api.post("/signals/<id:signal_id>/triage", body=TriageIn, response=SignalOut, tags=["signals"], errors=[409])
-def triage_signal(signal_id: int, body: TriageIn) -> SignalOut:
+def triage_signal(signal_id: int, body: Callable[[], TriageIn]) -> SignalOut:
     """Weigh a signal: criteria, decision and reason; `open_case` opens the case (its id is in `case`)."""
     user = api_user()
     signal = signals.load_signal_for(user, signal_id)
     forbid_unless(user, Action.TRIAGE_SIGNALS, lambda: can(user, Action.TRIAGE_SIGNALS))
+    body = body()  # type: ignore[assignment]
     decision = signals.Triage(
         criterion_a=body.criterion_a,
         criterion_b=body.criterion_b,
