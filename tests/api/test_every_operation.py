@@ -49,3 +49,12 @@ def test_every_operation_is_in_the_openapi_document(client):
     listed = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     assert listed == set(OPERATIONS)
     assert len(listed) == 30
+
+
+@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p in OPERATIONS if "{" in p])
+@pytest.mark.parametrize("value", ["2147483648", "9223372036854775807", "0"])
+def test_ids_beyond_the_integer_columns_are_404_never_a_database_overflow(client, method, path, value):
+    """Found by Schemathesis on PostgreSQL: ids are int4 there, so 2**31 overflowed into a 500."""
+    headers = bearer(make_api_token(make_user(org=make_org(), roles=[Role.COORDINATOR, Role.SUPERVISOR])))
+    response = client.open(re.sub(r"\{[^}]+\}", value, path), method=method, headers=headers, json={})
+    assert_problem(response, 404)

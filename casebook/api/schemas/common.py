@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from casebook.confidentiality import Confidentiality
 
-MAX_ID = 2**63 - 1  # PostgreSQL BIGINT / SQLite INTEGER: larger ids cannot exist
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL int4): larger ids cannot exist and would overflow
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Codes and slugs of reference data (case types, statuses, districts, organisations).
