@@ -177,18 +177,23 @@ def authorisations_for(user: User, case_type_id: int) -> list[Authorisation]:
     )
 
 
-def all_authorisations_for(user: User) -> list[Authorisation]:
-    """Every active authorisation that applies to ``user`` (personal, organisation + role, role-wide)."""
-    return list(
-        db.session.scalars(select(Authorisation).where(authorisation_applies_to(user)).order_by(Authorisation.id))
+def authorisations_of(user: User) -> list[Authorisation]:
+    """Every active authorisation that applies to ``user`` (none for users without a case role)."""
+    if not user.has_role(*CASE_ROLES):
+        return []
+    query = (
+        select(Authorisation)
+        .where(authorisation_applies_to(user))
+        .order_by(Authorisation.case_type_id, Authorisation.id)
     )
+    return list(db.session.scalars(query))
 
 
 def describe_authorisations(user: User) -> list[str]:
     """Short, non-personal lines for reviews: ``youth: case.view, note.add … ≤ zaakvertrouwelijk``."""
     return [
         f"{grant.case_type.code}: {', '.join(sorted(grant.action_set))} ≤ {grant.max_confidentiality.code}"
-        for grant in all_authorisations_for(user)
+        for grant in authorisations_of(user)
     ]
 
 

@@ -7,6 +7,7 @@ import sys
 import click
 from sqlalchemy import func, select
 
+from casebook.api.schemas.common import MAX_ID
 from casebook.cli import transactional
 from casebook.db import db
 
@@ -53,7 +54,7 @@ def token_revoke(token_id: int) -> None:
     from casebook.api import tokens
     from casebook.api.models import ApiToken
 
-    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
     if token is None:
         click.echo(f"Error: no token {token_id}", err=True)
         sys.exit(2)

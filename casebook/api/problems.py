@@ -25,6 +25,10 @@ PROBLEM_TYPES = {
     "precondition-required": "A change needs If-Match with the ETag of the version being changed (428).",
     "precondition-failed": "The resource changed since that ETag was read (412).",
     "rate-limited": "Too many requests for this token; see Retry-After (429).",
+    "rule-violation": "A rule of the screens refuses this input; see errors (422).",
+    "conflict": "The object's current state does not allow this change, or someone else changed it first (409).",
+    "stale": "The case changed meanwhile; nothing was written (409 without If-Match).",
+    "duplicate-person": "Existing persons match this registration; see candidates (409).",
 }
 
 
@@ -39,6 +43,7 @@ class ApiProblem(HTTPException):
         detail: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         headers: Mapping[str, str] | None = None,
+        members: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(description=detail)
         assert slug is None or slug in PROBLEM_TYPES, slug
@@ -47,6 +52,7 @@ class ApiProblem(HTTPException):
         self.detail = detail
         self.errors = errors
         self.extra_headers = dict(headers or {})
+        self.members = dict(members or {})  # extension members, e.g. ``candidates``
 
 
 def field_errors(exc: ValidationError, location: str) -> list[dict[str, Any]]:

@@ -6,7 +6,9 @@ def get_case(case_id: int) -> CaseOut:
     return CaseOut.of(cases.load_for(api_user(), case_id))
 ```
 The view receives the parsed ``query`` / ``body`` models (and ``if_match``) as keyword
-arguments, calls one service, and returns a response model (or a ``Reply`` for a status or
+arguments — on an operation with ids in its path, ``body`` and ``if_match`` are callables the view
+calls after loading the object, so an out-of-scope id is a 404 before any 415/422/428 — calls one
+service, and returns a response model (or a ``Reply`` for a status or
 headers). The OpenAPI 3.1 document is generated from these declarations and the same pydantic
 models, so it cannot drift from what the code accepts and returns.
 """
@@ -24,7 +26,6 @@ from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import IntegerConverter
-from werkzeug.routing import ValidationError as RouteMismatch
 
 from casebook.api.locking import etag_for, if_match_from_request
 from casebook.api.problems import PROBLEM_TYPES, ApiProblem, validation_problem
@@ -37,18 +38,23 @@ _PATH_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 class IdConverter(IntegerConverter):
-    """``<id:name>``: a positive integer that fits a BIGINT; anything else is no match (404).
+    """``<id:name>``: digits; an id outside 1..BIGINT becomes ``OUT_OF_RANGE_ID`` (no row has it).
 
     Werkzeug's ``int`` would hand a 30-digit number to the database driver (an overflow, a 500).
+    Refusing the match instead would answer 405 on paths that serve several methods (werkzeug
+    checks the method before converting), so the loader answers its usual audited 404.
     """
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(url_map, min=1, max=MAX_ID)
+        super().__init__(url_map)
 
     def to_python(self, value: str) -> int:
-        if len(value) > len(str(MAX_ID)):
-            raise RouteMismatch()
-        return super().to_python(value)
+        if len(value) > len(str(MAX_ID)) or not 1 <= int(value) <= MAX_ID:
+            return OUT_OF_RANGE_ID
+        return int(value)
+
+
+OUT_OF_RANGE_ID = 0
 
 
 @dataclass(frozen=True)
@@ -171,12 +177,20 @@ class Api:
         @functools.wraps(view)
         def handle(**path_args: Any) -> Response:
             kwargs: dict[str, Any] = dict(path_args)
-            if op.if_match:
-                kwargs["if_match"] = if_match_from_request()
             if op.query is not None:
                 kwargs["query"] = parse_query(op.query)
-            if op.body is not None:
-                kwargs["body"] = parse_body(op.body)
+            if op.path_params:
+                # On an object, the view loads it first (an out-of-scope id is an audited 404 whatever
+                # the body), then reads ``body()`` and ``if_match()``.
+                if op.if_match:
+                    kwargs["if_match"] = if_match_from_request
+                if op.body is not None:
+                    kwargs["body"] = functools.partial(parse_body, op.body)
+            else:
+                if op.if_match:
+                    kwargs["if_match"] = if_match_from_request()
+                if op.body is not None:
+                    kwargs["body"] = parse_body(op.body)
             return self._render(op, view(**kwargs))
 
         return handle
@@ -212,16 +226,20 @@ def _is_list(annotation: Any) -> bool:
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
-    """The query string as ``model``; empty values count as absent; repeated keys only for list fields.
+    """The query string as ``model``; empty values of known parameters count as absent; repeated keys only
+    for list fields.
 
     :raises ApiProblem: 422 with per-parameter errors (unknown parameters included).
     """
     data: dict[str, Any] = {}
     for key in request.args:
+        field_info = model.model_fields.get(key)
+        if field_info is None:  # unknown, even when empty: refused by ``extra="forbid"``
+            data[key] = request.args.get(key)
+            continue
         values = [value for value in request.args.getlist(key) if value != ""]
         if not values:
             continue
-        field_info = model.model_fields.get(key)
         data[key] = values if field_info is not None and _is_list(field_info.annotation) else values[0]
     try:
         return model.model_validate(data)

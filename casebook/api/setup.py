@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -36,9 +37,12 @@ def _no_store(response: Response) -> Response:
 
 @bp.errorhandler(ApiProblem)
 def _problem(exc: ApiProblem) -> Response:
-    return web.problem_response(
+    response = web.problem_response(
         exc.code or 500, type=exc.type, detail=exc.detail, errors=exc.errors, headers=exc.extra_headers
     )
+    if exc.members:
+        response.set_data(json.dumps({**json.loads(response.get_data()), **exc.members}))
+    return response
 
 
 @bp.errorhandler(StaleDataError)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from casebook import audit
 from casebook.access import AccessDenied
 from casebook.api.models import ApiToken
+from casebook.api.schemas.common import MAX_ID
 from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.db import db, utcnow
@@ -173,7 +174,7 @@ def load_own(user: User, token_id: int) -> ApiToken:
 
     :raises AccessDenied: another user's token or none at all.
     """
-    token = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
     if token is None or token.user_id != user.id:
         audit.record(user, "api.token.load", outcome=Outcome.DENIED, details={"requested_id": str(token_id)})
         raise AccessDenied()

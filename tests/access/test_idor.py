@@ -156,6 +156,7 @@ ACTOR_ROLE = {
     "access.revoke": "supervisor",
     "access.review": "supervisor",
     "signals": "caseworker",
+    "api.triage_signal": "caseworker",  # as on the screens: a caseworker who did not register it
 }
 
 

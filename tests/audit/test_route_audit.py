@@ -65,6 +65,14 @@ PERSONAL_DATA_ROUTES = {
     # the API: every use of a token is itself an event, before the read
     "api.list_cases": ("caseworker", "/api/v1/cases", "case.list"),
     "api.get_case": ("caseworker", "/api/v1/cases/{case}", "case.view"),
+    "api.list_participants": ("caseworker", "/api/v1/cases/{case}/participants", "case.view"),
+    "api.list_notes": ("caseworker", "/api/v1/cases/{case}/notes", "note.list"),
+    "api.list_interventions": ("caseworker", "/api/v1/cases/{case}/interventions", "intervention.list"),
+    "api.get_plan": ("caseworker", "/api/v1/cases/{case}/plan", "plan.view"),
+    "api.get_person": ("caseworker", "/api/v1/persons/{person}", "person.view"),
+    "api.search_persons": ("caseworker", "/api/v1/persons?family_name=Doe&birth_date=2008-05-17", "person.search"),
+    "api.list_signals": ("coordinator", "/api/v1/signals", "signal.list"),
+    "api.list_audit": ("supervisor", "/api/v1/audit", "audit.list"),
 }
 NO_PERSONAL_DATA = {
     "site.index",  # my work: only the viewer's own lists, each through audited services
@@ -147,6 +155,8 @@ HANDOFF_ROUTES = {
     "handoffs.detail": ("receiver", "/handoffs/{handoff}", "handoff.view"),
     "handoffs.new": ("sender", "/cases/{case}/handoffs/new", "handoff.draft"),
     "handoffs.request_detail": ("asker", "/handoffs/requests/{request}", "handoff.request.view"),
+    "api.list_handoffs": ("receiver", "/api/v1/handoffs?box=incoming", "handoff.list"),
+    "api.get_handoff": ("receiver", "/api/v1/handoffs/{handoff}", "handoff.view"),
 }
 
 
@@ -183,8 +193,14 @@ def test_the_handoff_route_writes_its_event(client, endpoint):
     )
     reader = readers[who]
     reader_id = reader.id
-    login_as(client, reader)
-    response = client.get(path.format(case=case.id, handoff=handoff.id, request=request.id))
+    path = path.format(case=case.id, handoff=handoff.id, request=request.id)
+    expected = [(action, Outcome.ALLOWED, reader_id)]
+    if path.startswith("/api/"):
+        response = client.get(path, headers=bearer(make_api_token(reader)))
+        expected.insert(0, ("api.token.use", Outcome.ALLOWED, reader_id))
+    else:
+        login_as(client, reader)
+        response = client.get(path)
     assert response.status_code == 200
     events = audit_events(request_id=response.headers["X-Request-Id"])
-    assert [(e.action, e.outcome, e.actor_user_id) for e in events] == [(action, Outcome.ALLOWED, reader_id)]
+    assert [(e.action, e.outcome, e.actor_user_id) for e in events] == expected

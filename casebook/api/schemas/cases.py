@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from casebook.api.schemas.common import ApiModel, Code, ConfidentialityCode, InputModel, PageOf, PageQuery
+from casebook.api.schemas.common import ApiModel, Code, CodeFilter, ConfidentialityCode, InputModel, PageOf, PageQuery
 from casebook.cases.models import Case, CaseParticipant, CaseSubject, Involvement, SubjectRole
 
 
@@ -89,10 +89,10 @@ class CasePage(PageOf[CaseSummary]):
 
 
 class CaseListQuery(PageQuery):
-    type: Code | None = Field(None, description="Case type code.")
-    status: Code | None = Field(None, description="Status code.")
-    district: Code | None = Field(None, description="District code.")
-    organisation: Code | None = Field(None, description="Slug of an organisation taking part (currently).")
+    type: CodeFilter | None = Field(None, description="Case type code.")
+    status: CodeFilter | None = Field(None, description="Status code.")
+    district: CodeFilter | None = Field(None, description="District code.")
+    organisation: CodeFilter | None = Field(None, description="Slug of an organisation taking part (currently).")
 
 
 class CaseCreate(InputModel):

@@ -8,11 +8,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from casebook.confidentiality import Confidentiality
 
-MAX_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL int4): larger ids cannot exist
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL int4): larger ids cannot exist and would overflow
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Codes and slugs of reference data (case types, statuses, districts, organisations).
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+# A code as a query filter: empty (``?type=``) means "no filter", as on the screens.
+CodeFilter = Annotated[str, StringConstraints(pattern=r"^([a-z0-9][a-z0-9_.-]{0,63})?$")]
 # No control characters (a NUL byte is refused by PostgreSQL); newlines and tabs are fine.
 _TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
@@ -79,3 +81,6 @@ class Problem(ApiModel):
     detail: str
     request_id: str = Field(description="Quote this to support; it joins the audit trail.")
     errors: list[FieldError] | None = Field(None, description="Per-field errors (422 only).")
+    candidates: list[int] | None = Field(
+        None, description="`duplicate-person` only: ids of existing persons to send as `use_existing`."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from casebook.access import Action, can
+from casebook.access.policy import authorisations_of as grants_of
 from casebook.api.schemas.common import ApiModel
 from casebook.auth.models import Role, User
 
@@ -38,9 +39,19 @@ class Me(ApiModel):
 def authorisations_of(user: User) -> list[Authorisation]:
     """The user's authorisations as the access policy states them.
 
-    The policy grants case-independent actions by role (``can(user, action)`` without a case);
-    those form one entry without a case type. When the policy gains per-case-type
-    authorisations, each becomes one more entry with its ``case_type`` and ``max_confidentiality``.
+    Case-independent actions are granted by role (``can(user, action)`` without a case): one entry
+    without a case type. Then each ZGW-style authorisation that applies to the user (personal, for
+    their organisation and role, or role-wide): its case type, actions and maximum confidentiality.
+    The relation to a case (participation, lead organisation) still decides per case.
     """
     global_actions = sorted(str(action) for action in Action if can(user, action))
-    return [Authorisation(case_type=None, actions=global_actions)] if global_actions else []
+    entries = [Authorisation(case_type=None, actions=global_actions)] if global_actions else []
+    for grant in grants_of(user):
+        entries.append(
+            Authorisation(
+                case_type=grant.case_type.code,
+                actions=sorted(grant.action_set),
+                max_confidentiality=grant.max_confidentiality.code,
+            )
+        )
+    return entries

@@ -1,0 +1,75 @@
+"""Signals through the API: register, the weegtafel's queue, and triage (the screens' services)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import url_for
+
+from casebook.access import Action, can
+from casebook.api import api
+from casebook.api.auth import api_user
+from casebook.api.errors import forbid_unless, refusals
+from casebook.api.lookup import id_of
+from casebook.api.registry import Reply
+from casebook.api.schemas.signals import SignalCreate, SignalOut, SignalPage, SignalQuery, TriageIn
+from casebook.api.views.casework import page_of
+from casebook.auth.models import User
+from casebook.cases.models import CaseType
+from casebook.organisations.models import District, Organisation
+from casebook.signals import services as signals
+
+
+@api.get("/signals", query=SignalQuery, response=SignalPage, tags=["signals"], errors=[403])
+def list_signals(query: SignalQuery) -> SignalPage:
+    """The weegtafel's queue: untriaged signals, oldest first, with their age (coordinators)."""
+    user = api_user()
+    forbid_unless(user, Action.TRIAGE_SIGNALS, lambda: can(user, Action.TRIAGE_SIGNALS))
+    items = signals.queue(user)
+    page = page_of(items, query, "api.list_signals")
+    return SignalPage(
+        items=[SignalOut.of(i.signal, working_days=i.working_days, overdue=i.overdue) for i in page.pop("rows")],
+        **page,
+    )
+
+
+@api.post("/signals", body=SignalCreate, response=SignalOut, status=201, tags=["signals"])
+def register_signal(body: SignalCreate) -> Reply:
+    """Register a signal; it enters the queue. Link persons to it on the screens (search before create)."""
+    user = api_user()
+    forbid_unless(user, Action.REGISTER_SIGNAL, lambda: can(user, Action.REGISTER_SIGNAL))
+    new = signals.NewSignal(
+        source_organisation_id=id_of(Organisation, Organisation.slug, body.source_organisation),
+        channel=body.channel,
+        case_type_id=id_of(CaseType, CaseType.code, body.case_type),
+        district_id=id_of(District, District.code, body.district),
+        description=body.description,
+        subject_informed=body.subject_informed,
+        not_informed_reason=body.not_informed_reason,
+    )
+    with refusals():
+        signal = signals.register_signal(new, by=user)
+    return Reply(SignalOut.of(signal), headers={"Location": url_for("api.list_signals", _external=True)})
+
+
+@api.post("/signals/<id:signal_id>/triage", body=TriageIn, response=SignalOut, tags=["signals"], errors=[409])
+def triage_signal(signal_id: int, body: Callable[[], TriageIn]) -> SignalOut:
+    """Weigh a signal: criteria, decision and reason; `open_case` opens the case (its id is in `case`)."""
+    user = api_user()
+    signal = signals.load_signal_for(user, signal_id)
+    forbid_unless(user, Action.TRIAGE_SIGNALS, lambda: can(user, Action.TRIAGE_SIGNALS))
+    body = body()  # type: ignore[assignment]
+    decision = signals.Triage(
+        criterion_a=body.criterion_a,
+        criterion_b=body.criterion_b,
+        criterion_c=body.criterion_c,
+        criterion_d=body.criterion_d,
+        decision=body.decision,
+        reason=body.reason,
+        referred_to_id=id_of(Organisation, Organisation.slug, body.referred_to),
+        lead_organisation_id=id_of(Organisation, Organisation.slug, body.lead_organisation),
+        process_coordinator_id=id_of(User, User.username, body.process_coordinator),
+    )
+    with refusals():
+        signals.triage(signal, decision, by=user)
+    return SignalOut.of(signal)
