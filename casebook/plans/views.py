@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-import casebook.plans.household  # noqa: F401 - registers the household plan section
+import casebook.plans.household
+import casebook.plans.work  # noqa: F401 - registers the My work widget
 from casebook.access import Action, can
 from casebook.auth.models import User
 from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source

@@ -2,8 +2,8 @@
 
 A widget loader gets the user and today's local date and returns ``WorkWidget`` (or None when it
 does not apply to this user, e.g. the triage queue for a caseworker). Loaders apply the policy
-themselves and count in SQL. Planned registrations from other modules: open and overdue plan
-actions (plans), handoffs awaiting me (handoffs).
+themselves and count in SQL. Other modules register theirs: open and overdue plan actions
+(``casebook/plans/work.py``), handoffs awaiting me (``casebook/handoffs/work.py``).
 
     register_widget("plan_actions", load_my_actions, order=20)
 """

@@ -88,3 +88,22 @@ def test_registered_widget_shows_on_the_page(client):
         assert "Overdrachten" in html and "(2)" in html
     finally:
         _widgets.pop("test-widget")
+
+
+def test_my_open_actions_and_handoffs_awaiting_show_on_my_work(client):
+    from datetime import date, timedelta
+
+    from casebook.organisations.models import OrganisationKind
+    from tests.factories import make_action, make_case, make_org, make_user
+
+    zvh = make_org("zvh-work", kind=OrganisationKind.ZVH)
+    coordinator = make_user(org=zvh, roles=["coordinator"])
+    case = make_case(lead=zvh)
+    today = date.today()
+    make_action(case, coordinator, due_on=today - timedelta(days=3), today=today - timedelta(days=10))
+    make_action(case, coordinator, due_on=today + timedelta(days=7), today=today)
+    login_as(client, coordinator)
+    html = client.get("/").get_data(as_text=True)
+    assert "Mijn openstaande acties" in html and case.reference in html
+    assert "over de streefdatum" in html
+    assert "Overdrachten te beslissen" in html
