@@ -36,6 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = True
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     logging.getLogger("casebook").setLevel(logging.INFO)
@@ -117,3 +118,15 @@ def _register_blueprints(app: Flask) -> None:
         api_tokens_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a load balancer, take the client address from ``X-Forwarded-For`` — only as many hops
+    as ``TRUSTED_PROXIES`` says, so a client cannot forge its address into the audit trail or past
+    the per-address rate limits.
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)

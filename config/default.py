@@ -112,3 +112,8 @@ AUDIT_EXPORT_MAX_ROWS = 100000
 # Handoffs between organisations: a pending handoff or request for a case expires after this many
 # days (`casebook handoffs expire`, safe to schedule). Notifications are in-app only: no e-mail.
 HANDOFF_EXPIRY_DAYS = 14
+
+# Number of reverse proxies / load balancers in front of the app whose X-Forwarded-For and
+# X-Forwarded-Proto headers are trusted (0: none, the direct peer is the client). Set it to the real
+# number of hops: the client address feeds the audit trail and the per-address rate limits.
+TRUSTED_PROXIES = 0

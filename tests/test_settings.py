@@ -72,3 +72,34 @@ def test_production_sets_secure_cookie(tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_client_address_comes_from_trusted_proxies_only(tmp_path):
+    from casebook.db import db
+    from tests.conftest import TEST_SETTINGS
+
+    seen = {}
+
+    def build(hops):
+        app = create_app(
+            {**TEST_SETTINGS, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "INSTANCE_PATH": str(tmp_path)}
+            | {"TRUSTED_PROXIES": hops}
+        )
+
+        @app.get("/whoami-test")
+        def whoami():
+            from flask import request
+
+            seen[hops] = request.remote_addr
+            return "ok"
+
+        whoami._casebook_public = True
+        return app
+
+    headers = {"X-Forwarded-For": "203.0.113.7, 198.51.100.2"}
+    for hops in (0, 1):
+        app = build(hops)
+        with app.app_context():
+            app.test_client().get("/whoami-test", headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+            db.session.remove()
+    assert seen == {0: "10.0.0.1", 1: "198.51.100.2"}

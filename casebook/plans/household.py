@@ -56,4 +56,6 @@ def _load(user: User, household: Household, cases: list[Case]) -> dict[str, Any]
     return {"plan": household_plan(user, household, cases)}
 
 
-register_household_section(HouseholdSection(key="household-plan", template="plans/_household.html", load=_load, order=10))
+register_household_section(
+    HouseholdSection(key="household-plan", template="plans/_household.html", load=_load, order=10)
+)
