@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import copy
 import io
+import logging
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -232,6 +233,8 @@ def _compiled(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
+log = logging.getLogger(__name__)
+
 HOW_TO_FIX = """\
 How to fix: run `make translations` (extracts the strings, updates both catalogues, fills nl,
 compiles), then write the English for every entry listed as untranslated or fuzzy in
@@ -248,20 +251,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m casebook.i18n_catalogs", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["update", "compile", "check"])
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     project = Project()
     if args.command == "update":
         for line in update(project):
-            print(line)
+            log.info("%s", line)
         args.command = "compile"
     if args.command == "compile":
         for path in compile_catalogues(project):
-            print(f"compiled {project.relative(path)}")
+            log.info("compiled %s", project.relative(path))
         return 0
     problems = check(project)
     if problems:
-        print(format_problems(problems), file=sys.stderr)
+        log.error("%s", format_problems(problems))
         return 1
-    print("translations complete: " + ", ".join(LOCALES))
+    log.info("translations complete: %s", ", ".join(LOCALES))
     return 0
 
 
