@@ -29,11 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     app.config.update(settings)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config["REMEMBER_COOKIE_DURATION"] = 0
-    if settings_module.is_production(settings):
-        app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["REMEMBER_COOKIE_DURATION"] = 0  # cookie flags are set in casebook.security
 
     app.jinja_env.add_extension("jinja2.ext.do")
     _trust_proxies(app)

@@ -18,6 +18,8 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from casebook.settings import is_production
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -45,12 +47,8 @@ SECURITY_HEADERS = {
 }
 
 
-def _is_production(app: Flask) -> bool:
-    return str(app.config.get("ENV", "development")).lower() == "production"
-
-
 def init_app(app: Flask) -> None:
-    production = _is_production(app)
+    production = is_production(app.config)
     app.config["SESSION_COOKIE_NAME"] = "__Host-casebook" if production else "casebook_session"
     app.config["SESSION_COOKIE_SECURE"] = production
     app.config["SESSION_COOKIE_HTTPONLY"] = True

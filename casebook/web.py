@@ -12,11 +12,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, g, json, redirect, render_template, request, url_for
+from flask import Flask, Response, current_app, g, json, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
@@ -78,12 +79,31 @@ class RowIdConverter(IntegerConverter):
 MAX_ROW_ID = 2**31 - 1  # PostgreSQL INTEGER
 
 
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9-]{8,64}")
+
+
+def _request_id_from(header: str) -> str:
+    """A proxy's request id when it is a plain token, else our own: it is stored in the audit chain,
+    so free text (or personal data) from a client never gets there."""
+    return header if REQUEST_ID_PATTERN.fullmatch(header) else secrets.token_hex(8)
+
+
+def _replacement_error(failed: Response) -> Response:
+    """A 500 page in place of a response whose transaction could not commit, keeping its headers
+    (security headers, request id) but not its body, type, length or redirect."""
+    replacement = make_response(_error_response(500))
+    for name, value in failed.headers.items():
+        if name.lower() not in ("content-type", "content-length", "location"):
+            replacement.headers[name] = value
+    return replacement
+
+
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
 
     @app.before_request
     def _start_request() -> Any:
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or secrets.token_hex(8)
+        g.request_id = _request_id_from(request.headers.get("X-Request-Id", ""))
         if is_public_endpoint(app, request.endpoint):
             return None
         if request.blueprint in _self_authenticating_blueprints:
@@ -102,11 +122,10 @@ def init_app(app: Flask) -> None:
         if response.status_code < 400:
             try:
                 session.commit()
+                return response
             except Exception:
                 log.exception("commit failed (request %s)", g.get("request_id"))
-                session.rollback()
-                return _error_response(500)
-            return response
+                response = _replacement_error(response)
         session.rollback()
         if g.get("durable_audit"):
             try:
@@ -115,7 +134,7 @@ def init_app(app: Flask) -> None:
             except Exception:
                 log.exception("could not record durable audit events (request %s)", g.get("request_id"))
                 session.rollback()
-                return _error_response(500)
+                response = _replacement_error(response)
         return response
 
     @app.teardown_request

@@ -26,7 +26,8 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, event, false, or_, select, true
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from casebook.access.models import Authorisation, BreakGlassAccess
@@ -169,12 +170,37 @@ def case_visibility(user: User) -> ColumnElement[bool]:
     )
 
 
+AUTHORISATION_CACHE = "casebook_authorisations"
+
+
 def authorisations_for(user: User, case_type_id: int) -> list[Authorisation]:
     return list(
         db.session.scalars(
             select(Authorisation).where(Authorisation.case_type_id == case_type_id, authorisation_applies_to(user))
         )
     )
+
+
+def _grants(user: User, case_type_id: int) -> list[tuple[Confidentiality, frozenset[str]]]:
+    """(max confidentiality, actions) of the user's authorisations for a type, read once per session.
+
+    A page asks ``can()`` many times for the same case type; the answer cannot change within the
+    request unless an authorisation is written, which empties the cache (below). Plain values,
+    never ORM objects, so nothing cached can leak into another session.
+    """
+    cache = db.session().info.setdefault(AUTHORISATION_CACHE, {})
+    key = (user.id, tuple(sorted(user.roles)), user.organisation_id, case_type_id)
+    if key not in cache:
+        cache[key] = [(a.max_confidentiality, a.action_set) for a in authorisations_for(user, case_type_id)]
+    return cache[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_authorisations(session: Session, _flush_context: Any) -> None:
+    """Granting or revoking takes effect at once, also within the request that did it."""
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, Authorisation) for obj in touched):
+        session.info.pop(AUTHORISATION_CACHE, None)
 
 
 def authorisations_of(user: User) -> list[Authorisation]:
@@ -199,8 +225,7 @@ def describe_authorisations(user: User) -> list[str]:
 
 def is_authorised(user: User, action: Action, case_type_id: int, level: Confidentiality) -> bool:
     needed = AUTHORISED_AS.get(action, action)
-    grants = [a for a in authorisations_for(user, case_type_id) if a.max_confidentiality >= level]
-    return any(needed in a.action_set for a in grants)
+    return any(needed in actions for maximum, actions in _grants(user, case_type_id) if maximum >= level)
 
 
 def can_open(user: Any, case_type: CaseType) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -28,6 +29,9 @@ from casebook.cases.models import Case
 from casebook.db import db, utcnow
 from casebook.pagination import Page, paginate
 
+CASE_REFERENCE_SHAPE = re.compile(r"PGA-\d{4}-\d{5}", re.IGNORECASE)
+ACTION_SHAPE = re.compile(r"[a-z_]+(\.[a-z_]+)*")
+
 
 @dataclass(frozen=True)
 class AuditFilters:
@@ -40,7 +44,14 @@ class AuditFilters:
     date_to: date | None = None  # inclusive
 
     def as_details(self) -> dict[str, str]:
-        return {k: str(v) for k, v in vars(self).items() if v}
+        """The filters for the audit event of the search itself: free text is kept only when it has
+        the shape of a case reference or an action name, so typed-in personal data never enters
+        the (unshreddable) chain."""
+        kept = {k: str(v) for k, v in vars(self).items() if v}
+        for name, pattern in (("case_reference", CASE_REFERENCE_SHAPE), ("action", ACTION_SHAPE)):
+            if name in kept and not pattern.fullmatch(kept[name]):
+                kept[name] = "(not shown)"
+        return kept
 
 
 def _local_midnight_utc(day: date) -> datetime:

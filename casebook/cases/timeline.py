@@ -26,6 +26,7 @@ def _who(user: User | None) -> tuple[str | None, str | None]:
 
 
 def status_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
+    may_read = can(viewer, Action.READ_NOTES, case)  # a reason is case content, not metadata
     for change in history.status_changes(case):
         actor, organisation = _who(change.changed_by)
         yield TimelineEntry(
@@ -34,7 +35,7 @@ def status_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
             title=history.status_title(change),
             actor=actor,
             organisation=organisation,
-            detail=change.reason,
+            detail=change.reason if may_read else None,
         )
 
 

@@ -43,7 +43,8 @@ def can_view(user: User, request: TransferRequest) -> bool:
 
 
 def can_answer(user: User, request: TransferRequest) -> bool:
-    return request.status is RequestStatus.PENDING and is_lead_coordinator(user, request)
+    open_ = request.status is RequestStatus.PENDING and request.expires_at > utcnow()
+    return open_ and is_lead_coordinator(user, request)
 
 
 def can_withdraw(user: User, request: TransferRequest) -> bool:

@@ -47,10 +47,8 @@ class SignalForm(FlaskForm):
 
 
 class PersonSearchForm(FlaskForm):
-    """A GET form (a read): no CSRF token."""
-
-    class Meta:
-        csrf = False
+    """Posted, never in a query string: a BSN or a name with a birth date must not end up in URLs,
+    proxy logs or browser history."""
 
     bsn = StringField(_l("BSN"), validators=[Optional(), Length(max=20)])
     family_name = StringField(_l("Achternaam"), validators=[Optional(), Length(max=200)])

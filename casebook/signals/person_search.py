@@ -41,10 +41,10 @@ class PersonQuery:
 def find_persons(user: User, query: PersonQuery) -> list[Person]:
     """The persons matching ``query``, found through the person register's blind indexes.
 
-    Offered for linking: persons in the user's cases, persons in no case yet (known only from
-    signals), and any BSN match (a BSN identifies one person, so it is never registered twice).
-    A name + birth-date match inside a case the user cannot see is not offered: it may be someone
-    else, whose data would then leak. Audited by the register (``person.search``, no values).
+    Offered for linking: persons in the user's cases and persons in no case yet (known only from
+    signals). A match inside a case the user cannot see is never shown, not even for a BSN: its
+    data would leak; registering that BSN again is refused by the register without showing whom.
+    Audited by the register (``person.search``, no values).
 
     :raises AccessDenied: ``user`` may not search persons.
     :raises CaseRuleError: the query names neither a valid BSN nor a family name with birth date.
@@ -63,4 +63,4 @@ def find_persons(user: User, query: PersonQuery) -> list[Person]:
             select(CaseSubject.person_id).where(CaseSubject.person_id.in_([m.person.id for m in matches]))
         )
     )
-    return [m.person for m in matches if m.linkable or m.person.id not in in_a_case]
+    return [m.person for m in matches if m.visible or m.person.id not in in_a_case]

@@ -312,7 +312,8 @@ def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None =
     case = None
     now = now or utcnow()
     if decision.decision is TriageDecision.OPEN_CASE:
-        require(by, Action.OPEN_CASE)
+        if not can(by, Action.OPEN_CASE, case_type=signal.case_type):  # authorised for this case type
+            raise AccessDenied()
         if not inclusion_met(*criteria):
             raise CaseRuleError(
                 _l("Een casus openen kan alleen als aan a, b én c, of aan d is voldaan. Kies advies of doorverwijzen."),

@@ -104,16 +104,9 @@ def _fill_triage_form(form: TriageForm) -> TriageForm:
 
 
 def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str, int]:
-    search = forms.get("search_form") or PersonSearchForm(request.args)
+    search = forms.get("search_form") or PersonSearchForm(formdata=None)
     results = forms.get("results")
-    search_error = None
-    wants_search = request.method == "GET" and (search.bsn.data or search.family_name.data)
-    if results is None and wants_search and search.validate():
-        try:
-            query = _query(search.bsn.data, search.family_name.data, search.birth_date.data)
-            results = signals.find_persons(current_user, query)
-        except CaseRuleError as exc:
-            search_error = str(exc.message)
+    search_error = forms.get("search_error")
     new_person = forms.get("new_person_form") or NewPersonForm(formdata=None)
     if results is not None and not forms.get("new_person_form"):
         new_person.family_name.data = search.family_name.data
@@ -150,6 +143,21 @@ def _query(bsn: str | None, family_name: str | None, birth_date: Any) -> signals
 def detail(signal_id: int) -> Any:
     signal = signals.load_signal_for(current_user, signal_id)
     return render_signal(signal)
+
+
+@bp.post("/signals/<int:signal_id>/persons/search")
+def search_persons(signal_id: int) -> Any:
+    """Search-before-create for the signal's persons step (a POST: the BSN stays out of the URL)."""
+    signal = signals.load_signal_for(current_user, signal_id)
+    search = PersonSearchForm()
+    if not search.validate():
+        return render_signal(signal, 422, search_form=search)
+    try:
+        query = _query(search.bsn.data, search.family_name.data, search.birth_date.data)
+        results = signals.find_persons(current_user, query)
+    except CaseRuleError as exc:
+        return render_signal(signal, 422, search_form=search, search_error=str(exc.message))
+    return render_signal(signal, search_form=search, results=results)
 
 
 @bp.post("/signals/<int:signal_id>/persons")

@@ -191,3 +191,34 @@ def test_a_refused_grant_shows_the_form_again_with_422(client, world):
 def test_caseworkers_do_not_reach_the_authorisation_screens(client, world):
     login_as(client, world["worker"])
     assert client.get("/access/authorisations").status_code == 404
+
+
+def test_a_page_reads_a_users_authorisations_once_and_a_new_grant_counts_at_once():
+    from sqlalchemy import event
+
+    from casebook.access import Action, can
+    from casebook.confidentiality import Confidentiality
+    from casebook.db import db
+    from tests.factories import authorise_user, make_case, make_case_type, make_org, make_user
+
+    org = make_org()
+    restricted = make_case_type("radicalisation", restricted=True, authorise=False)
+    case = make_case(lead=org, type="radicalisation")
+    user = make_user(org=org, roles=["coordinator"])
+    reads = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "FROM authorisation" in statement:
+            reads.append(statement)
+
+    engine = db.session().get_bind().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert not can(user, Action.VIEW_CASE, case)
+        assert not can(user, Action.ADD_NOTE, case)
+        assert len(reads) == 1
+        authorise_user(user, restricted, max_confidentiality=Confidentiality.GEHEIM)
+        assert can(user, Action.VIEW_CASE, case) and can(user, Action.ADD_NOTE, case)
+        assert len(reads) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -72,7 +72,7 @@ def test_search_link_and_create_person(client, worker):
     existing = make_person("Jansen", bsn="999990019")
     signal = make_signal(worker)
     login_as(client, worker)
-    html = client.get(f"/signals/{signal.id}?bsn=999990019").get_data(as_text=True)
+    html = client.post(f"/signals/{signal.id}/persons/search", data={"bsn": "999990019"}).get_data(as_text=True)
     assert "1 persoon gevonden" in html and "Daan Jansen" in html
     response = client.post(
         f"/signals/{signal.id}/persons",

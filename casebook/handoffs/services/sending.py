@@ -161,7 +161,11 @@ def _answer_request(request: TransferRequest, handoff: Handoff, *, by: User, now
     """The lead honours a request for the case: the request is closed by the transfer just sent."""
     result = db.session.execute(
         update(TransferRequest)
-        .where(TransferRequest.id == request.id, TransferRequest.status == RequestStatus.PENDING)
+        .where(
+            TransferRequest.id == request.id,
+            TransferRequest.status == RequestStatus.PENDING,
+            TransferRequest.expires_at > now,  # overdue even when the expiry run has not come by yet
+        )
         .values(status=RequestStatus.ACCEPTED, decided_at=now, decided_by_id=by.id)
         .execution_options(synchronize_session=False)
     )
