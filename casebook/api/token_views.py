@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from casebook.api import tokens, tokens_bp
 from casebook.api.forms import RevokeForm, TokenForm
+from casebook.auth.reauth import require_recent_login
 from casebook.db import utcnow
 
 
@@ -32,6 +33,7 @@ def index() -> tuple[str, int]:
 
 
 @tokens_bp.post("/account/api-tokens")
+@require_recent_login(5 * 60)  # a token outlives the session: only after proving the password again
 def create() -> tuple[str, int]:
     form = TokenForm()
     if not form.validate_on_submit():

@@ -13,11 +13,12 @@ from casebook import audit
 from casebook.access import AccessDenied
 from casebook.audit import Outcome
 from casebook.auth import account_bp as bp
-from casebook.auth import mfa, sessions
+from casebook.auth import lockout, mfa, sessions
 from casebook.auth.forms import ButtonForm, PasswordChangeForm
 from casebook.auth.models import User, UserSession
 from casebook.auth.reauth import require_recent_login
 from casebook.auth.services import UserError, change_password
+from casebook.auth.views import locked_message
 from casebook.db import db
 
 
@@ -85,6 +86,9 @@ def change_password_view() -> Any:
     form = PasswordChangeForm()
     if not form.validate_on_submit():
         return render_template("auth/password.html", form=form), 422 if request.method == "POST" else 200
+    if lockout.is_locked(user.username):  # the current password is guessable here too: same lockout
+        form.current_password.errors = [locked_message()]
+        return render_template("auth/password.html", form=form), 429
     try:
         ok = change_password(user, form.current_password.data, form.new_password.data)
     except UserError as exc:

@@ -90,3 +90,22 @@ def test_an_initial_password_must_be_changed_before_anything_else(client):
     )
     assert client.get("/cases").status_code == 200
     assert not db.session.get(User, user.id).must_change_password
+
+
+def test_change_password_form_honours_the_account_lockout(client):
+    from casebook.auth import lockout
+    from tests.factories import login_as, make_user
+
+    user = make_user()
+    login_as(client, user)
+    for _ in range(5):
+        lockout.register_failure(user.username)
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": "guess-number-six",
+            "new_password": "een lang en sterk nieuw wachtwoord 2026",
+            "confirm": "een lang en sterk nieuw wachtwoord 2026",
+        },
+    )
+    assert response.status_code == 429
