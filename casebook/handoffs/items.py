@@ -1,8 +1,8 @@
 """What else a handoff shares: a registry of item kinds that content modules register into.
 
-The handoffs module knows no notes, interventions or plan goals; the journal, interventions and
-plans modules register a ``SharedItemKind`` each (``register_item_kind``) when their views are
-imported. A ``handoff_item`` row stores only ``(kind, id)``; everything else goes through here:
+The registry itself knows no notes, interventions or plan goals: ``content_kinds.py`` registers
+a ``SharedItemKind`` for each (``register_item_kind``) when the handoff views are imported.
+A ``handoff_item`` row stores only ``(kind, id)``; everything else goes through here:
 
 - ``candidates(user, case)``: what the sender may pick (only items of this case).
 - ``load(case, item_id)``: the item if it belongs to ``case``, else None.

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+import casebook.handoffs.content_kinds
 import casebook.handoffs.work  # noqa: F401 - registers the My work widget
 from casebook.access import AccessDenied, Action, can
 from casebook.auth.models import User

@@ -185,3 +185,24 @@ def test_supervisor_and_admin_cannot_send(case, west, zvh, make_input):
     for roles in ([Role.SUPERVISOR], [Role.ADMIN]):
         with pytest.raises(AccessDenied):
             services.send(case, make_input(west), by=make_user(org=zvh, roles=roles))
+
+
+def test_shared_notes_goals_and_interventions_go_along_never_internal_notes(case, west, zvh_coord, make_input):
+    from casebook.handoffs import items as shared_items
+    from casebook.handoffs.services.common import rendered_items
+    from tests.factories import make_goal, make_note
+
+    shared = make_note(case, zvh_coord, body="Gesprek met moeder over school, BSN 999990019")
+    internal = make_note(case, zvh_coord, body="Interne afweging", visibility="internal")
+    goal = make_goal(case, zvh_coord, text="Schuldhulp regelen")
+    shared_items.check_never_shares_internal("note", internal)
+    offered = {kind.kind: {c.item_id for c in kind.candidates(zvh_coord, case)} for kind in shared_items.item_kinds()}
+    assert shared.id in offered["note"] and internal.id not in offered["note"] and goal.id in offered["plan_goal"]
+    with pytest.raises(HandoffError):
+        services.send(case, make_input(west, items=(("note", internal.id),)), by=zvh_coord)
+    housing = make_org("corporatie-items", kind=OrganisationKind.HOUSING_CORPORATION)
+    handoff = services.send(
+        case, make_input(housing, items=(("note", shared.id), ("plan_goal", goal.id))), by=zvh_coord
+    )
+    texts = [item.text for item in rendered_items(zvh_coord, handoff)]
+    assert texts == ["Gesprek met moeder over school, BSN *****0019", "Schuldhulp regelen"]
