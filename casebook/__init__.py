@@ -76,7 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     import casebook.plans.views
     import casebook.signals.views
     import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
-    from casebook.access import bp as access_bp
+    from casebook.access.views import bp as access_bp
     from casebook.admin import bp as admin_bp
     from casebook.api import bp as api_bp
     from casebook.api import tokens_bp as api_tokens_bp

@@ -216,7 +216,7 @@ def authorise_roles(
 ) -> list:
     """Role-wide (or per organisation) authorisations for ``case_type``; written directly, not audited."""
     from casebook.access.models import Authorisation
-    from casebook.access.policy import AUTHORISABLE_ACTIONS
+    from casebook.access.scope import AUTHORISABLE_ACTIONS
 
     grants = [
         Authorisation(
@@ -241,7 +241,7 @@ def authorise_user(
 ):
     """A personal authorisation for ``user``; written directly, not audited."""
     from casebook.access.models import Authorisation
-    from casebook.access.policy import AUTHORISABLE_ACTIONS
+    from casebook.access.scope import AUTHORISABLE_ACTIONS
 
     grant = Authorisation(
         user=user,

@@ -1,34 +1,28 @@
 """The one place that decides who may do what to which object.
 
-Services call ``can``/``require``/``case_scope``; views and the API never decide themselves.
-The blueprint (authorisation management, break-the-glass) lives in ``casebook.access.views``.
+``can``/``require``/``load_or_404`` decide on objects; ``case_scope`` and the other clauses of
+``scope`` select the same objects in SQL for lists, counts and searches. The rules per object
+type live in ``casebook.access.rules``. This package holds no screens and imports no domain module.
 """
 
-from flask import Blueprint
-
-from casebook.access.policy import (
-    AccessDenied,
-    Action,
-    audit_scope,
-    break_glass_active,
-    can,
-    can_open,
-    case_scope,
-    case_visibility,
-    require,
-)
-
-bp = Blueprint("access", __name__, url_prefix="/access")
+from casebook.access.actions import Action
+from casebook.access.policy import AccessDenied, can, deny, load_or_404, require, require_audited
+from casebook.access.rules.cases import can_open
+from casebook.access.scope import audit_scope, break_glass_active, case_scope, case_visibility
+from casebook.errors import Refused
 
 __all__ = [
     "AccessDenied",
     "Action",
+    "Refused",
     "audit_scope",
-    "bp",
     "break_glass_active",
     "can",
     "can_open",
     "case_scope",
     "case_visibility",
+    "deny",
+    "load_or_404",
     "require",
+    "require_audited",
 ]

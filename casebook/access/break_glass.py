@@ -16,8 +16,10 @@ from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 
 from casebook import audit
+from casebook.access.actions import Action
 from casebook.access.models import BreakGlassAccess, ReviewStatus
-from casebook.access.policy import AccessDenied, Action, break_glass_eligible, can, is_authorised
+from casebook.access.policy import AccessDenied, can
+from casebook.access.scope import break_glass_eligible, is_authorised
 from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casebook.access.break_glass import MIN_REASON_LENGTH
-from casebook.access.policy import AUTHORISABLE_ACTIONS
+from casebook.access.scope import AUTHORISABLE_ACTIONS
 from casebook.cases.models import CaseType
 from casebook.confidentiality import Confidentiality
 from casebook.db import db

@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from casebook import audit
+from casebook.access.actions import Action
 from casebook.access.models import Authorisation
-from casebook.access.policy import AUTHORISABLE_ACTIONS, CASE_ROLES, AccessDenied, Action, can
+from casebook.access.policy import AccessDenied, can
+from casebook.access.scope import AUTHORISABLE_ACTIONS, CASE_ROLES
 from casebook.audit import Outcome
 from casebook.auth.models import Role, User
 from casebook.cases.models import CaseType

@@ -4,13 +4,13 @@ coordinators) and its review queue (supervisors). Views parse and render; servic
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from casebook.access import bp, services
 from casebook.access import break_glass as glass
+from casebook.access import services
 from casebook.access.forms import ACTION_LABELS, BreakGlassForm, GrantForm, ReviewForm
 from casebook.access.models import ReviewStatus
 from casebook.auth.models import Role, User
@@ -19,6 +19,8 @@ from casebook.confidentiality import Confidentiality
 from casebook.db import db
 from casebook.i18n import select_locale
 from casebook.organisations.models import Organisation
+
+bp = Blueprint("access", __name__, url_prefix="/access")
 
 
 @bp.record_once

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from casebook import access, audit
 from casebook.access import AccessDenied, Action
-from casebook.access.policy import describe_authorisations
+from casebook.access.scope import describe_authorisations
 from casebook.admin.models import AccessReview
 from casebook.audit import Outcome
 from casebook.auth import clock, mfa, sessions

@@ -22,7 +22,7 @@ from sqlalchemy import case as sql_case
 
 from casebook import audit
 from casebook.access import AccessDenied, Action, audit_scope, can, case_visibility
-from casebook.access.policy import can_see_user_trail
+from casebook.access.rules.audit import can_see_user_trail
 from casebook.audit.models import AuditEvent, Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case

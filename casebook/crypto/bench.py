@@ -72,7 +72,7 @@ class PageMedians:
 def _build_app(directory: Path, keyring_json: str, *, disabled: bool, subjects: int, notes: int = 0):
     from casebook import create_app, migrate
     from casebook.access.models import Authorisation
-    from casebook.access.policy import AUTHORISABLE_ACTIONS
+    from casebook.access.scope import AUTHORISABLE_ACTIONS
     from casebook.auth.models import Role
     from casebook.auth.services import create_user
     from casebook.cases.models import CaseType, StatusType, SubjectRole

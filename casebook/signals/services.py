@@ -312,7 +312,7 @@ def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None =
     case = None
     now = now or utcnow()
     if decision.decision is TriageDecision.OPEN_CASE:
-        if not can(by, Action.OPEN_CASE, case_type=signal.case_type):  # authorised for this case type
+        if not can(by, Action.OPEN_CASE, signal.case_type):  # authorised for this case type
             raise AccessDenied()
         if not inclusion_met(*criteria):
             raise CaseRuleError(

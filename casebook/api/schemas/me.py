@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from casebook.access import Action, can
-from casebook.access.policy import authorisations_of as grants_of
+from casebook.access.scope import authorisations_of as grants_of
 from casebook.api.schemas.common import ApiModel
 from casebook.auth.models import Role, User
 

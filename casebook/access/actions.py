@@ -1,0 +1,69 @@
+"""Every action the policy decides, with the label people see for it.
+
+An action is named for its object and verb (``case.view``, ``handoff.decide``). Each member must
+have a rule in ``casebook.access.rules`` (a test fails otherwise, and ``can()`` refuses an action
+without one). The sections below follow the object types; a module that adds an object type adds
+its section here and its rules file under ``rules/``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Action(enum.StrEnum):
+    """A member is ``NAME = "object.verb", _l("Label")``: the label lives with the action."""
+
+    def __new__(cls, value: str, label: object = None) -> Action:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    # --- cases: reads -------------------------------------------------------------------------
+    LIST_CASES = "case.list", _l("Casussen zien in lijsten")
+    VIEW_CASE = "case.view", _l("Casus inzien")
+    READ_NOTES = "note.list", _l("Journaal lezen")
+    # --- cases: changes of content --------------------------------------------------------------
+    UPDATE_CASE = "case.update", _l("Casusgegevens wijzigen")
+    ADD_NOTE = "note.add", _l("Journaalnotitie toevoegen")
+    ADD_INTERVENTION = "intervention.add", _l("Interventie vastleggen")
+    EDIT_PLAN = "plan.edit", _l("Plan van aanpak bewerken")
+    # --- cases: process (procesregie), coordinators of the lead organisation ----------------------
+    TRANSITION_CASE = "case.transition", _l("Status wijzigen")
+    PROPOSE_CLOSURE = "case.close.propose", _l("Afsluiten voorstellen")
+    REOPEN_CASE = "case.reopen", _l("Casus heropenen")
+    MANAGE_PARTICIPANTS = "case.participants", _l("Deelnemers beheren")
+    SEND_HANDOFF = "handoff.send", _l("Overdracht versturen")
+    # a caseworker or coordinator of the lead drafts; a coordinator sends
+    DRAFT_HANDOFF = "handoff.draft", _l("Overdracht voorbereiden")
+    # --- cases: supervision ---------------------------------------------------------------------
+    APPROVE_CLOSURE = "case.close.approve", _l("Afsluiting goedkeuren")
+    VIEW_AUDIT = "audit.view", _l("Audittrail inzien")
+    REVIEW_BREAK_GLASS = "break_glass.review", _l("Doorbraak-toegang beoordelen")
+    # --- cases: break-the-glass, read-only access to an out-of-scope case with a stated reason -----
+    BREAK_GLASS = "case.break_glass", _l("Doorbraak-toegang nemen")
+    # --- actions without an object --------------------------------------------------------------
+    OPEN_CASE = "case.create", _l("Casus openen")
+    SEARCH_PERSONS = "person.search", _l("Personen zoeken")
+    REVEAL_BSN = "person.bsn.reveal", _l("BSN tonen")
+    REGISTER_SIGNAL = "signal.create", _l("Melding registreren")
+    TRIAGE_SIGNALS = "signal.triage", _l("Meldingen wegen")
+    MANAGE_MEETINGS = "meeting.manage", _l("Casusoverleg beheren")
+    MANAGE_USERS = "user.manage", _l("Gebruikers beheren")
+    MANAGE_REFERENCE_DATA = "reference.manage", _l("Referentiegegevens beheren")
+    MANAGE_AUTHORISATIONS = "authorisation.manage", _l("Autorisaties beheren")
+    # --- handoffs and transfer requests ---------------------------------------------------------
+    DECIDE_HANDOFF = "handoff.decide", _l("Overdracht beslissen")
+    REQUEST_TRANSFER = "handoff.request", _l("Overdracht vragen")
+    # --- persons and households -----------------------------------------------------------------
+    # --- signals --------------------------------------------------------------------------------
+    # --- meetings -------------------------------------------------------------------------------
+    # --- audit trail ----------------------------------------------------------------------------
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        """The label shown for this action (translated at render time), e.g. in access reviews."""
+        return str(self._label or self.value)

@@ -1,0 +1,119 @@
+"""Rules for cases: role × relation to the case × authorisation for its type and confidentiality.
+
+A decision on a case needs three things at once:
+
+1. **A role** that works on cases (caseworker, coordinator, supervisor). Admins manage users and
+   reference data and never reach case content.
+2. **Scope**: an *active* participation of the user's organisation (a participation row without a
+   named user), or of the user as a named user, or an active break-the-glass grant (read only,
+   caseworkers and coordinators, non-restricted types up to ``vertrouwelijk``). Observers read,
+   never write.
+3. **An authorisation** (ZGW style, data in ``casebook.access.models``) for the case's type that
+   holds the action and whose maximum confidentiality is at least the case's. A case above every
+   maximum of the user for its type does not exist for them.
+
+Without a case (``obj=None``) an action is decided on roles alone; opening a case is decided on
+its type (``obj`` a ``CaseType``). The SQL twin of these rules is ``scope.case_scope``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casebook.access.actions import Action
+from casebook.access.rules import rule
+from casebook.access.rules.roles import roles_allow
+from casebook.access.scope import (
+    BREAK_GLASS_ACTIONS,
+    CASE_ROLES,
+    CONTENT_ACTIONS,
+    PROCESS_ACTIONS,
+    WORK_ROLES,
+    WRITING_INVOLVEMENTS,
+    active_involvements,
+    break_glass_active,
+    is_authorised,
+)
+from casebook.auth.models import Role, User
+from casebook.cases.models import Case, CaseType
+from casebook.organisations.models import OrganisationKind
+
+
+def _relation_allows(user: User, action: Action, case: Case) -> bool:
+    """Role × relation, before authorisations."""
+    involvements = active_involvements(user, case)
+    if not involvements:
+        return action in BREAK_GLASS_ACTIONS and break_glass_active(user, case) is not None
+    if action in (Action.LIST_CASES, Action.VIEW_CASE):
+        return True
+    if action is Action.READ_NOTES:
+        return user.has_role(*WORK_ROLES)  # supervisors see metadata, never note bodies
+    if action in CONTENT_ACTIONS:
+        return user.has_role(*WORK_ROLES) and bool(involvements & WRITING_INVOLVEMENTS)
+    leads = user.organisation_id == case.lead_organisation_id
+    if action is Action.DRAFT_HANDOFF:
+        return leads and user.has_role(*WORK_ROLES)
+    if action in PROCESS_ACTIONS:
+        return leads and user.has_role(Role.COORDINATOR)
+    if action is Action.APPROVE_CLOSURE:
+        return leads and user.has_role(Role.SUPERVISOR)
+    return False
+
+
+def can_audit_case(user: User, case: Case) -> bool:
+    """Supervisors read the trail of their organisation's cases (any participation, also ended);
+    a supervisor of the municipality reads every organisation's. Only of cases they may see.
+    """
+    if not user.has_role(Role.SUPERVISOR):
+        return False
+    is_municipality = user.organisation.kind is OrganisationKind.MUNICIPALITY
+    if not is_municipality and not any(p.organisation_id == user.organisation_id for p in case.participants):
+        return False
+    return is_authorised(user, Action.VIEW_AUDIT, case.case_type_id, case.confidentiality)
+
+
+def can_open(user: User, case_type: CaseType) -> bool:
+    """A coordinator role and an authorisation for the type with ``case.create`` that covers the
+    type's default confidentiality (they must see what they open).
+    """
+    if not roles_allow(user, Action.OPEN_CASE):
+        return False
+    return is_authorised(user, Action.OPEN_CASE, case_type.id, case_type.default_confidentiality)
+
+
+@rule(
+    Action.LIST_CASES,
+    Action.VIEW_CASE,
+    Action.READ_NOTES,
+    Action.UPDATE_CASE,
+    Action.ADD_NOTE,
+    Action.ADD_INTERVENTION,
+    Action.EDIT_PLAN,
+    Action.TRANSITION_CASE,
+    Action.PROPOSE_CLOSURE,
+    Action.REOPEN_CASE,
+    Action.MANAGE_PARTICIPANTS,
+    Action.SEND_HANDOFF,
+    Action.DRAFT_HANDOFF,
+    Action.APPROVE_CLOSURE,
+    Action.VIEW_AUDIT,
+    Action.BREAK_GLASS,
+    Action.REVIEW_BREAK_GLASS,
+)
+def case_rule(user: User, action: Action, case: Any) -> bool:
+    if case is None:
+        return roles_allow(user, action)
+    if not isinstance(case, Case):
+        return False
+    if action is Action.VIEW_AUDIT:
+        return can_audit_case(user, case)
+    if not user.has_role(*CASE_ROLES) or not _relation_allows(user, action, case):
+        return False
+    return is_authorised(user, action, case.case_type_id, case.confidentiality)
+
+
+@rule(Action.OPEN_CASE)
+def open_case_rule(user: User, action: Action, case_type: Any) -> bool:
+    if case_type is None:
+        return roles_allow(user, action)
+    return isinstance(case_type, CaseType) and can_open(user, case_type)

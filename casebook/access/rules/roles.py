@@ -1,0 +1,35 @@
+"""Which roles may attempt an action at all: the only table of roles in the product.
+
+Rules of every object type start here (``roles_allow``) and then look at the object. Role checks
+anywhere else are a defect: templates, views and services ask ``can()``.
+"""
+
+from __future__ import annotations
+
+from casebook.access.actions import Action
+from casebook.access.scope import CASE_ROLES, WORK_ROLES
+from casebook.auth.models import Role, User
+
+GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
+    Action.OPEN_CASE: (Role.COORDINATOR,),
+    Action.SEARCH_PERSONS: WORK_ROLES,
+    Action.REVEAL_BSN: WORK_ROLES,  # on a person the user may see (people.services.load_person_for)
+    Action.REGISTER_SIGNAL: WORK_ROLES,
+    Action.TRIAGE_SIGNALS: (Role.COORDINATOR,),
+    Action.MANAGE_MEETINGS: (Role.COORDINATOR,),
+    Action.VIEW_AUDIT: (Role.SUPERVISOR,),
+    Action.REVIEW_BREAK_GLASS: (Role.SUPERVISOR,),
+    Action.BREAK_GLASS: WORK_ROLES,
+    Action.MANAGE_USERS: (Role.ADMIN,),
+    Action.MANAGE_REFERENCE_DATA: (Role.ADMIN,),
+    Action.MANAGE_AUTHORISATIONS: (Role.ADMIN, Role.SUPERVISOR),
+    Action.LIST_CASES: CASE_ROLES,
+    Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
+    Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
+}
+
+
+def roles_allow(user: User, action: Action) -> bool:
+    """Does one of the user's roles let them attempt ``action`` without an object?"""
+    roles = GLOBAL_ACTION_ROLES.get(action)
+    return bool(roles) and user.has_role(*roles)
