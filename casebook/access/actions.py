@@ -26,6 +26,10 @@ class Action(enum.StrEnum):
     LIST_CASES = "case.list", _l("Casussen zien in lijsten")
     VIEW_CASE = "case.view", _l("Casus inzien")
     READ_NOTES = "note.list", _l("Journaal lezen")
+    # the content of a case (plan texts, outcomes, decisions, subject names, summaries) beyond the
+    # metadata that seeing the case gives: workers on the case and break-the-glass readers, never
+    # supervisors (they see metadata and the trail)
+    READ_CASE_CONTENT = "case.content.read", _l("Casusinhoud lezen")
     # --- cases: changes of content --------------------------------------------------------------
     UPDATE_CASE = "case.update", _l("Casusgegevens wijzigen")
     ADD_NOTE = "note.add", _l("Journaalnotitie toevoegen")

@@ -26,7 +26,7 @@ from casebook.organisations.models import OrganisationKind
 CASE_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.SUPERVISOR)
 WORK_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 
-READ_ACTIONS = frozenset({Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES})
+READ_ACTIONS = frozenset({Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES, Action.READ_CASE_CONTENT})
 CONTENT_ACTIONS = frozenset({Action.UPDATE_CASE, Action.ADD_NOTE, Action.ADD_INTERVENTION, Action.EDIT_PLAN})
 PROCESS_ACTIONS = frozenset(
     {
@@ -42,16 +42,20 @@ WRITING_INVOLVEMENTS = frozenset({Involvement.LEAD, Involvement.CONTRIBUTOR})
 # Actions an authorisation can hold (per case type). The others are checked as their stand-in:
 # listing is seeing, and reading a case's audit trail needs the case to be visible.
 AUTHORISABLE_ACTIONS = (
-    READ_ACTIONS - {Action.LIST_CASES} | CONTENT_ACTIONS | PROCESS_ACTIONS | {Action.APPROVE_CLOSURE, Action.OPEN_CASE}
+    READ_ACTIONS - {Action.LIST_CASES, Action.READ_CASE_CONTENT}
+    | CONTENT_ACTIONS
+    | PROCESS_ACTIONS
+    | {Action.APPROVE_CLOSURE, Action.OPEN_CASE}
 )
 AUTHORISED_AS = {
     Action.LIST_CASES: Action.VIEW_CASE,
     Action.VIEW_AUDIT: Action.VIEW_CASE,
+    Action.READ_CASE_CONTENT: Action.VIEW_CASE,  # reading content is seeing the case, for those who work on it
     Action.DRAFT_HANDOFF: Action.UPDATE_CASE,  # a draft changes nothing until a coordinator sends it
 }
 
 # Break-the-glass: read only, never restricted types, never above this level.
-BREAK_GLASS_ACTIONS = frozenset({Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES})
+BREAK_GLASS_ACTIONS = frozenset({Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES, Action.READ_CASE_CONTENT})
 BREAK_GLASS_MAX_CONFIDENTIALITY = Confidentiality.VERTROUWELIJK
 
 

@@ -46,8 +46,8 @@ def _relation_allows(user: User, action: Action, case: Case) -> bool:
         return action in BREAK_GLASS_ACTIONS and break_glass_active(user, case) is not None
     if action in (Action.LIST_CASES, Action.VIEW_CASE):
         return True
-    if action is Action.READ_NOTES:
-        return user.has_role(*WORK_ROLES)  # supervisors see metadata, never note bodies
+    if action in (Action.READ_NOTES, Action.READ_CASE_CONTENT):
+        return user.has_role(*WORK_ROLES)  # supervisors see metadata, never note bodies or content
     if action in CONTENT_ACTIONS:
         return user.has_role(*WORK_ROLES) and bool(involvements & WRITING_INVOLVEMENTS)
     leads = user.organisation_id == case.lead_organisation_id
@@ -85,6 +85,7 @@ def can_open(user: User, case_type: CaseType) -> bool:
     Action.LIST_CASES,
     Action.VIEW_CASE,
     Action.READ_NOTES,
+    Action.READ_CASE_CONTENT,
     Action.UPDATE_CASE,
     Action.ADD_NOTE,
     Action.ADD_INTERVENTION,
