@@ -25,10 +25,10 @@ from casebook.access.policy import describe_authorisations
 from casebook.admin.models import AccessReview
 from casebook.audit import Outcome
 from casebook.auth import clock, mfa, sessions
-from casebook.auth.sessions import EndReason
 from casebook.auth.models import Role, User, UserRole
 from casebook.auth.passwords import hash_password
 from casebook.auth.services import UserError, create_user, issue_activation_token, set_password
+from casebook.auth.sessions import EndReason
 from casebook.db import db
 from casebook.organisations.models import Organisation
 

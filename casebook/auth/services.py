@@ -85,7 +85,8 @@ def set_password(user: User, password: str, *, must_change: bool = False) -> Non
 def change_password(user: User, current_password: str, new_password: str) -> bool:
     """The user's own change: needs the current password. Returns False when that is wrong.
 
-    The caller ends all the user's sessions (``sessions.end_all``) and starts a fresh one.
+    The caller ends all the user's sessions (``sessions.end_all``, which also revokes their API tokens)
+    and starts a fresh one.
     :raises UserError: the new password is not acceptable.
     """
     if not verify_password(user.password_hash, current_password):

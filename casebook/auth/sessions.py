@@ -45,7 +45,7 @@ class EndReason(enum.StrEnum):
 
     LOGOUT = "logout"
     MFA_ENROLLED = "mfa_enrolled"
-    PASSWORD_CHANGE = "password_change"  # the user's own change, or a password set through an activation link
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 - own change, or a password set through an activation link
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason code, not a password
     MFA_RESET = "mfa_reset"
     ROLES_CHANGED = "roles_changed"  # roles and/or organisation
