@@ -1,7 +1,8 @@
 """User administration by functional admins, and the periodic access review by supervisors.
 
-Every change here is audited and ends all sessions of the user it concerns, so a new role, a new
-organisation, a disabled account or a reset second factor takes effect on that user's next request.
+Every change here is audited and ends all sessions of the user it concerns — and revokes their API
+tokens (``sessions.end_all``) — so a new role, a new organisation, a disabled account or a reset
+second factor takes effect on that user's next request, in the browser and over the API alike.
 Admins never touch case content (the policy gives them none) and never act on their own account
 (no self-elevation, no locking oneself out).
 """
@@ -27,6 +28,7 @@ from casebook.auth import clock, mfa, sessions
 from casebook.auth.models import Role, User, UserRole
 from casebook.auth.passwords import hash_password
 from casebook.auth.services import UserError, create_user, issue_activation_token, set_password
+from casebook.auth.sessions import EndReason
 from casebook.db import db
 from casebook.organisations.models import Organisation
 
@@ -119,7 +121,7 @@ def set_active(by: User, user: User, active: bool) -> None:
     action = "user.enable" if active else "user.disable"
     _not_self(by, user, action)
     user.active = active
-    ended = sessions.end_all(user, "disabled") if not active else 0
+    ended = sessions.end_all(user, EndReason.DISABLED, by=by) if not active else 0
     audit.record(by, action, user, details={"sessions_ended": ended})
 
 
@@ -128,7 +130,7 @@ def reset_mfa(by: User, user: User) -> None:
     _require(by, Action.MANAGE_USERS, user)
     _not_self(by, user, "user.mfa.reset")
     mfa.reset(user)
-    ended = sessions.end_all(user, "mfa_reset")
+    ended = sessions.end_all(user, EndReason.MFA_RESET, by=by)
     audit.record(by, "user.mfa.reset", user, details={"sessions_ended": ended})
 
 
@@ -147,7 +149,7 @@ def change_roles(by: User, user: User, roles: Iterable[Role], organisation: Orga
     user.role_rows.extend(UserRole(role=r) for r in new_roles if r not in before_roles)
     user.organisation = organisation
     db.session.flush()
-    ended = sessions.end_all(user, "roles_changed")
+    ended = sessions.end_all(user, EndReason.ROLES_CHANGED, by=by)
     audit.record(
         by,
         "user.roles.change",
@@ -178,7 +180,7 @@ def reset_password(by: User, user: User, method: str, initial_password: str | No
     else:
         set_password_unusable(user)
         token = issue_activation_token(user)
-    ended = sessions.end_all(user, "password_reset")
+    ended = sessions.end_all(user, EndReason.PASSWORD_RESET, by=by)
     audit.record(by, "user.password.reset", user, details={"method": method, "sessions_ended": ended})
     return token
 
@@ -191,7 +193,7 @@ def set_password_unusable(user: User) -> None:
 
 def end_user_sessions(by: User, user: User) -> int:
     _require(by, Action.MANAGE_USERS, user)
-    ended = sessions.end_all(user, "ended_by_admin")
+    ended = sessions.end_all(user, EndReason.ENDED_BY_ADMIN, by=by)
     audit.record(by, "user.sessions.end", user, details={"sessions_ended": ended})
     return ended
 

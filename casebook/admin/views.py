@@ -13,9 +13,15 @@ from casebook.admin.forms import PasswordMethodForm, RolesForm, UserCreateForm
 from casebook.auth import mfa, sessions
 from casebook.auth.forms import ButtonForm
 from casebook.auth.models import Role, User
+from casebook.auth.reauth import require_recent_login
 from casebook.auth.services import UserError
 from casebook.db import db
 from casebook.organisations.models import Organisation
+
+# The takeover actions (a new password or second factor, other roles or organisation, blocking an
+# account) need the admin's password (and second factor) within the last five minutes: a hijacked or
+# unattended admin session alone cannot hand an account to someone else.
+STEP_UP_SECONDS = 5 * 60
 
 
 def _me() -> User:
@@ -94,16 +100,19 @@ def _button_action(user_id: int, action: Any, done: str) -> Any:
 
 
 @bp.post("/users/<int:user_id>/disable")
+@require_recent_login(STEP_UP_SECONDS)
 def disable_user(user_id: int) -> Any:
     return _button_action(user_id, lambda u: services.set_active(_me(), u, False), _("Het account is geblokkeerd."))
 
 
 @bp.post("/users/<int:user_id>/enable")
+@require_recent_login(STEP_UP_SECONDS)
 def enable_user(user_id: int) -> Any:
     return _button_action(user_id, lambda u: services.set_active(_me(), u, True), _("Het account is weer actief."))
 
 
 @bp.post("/users/<int:user_id>/reset-mfa")
+@require_recent_login(STEP_UP_SECONDS)
 def reset_mfa(user_id: int) -> Any:
     done = _("De tweede factor is gewist; de gebruiker stelt bij de volgende keer inloggen een nieuwe in.")
     return _button_action(user_id, lambda u: services.reset_mfa(_me(), u), done)
@@ -115,6 +124,7 @@ def end_sessions(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/roles")
+@require_recent_login(STEP_UP_SECONDS)
 def change_roles(user_id: int) -> Any:
     user = services.load_user_for(_me(), user_id)
     form = RolesForm().fill_choices()
@@ -132,6 +142,7 @@ def change_roles(user_id: int) -> Any:
 
 
 @bp.post("/users/<int:user_id>/reset-password")
+@require_recent_login(STEP_UP_SECONDS)
 def reset_password(user_id: int) -> Any:
     user = services.load_user_for(_me(), user_id)
     form = PasswordMethodForm()

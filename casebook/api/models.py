@@ -28,6 +28,8 @@ class ApiToken(Base):
     expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # "revoked" (by the owner or the CLI), else the session end reason that revoked it ("password_reset" …).
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -5,6 +5,11 @@ leaked token, the lookup id finds the row, and only ``sha256(secret)`` is stored
 256 bits of entropy, so a fast hash is enough (no password stretching needed) and a database
 leak reveals no usable token. A token acts as its user: it carries no rights of its own, and an
 inactive user's tokens stop working at once.
+
+A token never outlives a change of its user's credentials or access: whenever the user's sessions are
+ended for such a reason (``casebook.auth.sessions.EndReason.revokes_credentials``: password reset or
+change, MFA reset, roles or organisation, disabling, "end all sessions"), ``revoke_all_for`` revokes
+every active token of the user with that reason, registered for each app through ``tokens_bp``.
 """
 
 from __future__ import annotations
@@ -15,18 +20,22 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from casebook import audit
 from casebook.access import AccessDenied
+from casebook.api import tokens_bp
 from casebook.api.models import ApiToken
 from casebook.api.schemas.common import MAX_ID
 from casebook.audit import Outcome
+from casebook.auth import sessions
 from casebook.auth.models import User
 from casebook.db import db, utcnow
 
 TOKEN_PREFIX = "cbt"  # noqa: S105 - a public marker, not a secret
+REVOKED_BY_OWNER = "revoked"  # the revoked_reason of a token revoked by hand (its owner, or the CLI)
 DEFAULT_LIFETIME = timedelta(days=30)
 MAX_LIFETIME = timedelta(days=365)
 _LIFETIME_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "y": timedelta(days=365)}
@@ -186,5 +195,35 @@ def revoke(token: ApiToken, *, by: User | None, now: datetime | None = None) -> 
     if token.revoked_at is not None:
         return False
     token.revoked_at = now or utcnow()
+    token.revoked_reason = REVOKED_BY_OWNER
     audit.record(by, "api.token.revoke", token, details={"token_owner": token.user.username})
     return True
+
+
+def revoke_all_for(user: User, reason: str, by: User | None, *, now: datetime | None = None) -> int:
+    """Revoke every unrevoked token of ``user`` because of ``reason``; returns how many.
+
+    One conditional UPDATE, so a token used in a parallel request is revoked all the same. Always
+    audited (``api.token.revoke_all`` on the user, with the reason and the count, never token values),
+    also when there was nothing to revoke: the trail shows that the change was applied to tokens.
+    """
+    result = db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow(), revoked_reason=str(reason))
+        .execution_options(synchronize_session="fetch")
+    )
+    revoked = result.rowcount or 0
+    audit.record(
+        by,
+        "api.token.revoke_all",
+        user,
+        details={"token_owner": user.username, "reason": str(reason), "tokens_revoked": revoked},
+    )
+    return revoked
+
+
+@tokens_bp.record_once
+def _register_revoker(state: Any) -> None:
+    """Ending a user's sessions for a change of credentials revokes their tokens, in every app."""
+    sessions.add_credential_revoker(state.app, revoke_all_for)

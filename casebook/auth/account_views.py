@@ -68,15 +68,13 @@ def end_session(session_id: int) -> Any:
 
 @bp.post("/sessions/end-others")
 def end_other_sessions() -> Any:
+    """End every other session of the user, and revoke their API tokens: "log me out everywhere else"."""
     user = _user()
-    current = sessions.current()
-    ended = 0
-    for row in sessions.active_sessions(user):
-        if row is not current:
-            sessions.end(row, "ended_by_user")
-            ended += 1
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("account.sessions_list"))
+    ended = sessions.end_all(user, sessions.EndReason.ENDED_BY_USER, keep=sessions.current())
     audit.record(user, "auth.session.end_others", user, details={"sessions_ended": ended})
-    flash(_("Uw andere sessies zijn beëindigd."), "info")
+    flash(_("Uw andere sessies zijn beëindigd en uw API-tokens ingetrokken."), "info")
     return redirect(url_for("account.sessions_list"))
 
 
@@ -97,7 +95,7 @@ def change_password_view() -> Any:
     if not ok:
         form.current_password.errors = [_("Het huidige wachtwoord is onjuist.")]
         return render_template("auth/password.html", form=form), 422
-    sessions.end_all(user, "password_change")
+    sessions.end_all(user, sessions.EndReason.PASSWORD_CHANGE)
     sessions.start(user, sessions.STAGE_FULL)
     flash(_("Uw wachtwoord is gewijzigd. Al uw andere sessies zijn beëindigd."), "info")
     return redirect(url_for("site.index"))

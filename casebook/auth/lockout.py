@@ -5,9 +5,10 @@ Two layers, both in Flask-Limiter's storage (``memory://`` for one process, Redi
 
 - **per account**: ``LOGIN_MAX_FAILURES`` failed passwords or codes within ``LOGIN_FAILURE_WINDOW``
   lock the account name for ``LOGIN_LOCKOUT_SECONDS`` (counted from the last failure that locked it).
-  The key is the *typed* username, known or not, so an unknown name behaves exactly like a known
-  one and the answer never reveals which accounts exist. Names are hashed before they reach the
-  storage (no usernames in Redis).
+  The key is the username as typed, known or not — so an unknown name behaves exactly like a known
+  one and the answer never reveals which accounts exist — but *normalised* exactly as usernames are
+  stored and looked up (``normalise_username``): ``Alice``, ``alice`` and `` ALICE`` share one counter.
+  Names are hashed before they reach the storage (no usernames in Redis).
 - **per client address**: ``LOGIN_RATE_PER_ADDRESS`` failed attempts on the login, MFA and
   activation forms (a decorator on those views; see ``address_limit``).
 """
@@ -20,11 +21,13 @@ from flask import Response, current_app
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItemPerSecond
 
+from casebook.auth.models import normalise_username
 from casebook.extensions import limiter
 
 
 def _key(username: str) -> str:
-    return "account:" + hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    """The storage key of an account name: one per account, however its name was typed."""
+    return "account:" + hashlib.sha256(normalise_username(username).encode()).hexdigest()[:32]
 
 
 def _failures_item() -> RateLimitItemPerSecond:

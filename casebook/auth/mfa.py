@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook.auth import clock
 from casebook.auth.models import RecoveryCode, User
@@ -99,7 +100,12 @@ def secret_groups(secret: str) -> str:
 
 
 def verify_totp(user: User, code: str) -> bool:
-    """Accept a current code once. Marks its step as used; every earlier step is refused from then on."""
+    """Accept a current code once. Marks its step as used; every earlier step is refused from then on.
+
+    Acceptance is one conditional UPDATE (``… WHERE totp_last_step IS NULL OR totp_last_step < step``):
+    of two requests submitting the same code at once, the database lets exactly one change the row;
+    on PostgreSQL the other waits for the row lock, then finds the step taken and is refused.
+    """
     code = "".join(ch for ch in code if not ch.isspace())
     secret = unseal(user)
     if secret is None or len(code) != 6 or not code.isdigit():
@@ -111,9 +117,24 @@ def verify_totp(user: User, code: str) -> bool:
         if step <= last:
             continue
         if hmac.compare_digest(totp.generate_otp(step), code):
-            user.totp_last_step = step
-            return True
+            return _claim_step(user, step)
     return False
+
+
+def _claim_step(user: User, step: int) -> bool:
+    """Record ``step`` as used unless the database already holds it or a later one; True when recorded."""
+    db.session.flush()  # a pending change of this user (e.g. a new seed) is written before the claim
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(user, ["totp_last_step"])
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
 
 
 def confirm_enrolment(user: User, code: str) -> bool:
@@ -141,7 +162,11 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def use_recovery_code(user: User, code: str) -> bool:
-    """Accept an unused recovery code once, then mark it used."""
+    """Accept an unused recovery code once, then mark it used.
+
+    Marking is one conditional UPDATE (``… WHERE id = :id AND used_at IS NULL``): of two requests
+    submitting the same code at once exactly one marks it, the other is refused.
+    """
     normalised = _normalise_recovery_code(code)
     if len(normalised) != 16:
         return False
@@ -150,7 +175,17 @@ def use_recovery_code(user: User, code: str) -> bool:
     ).all()
     for row in unused:
         if verify_password(row.code_hash, normalised):
-            row.used_at = clock.now()
+            moment = clock.now()
+            result = db.session.execute(
+                update(RecoveryCode)
+                .where(RecoveryCode.id == row.id, RecoveryCode.used_at.is_(None))
+                .values(used_at=moment)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                db.session.refresh(row, ["used_at"])
+                return False
+            set_committed_value(row, "used_at", moment)
             return True
     return False
 

@@ -12,6 +12,17 @@ from casebook.db import Base, StrEnumType, utcnow
 from casebook.organisations.models import Organisation
 
 
+def normalise_username(typed: str) -> str:
+    """The one canonical form of a username: how it is stored, looked up and locked out.
+
+    Surrounding space is dropped and the name is lowercased, so ``Alice``, ``alice`` and `` ALICE``
+    are one account everywhere — in particular one lockout counter, so varying the case does not
+    buy an attacker more guesses. ``str.lower`` (not ``casefold``) because lookups compare with the
+    database's ``lower()``; new names are limited to ``[a-z0-9._-]`` anyway.
+    """
+    return typed.strip().lower()
+
+
 class Role(enum.StrEnum):
     CASEWORKER = "caseworker"
     COORDINATOR = "coordinator"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from casebook import audit
 from casebook.audit import Outcome
 from casebook.auth import clock, lockout
-from casebook.auth.models import ActivationToken, Role, User, UserRole
+from casebook.auth.models import ActivationToken, Role, User, UserRole, normalise_username
 from casebook.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from casebook.db import db
 from casebook.organisations.models import Organisation
@@ -33,7 +33,7 @@ class LoginAttempt:
 
 
 def find_user(username: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    return db.session.scalar(select(User).where(func.lower(User.username) == normalise_username(username)))
 
 
 def authenticate(username: str, password: str) -> LoginAttempt:
@@ -85,7 +85,8 @@ def set_password(user: User, password: str, *, must_change: bool = False) -> Non
 def change_password(user: User, current_password: str, new_password: str) -> bool:
     """The user's own change: needs the current password. Returns False when that is wrong.
 
-    The caller ends all the user's sessions (``sessions.end_all``) and starts a fresh one.
+    The caller ends all the user's sessions (``sessions.end_all``, which also revokes their API tokens)
+    and starts a fresh one.
     :raises UserError: the new password is not acceptable.
     """
     if not verify_password(user.password_hash, current_password):
@@ -115,7 +116,7 @@ def create_user(
 
     :raises UserError: taken or malformed username, weak password or no roles.
     """
-    username = username.strip().lower()
+    username = normalise_username(username)
     if not username:
         raise UserError("username is required")
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)) is not None:

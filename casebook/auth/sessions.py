@@ -4,17 +4,24 @@ Every request looks its session record up (``current``): an ended, idle or too o
 refused, whatever the cookie says, so logout, a password change, an MFA reset, a change of roles
 or organisation and disabling an account take effect on the very next request of every device.
 
+Ending sessions because the account's credentials or access changed (``EndReason.revokes_credentials``)
+also revokes every other credential of the user — today its API tokens — in the same call, so no
+caller can end the sessions and forget the tokens. Other credential kinds register a revoker per app
+(``add_credential_revoker``); a revoking end without any registered revoker fails loudly.
+
 Flask's own (signed) cookie session still carries the CSRF token, flash messages and the chosen
 language; it is cleared at every login, so nothing from before the login survives it (no fixation).
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
-from flask import current_app, flash, g, has_request_context, request, session
+from flask import Flask, current_app, flash, g, has_request_context, request, session
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -27,6 +34,41 @@ SESSION_KEY = "sid"
 STAGE_MFA = "mfa"  # password accepted, second factor pending
 STAGE_FULL = "full"
 LAST_SEEN_PRECISION = timedelta(seconds=60)  # "last seen" is written at most once a minute
+_REVOKERS_KEY = "casebook.credential_revokers"
+
+
+class EndReason(enum.StrEnum):
+    """Why ``end_all`` ends a user's sessions; stored as the session's ``end_reason``.
+
+    A new reason must be added here and decide ``revokes_credentials``: that is the point of the enum.
+    """
+
+    LOGOUT = "logout"
+    MFA_ENROLLED = "mfa_enrolled"
+    PASSWORD_CHANGE = "password_change"  # noqa: S105 - own change, or a password set through an activation link
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a reason code, not a password
+    MFA_RESET = "mfa_reset"
+    ROLES_CHANGED = "roles_changed"  # roles and/or organisation
+    DISABLED = "disabled"
+    ENDED_BY_ADMIN = "ended_by_admin"
+    ENDED_BY_USER = "ended_by_user"
+
+    @property
+    def revokes_credentials(self) -> bool:
+        """Logging out and finishing MFA enrolment keep API tokens; every other reason is a change of
+        credentials or access (or an explicit "end everything"), after which nothing issued before may work."""
+        return self not in (EndReason.LOGOUT, EndReason.MFA_ENROLLED)
+
+
+# A revoker ends the user's credentials of one kind and returns how many it ended; it audits itself.
+CredentialRevoker = Callable[[User, EndReason, "User | None"], int]
+
+
+def add_credential_revoker(app: Flask, revoker: CredentialRevoker) -> None:
+    """Register (once per app) a kind of credential that ``end_all`` revokes with the sessions."""
+    revokers = app.extensions.setdefault(_REVOKERS_KEY, [])
+    if revoker not in revokers:
+        revokers.append(revoker)
 
 
 def token_hash(token: str) -> str:
@@ -69,17 +111,32 @@ def end(row: UserSession, reason: str) -> None:
         g.user_session = None
 
 
-def end_all(user: User, reason: str) -> int:
-    """End every open session of ``user`` (all devices) and return how many were open."""
+def end_all(user: User, reason: EndReason | str, *, by: User | None = None, keep: UserSession | None = None) -> int:
+    """End every open session of ``user`` (all devices, except ``keep``) and return how many were open.
+
+    When ``reason`` revokes credentials, the user's API tokens (and any other registered credential)
+    are revoked too, audited by the revoker with ``by`` as the actor (None: the user themselves).
+
+    :raises ValueError: ``reason`` is not an ``EndReason``.
+    :raises RuntimeError: a revoking reason while no credential revoker is registered for this app.
+    """
+    reason = EndReason(reason)
+    query = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(UserSession.id != keep.id)
     result = db.session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .values(ended_at=clock.now(), end_reason=reason)
-        .execution_options(synchronize_session="fetch")
+        query.values(ended_at=clock.now(), end_reason=str(reason)).execution_options(synchronize_session="fetch")
     )
-    if has_request_context() and (mine := g.get("user_session")) is not None and mine.user_id == user.id:
+    mine = g.get("user_session") if has_request_context() else None
+    if mine is not None and mine.user_id == user.id and mine is not keep:
         session.pop(SESSION_KEY, None)
         g.user_session = None
+    if reason.revokes_credentials:
+        revokers = current_app.extensions.get(_REVOKERS_KEY)
+        if not revokers:
+            raise RuntimeError("no credential revoker registered: API tokens would outlive this change")
+        for revoke in revokers:
+            revoke(user, reason, by if by is not None else user)
     return result.rowcount or 0
 
 

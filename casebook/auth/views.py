@@ -210,7 +210,7 @@ def mfa_setup_confirm() -> Any:
     codes = mfa.new_recovery_codes(user)
     audit.record(user, "auth.mfa.enrol", user)
     target = safe_next(session.get(NEXT_KEY))
-    sessions.end_all(user, "mfa_enrolled")
+    sessions.end_all(user, sessions.EndReason.MFA_ENROLLED)
     sessions.start(user, sessions.STAGE_FULL)
     return render_template("auth/recovery_codes.html", codes=codes, next=target)
 
@@ -218,7 +218,7 @@ def mfa_setup_confirm() -> Any:
 @bp.post("/logout")
 def logout() -> Any:
     user = current_user._get_current_object()
-    ended = sessions.end_all(user, "logout")
+    ended = sessions.end_all(user, sessions.EndReason.LOGOUT)
     audit.record(user, "auth.logout", user, details={"sessions_ended": ended})
     session.clear()
     flash(_("U bent uitgelogd."), "info")
@@ -274,7 +274,7 @@ def activate_account(token: str) -> Any:
     except UserError as exc:
         form.new_password.errors = [str(exc)]
         return render_template("auth/activate.html", form=form), 422
-    sessions.end_all(user, "password_change")
+    sessions.end_all(user, sessions.EndReason.PASSWORD_CHANGE)
     session.clear()
     flash(_("Uw wachtwoord is ingesteld. Log nu in."), "info")
     return redirect(url_for("auth.login"))

@@ -89,3 +89,20 @@ def test_successful_logins_do_not_count_against_the_address(client, app, monkeyp
     for _ in range(4):
         browser = app.test_client()
         assert _attempt(browser, user.username, TEST_PASSWORD).status_code == 302
+
+
+def test_failures_count_per_account_however_the_name_is_typed(client):
+    """Varying the case or adding spaces buys no extra guesses: five failures lock the one account."""
+    user = make_user("alice")
+    spellings = ["Alice", "alice", " ALICE", "aLiCe ", "ALICE"]
+    statuses = [_attempt(client, name).status_code for name in spellings]
+    assert statuses == [200, 200, 200, 200, 429]
+    for name in ("alice", "Alice", "  alice  "):
+        response = _attempt(client, name, TEST_PASSWORD)
+        assert response.status_code == 429 and LOCKED in response.get_data(as_text=True)
+    assert last_event("auth.login", actor_user_id=user.id).details == {"locked": True}
+
+
+def test_an_unknown_name_is_locked_however_it_is_typed(client):
+    statuses = [_attempt(client, name).status_code for name in ["Nobody", "nobody", " NOBODY", "noBody", "NOBODY "]]
+    assert statuses == [200, 200, 200, 200, 429]
