@@ -3,8 +3,9 @@ caller's transaction.
 
 Nothing a user types reaches the chain (it is unshreddable, so personal data in it would be
 there for good): ``record`` refuses a ``reason`` and details that hold free text — a string with
-whitespace or punctuation beyond that of codes, slugs, references and timestamps, a long string,
-or a BSN-shaped number. Free text lives encrypted on its own row; the event references the row.
+whitespace or punctuation beyond that of codes, slugs, references and timestamps, or a long one.
+Free text lives encrypted on its own row; the event references the row. (A bare number is not
+refused even when it would pass the BSN check: ids from URLs look the same; the ``bsn`` key is.)
 
 A change and its event commit together or not at all. Reads and denials are *durable*: when a
 request ends in an error and its changes roll back, the request wrapper writes them again in a
@@ -20,7 +21,6 @@ from flask import Blueprint, current_app, g, has_request_context, request
 
 from casebook.audit import chain
 from casebook.audit.models import AuditEvent, Outcome
-from casebook.crypto.blind_index import bsn_is_valid
 from casebook.db import db, utcnow
 
 __all__ = ["AuditEvent", "FreeTextRefused", "Outcome", "bp", "chain_key", "checkpoint_key", "record", "replay_durable"]
@@ -70,23 +70,15 @@ def _check_details(details: dict[str, Any]) -> None:
     _check_value(details, "details")
 
 
-def _bsn_shaped(text: str) -> bool:
-    return len(text) == 9 and text.isascii() and text.isdigit() and bsn_is_valid(text)
-
-
 def _check_value(value: Any, where: str) -> None:
     """Refuse free-text-shaped values anywhere in ``details`` (keys too). The message names the
     place only, never the value."""
-    if value is None or isinstance(value, bool | float):
-        return
-    if isinstance(value, int):
-        if _bsn_shaped(str(value)):
-            raise FreeTextRefused(f"audit {where} holds a BSN-shaped number")
+    if value is None or isinstance(value, bool | int | float):
         return
     if isinstance(value, str):
         if value in WITHHELD_MARKERS or value == "":
             return
-        if not TOKEN_SHAPE.fullmatch(value) or _bsn_shaped(value):
+        if not TOKEN_SHAPE.fullmatch(value):
             raise FreeTextRefused(
                 f"audit {where} holds free text; store it encrypted on its own row and reference the row"
             )
