@@ -105,7 +105,7 @@ def record(
     outcome: Outcome = Outcome.ALLOWED,
     details: dict[str, Any] | None = None,
     durable: bool | None = None,
-    **refused: Any,
+    reason: None = None,
 ) -> AuditEvent:
     """Append an audit event for ``actor`` doing ``action`` on ``obj``.
 
@@ -116,9 +116,9 @@ def record(
     :raises FreeTextRefused: a ``reason=`` (events have no free-text field any more) or details
         holding free text.
     """
-    if refused:
+    if reason is not None:
         raise FreeTextRefused(
-            f"audit.record takes no {sorted(refused)}: free text never enters the chain; "
+            "audit.record takes no reason: free text never enters the chain; "
             "store it encrypted on its own row and put the row's id in details"
         )
     details = dict(details or {})

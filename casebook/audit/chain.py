@@ -95,23 +95,21 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
 
-def chain_head(session: Session) -> tuple[int, str]:
-    row = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
-
-
-def _needs_anchor(session: Session, key: bytes) -> bool:
-    """True when the head was not written under the key and no anchor exists yet (an upgraded chain)."""
+def _head_row(session: Session) -> Any:
     table = AuditEvent.__table__
-    head = session.execute(select(table).order_by(table.c.seq.desc()).limit(1)).first()
+    return session.execute(select(table).order_by(table.c.seq.desc()).limit(1)).first()
+
+
+def _needs_anchor(session: Session, head: Any, key: bytes) -> bool:
+    """True when the head was not written under the key and no anchor exists yet (an upgraded chain)."""
     if head is None or hmac.compare_digest(compute_mac(key, head.prev_hash, head), head.hash):
         return False
+    table = AuditEvent.__table__
     anchored = session.execute(select(table.c.id).where(table.c.action == REANCHOR_ACTION).limit(1)).first()
     return anchored is None
 
 
-def _link(session: Session, event: AuditEvent, key: bytes) -> AuditEvent:
-    seq, head_hash = chain_head(session)
+def _link(session: Session, event: AuditEvent, key: bytes, seq: int, head_hash: str) -> AuditEvent:
     event.seq = seq + 1
     event.prev_hash = head_hash
     event.hash = compute_mac(key, head_hash, event)
@@ -129,20 +127,26 @@ def reanchor_event(unkeyed_seq: int, unkeyed_hash: str) -> AuditEvent:
     )
 
 
+def _anchor_if_needed(session: Session, key: bytes) -> tuple[AuditEvent | None, int, str]:
+    """Lock the chain; write the re-anchoring event if the head is unkeyed. Returns it and the new head."""
+    lock_chain(session)
+    head = _head_row(session)
+    seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    if not _needs_anchor(session, head, key):
+        return None, seq, head_hash
+    anchor = _link(session, reanchor_event(seq, head_hash), key, seq, head_hash)
+    return anchor, anchor.seq, anchor.hash
+
+
 def append(session: Session, event: AuditEvent, key: bytes) -> AuditEvent:
     """Link ``event`` to the head of the chain under ``key`` and flush it (re-anchoring first if needed)."""
-    lock_chain(session)
-    if _needs_anchor(session, key):
-        _link(session, reanchor_event(*chain_head(session)), key)
-    return _link(session, event, key)
+    _anchor, seq, head_hash = _anchor_if_needed(session, key)
+    return _link(session, event, key, seq, head_hash)
 
 
 def reanchor(session: Session, key: bytes) -> AuditEvent | None:
     """Write the re-anchoring event now (``casebook audit reanchor``); None when there is nothing to anchor."""
-    lock_chain(session)
-    if not _needs_anchor(session, key):
-        return None
-    return _link(session, reanchor_event(*chain_head(session)), key)
+    return _anchor_if_needed(session, key)[0]
 
 
 @dataclass(frozen=True)
