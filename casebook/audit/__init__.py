@@ -4,8 +4,8 @@ caller's transaction.
 Nothing a user types reaches the chain (it is unshreddable, so personal data in it would be
 there for good): ``record`` refuses a ``reason`` and details that hold free text — a string with
 whitespace or punctuation beyond that of codes, slugs, references and timestamps, or a long one.
-Free text lives encrypted on its own row; the event references the row. (A bare number is not
-refused even when it would pass the BSN check: ids from URLs look the same; the ``bsn`` key is.)
+Free text lives encrypted on its own row; the event references the row. (A bare number passes
+even when it looks like a BSN, because ids from URLs look the same; a ``bsn`` key never passes.)
 
 A change and its event commit together or not at all. Reads and denials are *durable*: when a
 request ends in an error and its changes roll back, the request wrapper writes them again in a
@@ -36,7 +36,7 @@ WITHHELD_MARKERS = frozenset({"(not shown)"})
 
 
 class FreeTextRefused(ValueError):
-    """A caller tried to put free text (or a BSN) into the audit chain: a programming error."""
+    """A caller tried to put free text into the audit chain: a programming error, never user input."""
 
 
 def chain_key() -> bytes:
