@@ -4,6 +4,10 @@ Offered only from a search by the case's *exact* reference (never from the 404 o
 out-of-scope case, which would confirm that the case exists). A reference that does not exist,
 that the user's authorisations do not cover, or whose case is restricted or above
 ``vertrouwelijk`` gives the same answer: nothing found. Every search, grant and review is audited.
+
+The reason and the review note are what a user typed, so they never enter the audit chain: they
+are stored encrypted on the grant (the case's data key) and the events name the grant's id. The
+review queue is the authorised read of the reasons; its event lists the grants it showed.
 """
 
 from __future__ import annotations
@@ -115,7 +119,7 @@ def break_glass(user: User, reference: str, reason: str, now: datetime | None = 
     )
     db.session.add(grant)
     db.session.flush()
-    audit.record(user, str(Action.BREAK_GLASS), case, reason=reason, details={"grant_id": grant.id, "minutes": minutes})
+    audit.record(user, str(Action.BREAK_GLASS), case, details={"grant_id": grant.id, "minutes": minutes})
     return grant
 
 
@@ -146,7 +150,13 @@ def review_queue(supervisor: User, status: ReviewStatus | None = ReviewStatus.PE
         query = query.where(scope)
     result = list(db.session.scalars(query))
     audit.record(
-        supervisor, "break_glass.list", details={"status": str(status) if status else "all", "count": len(result)}
+        supervisor,
+        "break_glass.list",
+        details={
+            "status": str(status) if status else "all",
+            "count": len(result),
+            "reasons_shown": [grant.id for grant in result],
+        },
     )
     return result
 
@@ -175,7 +185,8 @@ def load_grant_for_review(supervisor: User, grant_id: int) -> BreakGlassAccess:
 def review(
     supervisor: User, grant: BreakGlassAccess, verdict: ReviewStatus, note: str = "", now: datetime | None = None
 ) -> BreakGlassAccess:
-    """Judge a grant justified or unjustified. Audited; the note goes to the event's reason, never details.
+    """Judge a grant justified or unjustified. Audited; the note is stored encrypted on the grant,
+    the event says only whether there is one.
 
     :raises BreakGlassError: the verdict is not a verdict.
     :raises AccessDenied: the supervisor may not review this grant (audited).
@@ -193,7 +204,11 @@ def review(
         str(Action.REVIEW_BREAK_GLASS),
         grant,
         case_id=grant.case_id,
-        reason=grant.review_note,
-        details={"verdict": str(verdict), "grant_user_id": grant.user_id},
+        details={
+            "grant_id": grant.id,
+            "verdict": str(verdict),
+            "grant_user_id": grant.user_id,
+            "note": grant.review_note is not None,
+        },
     )
     return grant

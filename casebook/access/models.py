@@ -6,20 +6,25 @@ a set of actions and a maximum confidentiality. Rows are never deleted; revoking
 ``revoked_at`` so "why was this allowed on that day" stays answerable.
 
 A ``BreakGlassAccess`` is a time-boxed, read-only grant a caseworker took on an out-of-scope case
-by stating a reason; it stays in the supervisors' review queue until someone judges it.
+by stating a reason; it stays in the supervisors' review queue until someone judges it. The reason
+and the supervisor's note are free text (they may name the person) and are stored encrypted with
+the case's data key; the audit events of the grant and its review carry only the grant's id.
 """
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from casebook.auth.models import Role, User
 from casebook.cases.models import Case, CaseType
 from casebook.confidentiality import Confidentiality
+from casebook.crypto.errors import DecryptionError
+from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, IntEnumType, StrEnumType, utcnow
 from casebook.organisations.models import Organisation
 
@@ -81,6 +86,12 @@ class ReviewStatus(enum.StrEnum):
     UNJUSTIFIED = "unjustified"
 
 
+def _case_of(grant: BreakGlassAccess) -> Any:
+    if grant.case is None:  # the case was deleted: its key, and with it the reason, is gone
+        raise DecryptionError("the grant's case no longer exists")
+    return grant.case
+
+
 class BreakGlassAccess(Base):
     __tablename__ = "break_glass_access"
     __table_args__ = (
@@ -89,16 +100,20 @@ class BreakGlassAccess(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     # No cascade: the grant (like its audit event) outlives the case for the review.
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"), index=True)
-    reason: Mapped[str] = mapped_column(Text)
+    reason_ciphertext: Mapped[bytes | None] = mapped_column("reason_encrypted", LargeBinary)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     review_status: Mapped[ReviewStatus] = mapped_column(StrEnumType(ReviewStatus, 16), default=ReviewStatus.PENDING)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     reviewed_at: Mapped[datetime | None]
-    review_note: Mapped[str | None] = mapped_column(String(500))
+    review_note_ciphertext: Mapped[bytes | None] = mapped_column("review_note_encrypted", LargeBinary)
+
+    reason = EncryptedText("reason_ciphertext", owner=_case_of)
+    review_note = EncryptedText("review_note_ciphertext", owner=_case_of)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     case: Mapped[Case | None] = relationship()

@@ -1,4 +1,11 @@
-"""The audit trail: ``record()`` writes one hash-chained event in the caller's transaction.
+"""The audit trail: ``record()`` writes one event, chained under the keyring's chain key, in the
+caller's transaction.
+
+Nothing a user types reaches the chain (it is unshreddable, so personal data in it would be
+there for good): ``record`` refuses a ``reason`` and details that hold free text — a string with
+whitespace or punctuation beyond that of codes, slugs, references and timestamps, or a long one.
+Free text lives encrypted on its own row; the event references the row. (A bare number passes
+even when it looks like a BSN, because ids from URLs look the same; a ``bsn`` key never passes.)
 
 A change and its event commit together or not at all. Reads and denials are *durable*: when a
 request ends in an error and its changes roll back, the request wrapper writes them again in a
@@ -7,20 +14,39 @@ fresh transaction (see ``casebook.web``), so "who looked at this file" stays com
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, g, has_request_context, request
+from flask import Blueprint, current_app, g, has_request_context, request
 
 from casebook.audit import chain
 from casebook.audit.models import AuditEvent, Outcome
 from casebook.db import db, utcnow
 
-__all__ = ["AuditEvent", "Outcome", "bp", "record", "replay_durable"]
+__all__ = ["AuditEvent", "FreeTextRefused", "Outcome", "bp", "chain_key", "checkpoint_key", "record", "replay_durable"]
 
 # The supervisor screens (casebook.audit.views) attach their routes to this blueprint.
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 FORBIDDEN_DETAIL_KEYS = frozenset({"body", "text", "name", "bsn", "password", "code", "token", "session", "secret"})
+# Codes, slugs, usernames, references, ids, ISO timestamps, endpoints ("note:3", "api.case_list").
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_.:@/+*#=-]{1,128}")
+# Markers callers use for a value they withheld (e.g. the audit search's "(not shown)").
+WITHHELD_MARKERS = frozenset({"(not shown)"})
+
+
+class FreeTextRefused(ValueError):
+    """A caller tried to put free text into the audit chain: a programming error, never user input."""
+
+
+def chain_key() -> bytes:
+    """The HMAC key of the chain's events, from the application's keyring (never the database)."""
+    return current_app.extensions["casebook.keyring"].chain_key_for("event")
+
+
+def checkpoint_key() -> bytes:
+    """The key that signs checkpoints of the chain head."""
+    return current_app.extensions["casebook.keyring"].chain_key_for("checkpoint")
 
 
 def _object_ref(obj: Any) -> tuple[str | None, str | None]:
@@ -41,6 +67,33 @@ def _check_details(details: dict[str, Any]) -> None:
     bad = FORBIDDEN_DETAIL_KEYS.intersection(k.lower() for k in details)
     if bad:
         raise ValueError(f"audit details may not carry personal data or secrets: {sorted(bad)}")
+    _check_value(details, "details")
+
+
+def _check_value(value: Any, where: str) -> None:
+    """Refuse free-text-shaped values anywhere in ``details`` (keys too). The message names the
+    place only, never the value."""
+    if value is None or isinstance(value, bool | int | float):
+        return
+    if isinstance(value, str):
+        if value in WITHHELD_MARKERS or value == "":
+            return
+        if not TOKEN_SHAPE.fullmatch(value):
+            raise FreeTextRefused(
+                f"audit {where} holds free text; store it encrypted on its own row and reference the row"
+            )
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not TOKEN_SHAPE.fullmatch(key):
+                raise FreeTextRefused(f"audit {where} has a key that is not a plain name")
+            _check_value(item, f"{where}.{key}")
+        return
+    if isinstance(value, list | tuple):
+        for item in value:
+            _check_value(item, f"{where}[]")
+        return
+    raise FreeTextRefused(f"audit {where} holds a {type(value).__name__}, not a plain value")
 
 
 def record(
@@ -50,15 +103,24 @@ def record(
     *,
     case_id: int | None = None,
     outcome: Outcome = Outcome.ALLOWED,
-    reason: str | None = None,
     details: dict[str, Any] | None = None,
     durable: bool | None = None,
+    reason: None = None,
 ) -> AuditEvent:
     """Append an audit event for ``actor`` doing ``action`` on ``obj``.
 
-    ``details`` holds non-personal facts only (field names, filters). ``durable`` defaults to
-    true for denials and for reads (actions ending in ``.view``, ``.list`` or ``.search``).
+    ``details`` holds non-personal facts only (field names, codes, ids of the rows that hold any
+    text). ``durable`` defaults to true for denials and for reads (actions ending in ``.view``,
+    ``.list`` or ``.search``).
+
+    :raises FreeTextRefused: a ``reason=`` (events have no free-text field any more) or details
+        holding free text.
     """
+    if reason is not None:
+        raise FreeTextRefused(
+            "audit.record takes no reason: free text never enters the chain; "
+            "store it encrypted on its own row and put the row's id in details"
+        )
     details = dict(details or {})
     _check_details(details)
     object_type, object_id = _object_ref(obj)
@@ -72,14 +134,13 @@ def record(
         "object_id": object_id,
         "case_id": case_id if case_id is not None else _case_id_of(obj),
         "outcome": Outcome(outcome),
-        "reason": reason,
         "details": details,
     }
     if has_request_context():
         fields["client_ip"] = request.remote_addr
         fields["user_agent"] = (request.user_agent.string or "")[:300] or None
         fields["request_id"] = g.get("request_id")
-    event = chain.append(db.session(), AuditEvent(**fields))
+    event = chain.append(db.session(), AuditEvent(**fields), chain_key())
     if durable is None:
         durable = fields["outcome"] is not Outcome.ALLOWED or action.endswith((".view", ".list", ".search", ".export"))
     if durable and has_request_context():
@@ -90,6 +151,7 @@ def record(
 def replay_durable() -> int:
     """Re-append the durable events of a request whose transaction was rolled back."""
     pending = g.pop("durable_audit", [])
+    key = chain_key()
     for fields in pending:
-        chain.append(db.session(), AuditEvent(**fields))
+        chain.append(db.session(), AuditEvent(**fields), key)
     return len(pending)

@@ -1,4 +1,18 @@
-"""The hash chain over audit events: ``hash = SHA-256(prev_hash ‖ canonical JSON of the event)``.
+"""The audit chain: ``hash = HMAC-SHA-256(chain key, prev_hash ‖ canonical JSON of the event)``.
+
+The key (``Keyring.chain_key_for("event")``) lives in the keyring, never in the database, so
+someone who can write the database but does not hold the keyring cannot append, change or
+rewrite an event that verifies. Checkpoints (the head kept outside the database) are signed
+with a second key derived from the same chain key.
+
+**Re-anchoring.** Before the chain was keyed, ``hash = SHA-256(prev_hash ‖ canonical JSON)``
+(``compute_hash``, the *unkeyed rule*; its JSON also held the event's free-text ``reason``).
+On a database that holds such events, the first keyed append writes a marked event,
+``audit.chain.reanchor``, whose details name the last unkeyed event (``unkeyed_seq``,
+``unkeyed_hash``). ``verify`` checks everything before the anchor with the unkeyed rule and
+everything from it on with the keyed rule, and refuses an unkeyed event after the anchor, a
+second anchor, and an unkeyed chain that was never anchored (which is what deleting the keyed
+part and recomputing the rest without the key would leave).
 
 Writers are serialised (PostgreSQL: a transaction-level advisory lock; SQLite: every
 transaction begins IMMEDIATE) and ``seq`` is unique, so concurrent requests cannot fork it.
@@ -7,20 +21,23 @@ transaction begins IMMEDIATE) and ``seq`` is unique, so concurrent requests cann
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from casebook.audit.models import AuditEvent
+from casebook.audit.models import AuditEvent, Outcome
+from casebook.db import utcnow
 
 GENESIS_HASH = "0" * 64
 ADVISORY_LOCK_KEY = 0x6361736562  # "caseb"; any constant shared by all writers
+REANCHOR_ACTION = "audit.chain.reanchor"
 
 HASHED_FIELDS = (
     "seq",
@@ -33,18 +50,25 @@ HASHED_FIELDS = (
     "object_id",
     "case_id",
     "outcome",
-    "reason",
     "client_ip",
     "user_agent",
     "request_id",
     "details",
 )
+# The unkeyed rule hashed the free-text reason too; events from before the chain key keep it.
+UNKEYED_FIELDS = (*HASHED_FIELDS[:10], "reason", *HASHED_FIELDS[10:])
+
+#: Looks up the free-text reason an unkeyed event was hashed with (moved out of the event table).
+ReasonLookup = Callable[[int], "str | None"]
 
 
-def canonical_json(event: Any) -> str:
+def canonical_json(event: Any, *, unkeyed_reason: str | None = None, unkeyed: bool = False) -> str:
     """The hashed form of an event (an ``AuditEvent`` or a row of its table)."""
     values: dict[str, Any] = {}
-    for name in HASHED_FIELDS:
+    for name in UNKEYED_FIELDS if unkeyed else HASHED_FIELDS:
+        if name == "reason":
+            values[name] = unkeyed_reason
+            continue
         value = getattr(event, name)
         if name == "occurred_at":
             value = value.isoformat(timespec="microseconds")
@@ -54,8 +78,15 @@ def canonical_json(event: Any) -> str:
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def compute_hash(prev_hash: str, event: Any) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(event)).encode()).hexdigest()
+def compute_hash(prev_hash: str, event: Any, reason: str | None = None) -> str:
+    """The *unkeyed* rule of events written before the chain key: anyone can compute it, so it
+    only ever verifies the part of the chain before the re-anchoring event."""
+    return hashlib.sha256((prev_hash + canonical_json(event, unkeyed_reason=reason, unkeyed=True)).encode()).hexdigest()
+
+
+def compute_mac(key: bytes, prev_hash: str, event: Any) -> str:
+    """The keyed rule: HMAC-SHA-256 under the chain's event key."""
+    return hmac.new(key, (prev_hash + canonical_json(event)).encode(), hashlib.sha256).hexdigest()
 
 
 def lock_chain(session: Session) -> None:
@@ -64,21 +95,58 @@ def lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
 
-def chain_head(session: Session) -> tuple[int, str]:
-    row = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+def _head_row(session: Session) -> Any:
+    table = AuditEvent.__table__
+    return session.execute(select(table).order_by(table.c.seq.desc()).limit(1)).first()
 
 
-def append(session: Session, event: AuditEvent) -> AuditEvent:
-    """Link ``event`` to the head of the chain and flush it."""
-    lock_chain(session)
-    seq, head_hash = chain_head(session)
+def _needs_anchor(session: Session, head: Any, key: bytes) -> bool:
+    """True when the head was not written under the key and no anchor exists yet (an upgraded chain)."""
+    if head is None or hmac.compare_digest(compute_mac(key, head.prev_hash, head), head.hash):
+        return False
+    table = AuditEvent.__table__
+    anchored = session.execute(select(table.c.id).where(table.c.action == REANCHOR_ACTION).limit(1)).first()
+    return anchored is None
+
+
+def _link(session: Session, event: AuditEvent, key: bytes, seq: int, head_hash: str) -> AuditEvent:
     event.seq = seq + 1
     event.prev_hash = head_hash
-    event.hash = compute_hash(head_hash, event)
+    event.hash = compute_mac(key, head_hash, event)
     session.add(event)
     session.flush()
     return event
+
+
+def reanchor_event(unkeyed_seq: int, unkeyed_hash: str) -> AuditEvent:
+    return AuditEvent(
+        occurred_at=utcnow(),
+        action=REANCHOR_ACTION,
+        outcome=Outcome.ALLOWED,
+        details={"unkeyed_seq": unkeyed_seq, "unkeyed_hash": unkeyed_hash},
+    )
+
+
+def _anchor_if_needed(session: Session, key: bytes) -> tuple[AuditEvent | None, int, str]:
+    """Lock the chain; write the re-anchoring event if the head is unkeyed. Returns it and the new head."""
+    lock_chain(session)
+    head = _head_row(session)
+    seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
+    if not _needs_anchor(session, head, key):
+        return None, seq, head_hash
+    anchor = _link(session, reanchor_event(seq, head_hash), key, seq, head_hash)
+    return anchor, anchor.seq, anchor.hash
+
+
+def append(session: Session, event: AuditEvent, key: bytes) -> AuditEvent:
+    """Link ``event`` to the head of the chain under ``key`` and flush it (re-anchoring first if needed)."""
+    _anchor, seq, head_hash = _anchor_if_needed(session, key)
+    return _link(session, event, key, seq, head_hash)
+
+
+def reanchor(session: Session, key: bytes) -> AuditEvent | None:
+    """Write the re-anchoring event now (``casebook audit reanchor``); None when there is nothing to anchor."""
+    return _anchor_if_needed(session, key)[0]
 
 
 @dataclass(frozen=True)
@@ -89,41 +157,81 @@ class VerifyResult:
     head_hash: str
     broken_seq: int | None = None
     problem: str | None = None
+    anchor_seq: int | None = None  # the re-anchoring event, when the chain began unkeyed
 
     def describe(self) -> str:
         if self.ok:
-            return f"audit chain ok: {self.checked} events, head #{self.head_seq} {self.head_hash}"
+            keyed = f" (unkeyed before re-anchoring event #{self.anchor_seq})" if self.anchor_seq else ""
+            return f"audit chain ok: {self.checked} events{keyed}, head #{self.head_seq} {self.head_hash}"
         return (
             f"audit chain BROKEN at event #{self.broken_seq}: {self.problem} ({self.checked} events verified before it)"
         )
 
 
-def verify(session: Session, batch_size: int = 5000) -> VerifyResult:
+def _no_reasons(_seq: int) -> str | None:
+    return None
+
+
+def verify(
+    session: Session, key: bytes, batch_size: int = 5000, unkeyed_reasons: ReasonLookup | None = None
+) -> VerifyResult:
     """Walk the whole chain in ``seq`` order; report the first event that does not fit.
 
-    Reads plain rows (not ORM objects), so it neither fills nor clears the caller's session.
+    ``unkeyed_reasons`` gives the reason an unkeyed event was hashed with (kept encrypted outside
+    the event table since free text left the chain). Reads plain rows (not ORM objects), so it
+    neither fills nor clears the caller's session.
     """
+    reason_of = unkeyed_reasons or _no_reasons
     table = AuditEvent.__table__
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    last_seq = 0
+    expected_seq, prev_hash, checked, last_seq = 1, GENESIS_HASH, 0, 0
+    mode: str | None = None  # None until the first event says; then "unkeyed" or "keyed"
+    anchor: int | None = None
+
+    def broken(seq: int, problem: str) -> VerifyResult:
+        return VerifyResult(False, checked, last_seq, prev_hash, seq, problem, anchor)
+
     while True:
         rows = session.execute(select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch_size))
         rows = rows.all()
         if not rows:
-            return VerifyResult(True, checked, last_seq, prev_hash)
+            if mode == "unkeyed":
+                return broken(
+                    last_seq + 1, "unkeyed chain without a re-anchoring event (run `casebook audit reanchor`)"
+                )
+            return VerifyResult(True, checked, last_seq, prev_hash, anchor_seq=anchor)
         for event in rows:
             if event.seq != expected_seq:
-                return VerifyResult(False, checked, last_seq, prev_hash, expected_seq, "missing event (deleted)")
+                return broken(expected_seq, "missing event (deleted)")
             if event.prev_hash != prev_hash:
-                return VerifyResult(False, checked, last_seq, prev_hash, event.seq, "prev_hash does not match")
-            if compute_hash(prev_hash, event) != event.hash:
-                return VerifyResult(False, checked, last_seq, prev_hash, event.seq, "content changed")
+                return broken(event.seq, "prev_hash does not match")
+            keyed_ok = hmac.compare_digest(compute_mac(key, prev_hash, event), event.hash)
+            if event.action == REANCHOR_ACTION and keyed_ok:
+                if mode == "keyed":
+                    return broken(event.seq, "a second re-anchoring event")
+                if event.details != {"unkeyed_seq": event.seq - 1, "unkeyed_hash": prev_hash}:
+                    return broken(event.seq, "re-anchoring event does not name the event before it")
+                mode, anchor = "keyed", event.seq
+            elif mode == "keyed":
+                if not keyed_ok:
+                    unkeyed = compute_hash(prev_hash, event, reason_of(event.seq)) == event.hash
+                    return broken(
+                        event.seq,
+                        "unkeyed event in the keyed chain (forged without the chain key)"
+                        if unkeyed
+                        else "content changed",
+                    )
+            elif keyed_ok and mode is None:
+                mode = "keyed"
+            elif compute_hash(prev_hash, event, reason_of(event.seq)) == event.hash:
+                mode = "unkeyed"
+            else:
+                return broken(event.seq, "content changed")
             prev_hash, last_seq = event.hash, event.seq
             expected_seq += 1
             checked += 1
 
 
-# --- checkpoints: the head hash kept outside the database -----------------------------------
+# --- checkpoints: the head hash kept outside the database, signed ----------------------------
 
 
 @dataclass(frozen=True)
@@ -131,9 +239,20 @@ class Checkpoint:
     taken_at: datetime
     seq: int
     hash: str
+    signature: str | None = None
+
+    def body(self) -> str:
+        return f"{self.taken_at.isoformat(timespec='seconds')} seq={self.seq} hash={self.hash}"
 
     def line(self) -> str:
-        return f"{self.taken_at.isoformat(timespec='seconds')} seq={self.seq} hash={self.hash}"
+        return self.body() + (f" sig={self.signature}" if self.signature else "")
+
+    def signed(self, key: bytes) -> Checkpoint:
+        """This checkpoint with its HMAC-SHA-256 signature under the chain's checkpoint key."""
+        return replace(self, signature=_sign(key, self.body()))
+
+    def signature_ok(self, key: bytes) -> bool:
+        return self.signature is not None and hmac.compare_digest(_sign(key, self.body()), self.signature)
 
     @classmethod
     def parse(cls, line: str) -> Checkpoint:
@@ -141,10 +260,16 @@ class Checkpoint:
         match = CHECKPOINT_LINE.match(line.strip())
         if not match:
             raise ValueError(f"not a checkpoint line: {line.strip()[:80]!r}")
-        return cls(datetime.fromisoformat(match["at"]), int(match["seq"]), match["hash"])
+        return cls(datetime.fromisoformat(match["at"]), int(match["seq"]), match["hash"], match["sig"])
 
 
-CHECKPOINT_LINE = re.compile(r"^(?P<at>\S+) seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{64})$")
+CHECKPOINT_LINE = re.compile(
+    r"^(?P<at>\S+) seq=(?P<seq>\d+) hash=(?P<hash>[0-9a-f]{64})(?: sig=(?P<sig>[0-9a-f]{64}))?$"
+)
+
+
+def _sign(key: bytes, body: str) -> str:
+    return hmac.new(key, b"casebook-checkpoint\n" + body.encode(), hashlib.sha256).hexdigest()
 
 
 def read_checkpoints(text_lines: Iterable[str]) -> list[Checkpoint]:
@@ -152,17 +277,21 @@ def read_checkpoints(text_lines: Iterable[str]) -> list[Checkpoint]:
     return [Checkpoint.parse(line) for line in text_lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def check_checkpoints(session: Session, checkpoints: Iterable[Checkpoint]) -> VerifyResult | None:
+def check_checkpoints(session: Session, checkpoints: Iterable[Checkpoint], key: bytes) -> VerifyResult | None:
     """Compare earlier head hashes with the chain now: a rewritten or truncated chain no longer holds
-    them. Returns the first failure, or None when every checkpoint still matches.
+    them. A checkpoint whose signature does not verify under ``key`` (forged, edited, or written
+    before checkpoints were signed) is refused. Returns the first failure, or None when all match.
     """
     table = AuditEvent.__table__
     for point in checkpoints:
+        if not point.signature_ok(key):
+            problem = "unsigned" if point.signature is None else "signature does not verify"
+            return VerifyResult(False, 0, 0, "", point.seq, f"checkpoint {point.body()} refused: {problem}")
         if point.seq == 0:
             continue
         stored = session.execute(select(table.c.hash).where(table.c.seq == point.seq)).scalar()
         if stored is None:
-            return VerifyResult(False, 0, 0, "", point.seq, f"event from checkpoint of {point.line()} is missing")
+            return VerifyResult(False, 0, 0, "", point.seq, f"event from checkpoint of {point.body()} is missing")
         if stored != point.hash:
-            return VerifyResult(False, 0, 0, "", point.seq, f"hash differs from checkpoint of {point.line()}")
+            return VerifyResult(False, 0, 0, "", point.seq, f"hash differs from checkpoint of {point.body()}")
     return None

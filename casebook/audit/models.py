@@ -1,7 +1,10 @@
-"""The audit event: who did or tried what to which object, when, from where, why.
+"""The audit event: who did or tried what to which object, when, from where.
 
-Append-only and hash-chained. No foreign keys to cases or users: audit rows outlive the
-objects they describe.
+Append-only and chained under a key (``casebook.audit.chain``). No foreign keys to cases or users:
+audit rows outlive the objects they describe. Nothing a user typed is stored here: the *why* of
+an action (a break-the-glass reason, a review note) lives encrypted on the row the event
+references in ``details`` (e.g. ``{"grant_id": 17}``), where it can be read under the policy and
+shredded with its case; the chain itself can never be shredded.
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType
 
 
@@ -40,7 +44,6 @@ class AuditEvent(Base):
     object_id: Mapped[str | None] = mapped_column(String(64))
     case_id: Mapped[int | None]
     outcome: Mapped[Outcome] = mapped_column(StrEnumType(Outcome, 16))
-    reason: Mapped[str | None] = mapped_column(Text)
     client_ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
     request_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -50,3 +53,32 @@ class AuditEvent(Base):
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} #{self.seq} {self.action} {self.outcome}>"
+
+    @property
+    def reason(self) -> None:
+        """Always None: events carry no free text any more. Kept so screens and exports that still
+        show the column keep working until they drop it."""
+        return None
+
+
+class UnkeyedEventReason(Base):
+    """The free-text reason an event from before the chain key was hashed with, moved out of
+    ``audit_event`` and encrypted (``casebook audit move-free-text``).
+
+    ``verify`` needs it to recompute the unkeyed hash of that event. Each row is its own
+    encryption owner, so one reason can be shredded (that event then no longer verifies, and
+    ``verify`` says so) without touching the rest of the trail.
+    """
+
+    __tablename__ = "audit_unkeyed_reason"
+    crypto_owner_type = "audit_reason"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    seq: Mapped[int] = mapped_column(unique=True)  # the event's position in the chain
+    reason_ciphertext: Mapped[bytes | None] = mapped_column("reason", LargeBinary)
+
+    reason = EncryptedText("reason_ciphertext", owner=lambda row: row)
+
+    def __repr__(self) -> str:
+        return f"<UnkeyedEventReason {self.id} #{self.seq}>"

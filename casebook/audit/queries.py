@@ -51,7 +51,7 @@ class AuditFilters:
         for name, pattern in (("case_reference", CASE_REFERENCE_SHAPE), ("action", ACTION_SHAPE)):
             if name in kept and not pattern.fullmatch(kept[name]):
                 kept[name] = "(not shown)"
-        return kept
+        return {k: v if audit.TOKEN_SHAPE.fullmatch(v) else "(not shown)" for k, v in kept.items()}
 
 
 def _local_midnight_utc(day: date) -> datetime:

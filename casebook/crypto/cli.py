@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from casebook import audit
 from casebook.crypto.errors import KeyringError
-from casebook.crypto.keyring import add_primary_key, init_keyring, load_keyring, remove_key
+from casebook.crypto.keyring import add_chain_key, add_primary_key, init_keyring, load_keyring, remove_key
 from casebook.crypto.setup import keyring_path
 from casebook.crypto.store import current_keyring
 from casebook.db import db
@@ -73,6 +73,19 @@ def keys_init(path: str | None) -> None:
         sys.exit(2)
     click.echo(f"created keyring {target} with primary master key {keyring.primary_id}")
     click.echo("Back it up outside the database backups: without it, no encrypted value can be read.")
+
+
+@keys_group.command("add-chain-key")
+@with_appcontext
+def keys_add_chain_key() -> None:
+    """Add the audit chain key to a keyring written before the chain was keyed (once; it never changes)."""
+    path = _keyring_file()
+    try:
+        add_chain_key(path)
+    except KeyringError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"added the audit chain key to {path}; restart the application to use it")
 
 
 @keys_group.command("rotate")

@@ -1,4 +1,5 @@
-"""The keyring: master keys (KEKs) that wrap data keys, and the root key of the blind indexes.
+"""The keyring: master keys (KEKs) that wrap data keys, the root key of the blind indexes and the
+key of the audit chain.
 
 The keyring lives outside the database and outside git, so a copy of the database alone
 reveals nothing. It is a JSON document, either a file with mode 0600 or the value of the
@@ -7,11 +8,16 @@ reveals nothing. It is a JSON document, either a file with mode 0600 or the valu
     {"version": 1,
      "primary": "k20261128T120000Z3f9a",
      "keys": {"k20261128T120000Z3f9a": "<urlsafe base64 of 32 bytes>"},
-     "index_key": "<urlsafe base64 of 32 bytes>"}
+     "index_key": "<urlsafe base64 of 32 bytes>",
+     "chain_key": "<urlsafe base64 of 32 bytes>"}
 
 KEKs rotate (a new primary is added, data keys are re-wrapped, the old KEK is removed); the
 ``index_key`` never rotates with them, because every blind index in the database is an HMAC
 under a key derived from it and would otherwise have to be recomputed from decrypted data.
+The ``chain_key`` (the HMAC key of the audit chain and its checkpoints) does not rotate either:
+every event's MAC is under it, and the trail is append-only, so a new chain key would orphan the
+whole history. A keyring written before the chain was keyed lacks it; ``add_chain_key`` (``casebook
+keys add-chain-key``) adds one once, and never replaces one.
 
 This module reads no environment variables and knows nothing of Flask: the application
 decides where the keyring comes from and passes it in.
@@ -48,6 +54,7 @@ __all__ = [
     "FORMAT_VERSION",
     "KEY_BYTES",
     "Keyring",
+    "add_chain_key",
     "add_primary_key",
     "generate_keyring",
     "init_keyring",
@@ -62,14 +69,16 @@ ENV_VAR = "CASEBOOK_MASTER_KEYS"
 FORMAT_VERSION = 1
 KEY_BYTES = 32
 _INDEX_INFO_PREFIX = b"casebook/blind-index/v1/"
+_CHAIN_INFO_PREFIX = b"casebook/audit-chain/v1/"
 # Key ids are stored beside every wrapped data key, so keep them short and printable.
 _KEY_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _INDEX_NAME_RE = re.compile(r"[a-z0-9_]{1,64}")
+_CHAIN_PURPOSES = frozenset({"event", "checkpoint"})
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class Keyring:
-    """Master keys by id, which one is primary, and the blind-index root key.
+    """Master keys by id, which one is primary, the blind-index root key and the audit chain key.
 
     Immutable: rotation writes a new file and the application loads a new `Keyring`.
     `repr()` shows key ids only, never key bytes, so a keyring in a log or a traceback is harmless.
@@ -81,6 +90,7 @@ class Keyring:
     keys: Mapping[str, bytes]
     primary_id: str
     index_key: bytes
+    chain_key: bytes | None = None  # None only in a keyring file written before the chain was keyed
     _index_keys: dict[str, bytes] = field(default_factory=dict, init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +105,8 @@ class Keyring:
             raise KeyringError(f"keyring primary key id {self.primary_id!r} is not among its keys")
         if not isinstance(self.index_key, bytes) or len(self.index_key) != KEY_BYTES:
             raise KeyringError(f"keyring index_key must be exactly {KEY_BYTES} bytes")
+        if self.chain_key is not None and (not isinstance(self.chain_key, bytes) or len(self.chain_key) != KEY_BYTES):
+            raise KeyringError(f"keyring chain_key must be exactly {KEY_BYTES} bytes")
         # A private read-only copy: the caller's dict can change without changing the keyring.
         object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
 
@@ -135,6 +147,29 @@ class Keyring:
         self._index_keys[index_name] = derived
         return derived
 
+    def chain_key_for(self, purpose: str) -> bytes:
+        """The HMAC key of the audit chain for ``purpose`` (``"event"`` or ``"checkpoint"``).
+
+        Derived with HKDF-SHA256 from ``chain_key``, so an event MAC can never pass for a
+        checkpoint signature or the other way round.
+
+        :raises KeyringError: the keyring has no chain key (written before the chain was keyed).
+        """
+        if purpose not in _CHAIN_PURPOSES:
+            raise ValueError(f"unknown chain key purpose {purpose!r}")
+        if self.chain_key is None:
+            raise KeyringError(
+                "keyring has no chain_key (the audit chain key): add one with `casebook keys add-chain-key`"
+            )
+        cache_name = "chain:" + purpose
+        cached = self._index_keys.get(cache_name)
+        if cached is None:
+            cached = HKDF(
+                algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=_CHAIN_INFO_PREFIX + purpose.encode()
+            ).derive(self.chain_key)
+            self._index_keys[cache_name] = cached
+        return cached
+
     def contains_secret(self, secret: str | bytes) -> bool:
         """True if the application's secret key is (or spells out) any key of this keyring.
 
@@ -144,7 +179,7 @@ class Keyring:
         """
         secret_bytes = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
         found = False
-        for key in (*self.keys.values(), self.index_key):
+        for key in (*self.keys.values(), self.index_key, *((self.chain_key,) if self.chain_key else ())):
             for form in (key, _b64encode(key).encode("ascii"), _b64encode(key).rstrip("=").encode("ascii")):
                 # Not short-circuiting and constant-time per comparison: timing says nothing useful.
                 found |= hmac.compare_digest(secret_bytes, form)
@@ -157,9 +192,14 @@ def new_key_id() -> str:
 
 
 def generate_keyring() -> Keyring:
-    """A new in-memory keyring with one primary KEK and an index key (for `init_keyring` and tests)."""
+    """A new in-memory keyring with one primary KEK, an index key and a chain key (for `init_keyring` and tests)."""
     key_id = new_key_id()
-    return Keyring(keys={key_id: os.urandom(KEY_BYTES)}, primary_id=key_id, index_key=os.urandom(KEY_BYTES))
+    return Keyring(
+        keys={key_id: os.urandom(KEY_BYTES)},
+        primary_id=key_id,
+        index_key=os.urandom(KEY_BYTES),
+        chain_key=os.urandom(KEY_BYTES),
+    )
 
 
 def keyring_to_json(keyring: Keyring) -> str:
@@ -170,6 +210,8 @@ def keyring_to_json(keyring: Keyring) -> str:
         "keys": {key_id: _b64encode(key) for key_id, key in keyring.keys.items()},
         "index_key": _b64encode(keyring.index_key),
     }
+    if keyring.chain_key is not None:
+        document["chain_key"] = _b64encode(keyring.chain_key)
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
@@ -235,8 +277,22 @@ def add_primary_key(path: str | os.PathLike[str]) -> str:
         while key_id in keyring.keys:
             key_id = new_key_id()
         keys = {**keyring.keys, key_id: os.urandom(KEY_BYTES)}
-        _replace(target, Keyring(keys=keys, primary_id=key_id, index_key=keyring.index_key))
+        _replace(target, _with(keyring, keys=keys, primary_id=key_id))
     return key_id
+
+
+def add_chain_key(path: str | os.PathLike[str]) -> None:
+    """Give a keyring file written before the audit chain was keyed its chain key.
+
+    :raises KeyringError: the keyring already has one. Replacing it would make every keyed event
+        of the trail fail verification, so there is deliberately no way to do that here.
+    """
+    target = os.fspath(path)
+    with _locked(target):
+        keyring = load_keyring(target)
+        if keyring.chain_key is not None:
+            raise KeyringError(f"keyring file {_one_line(target)} already has a chain key; it never changes")
+        _replace(target, _with(keyring, chain_key=os.urandom(KEY_BYTES)))
 
 
 def remove_key(path: str | os.PathLike[str], key_id: str) -> None:
@@ -254,10 +310,22 @@ def remove_key(path: str | os.PathLike[str], key_id: str) -> None:
             raise KeyringError(f"key {key_id!r} is the primary key; add a new primary key before removing it")
         keyring.get(key_id)  # raises KeyringError when unknown
         keys = {kid: key for kid, key in keyring.keys.items() if kid != key_id}
-        _replace(target, Keyring(keys=keys, primary_id=keyring.primary_id, index_key=keyring.index_key))
+        _replace(target, _with(keyring, keys=keys))
 
 
 # --- internals -------------------------------------------------------------------------------
+
+
+def _with(keyring: Keyring, **changes: object) -> Keyring:
+    """A copy of ``keyring`` with some fields changed; the index and chain keys carry over unless named."""
+    fields = {
+        "keys": dict(keyring.keys),
+        "primary_id": keyring.primary_id,
+        "index_key": keyring.index_key,
+        "chain_key": keyring.chain_key,
+    }
+    fields.update(changes)
+    return Keyring(**fields)  # type: ignore[arg-type]
 
 
 def _b64encode(key: bytes) -> str:
@@ -300,8 +368,10 @@ def _parse(text: str, source: str) -> Keyring:
     if primary not in keys:
         raise KeyringError(f"{source}: primary key id {_one_line(primary)!r} is not among its keys")
     index_key = _b64decode_key(document.get("index_key"), "index_key", source)
+    raw_chain = document.get("chain_key")
+    chain_key = None if raw_chain is None else _b64decode_key(raw_chain, "chain_key", source)
     try:
-        return Keyring(keys=keys, primary_id=primary, index_key=index_key)
+        return Keyring(keys=keys, primary_id=primary, index_key=index_key, chain_key=chain_key)
     except KeyringError as exc:
         raise KeyringError(f"{source}: {exc}") from None
 

@@ -197,7 +197,8 @@ def shred(session: Session, owner: Any, *, by: Any = None, reason: str | None = 
 
     Also runs the owner type's shred hooks (blind-index entries go too), drops decrypted values
     cached on objects in this session, and records ``crypto.shred``. Returns False when there was
-    nothing left to shred. The audit event carries no personal data, so the chain still verifies.
+    nothing left to shred. The audit event carries no personal data, so the chain still verifies:
+    ``reason`` is a code (``retention_expired``), never free text, as it goes into the chain.
     """
     owner_type, ref = owner_ref(owner)
     row = session.scalar(select(DataKey).where(DataKey.owner_type == owner_type, DataKey.owner_ref == ref))
@@ -215,7 +216,8 @@ def shred(session: Session, owner: Any, *, by: Any = None, reason: str | None = 
                 obj.__dict__.pop(encrypted._cache_key, None)
     from casebook import audit
 
-    audit.record(by, "crypto.shred", owner, reason=reason, details={"owner_type": owner_type, "data_key": row.id})
+    details = {"owner_type": owner_type, "data_key": row.id, **({"reason": reason} if reason else {})}
+    audit.record(by, "crypto.shred", owner, details=details)
     return True
 
 

@@ -54,7 +54,7 @@ def test_search_answers_the_same_for_missing_restricted_and_too_confidential_cas
     assert event.details == {"reference": "PGA-1999-99999", "found": False}
 
 
-def test_breaking_the_glass_gives_read_only_access_audited_with_the_reason(setting):
+def test_breaking_the_glass_gives_read_only_access_audited_with_the_grant(setting):
     officer, case = setting["officer"], setting["case"]
     assert not can(officer, Action.VIEW_CASE, case)
     grant = glass.break_glass(officer, case.reference, REASON)
@@ -64,8 +64,9 @@ def test_breaking_the_glass_gives_read_only_access_audited_with_the_reason(setti
     assert not can(officer, Action.ADD_NOTE, case) and not can(officer, Action.UPDATE_CASE, case)
     assert cases.list_for(officer, cases.CaseFilters()).total == 1
     event = last_event("case.break_glass", actor_user_id=officer.id)
-    assert (event.outcome, event.case_id, event.reason) == (Outcome.ALLOWED, case.id, REASON)
+    assert (event.outcome, event.case_id, event.reason) == (Outcome.ALLOWED, case.id, None)
     assert event.details == {"grant_id": grant.id, "minutes": 60}
+    assert grant.reason == REASON
 
 
 def test_the_grant_expires(setting):
@@ -123,7 +124,8 @@ def test_review_queue_and_verdict(setting):
     assert grant.review_status is ReviewStatus.UNJUSTIFIED
     assert glass.review_queue(setting["police_supervisor"]) == []
     event = last_event("break_glass.review", actor_user_id=setting["lead_supervisor"].id)
-    assert (event.reason, event.details["verdict"], event.case_id) == ("Geen spoed.", "unjustified", case.id)
+    assert event.details == {"grant_id": grant.id, "verdict": "unjustified", "grant_user_id": officer.id, "note": True}
+    assert (event.case_id, grant.review_note) == (case.id, "Geen spoed.")
 
 
 def test_break_glass_over_http_with_banner_on_the_case(client, setting):

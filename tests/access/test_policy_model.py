@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule, run_state_machine_as_test
 
+from casebook import audit
 from casebook.access import AccessDenied, Action, can
 from casebook.access import break_glass as glass
 from casebook.audit import Outcome, chain
@@ -152,7 +153,7 @@ class PolicyMachine(RuleBasedStateMachine):
         assert can(actor, Action.ADD_NOTE, case) is self.expected_write(user, case_id)
 
     def teardown(self) -> None:
-        result = chain.verify(db.session())
+        result = chain.verify(db.session(), audit.chain_key())
         assert result.ok, result.describe()
 
 

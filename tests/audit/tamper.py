@@ -12,7 +12,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import text
 
+from casebook import audit
 from casebook.audit import chain
+from casebook.audit.cli import unkeyed_reasons
 from casebook.db import db
 
 
@@ -40,4 +42,4 @@ def tamper(sql: str, **params) -> None:
 
 
 def verify() -> chain.VerifyResult:
-    return chain.verify(db.session())
+    return chain.verify(db.session(), audit.chain_key(), unkeyed_reasons=unkeyed_reasons())

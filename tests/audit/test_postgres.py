@@ -17,6 +17,7 @@ from tests.conftest import TEST_SETTINGS
 
 WRITERS = 24
 EVENTS_EACH = 5
+KEY = b"k" * 32  # the chain key; these tests run without an app
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def test_concurrent_writers_yield_one_unbroken_chain(pg_engine):
             start.wait(timeout=30)
             for number in range(EVENTS_EACH):
                 with Session(pg_engine) as session, session.begin():  # one transaction per event
-                    chain.append(session, _event(writer, number))
+                    chain.append(session, _event(writer, number), KEY)
         except BaseException as exc:  # reported below, in the test's thread
             errors.append(exc)
 
@@ -60,7 +61,7 @@ def test_concurrent_writers_yield_one_unbroken_chain(pg_engine):
         thread.join(timeout=120)
     assert not errors, errors[:3]
     with Session(pg_engine) as session:
-        result = chain.verify(session)
+        result = chain.verify(session, KEY)
         seqs = list(session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)))
         writers = session.scalar(select(func.count(func.distinct(AuditEvent.actor_username))))
     assert result.ok, result.describe()
@@ -71,7 +72,7 @@ def test_concurrent_writers_yield_one_unbroken_chain(pg_engine):
 
 def test_triggers_refuse_update_delete_and_truncate(pg_engine):
     with Session(pg_engine) as session, session.begin():
-        chain.append(session, _event(0, 0))
+        chain.append(session, _event(0, 0), KEY)
     for statement in (
         "UPDATE audit_event SET action = 'case.list'",
         "DELETE FROM audit_event",
@@ -81,7 +82,7 @@ def test_triggers_refuse_update_delete_and_truncate(pg_engine):
             connection.execute(text(statement))
     with Session(pg_engine) as session:
         assert session.scalar(select(func.count(AuditEvent.id))) == 1
-        assert chain.verify(session).ok
+        assert chain.verify(session, KEY).ok
     query = text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_event'::regclass AND NOT tgisinternal")
     with pg_engine.connect() as connection:
         assert set(connection.execute(query).scalars()) == {"audit_event_no_update_delete", "audit_event_no_truncate"}

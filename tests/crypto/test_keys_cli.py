@@ -163,3 +163,23 @@ def test_keys_init_creates_a_private_file_and_never_overwrites(tmp_path):
     assert target.read_text() == content
     assert load_keyring(target).primary_id in content
     assert keyring_to_json(load_keyring(target)) == content
+
+
+def test_rotation_keeps_the_chain_key(runner, keyring_file):
+    before = load_keyring(keyring_file).chain_key
+    _persons(1)
+    assert runner.invoke(cli, ["keys", "rotate"]).exit_code == 0
+    assert load_keyring(keyring_file).chain_key == before
+
+
+def test_add_chain_key_gives_an_older_keyring_one_and_never_replaces_it(runner, keyring_file):
+    document = json.loads(keyring_file.read_text())
+    del document["chain_key"]
+    keyring_file.write_text(json.dumps(document))
+    added = runner.invoke(cli, ["keys", "add-chain-key"])
+    assert added.exit_code == 0, added.output
+    chain_key = load_keyring(keyring_file).chain_key
+    assert chain_key is not None
+    again = runner.invoke(cli, ["keys", "add-chain-key"])
+    assert again.exit_code == 2 and "never changes" in again.output
+    assert load_keyring(keyring_file).chain_key == chain_key
