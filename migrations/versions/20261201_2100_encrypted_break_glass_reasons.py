@@ -6,7 +6,7 @@ existing plain text needs the keyring, which a migration does not have: ``casebo
 move-free-text`` does it, and the next revision drops the plain columns only after that.
 
 Revision ID: 211b5571a5b9
-Revises: 5e031368179e
+Revises: 7a3d2c91e4b0
 Create Date: 2026-12-01 21:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "211b5571a5b9"
-down_revision: str | None = "5e031368179e"
+down_revision: str | None = "7a3d2c91e4b0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
