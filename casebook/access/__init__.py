@@ -8,6 +8,7 @@ type live in ``casebook.access.rules``. This package holds no screens and import
 from casebook.access.actions import Action
 from casebook.access.policy import AccessDenied, can, deny, load_or_404, require, require_audited
 from casebook.access.rules.cases import can_open
+from casebook.access.rules.roles import roles_compatible
 from casebook.access.scope import audit_scope, break_glass_active, case_scope, case_visibility
 from casebook.errors import Refused
 
@@ -25,4 +26,5 @@ __all__ = [
     "load_or_404",
     "require",
     "require_audited",
+    "roles_compatible",
 ]

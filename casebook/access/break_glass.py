@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
-from sqlalchemy import or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select, update
 
 from casebook import audit
 from casebook.access.actions import Action
@@ -28,11 +29,16 @@ from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db, utcnow
+from casebook.errors import Conflict
 from casebook.organisations.models import OrganisationKind
 
 MIN_REASON_LENGTH = 20
 DEFAULT_MINUTES = 60
 REFERENCE_PATTERN = re.compile(r"^PGA-\d{4}-\d{5}$")
+
+
+class ReviewConflict(Conflict):
+    """The grant was judged already (409); the earlier verdict stands."""
 
 
 class BreakGlassError(ValueError):
@@ -194,9 +200,19 @@ def review(
     grant = load_grant_for_review(supervisor, grant.id)
     if verdict not in (ReviewStatus.JUSTIFIED, ReviewStatus.UNJUSTIFIED):
         raise BreakGlassError("Kies gerechtvaardigd of niet gerechtvaardigd.")
-    grant.review_status = verdict
-    grant.reviewed_by = supervisor
-    grant.reviewed_at = now or utcnow()
+    at = now or utcnow()
+    # One verdict per grant: a conditional UPDATE, so a second reviewer (or a parallel submission)
+    # can never silently overwrite the first verdict.
+    judged = db.session.execute(
+        update(BreakGlassAccess)
+        .where(BreakGlassAccess.id == grant.id, BreakGlassAccess.review_status == ReviewStatus.PENDING)
+        .values(review_status=verdict, reviewed_by_id=supervisor.id, reviewed_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    if judged.rowcount != 1:
+        db.session.refresh(grant)
+        raise ReviewConflict(str(_l("Deze noodtoegang is al beoordeeld; er is niets gewijzigd.")))
+    db.session.refresh(grant)
     grant.review_note = (note or "").strip()[:500] or None
     db.session.flush()
     audit.record(
@@ -212,3 +228,17 @@ def review(
         },
     )
     return grant
+
+
+def end_grants_of(user: User, *, by: User | None, now: datetime | None = None) -> int:
+    """End the user's running grants at once (they move to another organisation: a reason stated
+    for their old job does not carry over). Audited with the count; returns it."""
+    at = now or utcnow()
+    ended = db.session.execute(
+        update(BreakGlassAccess)
+        .where(BreakGlassAccess.user_id == user.id, BreakGlassAccess.expires_at > at)
+        .values(expires_at=at)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+    audit.record(by, "break_glass.end_all", user, details={"grants_ended": ended or 0})
+    return ended or 0

@@ -201,14 +201,14 @@ def break_glass_active(user: Any, case: Case | None, now: datetime | None = None
 
 
 def _participation(user: User) -> ColumnElement[bool]:
+    """An active participation of the user's organisation, or of the user by name *for* that
+    organisation: a named participation stops counting the moment the user moves to another one."""
     return _correlated_exists(
         CaseParticipant.id,
         CaseParticipant.case_id == Case.id,
         CaseParticipant.ended_at.is_(None),
-        or_(
-            and_(CaseParticipant.user_id.is_(None), CaseParticipant.organisation_id == user.organisation_id),
-            CaseParticipant.user_id == user.id,
-        ),
+        CaseParticipant.organisation_id == user.organisation_id,
+        or_(CaseParticipant.user_id.is_(None), CaseParticipant.user_id == user.id),
     )
 
 
@@ -223,11 +223,13 @@ def case_scope(user: Any, now: datetime | None = None) -> ColumnElement[bool]:
 
 
 def active_involvements(user: User, case: Case) -> set[Involvement]:
+    """The Python twin of ``_participation``: the organisation's rows and the user's own rows for it."""
     return {
         p.involvement
         for p in case.participants
         if p.ended_at is None
-        and ((p.user_id is None and p.organisation_id == user.organisation_id) or p.user_id == user.id)
+        and p.organisation_id == user.organisation_id
+        and (p.user_id is None or p.user_id == user.id)
     }
 
 

@@ -128,6 +128,11 @@ def review(grant_id: int) -> Response | tuple[str, int]:
     if not form.validate():
         queue = glass.review_queue(current_user)
         return render_template("access/reviews.html", queue=queue, show="pending", form=form), 422
-    glass.review(current_user, grant, ReviewStatus(form.verdict.data), form.note.data or "")
+    try:
+        glass.review(current_user, grant, ReviewStatus(form.verdict.data), form.note.data or "")
+    except glass.ReviewConflict as exc:
+        flash(str(exc), "error")
+        queue = glass.review_queue(current_user)
+        return render_template("access/reviews.html", queue=queue, show="pending", form=ReviewForm(formdata=None)), 409
     flash(_("Beoordeling vastgelegd."), "info")
     return redirect(url_for("access.reviews"))

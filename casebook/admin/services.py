@@ -20,14 +20,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from casebook import access, audit
-from casebook.access import AccessDenied, Action
+from casebook.access import AccessDenied, Action, break_glass, roles_compatible
 from casebook.access.scope import describe_authorisations
 from casebook.admin.models import AccessReview
 from casebook.audit import Outcome
 from casebook.auth import clock, mfa, sessions
 from casebook.auth.models import Role, User, UserRole
 from casebook.auth.passwords import hash_password
-from casebook.auth.services import UserError, create_user, issue_activation_token, set_password
+from casebook.auth.services import INCOMPATIBLE_ROLES, UserError, create_user, issue_activation_token, set_password
 from casebook.auth.sessions import EndReason
 from casebook.db import db
 from casebook.organisations.models import Organisation
@@ -141,6 +141,8 @@ def change_roles(by: User, user: User, roles: Iterable[Role], organisation: Orga
     new_roles = sorted(set(roles))
     if not new_roles:
         raise UserError(_("Een gebruiker heeft minstens één rol nodig."))
+    if not roles_compatible(new_roles):
+        raise UserError(str(INCOMPATIBLE_ROLES))
     before_roles = sorted(user.roles)
     before_org = user.organisation
     if new_roles == before_roles and organisation.id == before_org.id:
@@ -150,6 +152,8 @@ def change_roles(by: User, user: User, roles: Iterable[Role], organisation: Orga
     user.organisation = organisation
     db.session.flush()
     ended = sessions.end_all(user, EndReason.ROLES_CHANGED, by=by)
+    if organisation.id != before_org.id:
+        break_glass.end_grants_of(user, by=by)
     audit.record(
         by,
         "user.roles.change",

@@ -9,15 +9,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from casebook import audit
+from casebook.access import roles_compatible
 from casebook.audit import Outcome
 from casebook.auth import clock, lockout
 from casebook.auth.models import ActivationToken, Role, User, UserRole, normalise_username
 from casebook.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from casebook.db import db
 from casebook.organisations.models import Organisation
+
+# Separation of duties (the policy's ``roles_compatible``): said the same way by the CLI and the screens.
+INCOMPATIBLE_ROLES = _l("Een functioneel beheerder kan geen rol hebben die met casussen werkt (scheiding van taken).")
 
 
 class UserError(ValueError):
@@ -126,6 +131,8 @@ def create_user(
     roles = sorted(set(roles))
     if not roles:
         raise UserError("a user needs at least one role")
+    if not roles_compatible(roles):
+        raise UserError(str(INCOMPATIBLE_ROLES))
     user = User(
         username=username,
         display_name=display_name or username,

@@ -6,6 +6,8 @@ anywhere else are a defect: templates, views and services ask ``can()``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from casebook.access.actions import Action
 from casebook.access.scope import CASE_ROLES, WORK_ROLES
 from casebook.auth.models import Role, User
@@ -27,6 +29,16 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
     Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
 }
+
+
+def roles_compatible(roles: Iterable[Role | str]) -> bool:
+    """Separation of duties: a functional admin holds no role that works on cases.
+
+    Otherwise one admin could read case content after all — by giving their own account a case
+    role, or by making a puppet account with a password they chose and having it authorised.
+    """
+    held = {Role(role) for role in roles}
+    return not (Role.ADMIN in held and held & set(CASE_ROLES))
 
 
 def roles_allow(user: User, action: Action) -> bool:
