@@ -6,7 +6,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from casebook import audit
-from casebook.access import Action, can
+from casebook.access import Action, Refused, can
 from casebook.api import api
 from casebook.api.auth import api_user
 from casebook.api.problems import ApiProblem
@@ -77,5 +77,8 @@ def create_case(body: CaseCreate) -> Reply:
         ),
         process_coordinator=user,
     )
-    case = cases.open_case(new, by=user)
+    try:
+        case = cases.open_case(new, by=user)  # the service asks the policy about the type (audited)
+    except Refused:
+        raise ApiProblem(403, "forbidden", detail="U mag geen casus van dit type openen.") from None
     return Reply(CaseOut.of(case), headers={"Location": url_for("api.get_case", case_id=case.id, _external=True)})
