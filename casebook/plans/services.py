@@ -19,10 +19,10 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import Action, can, case_scope
+from casebook.access import Action, can, case_scope, deny, require_audited
 from casebook.auth.models import Role, User
 from casebook.cases.models import Case, Involvement
-from casebook.casework import deny, local_today, require_on_case
+from casebook.casework import local_today
 from casebook.db import db, utcnow
 from casebook.organisations.models import Organisation
 from casebook.plans.models import (
@@ -66,7 +66,7 @@ class PlanView:
 
 def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     """The whole plan of ``case`` with its tasks. Audited as ``plan.view``. :raises AccessDenied:"""
-    require_on_case(user, Action.VIEW_CASE, case)
+    require_audited(user, Action.VIEW_CASE, case)
     today = today or local_today()
     goals = list(
         db.session.scalars(
@@ -110,8 +110,8 @@ def evaluation_due(case: Case, today: date, within_days: int = EVALUATION_HORIZO
 def load_goal(user: User, case: Case, goal_id: int) -> PlanGoal:
     """A goal of ``case`` or an audited 404."""
     goal = db.session.get(PlanGoal, goal_id)
-    if goal is None or goal.case_id != case.id or not can(user, Action.VIEW_CASE, case):
-        raise deny(user, "plan.goal.view", case_id=case.id, requested=str(goal_id))
+    if goal is None or goal.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
+        raise deny(user, "plan.goal.view", case, requested_id=goal_id)
     audit.record(user, "plan.goal.view", goal, case_id=case.id)
     return goal
 
@@ -119,8 +119,8 @@ def load_goal(user: User, case: Case, goal_id: int) -> PlanGoal:
 def load_action(user: User, case: Case, action_id: int) -> PlanAction:
     """An action of ``case`` or an audited 404."""
     action = db.session.get(PlanAction, action_id)
-    if action is None or action.case_id != case.id or not can(user, Action.VIEW_CASE, case):
-        raise deny(user, "plan.action.view", case_id=case.id, requested=str(action_id))
+    if action is None or action.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
+        raise deny(user, "plan.action.view", case, requested_id=action_id)
     return action
 
 
@@ -158,7 +158,7 @@ def _clean_text(text: str | None, field_name: str, empty_message: str) -> str:
 
 def add_goal(case: Case, *, by: User, domain: LifeDomain | str, text: str) -> PlanGoal:
     """Add a goal on a life domain. :raises AccessDenied: (audited) :raises PlanRefused:"""
-    require_on_case(by, Action.EDIT_PLAN, case)
+    require_audited(by, Action.EDIT_PLAN, case)
     try:
         domain = LifeDomain(domain)
     except ValueError:
@@ -183,7 +183,7 @@ def add_action(
     today: date | None = None,
 ) -> PlanAction:
     """Agree a new action. :raises AccessDenied: (audited) :raises PlanRefused:"""
-    require_on_case(by, Action.EDIT_PLAN, case)
+    require_audited(by, Action.EDIT_PLAN, case)
     today = today or local_today()
     text = _clean_text(description, "description", "Beschrijf de actie.")
     if goal is not None and goal.case_id != case.id:
@@ -222,7 +222,7 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
 
     :raises AccessDenied: (audited) :raises PlanRefused: unknown or unchanged status.
     """
-    require_on_case(by, Action.EDIT_PLAN, action.case)
+    require_audited(by, Action.EDIT_PLAN, action.case)
     try:
         status = ActionStatus(status)
     except ValueError:
@@ -239,7 +239,7 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
 
 def set_next_evaluation(case: Case, *, by: User, on: date | None, today: date | None = None) -> None:
     """Plan (or clear) the next evaluation of the plan. :raises PlanRefused: a date in the past."""
-    require_on_case(by, Action.EDIT_PLAN, case)
+    require_audited(by, Action.EDIT_PLAN, case)
     today = today or local_today()
     if on is not None and on < today:
         raise PlanRefused("De evaluatiedatum ligt in het verleden.", "next_evaluation_on")
@@ -253,7 +253,7 @@ def set_case_manager(case: Case, *, by: User, manager: User | None) -> CasePlan:
 
     :raises AccessDenied: (audited; procesregie only) :raises PlanRefused:
     """
-    require_on_case(by, Action.MANAGE_PARTICIPANTS, case)
+    require_audited(by, Action.MANAGE_PARTICIPANTS, case)
     if manager is not None and manager.id not in {u.id for u in owner_users(case)}:
         raise PlanRefused("Kies een medewerker van een deelnemende organisatie.", "case_manager")
     plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
