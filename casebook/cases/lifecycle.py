@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
-from casebook.access import Action, require_audited
+from casebook.access import Action, can, require_audited
 from casebook.auth.models import User
 from casebook.cases import history
 from casebook.cases.durations import parse_duration
@@ -228,6 +228,23 @@ def pending_proposal(case: Case) -> CaseClosureStep | None:
         .order_by(CaseClosureStep.id.desc())
         .limit(1)
     )
+
+
+CLOSURE_VIEW = "case.closure.view"
+
+
+def proposal_for_approval(user: User, case: Case) -> CaseClosureStep | None:
+    """The pending proposal (result and summary) for the supervisor who must judge it. Audited.
+
+    Readers of the case's content see the proposal anyway; a supervisor does not read content,
+    so the approval step is the one place they see it, and each such read is an event of its own
+    (``case.closure.view``). None when nothing is pending or ``user`` may not decide.
+    """
+    proposal = pending_proposal(case)
+    if proposal is None or not can(user, Action.APPROVE_CLOSURE, case):
+        return None
+    audit.record(user, CLOSURE_VIEW, case, details={"step": proposal.id})
+    return proposal
 
 
 def archive_action_date(case: Case, end_date: date) -> date:

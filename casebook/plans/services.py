@@ -1,6 +1,8 @@
 """Plan van aanpak rules, and the tasks derived from it.
 
-- Reading the plan needs ``VIEW_CASE``; changing goals, actions and the evaluation date needs
+- Seeing the plan needs ``VIEW_CASE`` and gives its metadata (counts, casusregisseur, the next
+  evaluation); its goals and actions are case content (``READ_CASE_CONTENT``: workers on the case,
+  never supervisors). Changing goals, actions and the evaluation date needs
   ``EDIT_PLAN`` (writing participants); naming the casusregisseur is procesregie
   (``MANAGE_PARTICIPANTS``: coordinators of the lead organisation).
 - An action's owner is an active participating organisation, optionally a named active user of
@@ -58,15 +60,22 @@ class PlanView:
     evaluation_due: bool
     goal_count: int = 0
     open_action_count: int = 0
+    overdue_count: int = 0
     domains_without_goal: list[LifeDomain] = field(default_factory=list)
+    content: bool = True  # False: metadata only (counts); goals and actions are left out
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 
 def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
-    """The whole plan of ``case`` with its tasks. Audited as ``plan.view``. :raises AccessDenied:"""
+    """The plan of ``case`` with its tasks. Audited as ``plan.view``. :raises AccessDenied:
+
+    A viewer who may see the case but not read its content (a supervisor) gets the counts only:
+    the goals and actions themselves are never handed out, so no template can show them.
+    """
     require_audited(user, Action.VIEW_CASE, case)
+    content = can(user, Action.READ_CASE_CONTENT, case)
     today = today or local_today()
     goals = list(
         db.session.scalars(
@@ -82,20 +91,23 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     actions = list(
         db.session.scalars(select(PlanAction).where(PlanAction.case_id == case.id).order_by(PlanAction.due_on))
     )
+    overdue = [a for a in actions if a.is_overdue(today)]
     plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
     view = PlanView(
         case=case,
         case_manager=plan.case_manager if plan else None,
-        goals_by_domain=OrderedDict((d, g) for d, g in by_domain.items() if g),
-        loose_actions=[a for a in actions if a.goal_id is None],
-        overdue=[a for a in actions if a.is_overdue(today)],
+        goals_by_domain=OrderedDict((d, g) for d, g in by_domain.items() if g) if content else OrderedDict(),
+        loose_actions=[a for a in actions if a.goal_id is None] if content else [],
+        overdue=overdue if content else [],
         today=today,
         evaluation_due=evaluation_due(case, today),
         goal_count=len(goals),
         open_action_count=sum(1 for a in actions if a.is_open),
+        overdue_count=len(overdue),
         domains_without_goal=[d for d, g in by_domain.items() if not g],
+        content=content,
     )
-    audit.record(user, "plan.view", case, details={"goals": len(goals), "actions": len(actions)})
+    audit.record(user, "plan.view", case, details={"goals": len(goals), "actions": len(actions), "content": content})
     return view
 
 

@@ -43,7 +43,9 @@ def list_cases(query: CaseListQuery) -> CasePage:
 @api.get("/cases/<id:case_id>", response=CaseOut, etag=True, tags=["cases"])
 def get_case(case_id: int) -> CaseOut:
     """One case with its participants and subjects (person ids). 404 when out of scope."""
-    return CaseOut.of(cases.load_for(api_user(), case_id))
+    user = api_user()
+    case = cases.load_for(user, case_id)
+    return CaseOut.of(case, content=can(user, Action.READ_CASE_CONTENT, case))
 
 
 def _lookup(model: type, column: object, value: str | None, field: str) -> object | None:
@@ -81,4 +83,8 @@ def create_case(body: CaseCreate) -> Reply:
         case = cases.open_case(new, by=user)  # the service asks the policy about the type (audited)
     except Refused:
         raise ApiProblem(403, "forbidden", detail="U mag geen casus van dit type openen.") from None
-    return Reply(CaseOut.of(case), headers={"Location": url_for("api.get_case", case_id=case.id, _external=True)})
+    content = can(user, Action.READ_CASE_CONTENT, case)
+    return Reply(
+        CaseOut.of(case, content=content),
+        headers={"Location": url_for("api.get_case", case_id=case.id, _external=True)},
+    )
