@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from casebook import audit
 from casebook.access import Action, can, require_audited
-from casebook.auth.models import Role, User
+from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.lifecycle import case_change, check_version, local_date
 from casebook.cases.models import Case, CaseFieldChange
@@ -42,11 +42,12 @@ class CaseEdit:
 
 
 def coordinator_choices(case: Case) -> list[User]:
-    """Who can be procesregisseur: active coordinators of the lead organisation."""
+    """Who can be procesregisseur: active users of the lead organisation whom the policy lets direct
+    this case's process (``TRANSITION_CASE``: coordinators of the lead authorised for its type)."""
     users = db.session.scalars(
         select(User).where(User.organisation_id == case.lead_organisation_id, User.active).order_by(User.display_name)
     )
-    return [u for u in users if u.has_role(Role.COORDINATOR)]
+    return [u for u in users if can(u, Action.TRANSITION_CASE, case)]
 
 
 def _shown(field: str, value: Any) -> str | None:

@@ -17,12 +17,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, deny, require_audited
-from casebook.auth.models import Role, User
+from casebook.auth.models import User
 from casebook.cases.models import Case, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
@@ -146,14 +146,15 @@ def owner_organisations(case: Case) -> list[Organisation]:
 
 
 def owner_users(case: Case) -> list[User]:
-    """Active workers of the owner organisations: candidates for a named owner or casusregisseur."""
+    """Candidates for a named owner or casusregisseur: active users of the owner organisations
+    whom the policy lets work on this plan (``EDIT_PLAN``) — so never someone who cannot see it."""
     org_ids = [o.id for o in owner_organisations(case)]
     if not org_ids:
         return []
     users = db.session.scalars(
         select(User).where(User.organisation_id.in_(org_ids), User.active).order_by(User.display_name)
     )
-    return [u for u in users if u.has_role(Role.CASEWORKER, Role.COORDINATOR)]
+    return [u for u in users if can(u, Action.EDIT_PLAN, case)]
 
 
 # -- changing ----------------------------------------------------------------------------------
@@ -308,6 +309,15 @@ def open_actions_for(user: User, *, limit: int = 200) -> list[PlanAction]:
     actions = list(db.session.scalars(_task_query(user).limit(limit)))
     audit.record(user, "plan.action.list", details={"filter": "open", "count": len(actions)})
     return actions
+
+
+def open_action_counts_for(user: User, *, today: date | None = None) -> tuple[int, int]:
+    """(open, overdue) counts of the actions ``open_actions_for`` lists, counted by the same query."""
+    today = today or local_today()
+    tasks = _task_query(user).order_by(None).options().subquery()
+    total = db.session.scalar(select(func.count()).select_from(tasks)) or 0
+    overdue = db.session.scalar(select(func.count()).select_from(tasks).where(tasks.c.due_on < today)) or 0
+    return total, overdue
 
 
 def overdue_actions_for(user: User, *, today: date | None = None, limit: int = 200) -> list[PlanAction]:

@@ -38,26 +38,34 @@ from casebook.auth.models import Role, User
 from casebook.cases.models import Case, CaseType
 from casebook.organisations.models import OrganisationKind
 
+# The roles that may do an action on a case at all (the relation to the case and the
+# authorisations then decide). Also the answer for ``can(user, action)`` without a case: "could
+# this user do it on some case?" — My work asks that before it lists anything.
+ROLES_ON_A_CASE: dict[Action, tuple[Role, ...]] = {
+    Action.LIST_CASES: CASE_ROLES,
+    Action.VIEW_CASE: CASE_ROLES,
+    Action.READ_NOTES: WORK_ROLES,  # supervisors see metadata, never note bodies or content
+    Action.READ_CASE_CONTENT: WORK_ROLES,
+    **dict.fromkeys(CONTENT_ACTIONS, WORK_ROLES),
+    Action.DRAFT_HANDOFF: WORK_ROLES,
+    **dict.fromkeys(PROCESS_ACTIONS, (Role.COORDINATOR,)),
+    Action.APPROVE_CLOSURE: (Role.SUPERVISOR,),
+}
+
 
 def _relation_allows(user: User, action: Action, case: Case) -> bool:
     """Role × relation, before authorisations."""
     involvements = active_involvements(user, case)
     if not involvements:
         return action in BREAK_GLASS_ACTIONS and break_glass_active(user, case) is not None
-    if action in (Action.LIST_CASES, Action.VIEW_CASE):
+    if not user.has_role(*ROLES_ON_A_CASE.get(action, ())):
+        return False
+    if action in (Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES, Action.READ_CASE_CONTENT):
         return True
-    if action in (Action.READ_NOTES, Action.READ_CASE_CONTENT):
-        return user.has_role(*WORK_ROLES)  # supervisors see metadata, never note bodies or content
     if action in CONTENT_ACTIONS:
-        return user.has_role(*WORK_ROLES) and bool(involvements & WRITING_INVOLVEMENTS)
+        return bool(involvements & WRITING_INVOLVEMENTS)
     leads = user.organisation_id == case.lead_organisation_id
-    if action is Action.DRAFT_HANDOFF:
-        return leads and user.has_role(*WORK_ROLES)
-    if action in PROCESS_ACTIONS:
-        return leads and user.has_role(Role.COORDINATOR)
-    if action is Action.APPROVE_CLOSURE:
-        return leads and user.has_role(Role.SUPERVISOR)
-    return False
+    return leads and (action is Action.DRAFT_HANDOFF or action in PROCESS_ACTIONS or action is Action.APPROVE_CLOSURE)
 
 
 def can_audit_case(user: User, case: Case) -> bool:
@@ -103,7 +111,7 @@ def can_open(user: User, case_type: CaseType) -> bool:
 )
 def case_rule(user: User, action: Action, case: Any) -> bool:
     if case is None:
-        return roles_allow(user, action)
+        return roles_allow(user, action) or user.has_role(*ROLES_ON_A_CASE.get(action, ()))
     if not isinstance(case, Case):
         return False
     if action is Action.VIEW_AUDIT:
