@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 from flask import url_for
 
-from casebook.access import Action, can
+from casebook.access import Action, Refused, can
 from casebook.api import api
 from casebook.api.auth import api_user
-from casebook.api.errors import forbidden_on_visible, refusals
+from casebook.api.errors import refusals
 from casebook.api.locking import IfMatch
 from casebook.api.lookup import NO_SUCH_ID, id_of
 from casebook.api.problems import ApiProblem
@@ -50,8 +50,11 @@ def update_case(case_id: int, body: Callable[[], CaseUpdate], if_match: Callable
         ),
     )
     expected = precondition.check(case.version)
-    with forbidden_on_visible(user, Action.TRANSITION_CASE, case), refusals():
-        editing.update_case(case, edit, by=user, expected_version=expected)
+    try:
+        with refusals():
+            editing.update_case(case, edit, by=user, expected_version=expected)
+    except Refused:  # a process field without process rights: the service audited the denial
+        raise ApiProblem(403, "forbidden", detail="Uw rollen staan deze handeling op deze casus niet toe.") from None
     return CaseOut.of(case, content=can(user, Action.READ_CASE_CONTENT, case))
 
 
