@@ -93,8 +93,8 @@ class InterventionOut(ApiModel):
     recorded_at: datetime
 
     @classmethod
-    def of(cls, row: Intervention, *, content: bool = True) -> InterventionOut:
-        """``content=False`` for a caller who may not read the case's content: no outcome."""
+    def of(cls, row: Intervention, *, content: bool = False) -> InterventionOut:
+        """``content``: the caller may read the case's content; without it there is no outcome."""
         return cls(
             id=row.id,
             kind=row.kind.code,

@@ -121,7 +121,7 @@ def add_intervention(case_id: int, body: Callable[[], InterventionIn]) -> Reply:
             outcome=body.outcome,
         )
     location = url_for("api.list_interventions", case_id=case.id, _external=True)
-    return Reply(InterventionOut.of(row), headers={"Location": location})
+    return Reply(InterventionOut.of(row, content=True), headers={"Location": location})  # its writer reads it
 
 
 # -- plan van aanpak -------------------------------------------------------------------------------
