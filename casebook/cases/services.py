@@ -13,7 +13,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import Action, case_scope, load_or_404, require_audited
+from casebook.access import Action, can, case_scope, deny, load_or_404
 from casebook.auth.models import User
 from casebook.cases import lifecycle
 from casebook.cases.models import (
@@ -119,15 +119,16 @@ class NewCase:
 def open_case(new: NewCase, *, by: User | None) -> Case:
     """Open a case in its type's first status with the lead organisation as participant.
 
-    The service asks the policy itself (``Action.OPEN_CASE`` on the case type: a coordinator with
-    an authorisation for that type), so the screens, the weegtafel and the API cannot disagree;
-    a refusal is audited and nothing is written. ``by=None`` is the system itself (the demo seed
-    and the command line, never a request), which no policy constrains.
+    The service asks the policy itself (``Action.OPEN_CASE`` on what is opened: a coordinator with
+    an authorisation for the type that covers the confidentiality asked), so the screens, the
+    weegtafel and the API cannot disagree; a refusal is audited and nothing is written.
+    ``by=None`` is the system itself (the demo seed and the command line, never a request), which
+    no policy constrains.
 
     :raises Refused: ``by`` may not open a case of this type (audited).
     """
-    if by is not None:
-        require_audited(by, Action.OPEN_CASE, new.case_type)
+    if by is not None and not can(by, Action.OPEN_CASE, new):  # the type, at the confidentiality asked
+        raise deny(by, Action.OPEN_CASE, new.case_type)
     opened_at = new.opened_at or utcnow()
     first_status = min(new.case_type.statuses, key=lambda s: s.position)
     case = Case(

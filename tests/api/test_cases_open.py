@@ -53,3 +53,15 @@ def test_the_service_itself_refuses_and_audits(coordinator):
     assert _case_count() == before
     assert len(audit_events("case.create", actor_user_id=coordinator.id, outcome=Outcome.DENIED)) == 1
     assert not audit_events("case.create", actor_user_id=coordinator.id, outcome=Outcome.ALLOWED)
+
+
+def test_api_refuses_a_confidentiality_above_the_coordinator_s_authorisation(client, coordinator):
+    before, coordinator_id = _case_count(), coordinator.id  # youth: authorised up to vertrouwelijk
+    response = client.post(
+        "/api/v1/cases",
+        headers=bearer(make_api_token(coordinator)),
+        json={"type": "youth", "confidentiality": "geheim"},
+    )
+    assert_problem(response, 403, "forbidden")
+    assert _case_count() == before
+    assert len(audit_events("case.create", actor_user_id=coordinator_id, outcome=Outcome.DENIED)) == 1

@@ -36,6 +36,7 @@ from casebook.access.scope import (
 )
 from casebook.auth.models import Role, User
 from casebook.cases.models import Case, CaseType
+from casebook.confidentiality import Confidentiality
 from casebook.organisations.models import OrganisationKind
 
 # The roles that may do an action on a case at all (the relation to the case and the
@@ -80,13 +81,15 @@ def can_audit_case(user: User, case: Case) -> bool:
     return is_authorised(user, Action.VIEW_AUDIT, case.case_type_id, case.confidentiality)
 
 
-def can_open(user: User, case_type: CaseType) -> bool:
+def can_open(user: User, case_type: CaseType, confidentiality: Confidentiality | None = None) -> bool:
     """A coordinator role and an authorisation for the type with ``case.create`` that covers the
-    type's default confidentiality (they must see what they open).
+    case's confidentiality (the type's default unless a higher one is asked): they must see what
+    they open.
     """
     if not roles_allow(user, Action.OPEN_CASE):
         return False
-    return is_authorised(user, Action.OPEN_CASE, case_type.id, case_type.default_confidentiality)
+    level = max(confidentiality or case_type.default_confidentiality, case_type.default_confidentiality)
+    return is_authorised(user, Action.OPEN_CASE, case_type.id, level)
 
 
 @rule(
@@ -122,7 +125,12 @@ def case_rule(user: User, action: Action, case: Any) -> bool:
 
 
 @rule(Action.OPEN_CASE)
-def open_case_rule(user: User, action: Action, case_type: Any) -> bool:
-    if case_type is None:
+def open_case_rule(user: User, action: Action, opening: Any) -> bool:
+    """``opening``: a ``CaseType``, or what is about to be opened (anything with ``case_type`` and
+    ``confidentiality``, e.g. ``cases.services.NewCase``); None decides on roles alone."""
+    if opening is None:
         return roles_allow(user, action)
-    return isinstance(case_type, CaseType) and can_open(user, case_type)
+    if isinstance(opening, CaseType):
+        return can_open(user, opening)
+    case_type = getattr(opening, "case_type", None)
+    return isinstance(case_type, CaseType) and can_open(user, case_type, getattr(opening, "confidentiality", None))
