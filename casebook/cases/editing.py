@@ -19,10 +19,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casebook import audit
-from casebook.access import Action, can, require
-from casebook.auth.models import Role, User
+from casebook.access import Action, can, require_audited
+from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
-from casebook.cases.lifecycle import check_version, flush_case, local_date
+from casebook.cases.lifecycle import case_change, check_version, local_date
 from casebook.cases.models import Case, CaseFieldChange
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
@@ -42,11 +42,12 @@ class CaseEdit:
 
 
 def coordinator_choices(case: Case) -> list[User]:
-    """Who can be procesregisseur: active coordinators of the lead organisation."""
+    """Who can be procesregisseur: active users of the lead organisation whom the policy lets direct
+    this case's process (``TRANSITION_CASE``: coordinators of the lead authorised for its type)."""
     users = db.session.scalars(
         select(User).where(User.organisation_id == case.lead_organisation_id, User.active).order_by(User.display_name)
     )
-    return [u for u in users if u.has_role(Role.COORDINATOR)]
+    return [u for u in users if can(u, Action.TRANSITION_CASE, case)]
 
 
 def _shown(field: str, value: Any) -> str | None:
@@ -104,7 +105,7 @@ def update_case(case: Case, edit: CaseEdit, *, by: User, expected_version: int |
     :raises CaseRuleError: closed case, unknown district, wrong procesregisseur, confidentiality
         below the type's minimum or one that would shut the editor out, evaluation before opening.
     """
-    require(by, Action.UPDATE_CASE, case)
+    require_audited(by, Action.UPDATE_CASE, case)
     check_version(case, expected_version)
     if case.is_closed:
         raise CaseRuleError(_l("Deze casus is afgesloten. Heropen de casus eerst."))
@@ -113,18 +114,16 @@ def update_case(case: Case, edit: CaseEdit, *, by: User, expected_version: int |
     if not changed:
         return []
     if PROCESS_FIELDS.intersection(changed):
-        require(by, Action.TRANSITION_CASE, case)
+        require_audited(by, Action.TRANSITION_CASE, case)
     old = {name: getattr(case, name) for name in changed}
-    savepoint = db.session.begin_nested()
-    for name, value in changed.items():
-        setattr(case, name, value)
-    flush_case(case, expected_version)
-    if not can(by, Action.VIEW_CASE, case):
-        savepoint.rollback()
-        raise CaseRuleError(
-            _l("Met deze vertrouwelijkheid zou u de casus zelf niet meer kunnen zien."), "confidentiality"
-        )
-    savepoint.commit()
+    with case_change(case, expected_version):  # a refusal below undoes the change, nothing else
+        for name, value in changed.items():
+            setattr(case, name, value)
+        db.session.flush()
+        if not can(by, Action.VIEW_CASE, case):
+            raise CaseRuleError(
+                _l("Met deze vertrouwelijkheid zou u de casus zelf niet meer kunnen zien."), "confidentiality"
+            )
     now = utcnow()
     rows = [
         CaseFieldChange(

@@ -75,8 +75,11 @@ def status_title(change: CaseStatusChange) -> str:
     )
 
 
-def closure_title(step: CaseClosureStep) -> str:
+def closure_title(step: CaseClosureStep, *, with_result: bool = True) -> str:
+    """``with_result=False`` for viewers who see metadata only: the proposed result is content."""
     locale = select_locale()
+    if step.kind is ClosureStepKind.PROPOSED and not with_result:
+        return _("Afsluiten voorgesteld")
     if step.kind is ClosureStepKind.PROPOSED:
         result = step.result.label(locale) if step.result else "—"
         return _("Afsluiten voorgesteld (resultaat: %(result)s)", result=result)

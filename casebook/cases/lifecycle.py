@@ -14,6 +14,8 @@ and why in an append-only history, writes its audit event and flushes; the reque
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
-from casebook.access import Action, require
+from casebook.access import Action, can, require_audited
 from casebook.auth.models import User
 from casebook.cases import history
 from casebook.cases.durations import parse_duration
@@ -50,14 +52,27 @@ def check_version(case: Case, expected_version: int | None) -> None:
         raise StaleCase(case.version, history.changes_since(case, expected_version or 0))
 
 
-def flush_case(case: Case, expected_version: int | None) -> None:
-    """Flush; a concurrent writer that won the race (the version moved under us) is a conflict."""
+@contextmanager
+def case_change(case: Case, expected_version: int | None) -> Iterator[None]:
+    """Make the changes of the block inside a savepoint and flush them, as one version bump.
+
+    A concurrent writer that won the race (the version moved under us) is a ``StaleCase``; any
+    error inside the block undoes the block's own work only — what the request did before (an
+    audit event, a recorded denial) stays, and only the request wrapper commits or rolls back.
+    The savepoint is begun before the block changes anything: beginning one flushes what is
+    pending, and that must not be this operation's change.
+    """
+    savepoint = db.session.begin_nested()
     try:
+        yield
         db.session.flush()
     except StaleDataError as exc:
-        # The session cannot continue after a failed flush; the request rolls back anyway.
-        db.session.rollback()
+        savepoint.rollback()
         raise StaleCase(case.version, history.changes_since(case, expected_version or 0)) from exc
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
 
 
 def ordered_statuses(case: Case) -> list[StatusType]:
@@ -145,7 +160,7 @@ def transition(
     :raises StaleCase: the case changed since the form was loaded.
     :raises CaseRuleError: closed, closure pending, unknown/end/same status, or a skip without reason.
     """
-    require(by, Action.TRANSITION_CASE, case)
+    require_audited(by, Action.TRANSITION_CASE, case)
     check_version(case, expected_version)
     _refuse_if_closed_or_pending(case)
     target = _status_in_type(case, to_status_id)
@@ -160,9 +175,8 @@ def transition(
     if not is_next and not reason:
         raise CaseRuleError(_l("Dit is niet de volgende stap: geef een reden."), "reason")
     previous = case.status
-    with db.session.no_autoflush:  # one flush, one version bump: the history row predicts it
+    with case_change(case, expected_version), db.session.no_autoflush:  # one flush, one version bump
         change = _record_status(case, target, by, reason, now or utcnow())
-    flush_case(case, expected_version)
     audit.record(
         by,
         str(Action.TRANSITION_CASE),
@@ -182,7 +196,7 @@ def propose_closure(
     now: datetime | None = None,
 ) -> CaseClosureStep:
     """Step one of closing: a coordinator of the lead organisation proposes result and summary."""
-    require(by, Action.PROPOSE_CLOSURE, case)
+    require_audited(by, Action.PROPOSE_CLOSURE, case)
     check_version(case, expected_version)
     _refuse_if_closed_or_pending(case)
     result = next((r for r in results_for(case) if r.id == result_id), None)
@@ -194,14 +208,13 @@ def propose_closure(
     if errors:
         raise errors[0]
     now = now or utcnow()
-    with db.session.no_autoflush:
+    with case_change(case, expected_version), db.session.no_autoflush:
         case.closure_proposed_at = now
         step = CaseClosureStep(
             case=case, kind=ClosureStepKind.PROPOSED, result=result, by=by, at=now, version=case.version + 1
         )
         step.text = summary.strip()
         db.session.add(step)
-    flush_case(case, expected_version)
     audit.record(by, str(Action.PROPOSE_CLOSURE), case, details={"result": result.code, "version": case.version})
     return step
 
@@ -215,6 +228,23 @@ def pending_proposal(case: Case) -> CaseClosureStep | None:
         .order_by(CaseClosureStep.id.desc())
         .limit(1)
     )
+
+
+CLOSURE_VIEW = "case.closure.view"
+
+
+def proposal_for_approval(user: User, case: Case) -> CaseClosureStep | None:
+    """The pending proposal (result and summary) for the supervisor who must judge it. Audited.
+
+    Readers of the case's content see the proposal anyway; a supervisor does not read content,
+    so the approval step is the one place they see it, and each such read is an event of its own
+    (``case.closure.view``). None when nothing is pending or ``user`` may not decide.
+    """
+    proposal = pending_proposal(case)
+    if proposal is None or not can(user, Action.APPROVE_CLOSURE, case):
+        return None
+    audit.record(user, CLOSURE_VIEW, case, details={"step": proposal.id})
+    return proposal
 
 
 def archive_action_date(case: Case, end_date: date) -> date:
@@ -240,7 +270,7 @@ def decide_closure(
 
     The proposer cannot approve their own proposal (four eyes), even when holding both roles.
     """
-    require(by, Action.APPROVE_CLOSURE, case)
+    require_audited(by, Action.APPROVE_CLOSURE, case)
     check_version(case, expected_version)
     proposal = pending_proposal(case)
     if proposal is None:
@@ -254,7 +284,7 @@ def decide_closure(
     archive_on = archive_action_date(case, local_date(now)) if approve else None
     final = end_status(case)
     summary = proposal.text
-    with db.session.no_autoflush:  # one flush, one version bump: the history rows predict it
+    with case_change(case, expected_version), db.session.no_autoflush:  # one flush, one version bump
         if approve:
             case.result = proposal.result
             case.closing_summary = summary
@@ -272,7 +302,6 @@ def decide_closure(
         )
         step.text = comment or None
         db.session.add(step)
-    flush_case(case, expected_version)
     details = {"result": proposal.result.code if proposal.result else None, "version": case.version}
     if approve:
         details["archive_action_on"] = case.archive_action_on.isoformat()
@@ -294,7 +323,7 @@ def reopen(
     The end date, archive action date and result are cleared (the archive clock stops); the
     closing summary stays in the closure history.
     """
-    require(by, Action.REOPEN_CASE, case)
+    require_audited(by, Action.REOPEN_CASE, case)
     check_version(case, expected_version)
     if not case.is_closed:
         raise CaseRuleError(_l("Deze casus is niet afgesloten."))
@@ -304,12 +333,11 @@ def reopen(
     reason = (reason or "").strip()
     if not reason:
         raise CaseRuleError(_l("Geef een reden voor het heropenen."), "reason")
-    with db.session.no_autoflush:
+    with case_change(case, expected_version), db.session.no_autoflush:
         case.closed_at = None
         case.archive_action_on = None
         case.result = None
         case.closing_summary = None
         change = _record_status(case, target, by, reason, now or utcnow(), reopened=True)
-    flush_case(case, expected_version)
     audit.record(by, str(Action.REOPEN_CASE), case, details={"to": target.code, "version": case.version})
     return change

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casebook import audit
-from casebook.access import Action, require
+from casebook.access import Action, require_audited
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case, CaseParticipant, Involvement
@@ -50,7 +50,7 @@ def add_participant(
     :raises CaseRuleError: closed case, unknown organisation or user, another organisation as
         lead, a user of another organisation, or an active duplicate.
     """
-    require(by, Action.MANAGE_PARTICIPANTS, case)
+    require_audited(by, Action.MANAGE_PARTICIPANTS, case)
     if case.is_closed:
         raise CaseRuleError(_l("Deze casus is afgesloten. Heropen de casus eerst."))
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
@@ -96,7 +96,7 @@ def end_participant(
 
     :raises CaseRuleError: unknown or already ended participation, or the lead organisation.
     """
-    require(by, Action.MANAGE_PARTICIPANTS, case)
+    require_audited(by, Action.MANAGE_PARTICIPANTS, case)
     participant = next((p for p in case.active_participants if p.id == participant_id), None)
     if participant is None:
         raise CaseRuleError(_l("Deze deelname bestaat niet of is al beëindigd."))

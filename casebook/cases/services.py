@@ -13,8 +13,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can, case_scope
-from casebook.audit import Outcome
+from casebook.access import Action, can, case_scope, deny, load_or_404
 from casebook.auth.models import User
 from casebook.cases import lifecycle
 from casebook.cases.models import (
@@ -67,26 +66,21 @@ def list_for(user: User, filters: CaseFilters, page: int = 1, per_page: int = 25
     return result
 
 
+CASE_PAGE_LOADING = (
+    selectinload(Case.participants),
+    selectinload(Case.subjects).joinedload(CaseSubject.person),
+)
+
+
 def load_for(user: User, case_id: int, action: Action = Action.VIEW_CASE) -> Case:
     """Return the case if ``user`` may do ``action`` on it; else audit the denial and 404.
 
-    Out of scope and nonexistent look the same to the caller (no existence leak).
+    ``access.load_or_404`` with the participants and subjects loaded at once (the case page and
+    the API's case detail read both). Out of scope and nonexistent look the same to the caller.
 
-    :raises AccessDenied: a ``NotFound`` subclass.
+    :raises Refused: a ``NotFound`` subclass.
     """
-    case = db.session.scalar(
-        select(Case)
-        .where(Case.id == case_id)
-        .options(
-            selectinload(Case.participants),
-            selectinload(Case.subjects).joinedload(CaseSubject.person),
-        )
-    )
-    if case is None or not can(user, action, case):  # None: ``can`` would decide the global action
-        audit.record(user, str(action), case_id=case_id, outcome=Outcome.DENIED, details={"requested_id": str(case_id)})
-        raise AccessDenied()
-    audit.record(user, str(action), case)
-    return case
+    return load_or_404(user, Case, case_id, action, options=CASE_PAGE_LOADING)
 
 
 def next_reference(opened_at: datetime) -> str:
@@ -123,7 +117,18 @@ class NewCase:
 
 
 def open_case(new: NewCase, *, by: User | None) -> Case:
-    """Open a case in its type's first status with the lead organisation as participant."""
+    """Open a case in its type's first status with the lead organisation as participant.
+
+    The service asks the policy itself (``Action.OPEN_CASE`` on what is opened: a coordinator with
+    an authorisation for the type that covers the confidentiality asked), so the screens, the
+    weegtafel and the API cannot disagree; a refusal is audited and nothing is written.
+    ``by=None`` is the system itself (the demo seed and the command line, never a request), which
+    no policy constrains.
+
+    :raises Refused: ``by`` may not open a case of this type (audited).
+    """
+    if by is not None and not can(by, Action.OPEN_CASE, new):  # the type, at the confidentiality asked
+        raise deny(by, Action.OPEN_CASE, new.case_type)
     opened_at = new.opened_at or utcnow()
     first_status = min(new.case_type.statuses, key=lambda s: s.position)
     case = Case(

@@ -1,8 +1,9 @@
 """The case module's own timeline sources: status changes, closing steps, field edits, participants.
 
 Registered on import (``casebook.cases.views`` imports this module). Sources receive a case the
-viewer was already allowed to see; free text that is case content (closing summary, comments)
-is shown only to those who may read notes or must judge the closure.
+viewer was already allowed to see; what is case content (status reasons, the closing summary and
+comments, the proposed result) is shown only to readers of content (``READ_CASE_CONTENT``). The
+approving supervisor reads the pending proposal in the approval step, not here.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _who(user: User | None) -> tuple[str | None, str | None]:
 
 
 def status_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
-    may_read = can(viewer, Action.READ_NOTES, case)  # a reason is case content, not metadata
+    may_read = can(viewer, Action.READ_CASE_CONTENT, case)  # a reason is case content, not metadata
     for change in history.status_changes(case):
         actor, organisation = _who(change.changed_by)
         yield TimelineEntry(
@@ -40,7 +41,7 @@ def status_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
 
 
 def closure_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
-    may_read = can(viewer, Action.READ_NOTES, case) or can(viewer, Action.APPROVE_CLOSURE, case)
+    may_read = can(viewer, Action.READ_CASE_CONTENT, case)
     for step in history.closure_steps(case):
         actor, organisation = _who(step.by)
         detail = step.text if may_read else None
@@ -49,7 +50,7 @@ def closure_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
         yield TimelineEntry(
             at=step.at,
             kind="closure",
-            title=history.closure_title(step),
+            title=history.closure_title(step, with_result=may_read),
             actor=actor,
             organisation=organisation,
             detail=detail,

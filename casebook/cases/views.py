@@ -104,8 +104,11 @@ def render_case(
         ),
         "end_form": EndParticipantForm(formdata=None),
     }
+    # Case content (subject names, summaries, the proposal's result and text) only for readers
+    # of content; a supervisor sees metadata, and the proposal in the approval step (audited).
+    content = can(user, Action.READ_CASE_CONTENT, case)
     proposal = lifecycle.pending_proposal(case)
-    show_summary = can(user, Action.READ_NOTES, case) or allowed["decide"]
+    proposal_shown = proposal if content or proposal is None else lifecycle.proposal_for_approval(user, case)
     household_coordination = None
     if case.household_id:
         from casebook.households.services import coordination_of
@@ -117,7 +120,8 @@ def render_case(
         allowed=allowed,
         next_status=lifecycle.next_status(case),
         proposal=proposal,
-        show_summary=show_summary,
+        proposal_shown=proposal_shown,
+        content=content,
         sections=[
             (section, Markup(render_template(section.template, case=case, **section_context)))  # noqa: S704
             for section, section_context in sections_for(user, case)

@@ -12,10 +12,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from casebook import audit
-from casebook.access import Action
+from casebook.access import Action, require_audited
 from casebook.auth.models import User
 from casebook.cases.models import Case
-from casebook.casework import local_today, require_on_case
+from casebook.casework import local_today
 from casebook.db import db
 from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
 from casebook.organisations.models import Organisation
@@ -61,7 +61,7 @@ def balance(case: Case) -> dict[InterventionCategory, int]:
 
 def interventions_for(user: User, case: Case) -> list[Intervention]:
     """All interventions of ``case``, most recent first. Audited as ``intervention.list``."""
-    require_on_case(user, Action.VIEW_CASE, case)
+    require_audited(user, Action.VIEW_CASE, case)
     rows = list(
         db.session.scalars(
             select(Intervention)
@@ -84,7 +84,7 @@ def add_intervention(
     today: date | None = None,
 ) -> Intervention:
     """Log an intervention. :raises AccessDenied: (audited) :raises InterventionRefused:"""
-    require_on_case(by, Action.ADD_INTERVENTION, case)
+    require_audited(by, Action.ADD_INTERVENTION, case)
     today = today or local_today()
     if kind is None or not kind.active:
         raise InterventionRefused("Kies een soort interventie.", "kind")

@@ -44,6 +44,7 @@ def _context(user: User, case: Case, form: InterventionForm | None = None) -> di
         "interventions": interventions.interventions_for(user, case),
         "balance": interventions.balance(case),
         "intervention_form": form if may_add else None,
+        "show_outcomes": can(user, Action.READ_CASE_CONTENT, case),  # an outcome is content
     }
 
 
@@ -57,6 +58,7 @@ def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
     if not can(user, Action.VIEW_CASE, case):
         return []
     locale = select_locale()
+    content = can(user, Action.READ_CASE_CONTENT, case)
     return [
         TimelineEntry(
             at=row.recorded_at,
@@ -69,7 +71,7 @@ def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
             ),
             actor=row.recorded_by.display_name if row.recorded_by else None,
             organisation=row.organisation.name,
-            detail=row.outcome,
+            detail=row.outcome if content else None,
             url=url_for("cases.detail", case_id=case.id, _anchor=f"intervention-{row.id}"),
         )
         for row in interventions.interventions_for(user, case)

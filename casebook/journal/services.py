@@ -14,10 +14,9 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import Action, can
+from casebook.access import Action, can, deny, require_audited
 from casebook.auth.models import User
 from casebook.cases.models import Case
-from casebook.casework import deny, require_on_case
 from casebook.db import db
 from casebook.journal.models import Note, NoteVisibility
 
@@ -41,7 +40,7 @@ def notes_for(user: User, case: Case, *, via: str = "journal") -> list[Note]:
 
     :raises AccessDenied: the user may not read notes on this case (audited).
     """
-    require_on_case(user, Action.READ_NOTES, case)
+    require_audited(user, Action.READ_NOTES, case)
     notes = list(
         db.session.scalars(
             select(Note)
@@ -58,7 +57,7 @@ def load_note(user: User, case: Case, note_id: int) -> Note:
     """A note of ``case`` the user may read, or an audited 404 (other case, internal elsewhere, missing)."""
     note = db.session.get(Note, note_id)
     if note is None or note.case_id != case.id or not can(user, Action.READ_NOTES, case) or not _visible(user, note):
-        raise deny(user, "note.view", case_id=case.id, requested=str(note_id))
+        raise deny(user, "note.view", case, requested_id=note_id)
     audit.record(user, "note.view", note)
     return note
 
@@ -74,7 +73,7 @@ def _clean_body(body: str) -> str:
 
 def add_note(case: Case, *, by: User, body: str, visibility: NoteVisibility) -> Note:
     """Append a note to the journal. :raises AccessDenied: (audited) :raises NoteRefused:"""
-    require_on_case(by, Action.ADD_NOTE, case)
+    require_audited(by, Action.ADD_NOTE, case)
     note = Note(
         case=case,
         author=by,
@@ -94,7 +93,7 @@ def correct_note(original: Note, *, by: User, body: str) -> Note:
     :raises AccessDenied: (audited) :raises NoteRefused: another organisation's note, or already corrected.
     """
     case = original.case
-    require_on_case(by, Action.ADD_NOTE, case)
+    require_audited(by, Action.ADD_NOTE, case)
     if original.author_organisation_id != by.organisation_id:
         raise NoteRefused("Alleen de organisatie die de notitie schreef, kan haar corrigeren.")
     if original.corrected_by is not None:

@@ -1,7 +1,8 @@
 """The household plan ("1 gezin, 1 plan, 1 regisseur"): the goals of a household's cases, by life domain.
 
 Only the cases the viewer may see are passed in (the household page filters them through the
-policy), and each case is checked again here; the read is audited once per household.
+policy); goals are case content, so only cases whose content the viewer reads (never a
+supervisor's) contribute. The read is audited once per household.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class HouseholdGoal:
 
 def household_plan(user: User, household: Household, cases: list[Case]) -> dict[LifeDomain, list[HouseholdGoal]]:
     """Goals of the visible cases grouped per life domain, in the plan's domain order."""
-    visible = {case.id: case for case in cases if can(user, Action.VIEW_CASE, case)}
+    visible = {case.id: case for case in cases if can(user, Action.READ_CASE_CONTENT, case)}
     grouped: dict[LifeDomain, list[HouseholdGoal]] = {domain: [] for domain in LifeDomain}
     if visible:
         goals = db.session.scalars(

@@ -1,6 +1,8 @@
 """Plan van aanpak rules, and the tasks derived from it.
 
-- Reading the plan needs ``VIEW_CASE``; changing goals, actions and the evaluation date needs
+- Seeing the plan needs ``VIEW_CASE`` and gives its metadata (counts, casusregisseur, the next
+  evaluation); its goals and actions are case content (``READ_CASE_CONTENT``: workers on the case,
+  never supervisors). Changing goals, actions and the evaluation date needs
   ``EDIT_PLAN`` (writing participants); naming the casusregisseur is procesregie
   (``MANAGE_PARTICIPANTS``: coordinators of the lead organisation).
 - An action's owner is an active participating organisation, optionally a named active user of
@@ -15,14 +17,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import Action, can, case_scope
-from casebook.auth.models import Role, User
+from casebook.access import Action, can, case_scope, deny, require_audited
+from casebook.auth.models import User
 from casebook.cases.models import Case, Involvement
-from casebook.casework import deny, local_today, require_on_case
+from casebook.casework import local_today
 from casebook.db import db, utcnow
 from casebook.organisations.models import Organisation
 from casebook.plans.models import (
@@ -58,15 +60,22 @@ class PlanView:
     evaluation_due: bool
     goal_count: int = 0
     open_action_count: int = 0
+    overdue_count: int = 0
     domains_without_goal: list[LifeDomain] = field(default_factory=list)
+    content: bool = True  # False: metadata only (counts); goals and actions are left out
 
 
 # -- reading -----------------------------------------------------------------------------------
 
 
 def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
-    """The whole plan of ``case`` with its tasks. Audited as ``plan.view``. :raises AccessDenied:"""
-    require_on_case(user, Action.VIEW_CASE, case)
+    """The plan of ``case`` with its tasks. Audited as ``plan.view``. :raises AccessDenied:
+
+    A viewer who may see the case but not read its content (a supervisor) gets the counts only:
+    the goals and actions themselves are never handed out, so no template can show them.
+    """
+    require_audited(user, Action.VIEW_CASE, case)
+    content = can(user, Action.READ_CASE_CONTENT, case)
     today = today or local_today()
     goals = list(
         db.session.scalars(
@@ -82,20 +91,23 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     actions = list(
         db.session.scalars(select(PlanAction).where(PlanAction.case_id == case.id).order_by(PlanAction.due_on))
     )
+    overdue = [a for a in actions if a.is_overdue(today)]
     plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
     view = PlanView(
         case=case,
         case_manager=plan.case_manager if plan else None,
-        goals_by_domain=OrderedDict((d, g) for d, g in by_domain.items() if g),
-        loose_actions=[a for a in actions if a.goal_id is None],
-        overdue=[a for a in actions if a.is_overdue(today)],
+        goals_by_domain=OrderedDict((d, g) for d, g in by_domain.items() if g) if content else OrderedDict(),
+        loose_actions=[a for a in actions if a.goal_id is None] if content else [],
+        overdue=overdue if content else [],
         today=today,
         evaluation_due=evaluation_due(case, today),
         goal_count=len(goals),
         open_action_count=sum(1 for a in actions if a.is_open),
+        overdue_count=len(overdue),
         domains_without_goal=[d for d, g in by_domain.items() if not g],
+        content=content,
     )
-    audit.record(user, "plan.view", case, details={"goals": len(goals), "actions": len(actions)})
+    audit.record(user, "plan.view", case, details={"goals": len(goals), "actions": len(actions), "content": content})
     return view
 
 
@@ -110,8 +122,8 @@ def evaluation_due(case: Case, today: date, within_days: int = EVALUATION_HORIZO
 def load_goal(user: User, case: Case, goal_id: int) -> PlanGoal:
     """A goal of ``case`` or an audited 404."""
     goal = db.session.get(PlanGoal, goal_id)
-    if goal is None or goal.case_id != case.id or not can(user, Action.VIEW_CASE, case):
-        raise deny(user, "plan.goal.view", case_id=case.id, requested=str(goal_id))
+    if goal is None or goal.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
+        raise deny(user, "plan.goal.view", case, requested_id=goal_id)
     audit.record(user, "plan.goal.view", goal, case_id=case.id)
     return goal
 
@@ -119,8 +131,8 @@ def load_goal(user: User, case: Case, goal_id: int) -> PlanGoal:
 def load_action(user: User, case: Case, action_id: int) -> PlanAction:
     """An action of ``case`` or an audited 404."""
     action = db.session.get(PlanAction, action_id)
-    if action is None or action.case_id != case.id or not can(user, Action.VIEW_CASE, case):
-        raise deny(user, "plan.action.view", case_id=case.id, requested=str(action_id))
+    if action is None or action.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
+        raise deny(user, "plan.action.view", case, requested_id=action_id)
     return action
 
 
@@ -134,14 +146,15 @@ def owner_organisations(case: Case) -> list[Organisation]:
 
 
 def owner_users(case: Case) -> list[User]:
-    """Active workers of the owner organisations: candidates for a named owner or casusregisseur."""
+    """Candidates for a named owner or casusregisseur: active users of the owner organisations
+    whom the policy lets work on this plan (``EDIT_PLAN``) — so never someone who cannot see it."""
     org_ids = [o.id for o in owner_organisations(case)]
     if not org_ids:
         return []
     users = db.session.scalars(
         select(User).where(User.organisation_id.in_(org_ids), User.active).order_by(User.display_name)
     )
-    return [u for u in users if u.has_role(Role.CASEWORKER, Role.COORDINATOR)]
+    return [u for u in users if can(u, Action.EDIT_PLAN, case)]
 
 
 # -- changing ----------------------------------------------------------------------------------
@@ -158,7 +171,7 @@ def _clean_text(text: str | None, field_name: str, empty_message: str) -> str:
 
 def add_goal(case: Case, *, by: User, domain: LifeDomain | str, text: str) -> PlanGoal:
     """Add a goal on a life domain. :raises AccessDenied: (audited) :raises PlanRefused:"""
-    require_on_case(by, Action.EDIT_PLAN, case)
+    require_audited(by, Action.EDIT_PLAN, case)
     try:
         domain = LifeDomain(domain)
     except ValueError:
@@ -183,7 +196,7 @@ def add_action(
     today: date | None = None,
 ) -> PlanAction:
     """Agree a new action. :raises AccessDenied: (audited) :raises PlanRefused:"""
-    require_on_case(by, Action.EDIT_PLAN, case)
+    require_audited(by, Action.EDIT_PLAN, case)
     today = today or local_today()
     text = _clean_text(description, "description", "Beschrijf de actie.")
     if goal is not None and goal.case_id != case.id:
@@ -222,7 +235,7 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
 
     :raises AccessDenied: (audited) :raises PlanRefused: unknown or unchanged status.
     """
-    require_on_case(by, Action.EDIT_PLAN, action.case)
+    require_audited(by, Action.EDIT_PLAN, action.case)
     try:
         status = ActionStatus(status)
     except ValueError:
@@ -239,7 +252,7 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
 
 def set_next_evaluation(case: Case, *, by: User, on: date | None, today: date | None = None) -> None:
     """Plan (or clear) the next evaluation of the plan. :raises PlanRefused: a date in the past."""
-    require_on_case(by, Action.EDIT_PLAN, case)
+    require_audited(by, Action.EDIT_PLAN, case)
     today = today or local_today()
     if on is not None and on < today:
         raise PlanRefused("De evaluatiedatum ligt in het verleden.", "next_evaluation_on")
@@ -253,7 +266,7 @@ def set_case_manager(case: Case, *, by: User, manager: User | None) -> CasePlan:
 
     :raises AccessDenied: (audited; procesregie only) :raises PlanRefused:
     """
-    require_on_case(by, Action.MANAGE_PARTICIPANTS, case)
+    require_audited(by, Action.MANAGE_PARTICIPANTS, case)
     if manager is not None and manager.id not in {u.id for u in owner_users(case)}:
         raise PlanRefused("Kies een medewerker van een deelnemende organisatie.", "case_manager")
     plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
@@ -296,6 +309,15 @@ def open_actions_for(user: User, *, limit: int = 200) -> list[PlanAction]:
     actions = list(db.session.scalars(_task_query(user).limit(limit)))
     audit.record(user, "plan.action.list", details={"filter": "open", "count": len(actions)})
     return actions
+
+
+def open_action_counts_for(user: User, *, today: date | None = None) -> tuple[int, int]:
+    """(open, overdue) counts of the actions ``open_actions_for`` lists, counted by the same query."""
+    today = today or local_today()
+    tasks = _task_query(user).order_by(None).options().subquery()
+    total = db.session.scalar(select(func.count()).select_from(tasks)) or 0
+    overdue = db.session.scalar(select(func.count()).select_from(tasks).where(tasks.c.due_on < today)) or 0
+    return total, overdue
 
 
 def overdue_actions_for(user: User, *, today: date | None = None, limit: int = 200) -> list[PlanAction]:

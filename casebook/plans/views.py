@@ -99,8 +99,10 @@ def load_section(user: User, case: Case) -> dict[str, Any] | None:
 
 
 def timeline_plan(user: User, case: Case) -> list[TimelineEntry]:
+    """Goals and actions agreed, and status changes; their texts only for readers of content."""
     if not can(user, Action.VIEW_CASE, case):
         return []
+    content = can(user, Action.READ_CASE_CONTENT, case)
     entries: list[TimelineEntry] = []
     for goal in db.session.scalars(select(PlanGoal).where(PlanGoal.case_id == case.id)):
         entries.append(
@@ -110,7 +112,7 @@ def timeline_plan(user: User, case: Case) -> list[TimelineEntry]:
                 title=_("Doel toegevoegd: %(domain)s", domain=LIFE_DOMAIN_LABELS[goal.domain.value]),
                 actor=goal.created_by.display_name if goal.created_by else None,
                 organisation=goal.created_by.organisation.name if goal.created_by else None,
-                detail=goal.text,
+                detail=goal.text if content else None,
                 url=url_for("cases.detail", case_id=case.id, _anchor=f"goal-{goal.id}"),
             )
         )
@@ -122,7 +124,7 @@ def timeline_plan(user: User, case: Case) -> list[TimelineEntry]:
                 title=_("Actie afgesproken voor %(org)s", org=action.owner_organisation.name),
                 actor=action.created_by.display_name if action.created_by else None,
                 organisation=action.created_by.organisation.name if action.created_by else None,
-                detail=action.description,
+                detail=action.description if content else None,
                 url=url_for("cases.detail", case_id=case.id, _anchor=f"action-{action.id}"),
             )
         )

@@ -1,7 +1,9 @@
 """The built-in widgets of My work: my cases, evaluations due, signals to triage, closures to approve.
 
 "My cases" are the open cases the user directs as procesregisseur or takes part in by name; the
-organisation-wide list stays on the case list. Every query is limited by ``case_scope``.
+organisation-wide list stays on the case list. Every list and its count come from one query
+limited by ``case_scope``, so a count never includes a case the user cannot see; whether a widget
+applies to the user is the policy's answer (``can(user, Action.X)``), never a role check.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
 from casebook import audit
-from casebook.access import Action, case_scope
-from casebook.auth.models import Role, User
+from casebook.access import Action, can, case_scope
+from casebook.auth.models import User
 from casebook.cases.models import Case, CaseParticipant, StatusType
 from casebook.db import db
 from casebook.i18n import select_locale
@@ -54,7 +56,7 @@ def _case_item(case: Case, note: str | None = None, flagged: bool = False) -> Wi
 
 
 def my_cases(user: User, today: date) -> WorkWidget | None:
-    if not user.has_role(Role.CASEWORKER, Role.COORDINATOR):
+    if not can(user, Action.UPDATE_CASE):  # for those who work on cases
         return None
     conditions = (case_scope(user), _mine(user), _open())
     cases = _cases(*conditions, order=(Case.opened_at.desc(), Case.id.desc()))
@@ -69,7 +71,7 @@ def my_cases(user: User, today: date) -> WorkWidget | None:
 
 
 def evaluations_due(user: User, today: date) -> WorkWidget | None:
-    if not user.has_role(Role.CASEWORKER, Role.COORDINATOR):
+    if not can(user, Action.UPDATE_CASE):  # the evaluation date is set by those who work on the case
         return None
     horizon = today + timedelta(days=EVALUATION_HORIZON_DAYS)
     conditions = (case_scope(user), _mine(user), _open(), Case.next_evaluation_on <= horizon)
@@ -105,19 +107,25 @@ def signals_to_triage(user: User, today: date) -> WorkWidget | None:
 
 
 def closures_to_approve(user: User, today: date) -> WorkWidget | None:
-    if not user.has_role(Role.SUPERVISOR):
+    """Pending proposals the user may decide: scoped in SQL, then each case asked (they are few),
+    so the count is the length of exactly the list of cases the user may approve."""
+    if not can(user, Action.APPROVE_CLOSURE):
         return None
-    conditions = (
-        case_scope(user),
-        Case.closure_proposed_at.is_not(None),
-        Case.lead_organisation_id == user.organisation_id,
+    pending = db.session.scalars(
+        select(Case)
+        .where(
+            case_scope(user),
+            Case.closure_proposed_at.is_not(None),
+            Case.lead_organisation_id == user.organisation_id,
+        )
+        .order_by(Case.closure_proposed_at, Case.id)
     )
-    cases = _cases(*conditions, order=(Case.closure_proposed_at, Case.id))
+    cases = [case for case in pending if can(user, Action.APPROVE_CLOSURE, case)]
     return WorkWidget(
         key="closures",
         title=_("Af te sluiten casussen ter goedkeuring"),
-        count=_count(*conditions),
-        items=[_case_item(c, note=c.closure_proposed_at.date().isoformat()) for c in cases],
+        count=len(cases),
+        items=[_case_item(c, note=c.closure_proposed_at.date().isoformat()) for c in cases[:ITEMS_SHOWN]],
         empty_text=_("Er liggen geen voorstellen tot afsluiten."),
     )
 

@@ -10,7 +10,7 @@ from casebook.confidentiality import Confidentiality
 from casebook.db import db
 from tests.api.support import assert_problem, make_world
 from tests.factories import make_district, make_org
-from tests.helpers import last_event
+from tests.helpers import audit_events, last_event
 
 
 @pytest.fixture
@@ -73,6 +73,7 @@ def test_patch_process_fields_need_the_lead_coordinator_403_but_a_worker_sets_th
     headers = {**world.headers("west_worker"), "If-Match": _etag(client, world)}
     assert_problem(client.patch(path, headers=headers, json={"confidentiality": "vertrouwelijk"}), 403, "forbidden")
     assert last_event("case.transition", case_id=world.case_id).outcome is Outcome.DENIED
+    assert len(audit_events("case.transition", case_id=world.case_id, outcome=Outcome.DENIED)) == 1  # once
     response = client.patch(path, headers=headers, json={"next_evaluation_on": "2099-01-01"})
     assert response.status_code == 200 and response.json["version"] == 2
 

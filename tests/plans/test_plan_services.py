@@ -190,11 +190,20 @@ def test_plan_view_groups_goals_by_domain_and_flags_tasks(case, worker, west):
     housing = make_goal(case, worker, domain="housing")
     late = make_action(case, worker, TODAY - timedelta(days=1), goal=housing)
     plans.set_next_evaluation(case, by=worker, on=TODAY, today=TODAY)
-    supervisor = make_user(org=west, roles=[Role.SUPERVISOR])
-    view = plans.plan_for(supervisor, case, today=TODAY)  # supervisors see the plan (metadata of the help)
-    assert list(view.goals_by_domain) == ["housing", "justice"]
+    view = plans.plan_for(worker, case, today=TODAY)
+    assert list(view.goals_by_domain) == ["housing", "justice"] and view.content
     assert [a.id for a in view.overdue] == [late.id] and view.evaluation_due
-    assert last_event("plan.view").details == {"goals": 2, "actions": 1}
+    assert last_event("plan.view").details == {"goals": 2, "actions": 1, "content": True}
+
+
+def test_supervisors_get_the_plan_s_counts_never_its_goals_or_actions(case, worker, west):
+    housing = make_goal(case, worker, domain="housing")
+    make_action(case, worker, TODAY - timedelta(days=1), goal=housing)
+    supervisor = make_user(org=west, roles=[Role.SUPERVISOR])
+    view = plans.plan_for(supervisor, case, today=TODAY)  # supervisors see metadata, not content
+    assert not view.content and not view.goals_by_domain and not view.loose_actions and not view.overdue
+    assert (view.goal_count, view.open_action_count, view.overdue_count) == (1, 1, 1)
+    assert last_event("plan.view", actor_user_id=supervisor.id).details["content"] is False
 
 
 def test_loaders_refuse_goals_and_actions_of_other_cases(case, worker, west):

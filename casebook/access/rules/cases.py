@@ -36,7 +36,22 @@ from casebook.access.scope import (
 )
 from casebook.auth.models import Role, User
 from casebook.cases.models import Case, CaseType
+from casebook.confidentiality import Confidentiality
 from casebook.organisations.models import OrganisationKind
+
+# The roles that may do an action on a case at all (the relation to the case and the
+# authorisations then decide). Also the answer for ``can(user, action)`` without a case: "could
+# this user do it on some case?" — My work asks that before it lists anything.
+ROLES_ON_A_CASE: dict[Action, tuple[Role, ...]] = {
+    Action.LIST_CASES: CASE_ROLES,
+    Action.VIEW_CASE: CASE_ROLES,
+    Action.READ_NOTES: WORK_ROLES,  # supervisors see metadata, never note bodies or content
+    Action.READ_CASE_CONTENT: WORK_ROLES,
+    **dict.fromkeys(CONTENT_ACTIONS, WORK_ROLES),
+    Action.DRAFT_HANDOFF: WORK_ROLES,
+    **dict.fromkeys(PROCESS_ACTIONS, (Role.COORDINATOR,)),
+    Action.APPROVE_CLOSURE: (Role.SUPERVISOR,),
+}
 
 
 def _relation_allows(user: User, action: Action, case: Case) -> bool:
@@ -44,20 +59,14 @@ def _relation_allows(user: User, action: Action, case: Case) -> bool:
     involvements = active_involvements(user, case)
     if not involvements:
         return action in BREAK_GLASS_ACTIONS and break_glass_active(user, case) is not None
-    if action in (Action.LIST_CASES, Action.VIEW_CASE):
+    if not user.has_role(*ROLES_ON_A_CASE.get(action, ())):
+        return False
+    if action in (Action.LIST_CASES, Action.VIEW_CASE, Action.READ_NOTES, Action.READ_CASE_CONTENT):
         return True
-    if action in (Action.READ_NOTES, Action.READ_CASE_CONTENT):
-        return user.has_role(*WORK_ROLES)  # supervisors see metadata, never note bodies or content
     if action in CONTENT_ACTIONS:
-        return user.has_role(*WORK_ROLES) and bool(involvements & WRITING_INVOLVEMENTS)
+        return bool(involvements & WRITING_INVOLVEMENTS)
     leads = user.organisation_id == case.lead_organisation_id
-    if action is Action.DRAFT_HANDOFF:
-        return leads and user.has_role(*WORK_ROLES)
-    if action in PROCESS_ACTIONS:
-        return leads and user.has_role(Role.COORDINATOR)
-    if action is Action.APPROVE_CLOSURE:
-        return leads and user.has_role(Role.SUPERVISOR)
-    return False
+    return leads and (action is Action.DRAFT_HANDOFF or action in PROCESS_ACTIONS or action is Action.APPROVE_CLOSURE)
 
 
 def can_audit_case(user: User, case: Case) -> bool:
@@ -72,13 +81,15 @@ def can_audit_case(user: User, case: Case) -> bool:
     return is_authorised(user, Action.VIEW_AUDIT, case.case_type_id, case.confidentiality)
 
 
-def can_open(user: User, case_type: CaseType) -> bool:
+def can_open(user: User, case_type: CaseType, confidentiality: Confidentiality | None = None) -> bool:
     """A coordinator role and an authorisation for the type with ``case.create`` that covers the
-    type's default confidentiality (they must see what they open).
+    case's confidentiality (the type's default unless a higher one is asked): they must see what
+    they open.
     """
     if not roles_allow(user, Action.OPEN_CASE):
         return False
-    return is_authorised(user, Action.OPEN_CASE, case_type.id, case_type.default_confidentiality)
+    level = max(confidentiality or case_type.default_confidentiality, case_type.default_confidentiality)
+    return is_authorised(user, Action.OPEN_CASE, case_type.id, level)
 
 
 @rule(
@@ -103,7 +114,7 @@ def can_open(user: User, case_type: CaseType) -> bool:
 )
 def case_rule(user: User, action: Action, case: Any) -> bool:
     if case is None:
-        return roles_allow(user, action)
+        return roles_allow(user, action) or user.has_role(*ROLES_ON_A_CASE.get(action, ()))
     if not isinstance(case, Case):
         return False
     if action is Action.VIEW_AUDIT:
@@ -114,7 +125,12 @@ def case_rule(user: User, action: Action, case: Any) -> bool:
 
 
 @rule(Action.OPEN_CASE)
-def open_case_rule(user: User, action: Action, case_type: Any) -> bool:
-    if case_type is None:
+def open_case_rule(user: User, action: Action, opening: Any) -> bool:
+    """``opening``: a ``CaseType``, or what is about to be opened (anything with ``case_type`` and
+    ``confidentiality``, e.g. ``cases.services.NewCase``); None decides on roles alone."""
+    if opening is None:
         return roles_allow(user, action)
-    return isinstance(case_type, CaseType) and can_open(user, case_type)
+    if isinstance(opening, CaseType):
+        return can_open(user, opening)
+    case_type = getattr(opening, "case_type", None)
+    return isinstance(case_type, CaseType) and can_open(user, case_type, getattr(opening, "confidentiality", None))

@@ -73,14 +73,20 @@ class Subject(ApiModel):
 
 class CaseOut(CaseSummary):
     participants: list[Participant] = Field(description="All participations, former ones with `ended_at`.")
-    subjects: list[Subject]
+    subjects: list[Subject] | None = Field(
+        description="Who the case is about; null for callers who see the case's metadata only (supervisors)."
+    )
+    subject_count: int = Field(description="How many persons the case is about.")
 
     @classmethod
-    def of(cls, case: Case) -> CaseOut:
+    def of(cls, case: Case, *, content: bool = False) -> CaseOut:
+        """``content``: the caller may read the case's content (``Action.READ_CASE_CONTENT``);
+        without it the subjects are left out, so metadata is all a supervisor can get."""
         return cls(
             **CaseSummary.fields_of(case),
             participants=[Participant.of(p) for p in case.participants],
-            subjects=[Subject.of(s) for s in case.subjects],
+            subjects=[Subject.of(s) for s in case.subjects] if content else None,
+            subject_count=len(case.subjects),
         )
 
 

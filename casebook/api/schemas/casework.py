@@ -88,19 +88,20 @@ class InterventionOut(ApiModel):
     category: InterventionCategory
     occurred_on: date
     organisation: str = Field(description="Slug of the organisation that did it.")
-    outcome: str | None
+    outcome: str | None = Field(description="What came of it; null when empty or for callers who see metadata only.")
     recorded_by: str | None = Field(description="Username of who logged it.")
     recorded_at: datetime
 
     @classmethod
-    def of(cls, row: Intervention) -> InterventionOut:
+    def of(cls, row: Intervention, *, content: bool = False) -> InterventionOut:
+        """``content``: the caller may read the case's content; without it there is no outcome."""
         return cls(
             id=row.id,
             kind=row.kind.code,
             category=row.kind.category,
             occurred_on=row.occurred_on,
             organisation=row.organisation.slug,
-            outcome=str(row.outcome) if row.outcome is not None else None,
+            outcome=str(row.outcome) if content and row.outcome is not None else None,
             recorded_by=row.recorded_by.username if row.recorded_by else None,
             recorded_at=row.recorded_at,
         )
@@ -169,6 +170,12 @@ class PlanOut(ApiModel):
     case_manager: str | None = Field(description="Username of the casusregisseur.")
     next_evaluation_on: date | None
     evaluation_due: bool
+    content: bool = Field(
+        description="False for callers who see the case's metadata only (supervisors): no goals and actions then."
+    )
+    goal_count: int
+    open_action_count: int
+    overdue_count: int
     goals: list[GoalOut]
     loose_actions: list[ActionOut] = Field(description="Actions agreed without a goal (e.g. in a casusoverleg).")
     overdue_actions: list[int] = Field(description="Ids of open actions past their due date.")

@@ -6,7 +6,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from casebook import audit
-from casebook.access import Action, can
+from casebook.access import Action, Refused, can
 from casebook.api import api
 from casebook.api.auth import api_user
 from casebook.api.problems import ApiProblem
@@ -43,7 +43,9 @@ def list_cases(query: CaseListQuery) -> CasePage:
 @api.get("/cases/<id:case_id>", response=CaseOut, etag=True, tags=["cases"])
 def get_case(case_id: int) -> CaseOut:
     """One case with its participants and subjects (person ids). 404 when out of scope."""
-    return CaseOut.of(cases.load_for(api_user(), case_id))
+    user = api_user()
+    case = cases.load_for(user, case_id)
+    return CaseOut.of(case, content=can(user, Action.READ_CASE_CONTENT, case))
 
 
 def _lookup(model: type, column: object, value: str | None, field: str) -> object | None:
@@ -77,5 +79,12 @@ def create_case(body: CaseCreate) -> Reply:
         ),
         process_coordinator=user,
     )
-    case = cases.open_case(new, by=user)
-    return Reply(CaseOut.of(case), headers={"Location": url_for("api.get_case", case_id=case.id, _external=True)})
+    try:
+        case = cases.open_case(new, by=user)  # the service asks the policy about the type (audited)
+    except Refused:
+        raise ApiProblem(403, "forbidden", detail="U mag geen casus van dit type openen.") from None
+    content = can(user, Action.READ_CASE_CONTENT, case)
+    return Reply(
+        CaseOut.of(case, content=content),
+        headers={"Location": url_for("api.get_case", case_id=case.id, _external=True)},
+    )

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from flask import url_for
 
-from casebook.access import Action
+from casebook.access import Action, can
 from casebook.api import api
 from casebook.api.auth import api_user
 from casebook.api.errors import refusals, rule_problem
@@ -94,7 +94,9 @@ def list_interventions(case_id: int, query: ListQuery) -> InterventionPage:
     rows = interventions.interventions_for(user, case)
     balance = {str(category): count for category, count in interventions.balance(case).items()}
     page = page_of(rows, query, "api.list_interventions", case_id=case.id)
-    return InterventionPage(items=[InterventionOut.of(r) for r in page.pop("rows")], balance=Balance(**balance), **page)
+    content = can(user, Action.READ_CASE_CONTENT, case)  # outcomes are content: not for supervisors
+    items = [InterventionOut.of(r, content=content) for r in page.pop("rows")]
+    return InterventionPage(items=items, balance=Balance(**balance), **page)
 
 
 @api.post(
@@ -119,7 +121,7 @@ def add_intervention(case_id: int, body: Callable[[], InterventionIn]) -> Reply:
             outcome=body.outcome,
         )
     location = url_for("api.list_interventions", case_id=case.id, _external=True)
-    return Reply(InterventionOut.of(row), headers={"Location": location})
+    return Reply(InterventionOut.of(row, content=True), headers={"Location": location})  # its writer reads it
 
 
 # -- plan van aanpak -------------------------------------------------------------------------------
@@ -134,6 +136,10 @@ def get_plan(case_id: int) -> PlanOut:
         case_manager=view.case_manager.username if view.case_manager else None,
         next_evaluation_on=view.case.next_evaluation_on,
         evaluation_due=view.evaluation_due,
+        content=view.content,
+        goal_count=view.goal_count,
+        open_action_count=view.open_action_count,
+        overdue_count=view.overdue_count,
         goals=[GoalOut.of(goal) for goals in view.goals_by_domain.values() for goal in goals],
         loose_actions=[ActionOut.of(a) for a in view.loose_actions],
         overdue_actions=[a.id for a in view.overdue],
