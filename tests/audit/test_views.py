@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from casebook import audit
+from casebook.access import AccessDenied
 from casebook.access.break_glass import break_glass
 from casebook.audit import Outcome
 from casebook.audit.models import AuditEvent
@@ -108,7 +109,7 @@ def test_nav_shows_audit_to_supervisors(client, world):
 )
 def test_filters_apply_to_the_log_and_the_export(client, world, query, expected):
     cases.load_for(world["zvh_worker"], world["zvh_case"].id)
-    with pytest.raises(cases.AccessDenied):
+    with pytest.raises(AccessDenied):
         cases.load_for(world["zvh_worker"], world["police_case"].id)
     cases.load_for(world["police_worker"], world["police_case"].id)
     cases.list_for(world["police_worker"], cases.CaseFilters())
@@ -165,7 +166,7 @@ def test_who_accessed_this_case(client, world):
     case_id = world["zvh_case"].id
     cases.load_for(world["zvh_worker"], case_id)
     cases.load_for(world["zvh_worker"], case_id)
-    with pytest.raises(cases.AccessDenied):
+    with pytest.raises(AccessDenied):
         cases.load_for(world["police_worker"], case_id)
     login_as(client, world["zvh_supervisor"])
     html = client.get(f"/audit/cases/{case_id}").get_data(as_text=True)
@@ -185,7 +186,7 @@ def test_cases_above_the_readers_maximum_are_shielded_in_the_log(client, world):
 
 def test_unusual_access(client, world, app):
     police_worker = world["police_worker"]
-    with pytest.raises(cases.AccessDenied):
+    with pytest.raises(AccessDenied):
         cases.load_for(police_worker, world["zvh_case"].id)
     break_glass(police_worker, world["zvh_case"].reference, "Acuut signaal bij nachtelijke inzet, context nodig.")
     many = [make_case(lead=world["police"]) for _ in range(4)]
