@@ -1,6 +1,6 @@
 """The case content a handoff can share: shared journal notes, interventions and plan goals.
 
-Registered into ``casebook.handoffs.items``. The sender picks only from the case being handed over
+Registered into ``casebook.handoffs.items`` by ``register(app)``. The sender picks only from the case being handed over
 and only what they may read; internal notes are never offered, never accepted and never shown.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -73,47 +74,52 @@ def _goal_choices(user: User, case: Case) -> list[ItemChoice]:
     return [ItemChoice(g.id, str(LIFE_DOMAIN_LABELS[g.domain.value])) for g in goals]
 
 
-register_item_kind(
-    SharedItemKind(
-        kind="note",
-        label=_l("Journaalnotitie"),
-        candidates=_note_choices,
-        load=lambda case, item_id: _of_case(Note, case, item_id),
-        is_internal=lambda note: note.visibility is not NoteVisibility.SHARED,
-        render=lambda note, ctx: RenderedItem(
-            kind_label=_l("Journaalnotitie"),
-            title=note.author_organisation.name,
-            text=_text(note.body, ctx),
-            at=note.created_at,
+def register(app: Flask) -> None:
+    """Register the shared item kinds into ``app`` (from ``casebook.handoffs.init_app``)."""
+    register_item_kind(
+        SharedItemKind(
+            kind="note",
+            label=_l("Journaalnotitie"),
+            candidates=_note_choices,
+            load=lambda case, item_id: _of_case(Note, case, item_id),
+            is_internal=lambda note: note.visibility is not NoteVisibility.SHARED,
+            render=lambda note, ctx: RenderedItem(
+                kind_label=_l("Journaalnotitie"),
+                title=note.author_organisation.name,
+                text=_text(note.body, ctx),
+                at=note.created_at,
+            ),
         ),
+        app,
     )
-)
-register_item_kind(
-    SharedItemKind(
-        kind="intervention",
-        label=_l("Interventie"),
-        candidates=_intervention_choices,
-        load=lambda case, item_id: _of_case(Intervention, case, item_id),
-        is_internal=lambda _item: False,
-        render=lambda item, ctx: RenderedItem(
-            kind_label=_l("Interventie"),
-            title=item.kind.label(select_locale()),
-            text=_text(item.outcome, ctx),
+    register_item_kind(
+        SharedItemKind(
+            kind="intervention",
+            label=_l("Interventie"),
+            candidates=_intervention_choices,
+            load=lambda case, item_id: _of_case(Intervention, case, item_id),
+            is_internal=lambda _item: False,
+            render=lambda item, ctx: RenderedItem(
+                kind_label=_l("Interventie"),
+                title=item.kind.label(select_locale()),
+                text=_text(item.outcome, ctx),
+            ),
         ),
+        app,
     )
-)
-register_item_kind(
-    SharedItemKind(
-        kind="plan_goal",
-        label=_l("Doel uit het plan van aanpak"),
-        candidates=_goal_choices,
-        load=lambda case, item_id: _of_case(PlanGoal, case, item_id),
-        is_internal=lambda _goal: False,
-        render=lambda goal, ctx: RenderedItem(
-            kind_label=_l("Doel uit het plan van aanpak"),
-            title=str(LIFE_DOMAIN_LABELS[goal.domain.value]),
-            text=_text(goal.text, ctx),
-            at=goal.created_at,
+    register_item_kind(
+        SharedItemKind(
+            kind="plan_goal",
+            label=_l("Doel uit het plan van aanpak"),
+            candidates=_goal_choices,
+            load=lambda case, item_id: _of_case(PlanGoal, case, item_id),
+            is_internal=lambda _goal: False,
+            render=lambda goal, ctx: RenderedItem(
+                kind_label=_l("Doel uit het plan van aanpak"),
+                title=str(LIFE_DOMAIN_LABELS[goal.domain.value]),
+                text=_text(goal.text, ctx),
+                at=goal.created_at,
+            ),
         ),
+        app,
     )
-)

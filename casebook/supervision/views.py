@@ -1,5 +1,5 @@
 """Supervisor screens: the audit log (filters, pages, CSV export), per-user and per-case history, and
-the list of unusual access. Views parse and render; ``casebook.audit.queries`` decides and audits.
+the list of unusual access. Views parse and render; ``casebook.supervision.queries`` decides and audits.
 """
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Response, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from casebook.audit import bp
-from casebook.audit import queries as trail
-from casebook.audit.forms import OUTCOME_LABELS, AuditFilterForm
 from casebook.db import utcnow
+from casebook.supervision import audit_bp as bp
+from casebook.supervision import queries as trail
+from casebook.supervision.forms import OUTCOME_LABELS, AuditFilterForm
 
 
 def _page() -> int:
@@ -24,7 +24,7 @@ def index() -> str:
     result = trail.search(current_user, filters, page=_page(), per_page=current_app.config["AUDIT_PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "audit/index.html",
+        "supervision/index.html",
         form=form,
         events=result,
         args=args,
@@ -51,18 +51,18 @@ def export() -> Response:
 @bp.get("/users/<int:user_id>")
 def user_history(user_id: int) -> str:
     subject, result = trail.user_history(current_user, user_id, page=_page())
-    return render_template("audit/user.html", subject=subject, events=result, outcome_labels=OUTCOME_LABELS)
+    return render_template("supervision/user.html", subject=subject, events=result, outcome_labels=OUTCOME_LABELS)
 
 
 @bp.get("/cases/<int:case_id>")
 def case_history(case_id: int) -> str:
     case, summary, result = trail.case_history(current_user, case_id, page=_page())
     return render_template(
-        "audit/case.html", audited_case=case, summary=summary, events=result, outcome_labels=OUTCOME_LABELS
+        "supervision/case.html", audited_case=case, summary=summary, events=result, outcome_labels=OUTCOME_LABELS
     )
 
 
 @bp.get("/unusual")
 def unusual() -> str:
     report = trail.unusual_access(current_user)
-    return render_template("audit/unusual.html", report=report, outcome_labels=OUTCOME_LABELS)
+    return render_template("supervision/unusual.html", report=report, outcome_labels=OUTCOME_LABELS)
