@@ -4,13 +4,17 @@ the list of unusual access. Views parse and render; ``casebook.supervision.queri
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
+from casebook.auth.reauth import is_recent_login
 from casebook.db import utcnow
 from casebook.supervision import audit_bp as bp
 from casebook.supervision import queries as trail
 from casebook.supervision.forms import OUTCOME_LABELS, AuditFilterForm
+
+EXPORT_REAUTH_SECONDS = 5 * 60  # an export needs the password (and second factor) within 5 minutes
 
 
 def _page() -> int:
@@ -34,8 +38,16 @@ def index() -> str:
 
 
 @bp.get("/export.csv")
-def export() -> Response:
+def export() -> Response | WerkzeugResponse:
+    """The filtered trail as CSV, only after a recent login (step-up): an export leaves the application.
+
+    The policy is asked first, so a user who may not read the trail gets the audited 404, not an
+    invitation to re-authenticate.
+    """
     filters = AuditFilterForm(request.args).fill_choices().filters()
+    trail.require_trail_reader(current_user, "audit.export", filters)
+    if not is_recent_login(EXPORT_REAUTH_SECONDS):
+        return redirect(url_for("auth.reauth", next=request.full_path.rstrip("?")))
     body, _rows = trail.export_csv(current_user, filters)
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     return Response(
