@@ -7,6 +7,9 @@
 - A request id on every request, echoed in ``X-Request-Id`` and stored on audit events.
 - Errors under ``/api/`` are RFC 9457 ``application/problem+json``; blueprints that authenticate
   their callers themselves (bearer tokens) are registered with ``authenticates_itself``.
+- The product's errors (``casebook.errors``) are mapped here once for the screens: ``Refused`` is a
+  404 like any other, a ``Conflict`` a 409 page, a ``RuleViolation`` that no form caught a 422 page
+  with its message. Every domain error derives from one of the three, so a new module maps nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from casebook import audit
 from casebook.db import db
+from casebook.errors import Conflict, RuleViolation
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +153,15 @@ def init_app(app: Flask) -> None:
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # e.g. Allow on a 405
         return _error_response(exc.code or 500, headers=headers)
 
+    @app.errorhandler(Conflict)
+    def _conflict(exc: Conflict) -> Any:
+        # the request wrapper rolls the change back (status >= 400) and keeps the durable events
+        return _error_response(409, message=user_message(exc))
+
+    @app.errorhandler(RuleViolation)
+    def _rule_violation(exc: RuleViolation) -> Any:
+        return _error_response(422, message=user_message(exc))
+
     @app.errorhandler(Exception)
     def _unexpected_error(exc: Exception) -> Any:
         log.exception("unhandled error (request %s)", g.get("request_id"))
@@ -220,8 +233,14 @@ def problem_response(
     return response
 
 
-def _error_response(status: int, headers: Any = None) -> Any:
+def user_message(exc: BaseException) -> str:
+    """The sentence a domain error carries for the user (Dutch, possibly lazily translated)."""
+    return str(getattr(exc, "message", None) or exc)
+
+
+def _error_response(status: int, headers: Any = None, message: str | None = None) -> Any:
     """An error page in the site's layout (or problem+json for the API), never a stack trace."""
     if request.path.startswith(API_PATH_PREFIX):
-        return problem_response(status, headers=headers)
-    return render_template("errors/error.html", status=status, request_id=g.get("request_id")), status, headers or []
+        return problem_response(status, headers=headers, detail=message)
+    page = render_template("errors/error.html", status=status, request_id=g.get("request_id"), message=message)
+    return page, status, headers or []

@@ -32,6 +32,7 @@ from flask_babel import lazy_gettext as _l
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.crypto import bsn_is_valid, mask_bsn
+from casebook.errors import RuleViolation
 from casebook.modules import contributions
 
 
@@ -65,7 +66,7 @@ class SharedItemKind:
     render: Callable[[Any, RenderContext], RenderedItem]
 
 
-class ItemRefused(ValueError):
+class ItemRefused(RuleViolation):
     """An item cannot be shared: unknown kind, not in this case, or internal."""
 
 

@@ -19,12 +19,13 @@ from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.casework import deny, require_on_case
 from casebook.db import db
+from casebook.errors import RuleViolation
 from casebook.journal.models import Note, NoteVisibility
 
 MAX_BODY_LENGTH = 20_000
 
 
-class NoteRefused(ValueError):
+class NoteRefused(RuleViolation):
     """The note cannot be written as asked; the message is shown to the user (Dutch)."""
 
 
