@@ -37,8 +37,8 @@ PUBLIC_ATTRIBUTE = "_casebook_public"
 PROBLEM_MIMETYPE = "application/problem+json"
 API_PATH_PREFIX = "/api/"
 
-# Blueprints whose own before_request authenticates every request (and answers 401 itself).
-_self_authenticating_blueprints: set[str] = set()
+# app.extensions key: blueprints whose own before_request authenticates every request (and answers 401 itself)
+SELF_AUTHENTICATING = "casebook.self_authenticating_blueprints"
 
 
 def public(view: F) -> F:
@@ -56,12 +56,13 @@ def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
     return bool(getattr(view, PUBLIC_ATTRIBUTE, False))
 
 
-def authenticates_itself(blueprint_name: str) -> None:
-    """Exempt a blueprint from the login redirect: its own before_request must authenticate.
+def authenticates_itself(app: Flask, blueprint_name: str) -> None:
+    """Exempt a blueprint of ``app`` from the login redirect: its own before_request must authenticate.
 
-    Used by the JSON API, whose callers present bearer tokens instead of a session cookie.
+    Used by the JSON API, whose callers present bearer tokens instead of a session cookie. Kept in
+    the app, so another app in the same process does not inherit the exemption.
     """
-    _self_authenticating_blueprints.add(blueprint_name)
+    app.extensions.setdefault(SELF_AUTHENTICATING, set()).add(blueprint_name)
 
 
 class RowIdConverter(IntegerConverter):
@@ -110,7 +111,7 @@ def init_app(app: Flask) -> None:
         g.request_id = _request_id_from(request.headers.get("X-Request-Id", ""))
         if is_public_endpoint(app, request.endpoint):
             return None
-        if request.blueprint in _self_authenticating_blueprints:
+        if request.blueprint in app.extensions.get(SELF_AUTHENTICATING, ()):
             return None
         if request.path.startswith(API_PATH_PREFIX):
             # An API path outside the API blueprint still never falls back to cookie login.

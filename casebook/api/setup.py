@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def _on_register(state: Any) -> None:
     ratelimit.init_app(state.app)
     csrf.exempt(bp)  # bearer tokens only, never cookies: cross-site requests carry no credentials
-    web.authenticates_itself(bp.name)
+    web.authenticates_itself(state.app, bp.name)
 
 
 bp.record_once(_on_register)

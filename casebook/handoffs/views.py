@@ -26,15 +26,6 @@ from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfe
 from casebook.handoffs.rules import receivers_allowed_for
 from casebook.i18n import select_locale
 
-
-@bp.app_template_global()
-def handoff_nav() -> dict[str, int] | None:
-    """The header's nav item: shown to caseworkers and coordinators, with the count of incoming pending."""
-    if not current_user.is_authenticated or not inbox_service.may_use(current_user):
-        return None
-    return {"incoming": inbox_service.incoming_count(current_user)}
-
-
 bp.add_app_template_global(notifications.text_of, "notification_text")
 
 
