@@ -74,52 +74,50 @@ def _goal_choices(user: User, case: Case) -> list[ItemChoice]:
     return [ItemChoice(g.id, str(LIFE_DOMAIN_LABELS[g.domain.value])) for g in goals]
 
 
+# what a handoff can share; ``register(app)`` adds them to the app (from ``casebook.handoffs.init_app``)
+KINDS = (
+    SharedItemKind(
+        kind="note",
+        label=_l("Journaalnotitie"),
+        candidates=_note_choices,
+        load=lambda case, item_id: _of_case(Note, case, item_id),
+        is_internal=lambda note: note.visibility is not NoteVisibility.SHARED,
+        render=lambda note, ctx: RenderedItem(
+            kind_label=_l("Journaalnotitie"),
+            title=note.author_organisation.name,
+            text=_text(note.body, ctx),
+            at=note.created_at,
+        ),
+    ),
+    SharedItemKind(
+        kind="intervention",
+        label=_l("Interventie"),
+        candidates=_intervention_choices,
+        load=lambda case, item_id: _of_case(Intervention, case, item_id),
+        is_internal=lambda _item: False,
+        render=lambda item, ctx: RenderedItem(
+            kind_label=_l("Interventie"),
+            title=item.kind.label(select_locale()),
+            text=_text(item.outcome, ctx),
+        ),
+    ),
+    SharedItemKind(
+        kind="plan_goal",
+        label=_l("Doel uit het plan van aanpak"),
+        candidates=_goal_choices,
+        load=lambda case, item_id: _of_case(PlanGoal, case, item_id),
+        is_internal=lambda _goal: False,
+        render=lambda goal, ctx: RenderedItem(
+            kind_label=_l("Doel uit het plan van aanpak"),
+            title=str(LIFE_DOMAIN_LABELS[goal.domain.value]),
+            text=_text(goal.text, ctx),
+            at=goal.created_at,
+        ),
+    ),
+)
+
+
 def register(app: Flask) -> None:
-    """Register the shared item kinds into ``app`` (from ``casebook.handoffs.init_app``)."""
-    register_item_kind(
-        SharedItemKind(
-            kind="note",
-            label=_l("Journaalnotitie"),
-            candidates=_note_choices,
-            load=lambda case, item_id: _of_case(Note, case, item_id),
-            is_internal=lambda note: note.visibility is not NoteVisibility.SHARED,
-            render=lambda note, ctx: RenderedItem(
-                kind_label=_l("Journaalnotitie"),
-                title=note.author_organisation.name,
-                text=_text(note.body, ctx),
-                at=note.created_at,
-            ),
-        ),
-        app,
-    )
-    register_item_kind(
-        SharedItemKind(
-            kind="intervention",
-            label=_l("Interventie"),
-            candidates=_intervention_choices,
-            load=lambda case, item_id: _of_case(Intervention, case, item_id),
-            is_internal=lambda _item: False,
-            render=lambda item, ctx: RenderedItem(
-                kind_label=_l("Interventie"),
-                title=item.kind.label(select_locale()),
-                text=_text(item.outcome, ctx),
-            ),
-        ),
-        app,
-    )
-    register_item_kind(
-        SharedItemKind(
-            kind="plan_goal",
-            label=_l("Doel uit het plan van aanpak"),
-            candidates=_goal_choices,
-            load=lambda case, item_id: _of_case(PlanGoal, case, item_id),
-            is_internal=lambda _goal: False,
-            render=lambda goal, ctx: RenderedItem(
-                kind_label=_l("Doel uit het plan van aanpak"),
-                title=str(LIFE_DOMAIN_LABELS[goal.domain.value]),
-                text=_text(goal.text, ctx),
-                at=goal.created_at,
-            ),
-        ),
-        app,
-    )
+    """Register the shared item kinds into ``app``."""
+    for kind in KINDS:
+        register_item_kind(kind, app)
