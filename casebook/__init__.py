@@ -1,6 +1,7 @@
 """Casebook: case management for the persoonsgerichte aanpak.
 
-``create_app`` is the only place that wires things together.
+``create_app`` is the only place that wires things together: it walks ``MODULES`` and calls each
+module's ``init_app(app)``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,37 @@ from typing import Any
 from flask import Flask
 
 from casebook import settings as settings_module
+from casebook.modules import init_modules
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+# The domain modules and edges, in the order their navigation and routes are registered. Each is a
+# package under ``casebook`` with ``init_app(app)`` (see ``casebook.modules``); adding a module is one
+# line here. ``EXTRA_MODULES`` (a setting, e.g. in tests) appends modules by their full dotted path.
+MODULES: tuple[str, ...] = (
+    "site",
+    "auth",
+    "admin",
+    "authorisations",
+    "supervision",
+    "cases",
+    "signals",
+    "households",
+    "journal",
+    "plans",
+    "interventions",
+    "meetings",
+    "handoffs",
+    "people",
+    "work",
+    "api",
+    "bench",
+)
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application: settings → extensions → blueprints.
+    """Build the application: settings → extensions → the modules of ``MODULES`` (and ``EXTRA_MODULES``).
 
     :raises settings.ConfigurationError: a production configuration is incomplete.
     """
@@ -34,7 +60,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     _trust_proxies(app)
     _init_extensions(app)
-    _register_blueprints(app)
+    _init_templates(app)
+    init_modules(app, (*MODULES, *_extra_modules(app.config.get("EXTRA_MODULES"))))
     logging.getLogger("casebook").setLevel(logging.INFO)
     return app
 
@@ -59,61 +86,30 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    import casebook.access.views
-    import casebook.admin.views
-    import casebook.api.views
-    import casebook.audit.views
-    import casebook.auth.account_views
-    import casebook.auth.views
-    import casebook.cases.views
-    import casebook.handoffs.views
-    import casebook.households.views
-    import casebook.interventions.views
-    import casebook.journal.views
-    import casebook.meetings.views
-    import casebook.people.views
-    import casebook.plans.views
-    import casebook.signals.views
-    import casebook.site.views  # noqa: F401 - importing a views module attaches its routes
-    from casebook.access.views import bp as access_bp
-    from casebook.admin import bp as admin_bp
-    from casebook.api import bp as api_bp
-    from casebook.api import tokens_bp as api_tokens_bp
-    from casebook.audit import bp as audit_bp
-    from casebook.auth import account_bp
-    from casebook.auth import bp as auth_bp
-    from casebook.cases import bp as cases_bp
-    from casebook.handoffs import bp as handoffs_bp
-    from casebook.households import bp as households_bp
-    from casebook.interventions import bp as interventions_bp
-    from casebook.journal import bp as journal_bp
-    from casebook.meetings import bp as meetings_bp
-    from casebook.people import bp as people_bp
-    from casebook.plans import bp as plans_bp
-    from casebook.signals import bp as signals_bp
-    from casebook.site import bp as site_bp
+def _extra_modules(value: Any) -> tuple[str, ...]:
+    """``EXTRA_MODULES`` as a tuple: a list from the overrides, or a comma-separated string."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return tuple(name.strip() for name in value.split(",") if name.strip())
+    return tuple(value)
 
-    for blueprint in (
-        site_bp,
-        auth_bp,
-        account_bp,
-        admin_bp,
-        access_bp,
-        audit_bp,
-        cases_bp,
-        signals_bp,
-        households_bp,
-        journal_bp,
-        plans_bp,
-        interventions_bp,
-        meetings_bp,
-        handoffs_bp,
-        people_bp,
-        api_bp,
-        api_tokens_bp,
-    ):
-        app.register_blueprint(blueprint)
+
+def _init_templates(app: Flask) -> None:
+    """Templates ask the policy, never decide: ``can(current_user, Action.VIEW_AUDIT)``, the header's
+    registered entries (``nav_links()``) and ``break_glass_active(current_user, case)`` (the banner on
+    every page of a case)."""
+    from flask_login import current_user
+
+    from casebook.access import Action, break_glass_active, can
+    from casebook.modules import nav_links
+
+    app.jinja_env.globals.update(
+        can=can,
+        Action=Action,
+        break_glass_active=break_glass_active,
+        nav_links=lambda: nav_links(can, current_user),
+    )
 
 
 def _trust_proxies(app: Flask) -> None:

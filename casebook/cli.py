@@ -1,21 +1,27 @@
-"""The ``casebook`` command: a Flask CLI group. Each command is one transaction."""
+"""The ``casebook`` command: a Flask CLI group. Each command is one transaction.
+
+This module only assembles: the core commands (schema, demo data, users, the development server)
+and the groups of the plumbing, kernel and trust layers (``keys``, ``audit``). Every domain module
+adds its own group from its ``init_app(app)`` (``app.cli``), which the ``casebook`` command lists
+once the app is loaded. The shared helpers live in ``casebook.commands``.
+"""
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
+from casebook.audit.cli import audit_group
+from casebook.commands import check_database, describe_database, transactional
+from casebook.crypto.cli import keys_group
 from casebook.db import db
 from casebook.settings import ConfigurationError
+
+__all__ = ["check_database", "cli", "describe_database", "main", "transactional"]
 
 
 def _create_app() -> Any:
@@ -27,41 +33,6 @@ def _create_app() -> Any:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, load_dotenv=False)
 def cli() -> None:
     """Casebook: case management for the persoonsgerichte aanpak."""
-
-
-def transactional(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a command in the app context as one transaction: commit on success, else roll back."""
-
-    @functools.wraps(func)
-    @with_appcontext
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            result = func(*args, **kwargs)
-            db.session.commit()
-            return result
-        except BaseException:
-            db.session.rollback()
-            raise
-
-    return wrapper
-
-
-def describe_database(url: str) -> str:
-    """The database location without credentials, for error messages."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return f"sqlite file {parsed.database}"
-    return f"{parsed.get_backend_name()} at {parsed.host or 'localhost'}:{parsed.port or 'default port'}"
-
-
-def check_database() -> None:
-    """:raises ConfigurationError: the database cannot be reached (message names the host only)."""
-    try:
-        with db.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        where = describe_database(current_app.config["DATABASE_URL"])
-        raise ConfigurationError(f"cannot reach the database ({where})") from exc
 
 
 @cli.group("db")
@@ -149,18 +120,8 @@ def serve(host: str, port: int) -> None:
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
 
 
-from casebook.api.cli import token_group  # noqa: E402 - the group module imports ``transactional`` from here
-
-cli.add_command(token_group)
-from casebook.crypto.cli import bench_group, keys_group  # noqa: E402 - groups defined in their own modules
-from casebook.people.cli import people_group  # noqa: E402
-
 cli.add_command(keys_group)
-cli.add_command(bench_group)
-cli.add_command(people_group)
-from casebook.handoffs.cli import handoffs_group  # noqa: E402 - a domain group, added after the core commands
-
-cli.add_command(handoffs_group)
+cli.add_command(audit_group)
 
 
 def main() -> None:
@@ -170,8 +131,3 @@ def main() -> None:
     except ConfigurationError as exc:
         click.echo(f"casebook: {exc}", err=True)
         sys.exit(1)
-
-
-from casebook.audit.cli import audit_group  # noqa: E402 - the group lives with its module
-
-cli.add_command(audit_group)

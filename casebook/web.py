@@ -7,6 +7,9 @@
 - A request id on every request, echoed in ``X-Request-Id`` and stored on audit events.
 - Errors under ``/api/`` are RFC 9457 ``application/problem+json``; blueprints that authenticate
   their callers themselves (bearer tokens) are registered with ``authenticates_itself``.
+- The product's errors (``casebook.errors``) are mapped here once for the screens: ``Refused`` is a
+  404 like any other, a ``Conflict`` a 409 page, a ``RuleViolation`` that no form caught a 422 page
+  with its message. Every domain error derives from one of the three, so a new module maps nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from casebook import audit
 from casebook.db import db
+from casebook.errors import Conflict, RuleViolation
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +37,8 @@ PUBLIC_ATTRIBUTE = "_casebook_public"
 PROBLEM_MIMETYPE = "application/problem+json"
 API_PATH_PREFIX = "/api/"
 
-# Blueprints whose own before_request authenticates every request (and answers 401 itself).
-_self_authenticating_blueprints: set[str] = set()
+# app.extensions key: blueprints whose own before_request authenticates every request (and answers 401 itself)
+SELF_AUTHENTICATING = "casebook.self_authenticating_blueprints"
 
 
 def public(view: F) -> F:
@@ -52,12 +56,13 @@ def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
     return bool(getattr(view, PUBLIC_ATTRIBUTE, False))
 
 
-def authenticates_itself(blueprint_name: str) -> None:
-    """Exempt a blueprint from the login redirect: its own before_request must authenticate.
+def authenticates_itself(app: Flask, blueprint_name: str) -> None:
+    """Exempt a blueprint of ``app`` from the login redirect: its own before_request must authenticate.
 
-    Used by the JSON API, whose callers present bearer tokens instead of a session cookie.
+    Used by the JSON API, whose callers present bearer tokens instead of a session cookie. Kept in
+    the app, so another app in the same process does not inherit the exemption.
     """
-    _self_authenticating_blueprints.add(blueprint_name)
+    app.extensions.setdefault(SELF_AUTHENTICATING, set()).add(blueprint_name)
 
 
 class RowIdConverter(IntegerConverter):
@@ -106,7 +111,7 @@ def init_app(app: Flask) -> None:
         g.request_id = _request_id_from(request.headers.get("X-Request-Id", ""))
         if is_public_endpoint(app, request.endpoint):
             return None
-        if request.blueprint in _self_authenticating_blueprints:
+        if request.blueprint in app.extensions.get(SELF_AUTHENTICATING, ()):
             return None
         if request.path.startswith(API_PATH_PREFIX):
             # An API path outside the API blueprint still never falls back to cookie login.
@@ -148,6 +153,15 @@ def init_app(app: Flask) -> None:
             return exc  # routing redirects (e.g. a missing trailing slash)
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # e.g. Allow on a 405
         return _error_response(exc.code or 500, headers=headers)
+
+    @app.errorhandler(Conflict)
+    def _conflict(exc: Conflict) -> Any:
+        # the request wrapper rolls the change back (status >= 400) and keeps the durable events
+        return _error_response(409, message=user_message(exc))
+
+    @app.errorhandler(RuleViolation)
+    def _rule_violation(exc: RuleViolation) -> Any:
+        return _error_response(422, message=user_message(exc))
 
     @app.errorhandler(Exception)
     def _unexpected_error(exc: Exception) -> Any:
@@ -220,8 +234,14 @@ def problem_response(
     return response
 
 
-def _error_response(status: int, headers: Any = None) -> Any:
+def user_message(exc: BaseException) -> str:
+    """The sentence a domain error carries for the user (Dutch, possibly lazily translated)."""
+    return str(getattr(exc, "message", None) or exc)
+
+
+def _error_response(status: int, headers: Any = None, message: str | None = None) -> Any:
     """An error page in the site's layout (or problem+json for the API), never a stack trace."""
     if request.path.startswith(API_PATH_PREFIX):
-        return problem_response(status, headers=headers)
-    return render_template("errors/error.html", status=status, request_id=g.get("request_id")), status, headers or []
+        return problem_response(status, headers=headers, detail=message)
+    page = render_template("errors/error.html", status=status, request_id=g.get("request_id"), message=message)
+    return page, status, headers or []

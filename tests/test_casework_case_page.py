@@ -32,7 +32,7 @@ def request_ctx(app):
 
 
 def test_sections_and_timeline_sources_are_registered(app):
-    keys = {s.key: s for s in extensions._sections.values()}
+    keys = dict(extensions.registered_sections())
     assert {"journal", "plan", "interventions"} <= set(keys)
     assert keys["journal"].template == "journal/_section.html"
     assert {"note", "intervention", "plan", "meeting"} <= set(extensions.timeline_kinds())

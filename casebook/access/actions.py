@@ -66,6 +66,9 @@ class Action(enum.StrEnum):
     # --- signals --------------------------------------------------------------------------------
     # --- meetings -------------------------------------------------------------------------------
     # --- audit trail ----------------------------------------------------------------------------
+    # one event in full (its case reference, object id, reason and details); events in the reader's
+    # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike
+    VIEW_AUDIT_EVENT = "audit.event.view", _l("Auditgebeurtenis volledig inzien")
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -4,7 +4,7 @@
 ``casebook/api/views/``; adding one is a decorated function calling one service.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 from casebook.api.registry import Api
 
@@ -22,3 +22,17 @@ api = Api(
 )
 
 tokens_bp = Blueprint("api_tokens", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """The API, its token screens and ``casebook token``: routes, plumbing and the nav entry."""
+    from flask_babel import lazy_gettext as _l
+
+    from casebook.api import views  # noqa: F401 - attaches the plumbing and every route to the blueprints
+    from casebook.api.cli import token_group
+    from casebook.modules import navigation
+
+    app.register_blueprint(bp)
+    app.register_blueprint(tokens_bp)
+    app.cli.add_command(token_group)
+    navigation(app).add("api_tokens.index", _l("API-tokens"), order=60)

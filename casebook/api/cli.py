@@ -8,7 +8,7 @@ import click
 from sqlalchemy import func, select
 
 from casebook.api.schemas.common import MAX_ID
-from casebook.cli import transactional
+from casebook.commands import transactional
 from casebook.db import db
 
 

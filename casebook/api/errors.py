@@ -1,13 +1,17 @@
-"""Domain errors of the services as problem documents, so every endpoint answers a refusal alike.
+"""The product's errors as problem documents, so every endpoint answers a refusal alike.
 
-The services raise the same errors for the screens and the API; the screens re-render a form,
-the API answers:
+The services raise the same errors for the screens and the API (``casebook.errors``; every domain
+error derives from one of them); the screens re-render a form, the API answers:
 
-- a rule that names a field (``CaseRuleError("…", "district")``) → 422 ``rule-violation`` with
-  that field in ``errors`` (renamed to the API's member name);
-- a rule about the object's state (closed case, closure pending, already decided) → 409 ``conflict``;
-- ``StaleCase`` → 412 when the client sent ``If-Match`` (it asked for that version), else 409;
-- ``HandoffConflict`` → 409 ``conflict``.
+- ``RuleViolation`` that names a field (``CaseRuleError("…", "district")``) → 422 ``rule-violation``
+  with that field in ``errors`` (renamed to the API's member name); one about the object's state
+  (closed case, closure pending, already decided) → 409 ``conflict``;
+- ``Conflict`` → 409 ``conflict``; one that knows the object's current version (``StaleCase``) →
+  412 when the client sent ``If-Match`` (it asked for that version), else 409 ``stale``, with the ETag;
+- ``Refused`` is a 404 like any other (``casebook.api.setup``).
+
+``problem_for`` is the one mapping: ``casebook.api.setup`` applies it to whatever an endpoint lets
+through, ``refusals()`` inside an endpoint that renames fields.
 """
 
 from __future__ import annotations
@@ -22,13 +26,13 @@ from casebook.api.locking import etag_for
 from casebook.api.problems import ApiProblem
 from casebook.audit import Outcome
 from casebook.auth.models import User
-from casebook.cases.errors import CaseRuleError, StaleCase
-from casebook.handoffs.errors import HandoffConflict, HandoffError
-from casebook.interventions.services import InterventionRefused
-from casebook.journal.services import NoteRefused
-from casebook.plans.services import PlanRefused
+from casebook.errors import Conflict, RuleViolation
 
-RULE_ERRORS = (CaseRuleError, HandoffError, InterventionRefused, PlanRefused, NoteRefused)
+RULE_ERRORS = (RuleViolation,)  # kept for callers that catch "a rule refused"
+
+
+def _message(exc: BaseException) -> str:
+    return str(getattr(exc, "message", None) or exc)
 
 
 def rule_problem(field: str | None, message: Any, *, fields: Mapping[str, str] = {}, default_field: str | None = None):
@@ -45,28 +49,38 @@ def rule_problem(field: str | None, message: Any, *, fields: Mapping[str, str] =
     )
 
 
-def stale_problem(exc: StaleCase, *, if_match: bool) -> ApiProblem:
+def stale_problem(exc: Any, *, if_match: bool) -> ApiProblem:
+    """A conflict with a newer version (``exc.current_version``): 412 after If-Match, else 409."""
     detail = "De casus is intussen gewijzigd; er is niets opgeslagen. Haal haar opnieuw op."
     if if_match:
         return ApiProblem(412, "precondition-failed", detail=detail, headers={"ETag": etag_for(exc.current_version)})
     return ApiProblem(409, "stale", detail=detail, headers={"ETag": etag_for(exc.current_version)})
 
 
+def problem_for(
+    exc: Conflict | RuleViolation,
+    *,
+    fields: Mapping[str, str] = {},
+    default_field: str | None = None,
+    if_match: bool = True,
+) -> ApiProblem:
+    """The problem document for one of the product's errors (see the module docstring)."""
+    if isinstance(exc, Conflict):
+        if getattr(exc, "current_version", None) is not None:
+            return stale_problem(exc, if_match=if_match)
+        return ApiProblem(409, "conflict", detail=_message(exc))
+    return rule_problem(getattr(exc, "field", None), _message(exc), fields=fields, default_field=default_field)
+
+
 @contextmanager
 def refusals(
     *, fields: Mapping[str, str] = {}, default_field: str | None = None, if_match: bool = True
 ) -> Iterator[None]:
-    """Turn the services' refusals raised inside the block into problem documents."""
+    """Turn the services' refusals raised inside the block into problem documents, renaming fields."""
     try:
         yield
-    except StaleCase as exc:
-        raise stale_problem(exc, if_match=if_match) from None
-    except HandoffConflict as exc:
-        raise ApiProblem(409, "conflict", detail=str(exc.message)) from None
-    except RULE_ERRORS as exc:
-        raise rule_problem(
-            getattr(exc, "field", None), getattr(exc, "message", exc), fields=fields, default_field=default_field
-        ) from None
+    except (Conflict, RuleViolation) as exc:
+        raise problem_for(exc, fields=fields, default_field=default_field, if_match=if_match) from None
 
 
 def forbid_unless(user: User, action: Action, allowed: Callable[[], bool] | bool) -> None:

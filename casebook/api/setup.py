@@ -1,4 +1,5 @@
-"""Request plumbing of the API blueprint: authentication, error rendering, caching headers."""
+"""Request plumbing of the API blueprint: authentication, error rendering (the product's errors
+mapped once, through ``casebook.api.errors.problem_for``), caching headers."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import json
 import logging
 from typing import Any
 
-from flask import Response, g
+from flask import Response, g, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from casebook import web
 from casebook.api import auth, bp, ratelimit
+from casebook.api.errors import problem_for
 from casebook.api.problems import ApiProblem
 from casebook.db import db
+from casebook.errors import Conflict, RuleViolation
 from casebook.extensions import csrf
 
 log = logging.getLogger(__name__)
@@ -22,7 +25,7 @@ log = logging.getLogger(__name__)
 def _on_register(state: Any) -> None:
     ratelimit.init_app(state.app)
     csrf.exempt(bp)  # bearer tokens only, never cookies: cross-site requests carry no credentials
-    web.authenticates_itself(bp.name)
+    web.authenticates_itself(state.app, bp.name)
 
 
 bp.record_once(_on_register)
@@ -43,6 +46,14 @@ def _problem(exc: ApiProblem) -> Response:
     if exc.members:
         response.set_data(json.dumps({**json.loads(response.get_data()), **exc.members}))
     return response
+
+
+@bp.errorhandler(Conflict)
+@bp.errorhandler(RuleViolation)
+def _domain_error(exc: Conflict | RuleViolation) -> Response:
+    """The product's errors, mapped once (``casebook.api.errors.problem_for``): whatever an endpoint
+    did not map itself answers 409/412/422 instead of a 500. ``Refused`` is a 404 (HTTPException)."""
+    return _problem(problem_for(exc, if_match=request.headers.get("If-Match") is not None))
 
 
 @bp.errorhandler(StaleDataError)

@@ -1,3 +1,17 @@
-from flask import Blueprint
+"""Cases (casussen): the list, the case page and its process (status, closing, participants)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("cases", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from casebook.cases import timeline, views, views_process  # noqa: F401 - define the routes on ``bp``
+    from casebook.modules import navigation
+
+    app.register_blueprint(bp)
+    timeline.register(app)
+    navigation(app).add("cases.index", _l("Casussen"), order=20)

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from casebook.errors import Conflict, RuleViolation
 
-class CaseRuleError(ValueError):
+
+class CaseRuleError(RuleViolation):
     """A change the rules refuse. ``message`` is a (lazily) translated Dutch sentence for the
     user; ``field`` names the form field it belongs to, or None for the whole form."""
 
@@ -29,7 +31,7 @@ class ChangeSummary:
     new: str | None = None
 
 
-class StaleCase(Exception):
+class StaleCase(Conflict):
     """The case changed after the form was loaded (optimistic locking): nothing was written."""
 
     def __init__(self, current_version: int, changes: list[ChangeSummary]) -> None:

@@ -1,5 +1,9 @@
 """Extension points of the case page, so domain modules add to it without editing the cases module.
 
+Contributions are kept per app (``casebook.modules.contributions``): a module adds them from its
+``init_app(app)`` — ``register_section(app, ...)``, ``register_timeline_source(app, ...)`` — never as
+a side effect of being imported.
+
 - **Sections**: a module registers a ``CaseSection`` (template + loader); the case page renders
   every section whose loader returns a context (None hides it: the viewer may not see it).
 - **Timeline**: a module registers a source that yields ``TimelineEntry`` items for a case and
@@ -13,8 +17,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask import Flask
+
 from casebook.auth.models import User
 from casebook.cases.models import Case
+from casebook.modules import contributions
 
 
 @dataclass(frozen=True)
@@ -37,25 +44,29 @@ class TimelineEntry:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_sections: dict[str, CaseSection] = {}
-_timeline_sources: dict[str, Callable[[User, Case], Iterable[TimelineEntry]]] = {}
+TimelineSource = Callable[[User, Case], Iterable[TimelineEntry]]
 
 
-def register_section(section: CaseSection) -> None:
-    _sections[section.key] = section
+def register_section(app: Flask, section: CaseSection) -> None:
+    contributions(app).case_sections[section.key] = section
 
 
-def register_timeline_source(kind: str, source: Callable[[User, Case], Iterable[TimelineEntry]]) -> None:
-    _timeline_sources[kind] = source
+def register_timeline_source(app: Flask, kind: str, source: TimelineSource) -> None:
+    contributions(app).timeline_sources[kind] = source
+
+
+def registered_sections() -> dict[str, CaseSection]:
+    """The current app's case-page sections by key."""
+    return contributions().case_sections
 
 
 def timeline_kinds() -> list[str]:
-    return sorted(_timeline_sources)
+    return sorted(contributions().timeline_sources)
 
 
 def sections_for(user: User, case: Case) -> list[tuple[CaseSection, dict[str, Any]]]:
     rendered = []
-    for section in sorted(_sections.values(), key=lambda s: (s.order, s.key)):
+    for section in sorted(registered_sections().values(), key=lambda s: (s.order, s.key)):
         context = section.load(user, case)
         if context is not None:
             rendered.append((section, context))
@@ -64,9 +75,10 @@ def sections_for(user: User, case: Case) -> list[tuple[CaseSection, dict[str, An
 
 def timeline_for(user: User, case: Case, kinds: Iterable[str] | None = None) -> list[TimelineEntry]:
     """All entries the viewer may see, newest first; ``kinds`` filters by source."""
-    wanted = set(kinds) if kinds else set(_timeline_sources)
+    sources = contributions().timeline_sources
+    wanted = set(kinds) if kinds else set(sources)
     entries: list[TimelineEntry] = []
-    for kind, source in _timeline_sources.items():
+    for kind, source in sources.items():
         if kind in wanted:
             entries.extend(source(user, case))
     return sorted(entries, key=lambda e: e.at, reverse=True)

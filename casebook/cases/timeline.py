@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import Flask
 from flask_babel import gettext as _
 
 from casebook.access import Action, can
@@ -99,7 +100,9 @@ def participant_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
             )
 
 
-register_timeline_source("status", status_entries)
-register_timeline_source("closure", closure_entries)
-register_timeline_source("edit", edit_entries)
-register_timeline_source("participant", participant_entries)
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_timeline_source(app, "status", status_entries)
+    register_timeline_source(app, "closure", closure_entries)
+    register_timeline_source(app, "edit", edit_entries)
+    register_timeline_source(app, "participant", participant_entries)

@@ -1,6 +1,7 @@
 """Case screens: the list, and the case page as a timeline with its process forms.
 
-Changes live in ``views_process`` (status, closing, reopening, editing, participants); both
+Changes live in ``views_process`` (status, closing, reopening, editing, participants; its routes are
+attached by ``casebook.cases.init_app``); both
 render the case page through ``render_case`` so a refused form re-renders in place with the
 user's input kept (422), or with what changed meanwhile (409).
 """
@@ -13,7 +14,6 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-import casebook.cases.timeline
 from casebook.access import Action, can
 from casebook.cases import bp, lifecycle
 from casebook.cases import participants as participation
@@ -134,6 +134,3 @@ def render_case(
         **context,
     )
     return html, status
-
-
-import casebook.cases.views_process  # noqa: E402, F401 - attaches the routes that change a case

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import url_for
+from flask import Flask, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -104,6 +104,7 @@ def timeline(user: User, case: Case) -> Iterable[TimelineEntry]:
             )
 
 
-def register() -> None:
-    register_section(CaseSection(key="handoffs", template="handoffs/_case_section.html", load=section, order=80))
-    register_timeline_source("handoff", timeline)
+def register(app: Flask) -> None:
+    """Add the handoffs section and timeline source to ``app`` (from ``casebook.handoffs.init_app``)."""
+    register_section(app, CaseSection(key="handoffs", template="handoffs/_case_section.html", load=section, order=80))
+    register_timeline_source(app, "handoff", timeline)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from casebook.cli import transactional
+from casebook.commands import transactional
 
 
 @click.group("handoffs")

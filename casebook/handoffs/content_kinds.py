@@ -1,6 +1,6 @@
 """The case content a handoff can share: shared journal notes, interventions and plan goals.
 
-Registered into ``casebook.handoffs.items``. The sender picks only from the case being handed over
+Registered into ``casebook.handoffs.items`` by ``register(app)``. The sender picks only from the case being handed over
 and only what they may read; internal notes are never offered, never accepted and never shown.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -73,7 +74,8 @@ def _goal_choices(user: User, case: Case) -> list[ItemChoice]:
     return [ItemChoice(g.id, str(LIFE_DOMAIN_LABELS[g.domain.value])) for g in goals]
 
 
-register_item_kind(
+# what a handoff can share; ``register(app)`` adds them to the app (from ``casebook.handoffs.init_app``)
+KINDS = (
     SharedItemKind(
         kind="note",
         label=_l("Journaalnotitie"),
@@ -86,9 +88,7 @@ register_item_kind(
             text=_text(note.body, ctx),
             at=note.created_at,
         ),
-    )
-)
-register_item_kind(
+    ),
     SharedItemKind(
         kind="intervention",
         label=_l("Interventie"),
@@ -100,9 +100,7 @@ register_item_kind(
             title=item.kind.label(select_locale()),
             text=_text(item.outcome, ctx),
         ),
-    )
-)
-register_item_kind(
+    ),
     SharedItemKind(
         kind="plan_goal",
         label=_l("Doel uit het plan van aanpak"),
@@ -115,5 +113,11 @@ register_item_kind(
             text=_text(goal.text, ctx),
             at=goal.created_at,
         ),
-    )
+    ),
 )
+
+
+def register(app: Flask) -> None:
+    """Register the shared item kinds into ``app``."""
+    for kind in KINDS:
+        register_item_kind(kind, app)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from casebook.errors import Conflict, RuleViolation
 
-class HandoffError(ValueError):
+
+class HandoffError(RuleViolation):
     """A rule refuses the input. ``field`` names the form field; ``code`` goes into the audit event."""
 
     def __init__(self, message: Any, *, field: str | None = None, code: str = "invalid") -> None:
@@ -15,7 +17,7 @@ class HandoffError(ValueError):
         self.code = code
 
 
-class HandoffConflict(RuntimeError):
+class HandoffConflict(Conflict):
     """Someone else decided first (or the case changed): nothing was changed by this call."""
 
     def __init__(self, message: Any, *, status: str | None = None) -> None:

@@ -1,7 +1,8 @@
 """What else a handoff shares: a registry of item kinds that content modules register into.
 
 The registry itself knows no notes, interventions or plan goals: ``content_kinds.py`` registers
-a ``SharedItemKind`` for each (``register_item_kind``) when the handoff views are imported.
+a ``SharedItemKind`` for each (``register_item_kind``) from ``casebook.handoffs.init_app``; the kinds
+are kept in the app (``casebook.modules.contributions``).
 A ``handoff_item`` row stores only ``(kind, id)``; everything else goes through here:
 
 - ``candidates(user, case)``: what the sender may pick (only items of this case).
@@ -25,11 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.crypto import bsn_is_valid, mask_bsn
+from casebook.errors import RuleViolation
+from casebook.modules import contributions
 
 
 @dataclass(frozen=True)
@@ -62,31 +66,37 @@ class SharedItemKind:
     render: Callable[[Any, RenderContext], RenderedItem]
 
 
-class ItemRefused(ValueError):
+class ItemRefused(RuleViolation):
     """An item cannot be shared: unknown kind, not in this case, or internal."""
 
 
-_kinds: dict[str, SharedItemKind] = {}
+HOOK = "handoffs.item_kinds"
 
 
-def register_item_kind(kind: SharedItemKind) -> None:
+def _registry(app: Flask | None = None) -> dict[str, SharedItemKind]:
+    """The item kinds of ``app`` (default: the current app): kept in the app, not the process."""
+    return contributions(app).hooks.setdefault(HOOK, {})
+
+
+def register_item_kind(kind: SharedItemKind, app: Flask | None = None) -> None:
     if not kind.kind or ":" in kind.kind or len(kind.kind) > 32:
         raise ValueError(f"bad item kind {kind.kind!r}")
     if not callable(kind.is_internal):
         raise ValueError("a shared item kind must say what is internal")
-    _kinds[kind.kind] = kind
+    _registry(app)[kind.kind] = kind
 
 
 def unregister_item_kind(kind: str) -> None:
-    _kinds.pop(kind, None)
+    _registry().pop(kind, None)
 
 
 def item_kinds() -> list[SharedItemKind]:
-    return [_kinds[k] for k in sorted(_kinds)]
+    kinds = _registry()
+    return [kinds[k] for k in sorted(kinds)]
 
 
 def get_kind(kind: str) -> SharedItemKind | None:
-    return _kinds.get(kind)
+    return _registry().get(kind)
 
 
 def is_internal(kind: SharedItemKind, item: Any) -> bool:
@@ -96,7 +106,7 @@ def is_internal(kind: SharedItemKind, item: Any) -> bool:
 
 def validate(case: Case, kind_name: str, item_id: int) -> Any:
     """The item to share, checked. :raises ItemRefused:"""
-    kind = _kinds.get(kind_name)
+    kind = _registry().get(kind_name)
     if kind is None:
         raise ItemRefused(f"unknown item kind {kind_name!r}")
     item = kind.load(case, item_id)
@@ -112,7 +122,7 @@ def check_never_shares_internal(kind_name: str, internal_item: Any) -> None:
 
     :raises AssertionError: the registration would let an internal item through.
     """
-    kind = _kinds.get(kind_name)
+    kind = _registry().get(kind_name)
     assert kind is not None, f"{kind_name!r} is not registered"
     assert is_internal(kind, internal_item), f"{kind_name!r} registration does not recognise an internal item"
 
@@ -138,7 +148,7 @@ def render_items(case: Case, rows: list[tuple[str, int]], context: RenderContext
     """Render shared items for a viewer. An item that vanished or turned internal is not shown."""
     rendered = []
     for kind_name, item_id in rows:
-        kind = _kinds.get(kind_name)
+        kind = _registry().get(kind_name)
         item = kind.load(case, item_id) if kind else None
         if kind is None or item is None or is_internal(kind, item):
             rendered.append(RenderedItem(kind_label=_l("Onderdeel"), title=_l("niet meer beschikbaar")))

@@ -1,7 +1,7 @@
 """Tie-in of a referral to a plan action, through a hook the plans module registers.
 
 ``Handoff.plan_action_id`` is a nullable reference without a foreign key, because the plans
-module lives elsewhere. The plans module calls ``register_plan_action_link(link)`` once; the
+module lives elsewhere. The plans module calls ``register_plan_action_link(link, app)`` from its ``init_app``; the
 handoff services call it in their own transaction:
 
 - ``choices(user, case)`` → the open actions a referral may be tied to, as (id, label);
@@ -17,8 +17,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from flask import Flask
+
 from casebook.auth.models import User
 from casebook.cases.models import Case
+from casebook.modules import contributions
 
 
 class PlanActionLink(Protocol):
@@ -29,13 +32,13 @@ class PlanActionLink(Protocol):
     def done(self, case: Case, action_id: int, handoff: Any) -> None: ...
 
 
-_link: PlanActionLink | None = None
+HOOK = "handoffs.plan_action_link"
 
 
-def register_plan_action_link(link: PlanActionLink | None) -> None:
-    global _link
-    _link = link
+def register_plan_action_link(link: PlanActionLink | None, app: Flask | None = None) -> None:
+    """Register (or with None, remove) the plan tie-in of ``app`` (default: the current app)."""
+    contributions(app).hooks[HOOK] = link
 
 
 def plan_action_link() -> PlanActionLink | None:
-    return _link
+    return contributions().hooks.get(HOOK)

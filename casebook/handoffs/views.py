@@ -13,31 +13,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-import casebook.handoffs.content_kinds
-import casebook.handoffs.work  # noqa: F401 - registers the My work widget
 from casebook.access import AccessDenied, Action, can
 from casebook.auth.models import User
 from casebook.cases import services as cases
 from casebook.cases.models import Involvement
 from casebook.db import db
-from casebook.handoffs import bp, case_page, notifications, requests, services
+from casebook.handoffs import bp, notifications, requests, services
 from casebook.handoffs import inbox as inbox_service
 from casebook.handoffs.errors import HandoffConflict, HandoffError
 from casebook.handoffs.forms import DecisionForm, EmptyForm, HandoffForm, ReasonForm, TransferRequestForm
 from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
 from casebook.handoffs.rules import receivers_allowed_for
 from casebook.i18n import select_locale
-
-case_page.register()
-
-
-@bp.app_template_global()
-def handoff_nav() -> dict[str, int] | None:
-    """The header's nav item: shown to caseworkers and coordinators, with the count of incoming pending."""
-    if not current_user.is_authenticated or not inbox_service.may_use(current_user):
-        return None
-    return {"incoming": inbox_service.incoming_count(current_user)}
-
 
 bp.add_app_template_global(notifications.text_of, "notification_text")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
+from flask import Flask, url_for
 from flask_babel import gettext as _
 
 from casebook.access import Action, can
@@ -25,4 +25,6 @@ def handoffs_awaiting(user: User, today: date) -> WorkWidget | None:
     )
 
 
-register_widget("handoffs", handoffs_awaiting, order=35)
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_widget(app, "handoffs", handoffs_awaiting, order=35)

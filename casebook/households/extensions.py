@@ -2,13 +2,14 @@
 
 The plan module registers a section that groups the plan goals of the household's cases, e.g.::
 
-    register_household_section(HouseholdSection(
+    register_household_section(app, HouseholdSection(
         key="plan", template="plans/_household.html",
         load=lambda user, household, cases: {"goals": goals_grouped_by_domain(user, cases)},
     ))
 
 ``cases`` are only the cases the viewer may see (already filtered by the policy); a loader
-returning None hides its section.
+returning None hides its section. Sections are kept per app (``casebook.modules.contributions``)
+and added from the module's ``init_app(app)``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
+
 from casebook.auth.models import User
 from casebook.cases.models import Case
+from casebook.modules import contributions
 from casebook.people.models import Household
 
 
@@ -30,16 +34,13 @@ class HouseholdSection:
     order: int = 100
 
 
-_sections: dict[str, HouseholdSection] = {}
-
-
-def register_household_section(section: HouseholdSection) -> None:
-    _sections[section.key] = section
+def register_household_section(app: Flask, section: HouseholdSection) -> None:
+    contributions(app).household_sections[section.key] = section
 
 
 def household_sections_for(user: User, household: Household, cases: list[Case]) -> list[tuple[HouseholdSection, dict]]:
     rendered = []
-    for section in sorted(_sections.values(), key=lambda s: (s.order, s.key)):
+    for section in sorted(contributions().household_sections.values(), key=lambda s: (s.order, s.key)):
         context = section.load(user, household, cases)
         if context is not None:
             rendered.append((section, context))

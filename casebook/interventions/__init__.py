@@ -1,3 +1,14 @@
-from flask import Blueprint
+"""Interventions: what was done (prevention, care, enforcement)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
 
 bp = Blueprint("interventions", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from casebook.interventions import views
+
+    app.register_blueprint(bp)
+    views.register(app)

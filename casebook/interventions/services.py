@@ -17,13 +17,14 @@ from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.casework import local_today
 from casebook.db import db
+from casebook.errors import RuleViolation
 from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
 from casebook.organisations.models import Organisation
 
 MAX_OUTCOME_LENGTH = 4_000
 
 
-class InterventionRefused(ValueError):
+class InterventionRefused(RuleViolation):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import Flask, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -78,10 +78,6 @@ def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
     ]
 
 
-register_section(CaseSection(key="interventions", template="interventions/_section.html", load=load_section, order=30))
-register_timeline_source("intervention", timeline_interventions)
-
-
 @bp.get("/cases/<int:case_id>/interventions")
 def index(case_id: int) -> str:
     case = load_case(current_user, case_id, Action.VIEW_CASE)
@@ -108,3 +104,11 @@ def add(case_id: int) -> Response | tuple[str, int]:
         else:
             return redirect_to_case(case, f"intervention-{row.id}")
     return render_template("interventions/page.html", case=case, **_context(current_user, case, form)), 422
+
+
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_section(
+        app, CaseSection(key="interventions", template="interventions/_section.html", load=load_section, order=30)
+    )
+    register_timeline_source(app, "intervention", timeline_interventions)

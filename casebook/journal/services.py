@@ -18,12 +18,13 @@ from casebook.access import Action, can, deny, require_audited
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db
+from casebook.errors import RuleViolation
 from casebook.journal.models import Note, NoteVisibility
 
 MAX_BODY_LENGTH = 20_000
 
 
-class NoteRefused(ValueError):
+class NoteRefused(RuleViolation):
     """The note cannot be written as asked; the message is shown to the user (Dutch)."""
 
 

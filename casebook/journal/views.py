@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import Flask, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -62,10 +62,6 @@ def timeline_notes(user: User, case: Case) -> list[TimelineEntry]:
     return entries
 
 
-register_section(CaseSection(key="journal", template="journal/_section.html", load=load_section, order=40))
-register_timeline_source("note", timeline_notes)
-
-
 @bp.get("/cases/<int:case_id>/notes")
 def index(case_id: int) -> str:
     case = load_case(current_user, case_id, Action.READ_NOTES)
@@ -102,3 +98,9 @@ def correct(case_id: int, note_id: int) -> Response | str | tuple[str, int]:
                 return redirect_to_case(case, f"note-{correction.id}")
         return render_template("journal/correct.html", case=case, original=original, form=form), 422
     return render_template("journal/correct.html", case=case, original=original, form=form)
+
+
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_section(app, CaseSection(key="journal", template="journal/_section.html", load=load_section, order=40))
+    register_timeline_source(app, "note", timeline_notes)

@@ -26,6 +26,7 @@ from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.casework import deny, local_today, require_on_case
 from casebook.db import db, utcnow
+from casebook.errors import RuleViolation
 from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
 from casebook.organisations.models import Organisation
 from casebook.plans import services as plans
@@ -34,7 +35,7 @@ from casebook.plans.models import PlanAction
 MAX_DECISION_LENGTH = 8_000
 
 
-class MeetingRefused(ValueError):
+class MeetingRefused(RuleViolation):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field

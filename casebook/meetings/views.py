@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, render_template, url_for
+from flask import Flask, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -58,9 +58,6 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
                 )
             )
     return entries
-
-
-register_timeline_source("meeting", timeline_meetings)
 
 
 @bp.get("/meetings")
@@ -211,3 +208,8 @@ def remove(meeting_id: int, item_id: int) -> Response | tuple[str, int]:
     except meetings.MeetingRefused as refused:
         return _item_page(meeting, agenda_item, 422, error=str(refused))
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_timeline_source(app, "meeting", timeline_meetings)

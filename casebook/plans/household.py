@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -57,6 +58,8 @@ def _load(user: User, household: Household, cases: list[Case]) -> dict[str, Any]
     return {"plan": household_plan(user, household, cases)}
 
 
-register_household_section(
-    HouseholdSection(key="household-plan", template="plans/_household.html", load=_load, order=10)
-)
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_household_section(
+        app, HouseholdSection(key="household-plan", template="plans/_household.html", load=_load, order=10)
+    )

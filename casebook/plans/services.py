@@ -26,6 +26,7 @@ from casebook.auth.models import User
 from casebook.cases.models import Case, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
+from casebook.errors import RuleViolation
 from casebook.organisations.models import Organisation
 from casebook.plans.models import (
     OPEN_STATUSES,
@@ -41,7 +42,7 @@ MAX_TEXT_LENGTH = 4_000
 EVALUATION_HORIZON_DAYS = 7
 
 
-class PlanRefused(ValueError):
+class PlanRefused(RuleViolation):
     """The change cannot be made as asked; ``field`` names the form field, the message is Dutch."""
 
     def __init__(self, message: str, field: str | None = None) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import Flask, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-import casebook.plans.household
-import casebook.plans.work  # noqa: F401 - registers the My work widget
 from casebook.access import Action, can
 from casebook.auth.models import User
 from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
@@ -143,10 +141,6 @@ def timeline_plan(user: User, case: Case) -> list[TimelineEntry]:
     return entries
 
 
-register_section(CaseSection(key="plan", template="plans/_section.html", load=load_section, order=20))
-register_timeline_source("plan", timeline_plan)
-
-
 def _page(case: Case, status: int = 200, **forms: Any) -> tuple[str, int]:
     return render_template("plans/page.html", case=case, **_context(current_user, case, **forms)), status
 
@@ -233,3 +227,9 @@ def set_case_manager(case_id: int) -> Response | tuple[str, int]:
     elif not form.errors.get("case_manager"):
         form.case_manager.errors = [_("Kies een medewerker van een deelnemende organisatie.")]
     return _page(case, 422, case_manager_form=form)
+
+
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_section(app, CaseSection(key="plan", template="plans/_section.html", load=load_section, order=20))
+    register_timeline_source(app, "plan", timeline_plan)

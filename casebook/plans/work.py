@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
+from flask import Flask, url_for
 from flask_babel import gettext as _
 
 from casebook.access import Action, can
@@ -45,4 +45,6 @@ def my_actions(user: User, today: date) -> WorkWidget | None:
     )
 
 
-register_widget("plan_actions", my_actions, order=20)
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_widget(app, "plan_actions", my_actions, order=20)

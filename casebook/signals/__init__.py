@@ -1,3 +1,25 @@
-from flask import Blueprint
+"""Signals (meldingen) and their triage at the weegtafel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("signals", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from casebook.access import Action
+    from casebook.modules import NavChoice, navigation
+    from casebook.signals import timeline, views  # noqa: F401 - defines the routes on ``bp``
+
+    app.register_blueprint(bp)
+    timeline.register(app)
+    # triage leads to the queue; who may only register a signal gets the form
+    navigation(app).add(
+        "signals.queue",
+        _l("Meldingen"),
+        action=Action.TRIAGE_SIGNALS,
+        order=40,
+        choices=(NavChoice("signals.new", _l("Meldingen"), Action.REGISTER_SIGNAL),),
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask import Flask
 from flask_babel import gettext as _
 
 from casebook.access import Action, can
@@ -47,4 +48,6 @@ def signal_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
         )
 
 
-register_timeline_source("signal", signal_entries)
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_timeline_source(app, "signal", signal_entries)

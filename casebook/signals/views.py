@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-import casebook.signals.timeline  # noqa: F401 - registers the case timeline source "signal"
 from casebook.access import Action, can
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import CaseType, SubjectRole

@@ -2,10 +2,11 @@
 
 A widget loader gets the user and today's local date and returns ``WorkWidget`` (or None when it
 does not apply to this user, e.g. the triage queue for a caseworker). Loaders apply the policy
-themselves and count in SQL. Other modules register theirs: open and overdue plan actions
+themselves and count in SQL. Widgets are kept per app (``casebook.modules.contributions``) and
+added from a module's ``init_app(app)``. Other modules register theirs: open and overdue plan actions
 (``casebook/plans/work.py``), handoffs awaiting me (``casebook/handoffs/work.py``).
 
-    register_widget("plan_actions", load_my_actions, order=20)
+    register_widget(app, "plan_actions", load_my_actions, order=20)
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import Flask
+
 from casebook.auth.models import User
+from casebook.modules import contributions
 
 
 @dataclass(frozen=True)
@@ -39,16 +43,14 @@ class WorkWidget:
 
 WidgetLoader = Callable[[User, date], WorkWidget | None]
 
-_widgets: dict[str, tuple[int, WidgetLoader]] = {}
 
-
-def register_widget(key: str, load: WidgetLoader, order: int = 100) -> None:
-    _widgets[key] = (order, load)
+def register_widget(app: Flask, key: str, load: WidgetLoader, order: int = 100) -> None:
+    contributions(app).widgets[key] = (order, load)
 
 
 def widgets_for(user: User, today: date) -> list[WorkWidget]:
     shown = []
-    for _order, load in sorted(_widgets.values(), key=lambda item: item[0]):
+    for _order, load in sorted(contributions().widgets.values(), key=lambda item: item[0]):
         widget = load(user, today)
         if widget is not None:
             shown.append(widget)

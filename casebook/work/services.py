@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import url_for
+from flask import Flask, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
 
@@ -130,14 +130,16 @@ def closures_to_approve(user: User, today: date) -> WorkWidget | None:
     )
 
 
-register_widget("my_cases", my_cases, order=10)
-register_widget("evaluations_due", evaluations_due, order=30)
-register_widget("signals", signals_to_triage, order=40)
-register_widget("closures", closures_to_approve, order=50)
-
-
 def my_work(user: User, today: date) -> list[WorkWidget]:
     """All widgets for ``user``; the page view is audited like a case list."""
     widgets = widgets_for(user, today)
     audit.record(user, str(Action.LIST_CASES), details={"view": "my_work", "widgets": [w.key for w in widgets]})
     return widgets
+
+
+def register(app: Flask) -> None:
+    """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
+    register_widget(app, "my_cases", my_cases, order=10)
+    register_widget(app, "evaluations_due", evaluations_due, order=30)
+    register_widget(app, "signals", signals_to_triage, order=40)
+    register_widget(app, "closures", closures_to_approve, order=50)

@@ -153,8 +153,8 @@ ID_NAMES = {
 # Signals: any coordinator works the weegtafel queue, so the outsider is a caseworker who did not register it.
 ACTOR_ROLE = {
     "audit": "supervisor",
-    "access.revoke": "supervisor",
-    "access.review": "supervisor",
+    "authorisations.revoke": "supervisor",
+    "break_glass.review": "supervisor",
     "signals": "caseworker",
     "api.triage_signal": "caseworker",  # as on the screens: a caseworker who did not register it
 }

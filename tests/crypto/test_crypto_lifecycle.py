@@ -120,7 +120,7 @@ def test_a_keyring_with_the_right_id_but_other_key_bytes_is_refused(tmp_path):
 
 
 def test_bench_measures_both_pages_in_one_run():
-    from casebook.crypto import bench
+    from casebook.bench import crypto as bench
 
     fields = bench.field_medians(repeat=3, number=5)
     assert fields.plaintext_bytes == 2048 and fields.encrypt_us > 0 and fields.decrypt_us > 0

@@ -11,10 +11,10 @@ from casebook.db import db
 from casebook.households import services as households
 from casebook.households.extensions import (
     HouseholdSection,
-    _sections,
     household_sections_for,
     register_household_section,
 )
+from casebook.modules import contributions
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from tests.factories import authorise_user, login_as, make_case, make_goal, make_org, make_person, make_user
 from tests.helpers import last_event
@@ -111,7 +111,7 @@ def test_set_coordinator_over_http_and_422(client, family, zvh):
     assert "procesregisseur gezin:" in html
 
 
-def test_registered_household_section_gets_only_visible_cases(family, zvh):
+def test_registered_household_section_gets_only_visible_cases(app, family, zvh):
     household, visible, _hidden = family
     seen = {}
 
@@ -119,15 +119,15 @@ def test_registered_household_section_gets_only_visible_cases(family, zvh):
         seen["cases"] = [c.id for c in cases]
         return {"count": len(cases)}
 
-    register_household_section(HouseholdSection(key="test-plan", template="households/detail.html", load=load))
+    register_household_section(app, HouseholdSection(key="test-plan", template="households/detail.html", load=load))
     try:
         viewer = make_user(org=zvh)
         _loaded, cases = households.load_household_for(viewer, household.id)
         rendered = dict(household_sections_for(viewer, household, cases))
-        assert rendered[_sections["test-plan"]] == {"count": 1}
+        assert rendered[contributions(app).household_sections["test-plan"]] == {"count": 1}
         assert seen["cases"] == [visible.id]
     finally:
-        _sections.pop("test-plan")
+        contributions(app).household_sections.pop("test-plan")
 
 
 def test_household_plan_groups_the_goals_of_visible_cases_only(client, family, zvh):

@@ -9,8 +9,9 @@ import pytest
 from casebook.cases import lifecycle
 from casebook.cases.models import CaseParticipant, Involvement
 from casebook.db import db, utcnow
+from casebook.modules import contributions
 from casebook.work import services as work
-from casebook.work.extensions import WorkWidget, _widgets, register_widget
+from casebook.work.extensions import WorkWidget, register_widget
 from tests.factories import login_as, make_case, make_org, make_results, make_signal, make_user
 from tests.helpers import last_event
 
@@ -80,14 +81,16 @@ def test_supervisor_sees_closures_of_their_own_organisation(client, zvh):
     assert "ter goedkeuring" in html and case.reference in html
 
 
-def test_registered_widget_shows_on_the_page(client):
-    register_widget("test-widget", lambda user, today: WorkWidget(key="test-widget", title="Overdrachten", count=2))
+def test_registered_widget_shows_on_the_page(app, client):
+    register_widget(
+        app, "test-widget", lambda user, today: WorkWidget(key="test-widget", title="Overdrachten", count=2)
+    )
     try:
         login_as(client, make_user())
         html = client.get("/").get_data(as_text=True)
         assert "Overdrachten" in html and "(2)" in html
     finally:
-        _widgets.pop("test-widget")
+        contributions(app).widgets.pop("test-widget")
 
 
 def test_my_open_actions_and_handoffs_awaiting_show_on_my_work(client):

@@ -18,7 +18,7 @@ class AuditEventOut(ApiModel):
     actor_organisation: str | None
     action: str
     object_type: str | None
-    object_id: str | None
+    object_id: str | None = Field(description="Null when the case is shielded from you.")
     case_reference: str | None = Field(description="Null when there is no case, or the case is shielded from you.")
     case_shielded: bool = Field(description="The event concerns a case your authorisations do not cover.")
     outcome: Outcome
@@ -28,7 +28,10 @@ class AuditEventOut(ApiModel):
 
     @classmethod
     def of(cls, event: AuditEvent, references: dict[int, str]) -> AuditEventOut:
+        """The event as the reader may see it: a shielded one (its case not covered by the reader's
+        authorisations) keeps who, what and when, never its object id, reason or details."""
         reference = references.get(event.case_id) if event.case_id is not None else None
+        shielded = event.case_id is not None and reference is None
         return cls(
             seq=event.seq,
             occurred_at=event.occurred_at,
@@ -36,13 +39,13 @@ class AuditEventOut(ApiModel):
             actor_organisation=event.actor_organisation,
             action=event.action,
             object_type=event.object_type,
-            object_id=event.object_id,
+            object_id=None if shielded else event.object_id,
             case_reference=reference,
-            case_shielded=event.case_id is not None and reference is None,
+            case_shielded=shielded,
             outcome=event.outcome,
-            reason=event.reason,
+            reason=None if shielded else event.reason,
             request_id=event.request_id,
-            details=event.details or {},
+            details={} if shielded else (event.details or {}),
         )
 
 

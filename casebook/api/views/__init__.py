@@ -1,4 +1,5 @@
-"""API endpoints. Importing this package attaches every route (and the blueprint plumbing)."""
+"""API endpoints. ``casebook.api.init_app`` imports this package, which attaches every route (and the
+blueprint plumbing) to the API blueprint."""
 
 from casebook.api import (
     setup,  # noqa: F401 - before the routes: authentication, error rendering

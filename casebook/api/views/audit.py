@@ -1,4 +1,4 @@
-"""``GET /api/v1/audit``: the supervisors' audit log through ``casebook.audit.queries.search``."""
+"""``GET /api/v1/audit``: the supervisors' audit log through ``casebook.supervision.queries.search``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from casebook.api import api
 from casebook.api.auth import api_user
 from casebook.api.errors import forbid_unless
 from casebook.api.schemas.audit import AuditEventOut, AuditPage, AuditQuery
-from casebook.audit import queries as trail
+from casebook.supervision import queries as trail
 
 
 @api.get("/audit", query=AuditQuery, response=AuditPage, tags=["audit"], errors=[403])

@@ -1,15 +1,14 @@
-"""Forms of the access screens: input shape only; the rules live in the services."""
+"""Forms of the authorisation screens: input shape only; the rules live in ``casebook.access.services``."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from casebook.access.break_glass import MIN_REASON_LENGTH
 from casebook.access.scope import AUTHORISABLE_ACTIONS
 from casebook.cases.models import CaseType
 from casebook.confidentiality import Confidentiality
@@ -60,23 +59,3 @@ class GrantForm(FlaskForm):
         self.actions.choices = [(a, ACTION_LABELS[a]) for a in sorted(AUTHORISABLE_ACTIONS)]
         self.max_confidentiality.choices = [(c.code, CONFIDENTIALITY_LABELS[int(c)]) for c in Confidentiality]
         return self
-
-
-class BreakGlassForm(FlaskForm):
-    reference = HiddenField(validators=[DataRequired(), Length(max=20)])
-    reason = TextAreaField(
-        _l("Reden"),
-        validators=[
-            DataRequired(),
-            Length(min=MIN_REASON_LENGTH, max=1000, message=_l("Geef een reden van minstens 20 tekens.")),
-        ],
-    )
-
-
-class ReviewForm(FlaskForm):
-    verdict = SelectField(_l("Oordeel"), validators=[DataRequired()])
-    note = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=500)])
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.verdict.choices = [("justified", _l("gerechtvaardigd")), ("unjustified", _l("niet gerechtvaardigd"))]

@@ -1,17 +1,19 @@
-"""The audit log's filter bar: input shape only (a GET form, nothing changes, so no CSRF token)."""
+"""Forms of the supervision screens: the audit log's filter bar (a GET form, nothing changes, so no
+CSRF token) and the break-the-glass reason and review forms. Input shape only."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from casebook.access.break_glass import MIN_REASON_LENGTH
 from casebook.audit.models import Outcome
-from casebook.audit.queries import AuditFilters
 from casebook.db import db
 from casebook.organisations.models import Organisation
+from casebook.supervision.queries import AuditFilters
 
 OUTCOME_LABELS = {"allowed": _l("toegestaan"), "denied": _l("geweigerd"), "error": _l("fout")}
 
@@ -55,3 +57,23 @@ class AuditFilterForm(FlaskForm):
             date_from=ok("date_from"),
             date_to=ok("date_to"),
         )
+
+
+class BreakGlassForm(FlaskForm):
+    reference = HiddenField(validators=[DataRequired(), Length(max=20)])
+    reason = TextAreaField(
+        _l("Reden"),
+        validators=[
+            DataRequired(),
+            Length(min=MIN_REASON_LENGTH, max=1000, message=_l("Geef een reden van minstens 20 tekens.")),
+        ],
+    )
+
+
+class ReviewForm(FlaskForm):
+    verdict = SelectField(_l("Oordeel"), validators=[DataRequired()])
+    note = TextAreaField(_l("Toelichting"), validators=[Optional(), Length(max=500)])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.verdict.choices = [("justified", _l("gerechtvaardigd")), ("unjustified", _l("niet gerechtvaardigd"))]

@@ -1,8 +1,11 @@
 """Reading the audit trail: the supervisor screens' queries. Every read of the trail is itself audited.
 
 What a supervisor may read is decided by the policy (``casebook.access.audit_scope``) and applied
-in SQL, so pages and counts are right. A case reference is shown only for cases the reader's
-authorisations cover; for others the trail says the case is shielded, without its reference.
+in SQL, so pages and counts are right. An event is shown in full only when the reader's
+authorisations cover its case (``Action.VIEW_AUDIT_EVENT``, SQL twin ``case_visibility``); any other
+event of their trail is *shielded*: the screens and the CSV export alike show who did what and when,
+but no case reference, object id, reason or details. Filters select only among what the reader may
+see: a filter on a shielded case's reference finds nothing, exactly like an unknown reference.
 """
 
 from __future__ import annotations
@@ -59,13 +62,14 @@ def _local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def _filtered(query: Select, filters: AuditFilters) -> Select:
+def _filtered(query: Select, filters: AuditFilters, user: User) -> Select:
     if filters.username:
         query = query.where(func.lower(AuditEvent.actor_username) == filters.username.strip().lower())
     if filters.organisation:
         query = query.where(AuditEvent.actor_organisation == filters.organisation)
     if filters.case_reference:
-        case_id = select(Case.id).where(Case.reference == filters.case_reference.strip().upper()).scalar_subquery()
+        reference = filters.case_reference.strip().upper()
+        case_id = select(Case.id).where(Case.reference == reference, case_visibility(user)).scalar_subquery()
         query = query.where(AuditEvent.case_id == case_id)
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
@@ -76,6 +80,11 @@ def _filtered(query: Select, filters: AuditFilters) -> Select:
     if filters.date_to:
         query = query.where(AuditEvent.occurred_at < _local_midnight_utc(filters.date_to + timedelta(days=1)))
     return query
+
+
+def require_trail_reader(user: User, action: str, filters: AuditFilters) -> None:
+    """:raises AccessDenied: ``user`` may not read the trail (the attempt is audited with its filters)."""
+    _require_supervisor(user, action, {"filters": filters.as_details()})
 
 
 def _require_supervisor(user: User, action: str, details: dict | None = None) -> None:
@@ -93,6 +102,15 @@ def visible_references(user: User, events: Iterable[AuditEvent]) -> dict[int, st
     return {row.id: row.reference for row in rows}
 
 
+SHIELDED = "afgeschermd"
+
+
+def is_shielded(event: AuditEvent, references: dict[int, str]) -> bool:
+    """Is ``event`` about a case the reader may not know (``references`` from ``visible_references``)?
+    Then only who, what and when are shown of it."""
+    return event.case_id is not None and event.case_id not in references
+
+
 @dataclass
 class EventPage:
     page: Page[AuditEvent]
@@ -102,7 +120,7 @@ class EventPage:
 def search(user: User, filters: AuditFilters, page: int = 1, per_page: int = 50) -> EventPage:
     """The audit log ``user`` may read, filtered and paginated in SQL, newest first. Audited."""
     _require_supervisor(user, "audit.list", {"filters": filters.as_details()})
-    query = _filtered(select(AuditEvent).where(audit_scope(user)), filters).order_by(AuditEvent.seq.desc())
+    query = _filtered(select(AuditEvent).where(audit_scope(user)), filters, user).order_by(AuditEvent.seq.desc())
     result = paginate(db.session(), query, page, per_page)
     audit.record(user, "audit.list", details={"filters": filters.as_details(), "page": result.page})
     return EventPage(result, visible_references(user, result.items))
@@ -137,7 +155,7 @@ def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
     """
     _require_supervisor(user, "audit.export", {"filters": filters.as_details()})
     limit = int(current_app.config.get("AUDIT_EXPORT_MAX_ROWS", 100_000))
-    query = _filtered(select(AuditEvent).where(audit_scope(user)), filters).order_by(AuditEvent.seq.desc())
+    query = _filtered(select(AuditEvent).where(audit_scope(user)), filters, user).order_by(AuditEvent.seq.desc())
     events = list(db.session.scalars(query.limit(limit)))
     references = visible_references(user, events)
     audit.record(
@@ -150,7 +168,8 @@ def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for e in events:
-        case = references.get(e.case_id, "afgeschermd") if e.case_id is not None else ""
+        shielded = is_shielded(e, references)
+        case = references.get(e.case_id, SHIELDED) if e.case_id is not None else ""
         writer.writerow(
             [
                 _cell(v)
@@ -161,13 +180,13 @@ def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
                     e.actor_organisation,
                     e.action,
                     e.object_type,
-                    e.object_id,
+                    "" if shielded else e.object_id,
                     case,
                     e.outcome,
-                    e.reason,
+                    "" if shielded else e.reason,
                     e.client_ip,
                     e.request_id,
-                    json.dumps(e.details, sort_keys=True, ensure_ascii=False),
+                    "" if shielded else json.dumps(e.details, sort_keys=True, ensure_ascii=False),
                 )
             ]
         )
