@@ -1,9 +1,9 @@
 """Rules for signals (meldingen) and the weegtafel.
 
 - Registering is for caseworkers and coordinators; the source of a signal is the registering
-  user's own organisation, unless they may name another (``NAME_SIGNAL_SOURCE``): coordinators of
-  the Zorg- en Veiligheidshuis, who take in signals from partners and hotlines (Veilig Thuis,
-  Meld Misdaad Anoniem) on their behalf.
+  user's own organisation, unless they may name another (``NAME_SIGNAL_SOURCE``): the workers of
+  the Zorg- en Veiligheidshuis, the intake point that takes in signals from partners and
+  hotlines (Veilig Thuis, Meld Misdaad Anoniem) on their behalf.
 - A signal of a restricted type (radicalisation, domestic violence) is, at the weegtafel, seen
   and weighed only by users authorised for its type at the type's default confidentiality (the
   confidentiality a case opened from it would get); other types by every coordinator who triages.
@@ -23,7 +23,7 @@ from casebook.access.models import Authorisation
 from casebook.access.rules import rule
 from casebook.access.rules.roles import roles_allow
 from casebook.access.scope import CASE_ROLES, authorisation_applies_to, is_authorised
-from casebook.auth.models import Role, User
+from casebook.auth.models import User
 from casebook.cases.models import CaseType
 from casebook.organisations.models import OrganisationKind
 
@@ -72,12 +72,7 @@ def register_rule(user: User, action: Action, obj: Any) -> bool:
 
 @rule(Action.NAME_SIGNAL_SOURCE)
 def name_source_rule(user: User, action: Action, obj: Any) -> bool:
-    return (
-        obj is None
-        and roles_allow(user, Action.REGISTER_SIGNAL)
-        and user.has_role(Role.COORDINATOR)
-        and user.organisation.kind is OrganisationKind.ZVH
-    )
+    return obj is None and roles_allow(user, Action.REGISTER_SIGNAL) and user.organisation.kind is OrganisationKind.ZVH
 
 
 @rule(Action.TRIAGE_SIGNALS)
