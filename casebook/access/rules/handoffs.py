@@ -184,7 +184,7 @@ def send_draft_rule(user: User, action: Action, handoff: Any) -> bool:
 
 @rule(Action.CANCEL_HANDOFF)
 def cancel_handoff(user: User, action: Action, handoff: Any) -> bool:
-    if not _is_handoff(handoff) or not may_see_case_kind(user, handoff.case):
+    if not _is_handoff(handoff) or not user.has_role(*WORK_ROLES) or not may_see_case_kind(user, handoff.case):
         return False
     if handoff.status == DRAFT:
         drafter = user.id == handoff.drafted_by_id and user.organisation_id == handoff.sender_organisation_id
