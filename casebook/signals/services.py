@@ -24,8 +24,9 @@ from sqlalchemy.orm import selectinload
 
 from casebook import audit
 from casebook.access import AccessDenied, Action, can, deny, load_or_404, require_audited
+from casebook.access.rules.handoffs import may_coordinate_process
 from casebook.access.rules.signals import signal_visibility
-from casebook.auth.models import Role, User
+from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case, CaseType, SubjectRole
 from casebook.cases.services import NewCase, open_case
@@ -293,7 +294,7 @@ def coordinators_of(organisation_id: int | None) -> list[User]:
     if not organisation_id:
         return []
     users = db.session.scalars(select(User).where(User.organisation_id == organisation_id, User.active))
-    return [u for u in users if u.has_role(Role.COORDINATOR)]
+    return [u for u in users if may_coordinate_process(u)]
 
 
 def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None = None) -> Case | None:

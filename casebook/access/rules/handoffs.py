@@ -29,7 +29,7 @@ from casebook.access.rules import rule
 from casebook.access.rules.cases import case_rule
 from casebook.access.rules.roles import roles_allow
 from casebook.access.scope import CASE_ROLES, WORK_ROLES, authorisation_applies_to, is_authorised
-from casebook.auth.models import User, UserRole
+from casebook.auth.models import Role, User, UserRole
 from casebook.cases.models import Case
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
@@ -126,6 +126,21 @@ def organisations_authorised_for(case_type_id: int, confidentiality: Confidentia
         .where(User.active, UserRole.role.in_(CASE_ROLES))
     )
     return set(db.session.scalars(authorised_users))
+
+
+# --- who can direct the process (procesregisseur) ---------------------------------------------------
+
+PROCESS_COORDINATOR_ROLES = (Role.COORDINATOR,)
+
+
+def may_coordinate_process(user: User) -> bool:
+    """May ``user`` be named procesregisseur of a case (accepting a transfer, opening at the weegtafel)?"""
+    return bool(user.active) and user.has_role(*PROCESS_COORDINATOR_ROLES)
+
+
+def process_coordinator_clause(role_column: Any) -> ColumnElement[bool]:
+    """SQL twin of ``may_coordinate_process`` on a ``user_role.role`` column."""
+    return role_column.in_(PROCESS_COORDINATOR_ROLES)
 
 
 # --- handoffs -----------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
 from casebook.access import Action
-from casebook.auth.models import Role, User, UserRole
+from casebook.access.rules.handoffs import process_coordinator_clause
+from casebook.auth.models import User, UserRole
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.db import db, utcnow
 from casebook.handoffs.errors import HandoffConflict, HandoffError
@@ -33,7 +34,7 @@ def eligible_process_coordinators(handoff: Handoff) -> list[User]:
             .where(
                 User.organisation_id == handoff.receiver_organisation_id,
                 User.active,
-                UserRole.role == Role.COORDINATOR,
+                process_coordinator_clause(UserRole.role),
             )
             .order_by(User.display_name, User.id)
         )
