@@ -219,3 +219,12 @@ def test_a_case_conflict_rolls_back_only_the_decision(transfer, case, west_coord
     assert last_event("handoff.accept").details == {"conflict": "case_changed"}
     db.session.expire_all()
     assert db.session.get(type(transfer), transfer.id).status is HandoffStatus.PENDING
+
+
+def test_the_inbox_offers_a_request_by_the_policy_not_by_a_role(client, west_worker, west_coord):
+    link = "/handoffs/requests/new"
+    login_as(client, west_worker)
+    assert link not in client.get("/handoffs").get_data(as_text=True)
+    client.post("/logout")
+    login_as(client, west_coord)
+    assert link in client.get("/handoffs").get_data(as_text=True)

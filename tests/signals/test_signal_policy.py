@@ -192,3 +192,19 @@ def test_the_form_offers_other_organisations_only_to_who_may_name_them(client, o
 
 def test_unrestricted_types_are_weighed_by_every_coordinator(coordinator, youth_signal):
     assert can(coordinator, Action.TRIAGE_SIGNALS, youth_signal)
+
+
+def test_over_the_api_another_source_is_refused_without_the_right(client, officer, zvh):
+    make_case_type("youth")
+    payload = {
+        "source_organisation": zvh.slug,
+        "channel": "police",
+        "case_type": "youth",
+        "description": "Jongere met een mes gezien.",
+        "subject_informed": True,
+    }
+    officer_id, headers = officer.id, bearer(make_api_token(officer))
+    response = client.post("/api/v1/signals", headers=headers, json=payload)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["source_organisation"]
+    assert last_event("signal.source.name", actor_user_id=officer_id).outcome is Outcome.DENIED
