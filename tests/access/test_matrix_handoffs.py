@@ -45,7 +45,13 @@ WORK = {"caseworker", "coordinator"}
 
 H_RELATIONS = ("receiver", "sender", "drafter", "other")
 H_STATES = ("draft", "pending", "overdue", "accepted")
-H_ACTIONS = (Action.VIEW_HANDOFF, Action.DECIDE_HANDOFF, Action.CANCEL_HANDOFF)
+H_ACTIONS = (
+    Action.VIEW_HANDOFF,
+    Action.DECIDE_HANDOFF,
+    Action.CANCEL_HANDOFF,
+    Action.SEND_HANDOFF_DRAFT,
+    Action.COMPLETE_HANDOFF,
+)
 
 
 def handoff_expected(role: str, relation: str, state: str, level: str, action: Action) -> bool:
@@ -61,6 +67,10 @@ def handoff_expected(role: str, relation: str, state: str, level: str, action: A
         return relation == "drafter"  # a draft, or sent since: the lead sees it
     if action is Action.DECIDE_HANDOFF:
         return relation == "receiver" and state == "pending" and coordinator
+    if action is Action.SEND_HANDOFF_DRAFT:
+        return state == "draft" and coordinator and relation in ("sender", "drafter")
+    if action is Action.COMPLETE_HANDOFF:  # the receiver of an accepted referral reports it done
+        return state == "accepted" and relation == "receiver"
     # cancel: the drafter discards a draft; the lead's coordinators withdraw a draft or a live pending one
     if relation == "drafter":
         return state == "draft" or (state == "pending" and coordinator)
