@@ -53,18 +53,38 @@ class Action(enum.StrEnum):
     OPEN_CASE = "case.create", _l("Casus openen")
     SEARCH_PERSONS = "person.search", _l("Personen zoeken")
     REVEAL_BSN = "person.bsn.reveal", _l("BSN tonen")
-    REGISTER_SIGNAL = "signal.create", _l("Melding registreren")
-    TRIAGE_SIGNALS = "signal.triage", _l("Meldingen wegen")
-    MANAGE_MEETINGS = "meeting.manage", _l("Casusoverleg beheren")
     MANAGE_USERS = "user.manage", _l("Gebruikers beheren")
     MANAGE_REFERENCE_DATA = "reference.manage", _l("Referentiegegevens beheren")
     MANAGE_AUTHORISATIONS = "authorisation.manage", _l("Autorisaties beheren")
     # --- handoffs and transfer requests ---------------------------------------------------------
+    USE_HANDOFF_INBOX = "handoff.list", _l("Overdrachten zien")
+    VIEW_HANDOFF = "handoff.view", _l("Overdracht inzien")
+    # without an object: may decide handoffs at all; on a handoff: a live pending one, as receiver
     DECIDE_HANDOFF = "handoff.decide", _l("Overdracht beslissen")
+    SEND_HANDOFF_DRAFT = "handoff.draft.send", _l("Concept-overdracht versturen")
+    CANCEL_HANDOFF = "handoff.cancel", _l("Overdracht intrekken")
+    COMPLETE_HANDOFF = "handoff.complete", _l("Verwijzing afronden")
+    # without an object: may ask at all; on a case: only a case the requester's organisation takes part in
     REQUEST_TRANSFER = "handoff.request", _l("Overdracht vragen")
+    VIEW_TRANSFER_REQUEST = "handoff.request.view", _l("Verzoek tot overdracht inzien")
+    ANSWER_TRANSFER_REQUEST = "handoff.request.answer", _l("Verzoek tot overdracht beantwoorden")
+    WITHDRAW_TRANSFER_REQUEST = "handoff.request.withdraw", _l("Verzoek tot overdracht intrekken")
     # --- persons and households -----------------------------------------------------------------
     # --- signals --------------------------------------------------------------------------------
+    REGISTER_SIGNAL = "signal.create", _l("Melding registreren")
+    # without an object: works the weegtafel; on a signal: may weigh this one (its type)
+    TRIAGE_SIGNALS = "signal.triage", _l("Meldingen wegen")
+    VIEW_SIGNAL = "signal.view", _l("Melding inzien")
+    # name another organisation than one's own as the source of a signal (ZVH, hotlines)
+    NAME_SIGNAL_SOURCE = "signal.source.name", _l("Bron van een melding kiezen")
     # --- meetings -------------------------------------------------------------------------------
+    # without an object: may schedule meetings; on a meeting: its organiser's coordinators
+    MANAGE_MEETINGS = "meeting.manage", _l("Casusoverleg beheren")
+    LIST_MEETINGS = "meeting.list", _l("Casusoverleggen zien")
+    VIEW_MEETING = "meeting.view", _l("Casusoverleg inzien")
+    # an agenda item is seen by who may see its case; its decision is case content
+    VIEW_AGENDA_ITEM = "meeting.item.view", _l("Agendapunt inzien")
+    READ_AGENDA_DECISION = "meeting.item.decision.read", _l("Besluit van casusoverleg lezen")
     # --- audit trail ----------------------------------------------------------------------------
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike

@@ -22,9 +22,8 @@ def init_app(app: Flask) -> None:
     navigation(app).add(
         "handoffs.inbox",
         _l("Overdrachten"),
-        action=Action.LIST_CASES,
+        action=Action.USE_HANDOFF_INBOX,
         order=90,
-        when=inbox.may_use,
         badge=inbox.incoming_count,
         badge_hint=_l("te beslissen"),
     )

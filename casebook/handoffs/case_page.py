@@ -16,11 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from casebook.access import Action, can
-from casebook.auth.models import Role, User
+from casebook.auth.models import User
 from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
 from casebook.cases.models import Case
 from casebook.db import db
-from casebook.handoffs import requests, services
 from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, RequestStatus, TransferRequest
 
 
@@ -36,16 +35,13 @@ def _handoffs_of(case: Case) -> list[Handoff]:
 
 
 def section(user: User, case: Case) -> dict[str, Any] | None:
-    if not user.has_role(Role.CASEWORKER, Role.COORDINATOR):
+    if not can(user, Action.USE_HANDOFF_INBOX):
         return None
-    participates = any(p.organisation_id == user.organisation_id for p in case.active_participants)
     context: dict[str, Any] = {
-        "handoffs": [h for h in _handoffs_of(case) if services.can_view(user, h)],
+        "handoffs": [h for h in _handoffs_of(case) if can(user, Action.VIEW_HANDOFF, h)],
         "can_draft": can(user, Action.DRAFT_HANDOFF, case),
         "can_send": can(user, Action.SEND_HANDOFF, case),
-        "can_request": participates
-        and user.organisation_id != case.lead_organisation_id
-        and can(user, Action.REQUEST_TRANSFER),
+        "can_request": can(user, Action.REQUEST_TRANSFER, case),
         "requests": [],
     }
     if context["can_send"]:
@@ -56,7 +52,7 @@ def section(user: User, case: Case) -> dict[str, Any] | None:
                     TransferRequest.case_id == case.id, TransferRequest.status == RequestStatus.PENDING
                 )
             )
-            if requests.can_answer(user, r)
+            if can(user, Action.ANSWER_TRANSFER_REQUEST, r)
         ]
     return context
 
@@ -77,8 +73,12 @@ def timeline(user: User, case: Case) -> Iterable[TimelineEntry]:
     for handoff in _handoffs_of(case):
         if handoff.sent_at is None:
             continue  # drafts never were on record outside the sender
-        url = url_for("handoffs.detail", handoff_id=handoff.id) if services.can_view(user, handoff) else None
-        common = {"kind": "handoff", "url": url, "extra": {"handoff_id": handoff.id, "status": str(handoff.status)}}
+        url = url_for("handoffs.detail", handoff_id=handoff.id) if can(user, Action.VIEW_HANDOFF, handoff) else None
+        common = {
+            "kind": "handoff",
+            "url": url,
+            "extra": {"handoff_id": handoff.id, "status": str(handoff.shown_status)},
+        }
         yield TimelineEntry(
             at=handoff.sent_at,
             title=SENT_TITLES[handoff.kind](handoff),

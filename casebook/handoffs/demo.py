@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from casebook.auth.models import User
-from casebook.cases.models import Case, CaseType, Involvement
+from casebook.cases.models import Case, CaseParticipant, CaseType, Involvement
 from casebook.db import db, utcnow
 from casebook.handoffs import requests, services
 from casebook.handoffs.models import Handoff, HandoffKind, LegalBasis, RestrictedTypeReceiverKind, SenderAfterTransfer
@@ -131,6 +131,11 @@ def seed_handoffs() -> dict[str, int]:
         made.append(handoff)
     asked = _case("zvh", "youth", "wijkteam-west", used)
     if asked:
+        # only an organisation taking part in a case may ask for it: the wijkteam joined as observer
+        asked.participants.append(
+            CaseParticipant(organisation=west.organisation, involvement=Involvement.OBSERVER, started_at=now)
+        )
+        db.session.flush()
         requests.create(
             asked.reference, "Besproken in het casusoverleg: het wijkteam neemt de regie graag over.", by=west
         )

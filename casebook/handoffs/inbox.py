@@ -7,17 +7,19 @@ detail page, behind the loader.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can, case_scope
-from casebook.audit import Outcome
-from casebook.auth.models import Role, User
+from casebook.access import Action, can, case_scope, deny
+from casebook.access.rules import handoffs as handoff_rules
+from casebook.auth.models import User
 from casebook.cases.models import Case
-from casebook.db import db
-from casebook.handoffs import notifications, services
+from casebook.db import db, utcnow
+from casebook.handoffs import notifications
 from casebook.handoffs.models import (
     Handoff,
     HandoffNotification,
@@ -28,6 +30,7 @@ from casebook.handoffs.models import (
 
 DECIDED_LIMIT = 50
 DECIDED = (HandoffStatus.ACCEPTED, HandoffStatus.REJECTED, HandoffStatus.CANCELLED, HandoffStatus.EXPIRED)
+DECIDED_REQUESTS = (RequestStatus.ACCEPTED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN, RequestStatus.EXPIRED)
 
 
 @dataclass
@@ -43,75 +46,120 @@ class Inbox:
 
 
 def may_use(user: User) -> bool:
-    return can(user, Action.LIST_CASES) and user.has_role(Role.CASEWORKER, Role.COORDINATOR)
+    return can(user, Action.USE_HANDOFF_INBOX)
 
 
-def _lead_request_scope(user: User):
-    """Requests addressed to the user's organisation while it still leads the case."""
+# --- the boxes in SQL: the twins of the policy's handoff rules (casebook.access.rules.handoffs) ----
+
+
+def _case_kind_visible(user: User) -> ColumnElement[bool]:
+    """The handoff's case is of a type and confidentiality the user may see."""
+    return Handoff.case.has(handoff_rules.authorised_for_type(user, Case.case_type_id, Case.confidentiality))
+
+
+def _request_kind_visible(user: User) -> ColumnElement[bool]:
+    return TransferRequest.case.has(handoff_rules.authorised_for_type(user, Case.case_type_id, Case.confidentiality))
+
+
+def _lead_request_scope(user: User) -> ColumnElement[bool]:
+    """Requests addressed to the user's organisation while it still leads the case (and may see it)."""
     return and_(
         TransferRequest.lead_organisation_id == user.organisation_id,
-        TransferRequest.case.has(Case.lead_organisation_id == user.organisation_id),
+        TransferRequest.case.has(and_(Case.lead_organisation_id == user.organisation_id, case_scope(user))),
     )
 
 
-def incoming_count(user: User) -> int:
-    """Pending handoffs and requests the user's organisation must decide (for the header). Not audited:
-    a number without any case data."""
+def _incoming_handoffs(user: User, now: datetime) -> ColumnElement[bool]:
+    """Handoffs the user decides: the twin of ``Action.DECIDE_HANDOFF`` on a handoff."""
+    if not can(user, Action.DECIDE_HANDOFF):
+        return false()
+    return and_(
+        Handoff.receiver_organisation_id == user.organisation_id,
+        handoff_rules.live_pending_clause(Handoff.status, Handoff.expires_at, now),
+        _case_kind_visible(user),
+    )
+
+
+def _incoming_requests(user: User, now: datetime) -> ColumnElement[bool]:
+    """Requests the user answers: the twin of ``Action.ANSWER_TRANSFER_REQUEST``."""
+    if not can(user, Action.DECIDE_HANDOFF):
+        return false()
+    return and_(
+        _lead_request_scope(user),
+        handoff_rules.live_pending_clause(TransferRequest.status, TransferRequest.expires_at, now),
+    )
+
+
+def _own_requests(user: User) -> ColumnElement[bool]:
+    """Requests of the user's organisation, for coordinators who may see cases of their kind."""
+    if not can(user, Action.REQUEST_TRANSFER):
+        return false()
+    return and_(TransferRequest.requesting_organisation_id == user.organisation_id, _request_kind_visible(user))
+
+
+def _decided(status_column: Any, expires_column: Any, decided: tuple, now: datetime) -> ColumnElement[bool]:
+    """Decided, or pending past the expiry date (expired for every reader from that moment)."""
+    return or_(status_column.in_(decided), handoff_rules.overdue_clause(status_column, expires_column, now))
+
+
+def incoming_count(user: User, now: datetime | None = None) -> int:
+    """Handoffs and requests the user's organisation must decide (the header and My work): the same
+    clauses as the incoming box, so the number equals the list. Not audited: a number only."""
     if not getattr(user, "is_authenticated", False) or not can(user, Action.DECIDE_HANDOFF):
         return 0
-    handoffs = db.session.scalar(
-        select(func.count(Handoff.id)).where(
-            Handoff.receiver_organisation_id == user.organisation_id, Handoff.status == HandoffStatus.PENDING
-        )
-    )
-    asked = db.session.scalar(
-        select(func.count(TransferRequest.id)).where(
-            _lead_request_scope(user), TransferRequest.status == RequestStatus.PENDING
-        )
-    )
+    now = now or utcnow()
+    handoffs = db.session.scalar(select(func.count(Handoff.id)).where(_incoming_handoffs(user, now)))
+    asked = db.session.scalar(select(func.count(TransferRequest.id)).where(_incoming_requests(user, now)))
     return int(handoffs or 0) + int(asked or 0)
 
 
-def inbox_for(user: User) -> Inbox:
-    """Everything the user's inbox shows. Audited as one list read. :raises AccessDenied:"""
+def inbox_for(user: User, now: datetime | None = None) -> Inbox:
+    """Everything the user's inbox shows, each box selected by the twin of the rule of the objects
+    it names. Audited as one list read. :raises Refused:"""
     if not may_use(user):
-        audit.record(user, "handoff.list", outcome=Outcome.DENIED)
-        raise AccessDenied()
+        raise deny(user, Action.USE_HANDOFF_INBOX)
+    now = now or utcnow()
     inbox = Inbox()
     options = (selectinload(Handoff.case).selectinload(Case.participants),)
     newest = (Handoff.created_at.desc(), Handoff.id.desc())
-    coordinator = can(user, Action.DECIDE_HANDOFF)
-    if coordinator:
-        inbox.incoming = _scalars(
-            select(Handoff)
-            .where(Handoff.receiver_organisation_id == user.organisation_id, Handoff.status == HandoffStatus.PENDING)
-            .options(*options)
-            .order_by(Handoff.sent_at.asc(), Handoff.id)
+    inbox.incoming = _scalars(
+        select(Handoff)
+        .where(_incoming_handoffs(user, now))
+        .options(*options)
+        .order_by(Handoff.sent_at.asc(), Handoff.id)
+    )
+    inbox.incoming_requests = _scalars(
+        select(TransferRequest).where(_incoming_requests(user, now)).order_by(TransferRequest.created_at)
+    )
+    inbox.outgoing_requests = _scalars(
+        select(TransferRequest)
+        .where(
+            _own_requests(user),
+            handoff_rules.live_pending_clause(TransferRequest.status, TransferRequest.expires_at, now),
         )
-        inbox.incoming_requests = _scalars(
-            select(TransferRequest)
-            .where(_lead_request_scope(user), TransferRequest.status == RequestStatus.PENDING)
-            .order_by(TransferRequest.created_at)
-        )
-        mine = TransferRequest.requesting_organisation_id == user.organisation_id
-        inbox.outgoing_requests = _scalars(
-            select(TransferRequest)
-            .where(mine, TransferRequest.status == RequestStatus.PENDING)
-            .order_by(TransferRequest.created_at.desc())
-        )
+        .order_by(TransferRequest.created_at.desc())
+    )
+    if can(user, Action.DECIDE_HANDOFF) or can(user, Action.REQUEST_TRANSFER):
         inbox.decided_requests = _scalars(
             select(TransferRequest)
-            .where(or_(mine, _lead_request_scope(user)), TransferRequest.status != RequestStatus.PENDING)
-            .order_by(TransferRequest.decided_at.desc())
+            .where(
+                or_(_own_requests(user), _lead_request_scope(user)),
+                _decided(TransferRequest.status, TransferRequest.expires_at, DECIDED_REQUESTS, now),
+            )
+            .order_by(TransferRequest.decided_at.desc(), TransferRequest.expires_at.desc())
             .limit(DECIDED_LIMIT)
         )
-    own_case = Handoff.case.has(case_scope(user))
     outgoing = select(Handoff).where(
         Handoff.sender_organisation_id == user.organisation_id,
-        Handoff.status.in_((HandoffStatus.DRAFT, HandoffStatus.PENDING)),
-        own_case,
+        or_(
+            Handoff.status == HandoffStatus.DRAFT,
+            handoff_rules.live_pending_clause(Handoff.status, Handoff.expires_at, now),
+        ),
+        Handoff.case.has(case_scope(user)),
     )
-    inbox.outgoing = [h for h in _scalars(outgoing.options(*options).order_by(*newest)) if services.can_view(user, h)]
+    inbox.outgoing = [
+        h for h in _scalars(outgoing.options(*options).order_by(*newest)) if can(user, Action.VIEW_HANDOFF, h)
+    ]
     inbox.decided = _scalars(
         select(Handoff)
         .where(
@@ -119,13 +167,16 @@ def inbox_for(user: User) -> Inbox:
                 Handoff.sender_organisation_id == user.organisation_id,
                 and_(Handoff.receiver_organisation_id == user.organisation_id, Handoff.sent_at.is_not(None)),
             ),
-            Handoff.status.in_(DECIDED),
+            _decided(Handoff.status, Handoff.expires_at, DECIDED, now),
+            Handoff.case.has(case_scope(user)),
         )
         .options(*options)
-        .order_by(Handoff.decided_at.desc(), Handoff.id.desc())
+        .order_by(Handoff.decided_at.desc(), Handoff.expires_at.desc(), Handoff.id.desc())
         .limit(DECIDED_LIMIT)
     )
-    inbox.viewable = {h.id for h in (*inbox.incoming, *inbox.outgoing, *inbox.decided) if services.can_view(user, h)}
+    inbox.viewable = {
+        h.id for h in (*inbox.incoming, *inbox.outgoing, *inbox.decided) if can(user, Action.VIEW_HANDOFF, h)
+    }
     inbox.notifications = notifications.unread_for(user)
     audit.record(
         user,

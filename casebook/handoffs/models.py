@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casebook.access.rules.handoffs import is_live_pending, is_overdue
 from casebook.auth.models import User
 from casebook.cases.models import Case, CaseType, Involvement
 from casebook.crypto.store import EncryptedText, uuid_column
@@ -176,7 +177,13 @@ class Handoff(Base):
 
     @property
     def is_pending(self) -> bool:
-        return self.status is HandoffStatus.PENDING
+        """Pending and not past its expiry date (expired from that moment, whatever the job did)."""
+        return is_live_pending(self)
+
+    @property
+    def shown_status(self) -> HandoffStatus:
+        """The status every reader sees: a pending handoff past its date is expired."""
+        return HandoffStatus.EXPIRED if is_overdue(self) else self.status
 
 
 class HandoffItem(Base):
@@ -233,6 +240,16 @@ class TransferRequest(Base):
 
     def __repr__(self) -> str:
         return f"<TransferRequest {self.id} {self.status} case={self.case_id}>"
+
+    @property
+    def is_pending(self) -> bool:
+        """Pending and not past its expiry date."""
+        return is_live_pending(self)
+
+    @property
+    def shown_status(self) -> RequestStatus:
+        """The status every reader sees: a pending request past its date is expired."""
+        return RequestStatus.EXPIRED if is_overdue(self) else self.status
 
 
 class HandoffNotification(Base):

@@ -1,8 +1,10 @@
 """Requests for a case (verzoek tot overdracht): another organisation asks the lead for regie.
 
 The requester knows the case by its reference (e.g. from a casusoverleg) but cannot see it.
-A reference that does not exist, a closed case, or a case the requester may not receive all get
-the same refusal, so the form reveals nothing about cases. The lead answers by sending a transfer
+Only an organisation taking part in the case (or whose user may see it) can ask
+(``Action.REQUEST_TRANSFER`` on the case): any other reference, a closed case, or a case the
+requester may not receive all get the same refusal as a reference that does not exist, so the
+form reveals nothing about cases — not that one exists, nor who leads it. The lead answers by sending a transfer
 (``services.send`` with ``origin_request``) or declines with a reason.
 """
 
@@ -15,7 +17,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can
+from casebook.access import Action, can, deny, load_or_404
+from casebook.access.rules import handoffs as handoff_rules
 from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case
@@ -29,42 +32,10 @@ from casebook.handoffs.services import MAX_TEXT, expiry_days
 NOT_POSSIBLE = _l("Voor dit kenmerk kan uw organisatie geen verzoek tot overdracht doen.")
 
 
-def is_lead_coordinator(user: User, request: TransferRequest) -> bool:
-    case = request.case
-    return request.lead_organisation_id == case.lead_organisation_id and can(user, Action.SEND_HANDOFF, case)
-
-
-def is_requester(user: User, request: TransferRequest) -> bool:
-    return can(user, Action.REQUEST_TRANSFER) and user.organisation_id == request.requesting_organisation_id
-
-
-def can_view(user: User, request: TransferRequest) -> bool:
-    return is_requester(user, request) or is_lead_coordinator(user, request)
-
-
-def can_answer(user: User, request: TransferRequest) -> bool:
-    open_ = request.status is RequestStatus.PENDING and request.expires_at > utcnow()
-    return open_ and is_lead_coordinator(user, request)
-
-
-def can_withdraw(user: User, request: TransferRequest) -> bool:
-    return request.status is RequestStatus.PENDING and is_requester(user, request)
-
-
-def load_for(user: User, request_id: int) -> TransferRequest:
-    """The request if ``user`` is a coordinator of the requester or of the lead. :raises AccessDenied:"""
-    request = db.session.get(TransferRequest, request_id)
-    if request is None or not can_view(user, request):
-        audit.record(
-            user,
-            "handoff.request.view",
-            case_id=request.case_id if request else None,
-            outcome=Outcome.DENIED,
-            details={"requested_id": str(request_id)},
-        )
-        raise AccessDenied()
-    audit.record(user, "handoff.request.view", request)
-    return request
+def load_for(user: User, request_id: int | str) -> TransferRequest:
+    """The request if ``user`` is a coordinator of the requester or of the lead
+    (``Action.VIEW_TRANSFER_REQUEST``); else an audited 404. :raises Refused:"""
+    return load_or_404(user, TransferRequest, request_id, Action.VIEW_TRANSFER_REQUEST)
 
 
 def create(reference: str, motivation: str, *, by: User, now: datetime | None = None) -> TransferRequest:
@@ -75,14 +46,15 @@ def create(reference: str, motivation: str, *, by: User, now: datetime | None = 
     """
     now = now or utcnow()
     if not can(by, Action.REQUEST_TRANSFER):
-        audit.record(by, "handoff.request.create", outcome=Outcome.DENIED)
-        raise AccessDenied()
+        raise deny(by, "handoff.request.create")
     motivation = (motivation or "").strip()
     if not motivation or len(motivation) > MAX_TEXT:
         raise HandoffError(_l("Licht uw verzoek toe."), field="motivation", code="motivation")
     case = db.session.scalar(select(Case).where(Case.reference == (reference or "").strip().upper()))
     refusal = _refusal(case, by)
     if refusal:
+        # no case id in the denial for "unknown": the trail of that case must not show the probe
+        # as a visit of its own, and the event says no more than for a reference that does not exist
         audit.record(by, "handoff.request.create", outcome=Outcome.DENIED, details={"refused": refusal})
         raise HandoffError(NOT_POSSIBLE, field="reference", code=refusal)
     assert case is not None
@@ -104,12 +76,14 @@ def create(reference: str, motivation: str, *, by: User, now: datetime | None = 
 
 
 def _refusal(case: Case | None, by: User) -> str | None:
-    if case is None:
+    """Why ``by`` cannot ask for ``case``; a case their organisation has no relation to is, to
+    them, a reference that does not exist (same code, same message, same form)."""
+    if case is None or not can(by, Action.REQUEST_TRANSFER, case):
+        if case is not None and case.lead_organisation_id == by.organisation_id:
+            return "already_lead"
         return "unknown"
     if case.closed_at is not None:
         return "closed"
-    if case.lead_organisation_id == by.organisation_id:
-        return "already_lead"
     if by.organisation_id not in {org.id for org in receivers_allowed_for(case)}:
         return "not_authorised"
     pending_request = select(TransferRequest.id).where(
@@ -123,6 +97,17 @@ def _refusal(case: Case | None, by: User) -> str | None:
     if db.session.scalar(pending_request) or db.session.scalar(pending_transfer):
         return "pending"
     return None
+
+
+def _authorise(by: User, request: TransferRequest, action: Action, audited_as: str) -> None:
+    """The audited 404 unless ``by`` may do ``action``; one who may only not because the request is
+    no longer open (answered, or past its expiry date) passes on to the conflict of ``_close``."""
+    if can(by, action, request):
+        return
+    who = handoff_rules.is_lead_coordinator if action is Action.ANSWER_TRANSFER_REQUEST else handoff_rules.is_requester
+    if not handoff_rules.is_live_pending(request) and who(by, request):
+        return
+    raise deny(by, audited_as, request)
 
 
 def _close(request: TransferRequest, to: RequestStatus, *, by: User | None, now: datetime, action: str) -> None:
@@ -144,9 +129,7 @@ def _close(request: TransferRequest, to: RequestStatus, *, by: User | None, now:
 
 def decline(request: TransferRequest, *, by: User, reason: str, now: datetime | None = None) -> TransferRequest:
     now = now or utcnow()
-    if not is_lead_coordinator(by, request):
-        audit.record(by, "handoff.request.decline", request, outcome=Outcome.DENIED)
-        raise AccessDenied()
+    _authorise(by, request, Action.ANSWER_TRANSFER_REQUEST, "handoff.request.decline")
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_TEXT:
         raise HandoffError(_l("Geef een reden voor de afwijzing."), field="reason", code="reason")
@@ -160,9 +143,7 @@ def decline(request: TransferRequest, *, by: User, reason: str, now: datetime | 
 
 def withdraw(request: TransferRequest, *, by: User, now: datetime | None = None) -> TransferRequest:
     now = now or utcnow()
-    if not is_requester(by, request):
-        audit.record(by, "handoff.request.withdraw", request, outcome=Outcome.DENIED)
-        raise AccessDenied()
+    _authorise(by, request, Action.WITHDRAW_TRANSFER_REQUEST, "handoff.request.withdraw")
     _close(request, RequestStatus.WITHDRAWN, by=by, now=now, action="handoff.request.withdraw")
     db.session.flush()
     audit.record(by, "handoff.request.withdraw", request)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from casebook.access import AccessDenied, Action, can
+from casebook.access import Action, can, deny
 from casebook.auth.models import User
 from casebook.cases import services as cases
 from casebook.cases.models import Involvement
@@ -76,8 +76,8 @@ def _request_being_answered(case):
     if not request_id:
         return None
     transfer_request = requests.load_for(current_user, request_id)
-    if transfer_request.case_id != case.id or not requests.can_answer(current_user, transfer_request):
-        raise AccessDenied()
+    if transfer_request.case_id != case.id or not can(current_user, Action.ANSWER_TRANSFER_REQUEST, transfer_request):
+        raise deny(current_user, Action.ANSWER_TRANSFER_REQUEST, transfer_request)
     return transfer_request
 
 
@@ -125,7 +125,7 @@ def detail(handoff_id: int) -> str:
 
 def _render_detail(handoff, *, decision_form=None, reason_form=None) -> str:
     user = current_user
-    decide = services.can_decide(user, handoff)
+    decide = can(user, Action.DECIDE_HANDOFF, handoff)
     if decision_form is None:
         decision_form = DecisionForm()
         if decide and handoff.kind is HandoffKind.TRANSFER:
@@ -139,9 +139,9 @@ def _render_detail(handoff, *, decision_form=None, reason_form=None) -> str:
         form=EmptyForm(),
         may=dict(
             decide=decide,
-            cancel=services.can_cancel(user, handoff),
-            send=services.can_send(user, handoff),
-            complete=services.can_complete(user, handoff),
+            cancel=can(user, Action.CANCEL_HANDOFF, handoff),
+            send=can(user, Action.SEND_HANDOFF_DRAFT, handoff),
+            complete=can(user, Action.COMPLETE_HANDOFF, handoff),
             view_case=can(user, Action.VIEW_CASE, handoff.case),
         ),
     )
@@ -235,7 +235,7 @@ def notifications_read() -> Any:
 @bp.route("/handoffs/requests/new", methods=["GET", "POST"])
 def new_request() -> Any:
     if not can(current_user, Action.REQUEST_TRANSFER):
-        raise AccessDenied()
+        raise deny(current_user, Action.REQUEST_TRANSFER)
     form = TransferRequestForm()
     if request.method == "GET":
         form.reference.data = request.args.get("reference", "")[:20]
@@ -263,8 +263,8 @@ def _render_request(transfer_request, *, reason_form=None) -> str:
         reason_form=reason_form or ReasonForm(),
         form=EmptyForm(),
         may=dict(
-            answer=requests.can_answer(current_user, transfer_request),
-            withdraw=requests.can_withdraw(current_user, transfer_request),
+            answer=can(current_user, Action.ANSWER_TRANSFER_REQUEST, transfer_request),
+            withdraw=can(current_user, Action.WITHDRAW_TRANSFER_REQUEST, transfer_request),
         ),
     )
 

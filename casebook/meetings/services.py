@@ -8,8 +8,11 @@
 - Only cases the scheduler may see go on the agenda; a decision or an action on an item needs
   ``EDIT_PLAN`` on its case and a meeting that has taken place (today or earlier).
 
-The meeting scope below is not case-based, so it lives here until the policy module grows a
-rule for meetings; it uses only the user's organisation and ``casebook.access`` checks.
+- The decision on an item is case content (``Action.READ_AGENDA_DECISION``, which needs
+  ``READ_CASE_CONTENT`` on its case): supervisors see that a case was discussed, not what was decided.
+
+Who may see and run what is the policy's (``casebook.access.rules.meetings``); the SQL scope of
+the meeting list is its clause composed with this module's columns.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import Action, can, case_scope
+from casebook.access import Action, can, case_scope, load_or_404
+from casebook.access.rules.meetings import meeting_visibility
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.casework import deny, local_today, require_on_case
@@ -42,23 +46,17 @@ class MeetingRefused(RuleViolation):
 
 
 def meeting_scope(user: User) -> ColumnElement[bool]:
-    """Meetings organised by or inviting the user's organisation."""
-    return or_(
-        Meeting.organiser_organisation_id == user.organisation_id,
-        exists().where(
-            MeetingInvitation.meeting_id == Meeting.id, MeetingInvitation.organisation_id == user.organisation_id
-        ),
-    )
-
-
-def _in_scope(user: User, meeting: Meeting) -> bool:
-    return meeting.organiser_organisation_id == user.organisation_id or any(
-        i.organisation_id == user.organisation_id for i in meeting.invitations
+    """Meetings the user may see, in SQL: the policy's clause over this module's columns."""
+    return meeting_visibility(
+        user,
+        Meeting.organiser_organisation_id,
+        MeetingInvitation.organisation_id,
+        MeetingInvitation.meeting_id == Meeting.id,
     )
 
 
 def can_manage(user: User, meeting: Meeting) -> bool:
-    return can(user, Action.MANAGE_MEETINGS) and meeting.organiser_organisation_id == user.organisation_id
+    return can(user, Action.MANAGE_MEETINGS, meeting)
 
 
 def require_manage(user: User, meeting: Meeting, action: str) -> None:
@@ -71,6 +69,8 @@ def require_manage(user: User, meeting: Meeting, action: str) -> None:
 
 def meetings_for(user: User, *, today: date | None = None) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming soonest first, past most recent first) meetings the user may see. Audited."""
+    if not can(user, Action.LIST_MEETINGS):
+        raise deny(user, Action.LIST_MEETINGS, case_id=None, requested="list")
     today = today or local_today()
     base = select(Meeting).where(meeting_scope(user)).options(selectinload(Meeting.invitations))
     upcoming = list(db.session.scalars(base.where(Meeting.held_on >= today).order_by(Meeting.held_on, Meeting.id)))
@@ -82,24 +82,22 @@ def meetings_for(user: User, *, today: date | None = None) -> tuple[list[Meeting
 
 
 def load_meeting(user: User, meeting_id: int) -> Meeting:
-    """A meeting in the user's scope, or an audited 404. Records no read: the caller's view does."""
-    meeting = db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).options(selectinload(Meeting.invitations))
-    )
-    if meeting is None or not _in_scope(user, meeting):
-        raise deny(user, "meeting.view", case_id=None, requested=str(meeting_id))
-    return meeting
+    """A meeting in the user's scope (``Action.VIEW_MEETING``), or an audited 404. Records no read:
+    the caller's view does."""
+    options = (selectinload(Meeting.invitations),)
+    return load_or_404(user, Meeting, meeting_id, Action.VIEW_MEETING, options=options, audit_read=False)
 
 
 def visible_items(user: User, meeting: Meeting) -> list[AgendaItem]:
-    """The agenda items whose case the user may see; the others are simply absent."""
+    """The agenda items whose case the user may see (``Action.VIEW_AGENDA_ITEM``); the others are
+    simply absent."""
     items = db.session.scalars(
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting.id)
         .options(selectinload(AgendaItem.case).selectinload(Case.participants), selectinload(AgendaItem.actions))
         .order_by(AgendaItem.position, AgendaItem.id)
     )
-    return [item for item in items if can(user, Action.VIEW_CASE, item.case)]
+    return [item for item in items if can(user, Action.VIEW_AGENDA_ITEM, item)]
 
 
 def read_item(user: User, item: AgendaItem) -> None:
@@ -116,9 +114,9 @@ def minutes(user: User, meeting: Meeting) -> list[AgendaItem]:
 
 def load_item(user: User, meeting: Meeting, item_id: int) -> AgendaItem:
     """An agenda item of ``meeting`` whose case the user may see, or an audited 404."""
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting.id or not can(user, Action.VIEW_CASE, item.case):
-        raise deny(user, "meeting.item.view", case_id=item.case_id if item else None, requested=str(item_id))
+    item = load_or_404(user, AgendaItem, item_id, Action.VIEW_AGENDA_ITEM, audit_read=False)
+    if item.meeting_id != meeting.id:
+        raise deny(user, "meeting.item.view", case_id=item.case_id, requested=str(item_id))
     return item
 
 

@@ -33,7 +33,7 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
     entries = []
     for item in db.session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id)):
         meeting = item.meeting
-        url = url_for("meetings.detail", meeting_id=meeting.id) if meetings._in_scope(user, meeting) else None
+        url = url_for("meetings.detail", meeting_id=meeting.id) if can(user, Action.VIEW_MEETING, meeting) else None
         entries.append(
             TimelineEntry(
                 at=item.added_at,
@@ -53,7 +53,7 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
                     title=_("Besluit %(title)s van %(date)s", title=meeting.title, date=meeting.held_on.isoformat()),
                     actor=item.decided_by.display_name if item.decided_by else None,
                     organisation=meeting.organiser_organisation.name,
-                    detail=item.decision,
+                    detail=item.decision if can(user, Action.READ_AGENDA_DECISION, item) else None,
                     url=url,
                 )
             )

@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can, require
-from casebook.audit import Outcome
-from casebook.auth.models import Role, User
+from casebook.access import AccessDenied, Action, can, deny, load_or_404, require_audited
+from casebook.access.rules.handoffs import may_coordinate_process
+from casebook.access.rules.signals import signal_visibility
+from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case, CaseType, SubjectRole
 from casebook.cases.services import NewCase, open_case
@@ -53,9 +54,20 @@ class NewSignal:
 
 
 def register_signal(new: NewSignal, *, by: User) -> Signal:
-    """Register a signal; it enters the triage queue. :raises CaseRuleError: a field is refused."""
-    require(by, Action.REGISTER_SIGNAL)
-    source = db.session.get(Organisation, new.source_organisation_id) if new.source_organisation_id else None
+    """Register a signal; it enters the triage queue.
+
+    The source is the registering user's own organisation unless they may name another
+    (``Action.NAME_SIGNAL_SOURCE``); naming one without that right is refused and audited.
+
+    :raises Refused: ``by`` may not register signals (audited).
+    :raises CaseRuleError: a field is refused.
+    """
+    require_audited(by, Action.REGISTER_SIGNAL)
+    source_id = new.source_organisation_id
+    if source_id is not None and source_id != by.organisation_id and not can(by, Action.NAME_SIGNAL_SOURCE):
+        deny(by, Action.NAME_SIGNAL_SOURCE, requested_id=source_id)
+        raise CaseRuleError(_l("Als bron kunt u alleen uw eigen organisatie opgeven."), "source_organisation")
+    source = db.session.get(Organisation, source_id) if source_id else None
     if source is None or not source.active:
         raise CaseRuleError(_l("Kies een actieve organisatie."), "source_organisation")
     case_type = db.session.get(CaseType, new.case_type_id) if new.case_type_id else None
@@ -92,26 +104,17 @@ def register_signal(new: NewSignal, *, by: User) -> Signal:
 
 
 def _may_view(user: User, signal: Signal) -> bool:
-    return can(user, Action.TRIAGE_SIGNALS) or (
-        can(user, Action.REGISTER_SIGNAL) and signal.registered_by_id == user.id
-    )
+    return can(user, Action.VIEW_SIGNAL, signal)
 
 
-def load_signal_for(user: User, signal_id: int) -> Signal:
-    """The signal if ``user`` may see it (coordinators at the weegtafel, or who registered it).
+def load_signal_for(user: User, signal_id: int | str) -> Signal:
+    """The signal if ``user`` may see it (``Action.VIEW_SIGNAL``: coordinators at the weegtafel
+    authorised for its type, or who registered it).
 
-    :raises AccessDenied: out of scope or nonexistent (both a 404); the denial is audited.
+    :raises Refused: out of scope or nonexistent (both a 404); the denial is audited.
     """
-    signal = db.session.scalar(
-        select(Signal)
-        .where(Signal.id == signal_id)
-        .options(selectinload(Signal.persons).joinedload(SignalPerson.person))
-    )
-    if signal is None or not _may_view(user, signal):
-        audit.record(user, "signal.view", outcome=Outcome.DENIED, details={"requested_id": str(signal_id)})
-        raise AccessDenied()
-    audit.record(user, "signal.view", signal)
-    return signal
+    options = (selectinload(Signal.persons).joinedload(SignalPerson.person),)
+    return load_or_404(user, Signal, signal_id, Action.VIEW_SIGNAL, options=options)
 
 
 def may_edit(user: User, signal: Signal) -> bool:
@@ -237,11 +240,11 @@ def local_today() -> date:
 
 def queue(user: User, *, today: date | None = None) -> list[QueueItem]:
     """Untriaged signals, oldest first, each with its age in working days. Audited."""
-    require(user, Action.TRIAGE_SIGNALS)
+    require_audited(user, Action.TRIAGE_SIGNALS)
     today = today or local_today()
     signals = db.session.scalars(
         select(Signal)
-        .where(Signal.triaged_at.is_(None))
+        .where(Signal.triaged_at.is_(None), signal_visibility(user, Signal.case_type_id))
         .options(selectinload(Signal.persons))
         .order_by(Signal.received_at, Signal.id)
     ).all()
@@ -254,11 +257,12 @@ def queue(user: User, *, today: date | None = None) -> list[QueueItem]:
 
 
 def queue_counts(user: User, *, today: date | None = None) -> tuple[int, int] | None:
-    """(untriaged, overdue) for the My work page; None when ``user`` does not triage. Counts only."""
+    """(untriaged, overdue) for the My work page; None when ``user`` does not triage. Counts only,
+    of exactly the signals the queue lists (the same type clause)."""
     if not can(user, Action.TRIAGE_SIGNALS):
         return None
     cutoff = _overdue_cutoff(today or local_today())
-    waiting = Signal.triaged_at.is_(None)
+    waiting = and_(Signal.triaged_at.is_(None), signal_visibility(user, Signal.case_type_id))
     total = db.session.scalar(select(func.count(Signal.id)).where(waiting)) or 0
     overdue = db.session.scalar(select(func.count(Signal.id)).where(waiting, Signal.received_at < cutoff)) or 0
     return total, overdue
@@ -290,7 +294,7 @@ def coordinators_of(organisation_id: int | None) -> list[User]:
     if not organisation_id:
         return []
     users = db.session.scalars(select(User).where(User.organisation_id == organisation_id, User.active))
-    return [u for u in users if u.has_role(Role.COORDINATOR)]
+    return [u for u in users if may_coordinate_process(u)]
 
 
 def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None = None) -> Case | None:
@@ -301,7 +305,7 @@ def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None =
         or missing lead organisation / procesregisseur / persons / referral organisation.
     :returns: the opened case, or None.
     """
-    require(by, Action.TRIAGE_SIGNALS)
+    require_audited(by, Action.TRIAGE_SIGNALS, signal)
     if signal.is_triaged:
         raise CaseRuleError(_l("Deze melding is al gewogen."))
     reason = decision.reason.strip()
@@ -313,7 +317,7 @@ def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None =
     now = now or utcnow()
     if decision.decision is TriageDecision.OPEN_CASE:
         if not can(by, Action.OPEN_CASE, signal.case_type):  # authorised for this case type
-            raise AccessDenied()
+            raise deny(by, Action.OPEN_CASE, signal)
         if not inclusion_met(*criteria):
             raise CaseRuleError(
                 _l("Een casus openen kan alleen als aan a, b én c, of aan d is voldaan. Kies advies of doorverwijzen."),

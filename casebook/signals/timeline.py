@@ -1,7 +1,7 @@
 """The signal a case came from, on the case's timeline (kind ``signal``).
 
 The signal's description becomes part of the case file: shown to those who may read the case's
-notes; the others see that and when the case came in, from whom and through which channel.
+content (``READ_CASE_CONTENT``, not supervisors); the others see that and when the case came in, from whom and through which channel.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def signal_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
         ),
         actor=signal.registered_by.display_name,
         organisation=signal.registered_by.organisation.name,
-        detail=signal.description if can(viewer, Action.READ_NOTES, case) else None,
+        detail=signal.description if can(viewer, Action.READ_CASE_CONTENT, case) else None,
     )
     if signal.triaged_at is not None and signal.triaged_by is not None:
         yield TimelineEntry(
@@ -44,7 +44,7 @@ def signal_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
             title=_("Gewogen op de weegtafel: casus openen"),
             actor=signal.triaged_by.display_name,
             organisation=signal.triaged_by.organisation.name,
-            detail=signal.decision_reason if can(viewer, Action.READ_NOTES, case) else None,
+            detail=signal.decision_reason if can(viewer, Action.READ_CASE_CONTENT, case) else None,
         )
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from casebook.access import Action, can
+from casebook.access import Action, can, deny
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import CaseType, SubjectRole
 from casebook.db import db
@@ -34,8 +34,14 @@ def _organisations() -> list[tuple[Any, str]]:
 
 
 def _fill_signal_form(form: SignalForm) -> SignalForm:
+    """Only those who may name a signal's source (``NAME_SIGNAL_SOURCE``) are offered other
+    organisations; everyone else registers for their own."""
     locale = select_locale()
-    form.source_organisation.choices = _organisations()
+    if can(current_user, Action.NAME_SIGNAL_SOURCE):
+        form.source_organisation.choices = _organisations()
+    else:
+        own = current_user.organisation
+        form.source_organisation.choices = [(own.id, own.name)] if own.active else [(None, "—")]
     types = db.session.scalars(select(CaseType).where(CaseType.active).order_by(CaseType.label_nl))
     form.case_type.choices = [(None, "—")] + [(t.id, t.label(locale)) for t in types]
     districts = db.session.scalars(select(District).order_by(District.name))
@@ -60,9 +66,7 @@ def queue() -> str:
 @bp.route("/signals/new", methods=["GET", "POST"])
 def new() -> Any:
     if not can(current_user, Action.REGISTER_SIGNAL):
-        from casebook.access import AccessDenied
-
-        raise AccessDenied()
+        raise deny(current_user, Action.REGISTER_SIGNAL)
     form = _fill_signal_form(SignalForm())
     if request.method == "GET" and current_user.organisation.active:
         form.source_organisation.data = form.source_organisation.data or current_user.organisation_id
@@ -118,7 +122,7 @@ def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str,
         "signals/detail.html",
         signal=signal,
         may_edit=signals.may_edit(current_user, signal),
-        may_triage=can(current_user, Action.TRIAGE_SIGNALS) and not signal.is_triaged,
+        may_triage=can(current_user, Action.TRIAGE_SIGNALS, signal) and not signal.is_triaged,
         search_form=search,
         search_error=search_error,
         results=results,
@@ -238,10 +242,8 @@ def unlink_person(signal_id: int, link_id: int) -> Any:
 @bp.post("/signals/<int:signal_id>/triage")
 def triage(signal_id: int) -> Any:
     signal = signals.load_signal_for(current_user, signal_id)
-    if not can(current_user, Action.TRIAGE_SIGNALS):
-        from casebook.access import AccessDenied
-
-        raise AccessDenied()
+    if not can(current_user, Action.TRIAGE_SIGNALS, signal):
+        raise deny(current_user, Action.TRIAGE_SIGNALS, signal)
     form = _fill_triage_form(TriageForm())
     if not form.validate():
         return render_signal(signal, 422, triage_form=form)

@@ -83,6 +83,8 @@ def _foreign_objects(home, other) -> dict:
     meeting = make_meeting(other_coordinator, held_on=date.today(), organisations=[other])
     item = add_to_agenda(meeting, by=other_coordinator, reference=case.reference)
     asker = make_user(org=make_org(kind=OrganisationKind.WIJKTEAM), roles=["coordinator"])
+    case.participants.append(CaseParticipant(organisation=asker.organisation, involvement=Involvement.OBSERVER))
+    db.session.flush()  # only an organisation taking part in a case may ask for it
     transfer_request = handoff_requests.create(case.reference, "Besproken in casusoverleg.", by=asker)
     receiver = make_org(kind=OrganisationKind.WIJKTEAM)
     handoff = handoff_services.send(

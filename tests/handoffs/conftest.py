@@ -98,6 +98,14 @@ def case(zvh):
 
 
 @pytest.fixture
+def shared_case(zvh, west):
+    """A ZVH-led case the wijkteam West takes part in (as observer): West may ask for regie."""
+    from casebook.cases.models import Involvement
+
+    return make_case(lead=zvh, participants=[(west, Involvement.OBSERVER)])
+
+
+@pytest.fixture
 def basis():
     return db.session.scalar(select(LegalBasis).where(LegalBasis.code == "zvh_convenant"))
 

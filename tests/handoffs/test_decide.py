@@ -35,7 +35,7 @@ def _active(case) -> set[tuple[str, str]]:
 
 def test_pending_transfer_gives_the_receiver_no_case_access(case, transfer, west_coord, zvh_worker):
     assert not _access(west_coord, case)
-    assert services.can_view(west_coord, transfer)  # the summary, not the case
+    assert can(west_coord, Action.VIEW_HANDOFF, transfer)  # the summary, not the case
     assert _access(zvh_worker, case)
 
 
@@ -70,7 +70,7 @@ def test_accept_transfer_where_the_sender_leaves(case, west, zvh_coord, zvh_work
     services.accept(handoff, by=west_coord, process_coordinator=west_coord)
     assert _active(case) == {("west-test", "lead")}
     assert not _access(zvh_worker, case) and not _access(zvh_coord, case)
-    assert not services.can_view(zvh_coord, handoff)  # the summary went with the case
+    assert not can(zvh_coord, Action.VIEW_HANDOFF, handoff)  # the summary went with the case
 
 
 def test_accept_transfer_needs_a_coordinator_of_the_receiver(case, transfer, west_coord, zvh_coord, west_worker):
@@ -102,7 +102,7 @@ def test_reject_keeps_everything_and_notifies_the_sender(case, transfer, west_co
     assert b"capaciteit" not in bytes(raw)
     assert _active(case) == {("zvh-test", "lead")}
     assert not _access(west_coord, case) and _access(zvh_worker, case)
-    assert not services.can_view(west_coord, transfer)  # the receiver no longer sees the summary
+    assert not can(west_coord, Action.VIEW_HANDOFF, transfer)  # the receiver no longer sees the summary
     assert last_event("handoff.reject").actor_user_id == west_coord.id
     [note] = notifications.unread_for(zvh_coord)
     assert note.event == "rejected" and note.handoff_id == transfer.id
@@ -116,7 +116,7 @@ def test_cancel_by_the_sender_only(case, transfer, west_coord, zvh_coord, zvh_wo
     services.cancel(transfer, by=zvh_coord)
     assert transfer.status is HandoffStatus.CANCELLED
     assert last_event("handoff.cancel", outcome=Outcome.ALLOWED).actor_user_id == zvh_coord.id
-    assert not services.can_view(west_coord, transfer)
+    assert not can(west_coord, Action.VIEW_HANDOFF, transfer)
     assert not _access(west_coord, case)
 
 

@@ -17,12 +17,20 @@ from tests.factories import make_case, make_case_type, make_org, make_user
 from tests.helpers import last_event
 
 
+@pytest.fixture
+def case(shared_case):
+    """Requests are asked by an organisation that takes part in the case (here as observer)."""
+    return shared_case
+
+
 def test_request_then_the_lead_answers_with_a_transfer(case, west, west_coord, zvh_coord, make_input):
     asked = requests.create(case.reference, "Besproken in casusoverleg; wij nemen graag de regie.", by=west_coord)
     assert asked.status is RequestStatus.PENDING and asked.lead_organisation_id == case.lead_organisation_id
     assert last_event("handoff.request.create").details == {"lead": "zvh-test"}
-    assert not can(west_coord, Action.VIEW_CASE, case)
-    assert requests.can_answer(zvh_coord, asked) and not requests.can_answer(west_coord, asked)
+    assert not can(west_coord, Action.SEND_HANDOFF, case)
+    assert can(zvh_coord, Action.ANSWER_TRANSFER_REQUEST, asked) and not can(
+        west_coord, Action.ANSWER_TRANSFER_REQUEST, asked
+    )
     handoff = services.send(case, make_input(west, origin_request=asked), by=zvh_coord)
     assert asked.status is RequestStatus.ACCEPTED and handoff.origin_request_id == asked.id
     assert last_event("handoff.request.accept").details == {"handoff": handoff.id}

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from casebook.audit import Outcome
 from casebook.auth.models import Role
-from casebook.cases.models import Case
+from casebook.cases.models import Case, Involvement
 from casebook.db import db
 from casebook.handoffs import requests, services
 from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, RequestStatus, SenderAfterTransfer
@@ -211,7 +211,8 @@ def transfer_input(handoff: Handoff) -> dict:
 )
 def test_idor_is_404_for_an_outsider(client, case, transfer, west_coord, method, path):
     outsider = make_user(org=make_org("buiten"), roles=[Role.COORDINATOR])
-    asked = requests.create(make_case(lead=case.lead_organisation).reference, "graag", by=west_coord)
+    asked_for = make_case(lead=case.lead_organisation, participants=[(west_coord.organisation, Involvement.OBSERVER)])
+    asked = requests.create(asked_for.reference, "graag", by=west_coord)
     login_as(client, outsider)
     url = path.format(h=transfer.id, c=case.id, r=asked.id)
     response = getattr(client, method)(url, data={"reason": "x", "process_coordinator": str(outsider.id)})
@@ -227,7 +228,8 @@ def test_nonexistent_ids_are_404(client, west_coord):
     assert last_event("handoff.view", actor_user_id=west_coord.id).outcome is Outcome.DENIED
 
 
-def test_request_a_case_over_http(client, case, west_coord, zvh_coord):
+def test_request_a_case_over_http(client, shared_case, west_coord, zvh_coord):
+    case = shared_case
     login_as(client, west_coord)
     assert case.reference in client.get(f"/handoffs/requests/new?reference={case.reference}").get_data(as_text=True)
     response = client.post("/handoffs/requests/new", data={"reference": "PGA-1999-00001", "motivation": "Mijn uitleg"})
@@ -247,7 +249,8 @@ def test_request_a_case_over_http(client, case, west_coord, zvh_coord):
     assert db.session.get(requests.TransferRequest, asked.id).status is RequestStatus.DECLINED
 
 
-def test_answering_a_request_over_http_sends_the_transfer(client, case, west, west_coord, zvh_coord):
+def test_answering_a_request_over_http_sends_the_transfer(client, shared_case, west, west_coord, zvh_coord):
+    case = shared_case
     asked = requests.create(case.reference, "graag", by=west_coord)
     login_as(client, zvh_coord)
     response = client.post(f"/cases/{case.id}/handoffs/new", data={**_form(west), "request": str(asked.id)})

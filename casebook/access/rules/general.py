@@ -17,14 +17,9 @@ from casebook.auth.models import User
 @rule(
     Action.SEARCH_PERSONS,
     Action.REVEAL_BSN,
-    Action.REGISTER_SIGNAL,
-    Action.TRIAGE_SIGNALS,
-    Action.MANAGE_MEETINGS,
     Action.MANAGE_USERS,
     Action.MANAGE_REFERENCE_DATA,
     Action.MANAGE_AUTHORISATIONS,
-    Action.DECIDE_HANDOFF,
-    Action.REQUEST_TRANSFER,
 )
 def role_rule(user: User, action: Action, obj: Any) -> bool:
     return obj is None and roles_allow(user, action)

@@ -34,7 +34,7 @@ class HandoffSummary(ApiModel):
             "case": handoff.case_id,
             "case_reference": handoff.case.reference,
             "kind": handoff.kind,
-            "status": handoff.status,
+            "status": handoff.shown_status,
             "sender_organisation": handoff.sender_organisation.slug,
             "receiver_organisation": handoff.receiver_organisation.slug,
             "legal_basis": handoff.legal_basis.code,

@@ -65,7 +65,7 @@ def create_handoff(case_id: int, body: Callable[[], HandoffCreate]) -> Reply:
 def list_handoffs(query: HandoffBoxQuery) -> HandoffList:
     """The inbox of the caller's organisation: incoming, outgoing or decided handoffs (metadata only)."""
     user = api_user()
-    forbid_unless(user, Action.LIST_CASES, lambda: inbox.may_use(user))
+    forbid_unless(user, Action.USE_HANDOFF_INBOX, lambda: inbox.may_use(user))
     box = inbox.inbox_for(user)
     return HandoffList(items=[HandoffSummary.of(h) for h in getattr(box, query.box)])
 

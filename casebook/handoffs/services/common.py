@@ -11,15 +11,16 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can
+from casebook.access import Action, can, deny, load_or_404
+from casebook.access.rules import handoffs as handoff_rules
 from casebook.audit import Outcome
-from casebook.auth.models import Role, User
+from casebook.auth.models import User
 from casebook.cases.models import Case, Involvement
 from casebook.db import db
 from casebook.handoffs import items as shared_items
@@ -34,7 +35,6 @@ from casebook.handoffs.models import (
 )
 from casebook.organisations.models import Organisation
 
-WORK_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
 MAX_TEXT = 10_000
 
 CONFLICT_TEXTS = {
@@ -65,78 +65,37 @@ def expiry_days() -> int:
     return int(current_app.config.get("HANDOFF_EXPIRY_DAYS", 14))
 
 
-# --- who may do what (pure checks; the callers audit) ------------------------------------------
+# --- who may do what: the policy (casebook.access.rules.handoffs) -------------------------------
 
 
-def is_receiver_coordinator(user: User, handoff: Handoff) -> bool:
-    return can(user, Action.DECIDE_HANDOFF) and user.organisation_id == handoff.receiver_organisation_id
+def load_for(user: User, handoff_id: int | str) -> Handoff:
+    """The handoff if ``user`` may see it (``Action.VIEW_HANDOFF``); else an audited 404.
 
-
-def can_view(user: User, handoff: Handoff) -> bool:
-    """Pending: the receiver's coordinators (summary and items only, never the case). Otherwise
-    the sender's and receiver's workers who can see the case now; drafts stay with the sender."""
-    if not can(user, Action.LIST_CASES) or not user.has_role(*WORK_ROLES):
-        return False
-    if handoff.is_pending and is_receiver_coordinator(user, handoff):
-        return True
-    if handoff.status is HandoffStatus.DRAFT:
-        own = user.organisation_id == handoff.sender_organisation_id
-        return own and (user.id == handoff.drafted_by_id or can(user, Action.SEND_HANDOFF, handoff.case))
-    parties = (handoff.sender_organisation_id, handoff.receiver_organisation_id)
-    return user.organisation_id in parties and can(user, Action.VIEW_CASE, handoff.case)
-
-
-def can_send(user: User, handoff: Handoff) -> bool:
-    return handoff.status is HandoffStatus.DRAFT and can(user, Action.SEND_HANDOFF, handoff.case)
-
-
-def can_cancel(user: User, handoff: Handoff) -> bool:
-    if handoff.status is HandoffStatus.DRAFT:
-        return user.id == handoff.drafted_by_id or can(user, Action.SEND_HANDOFF, handoff.case)
-    return handoff.is_pending and can(user, Action.SEND_HANDOFF, handoff.case)
-
-
-def can_decide(user: User, handoff: Handoff) -> bool:
-    return handoff.is_pending and is_receiver_coordinator(user, handoff)
-
-
-def can_complete(user: User, handoff: Handoff) -> bool:
-    return (
-        handoff.kind is HandoffKind.REFERRAL
-        and handoff.status is HandoffStatus.ACCEPTED
-        and handoff.completed_at is None
-        and user.organisation_id == handoff.receiver_organisation_id
-        and user.has_role(*WORK_ROLES)
-        and can(user, Action.VIEW_CASE, handoff.case)
-    )
-
-
-def load_for(user: User, handoff_id: int) -> Handoff:
-    """The handoff if ``user`` may see it; else the denial is audited and a 404 raised.
-
-    :raises AccessDenied:
+    :raises Refused:
     """
-    handoff = db.session.scalar(
-        select(Handoff)
-        .where(Handoff.id == handoff_id)
-        .options(selectinload(Handoff.items), selectinload(Handoff.case).selectinload(Case.participants))
-    )
-    if handoff is None or not can_view(user, handoff):
-        audit.record(
-            user,
-            "handoff.view",
-            case_id=handoff.case_id if handoff else None,
-            outcome=Outcome.DENIED,
-            details={"requested_id": str(handoff_id)},
-        )
-        raise AccessDenied()
-    audit.record(user, "handoff.view", handoff)
-    return handoff
+    options = (selectinload(Handoff.items), selectinload(Handoff.case).selectinload(Case.participants))
+    return load_or_404(user, Handoff, handoff_id, Action.VIEW_HANDOFF, options=options)
 
 
-def deny(user: User, action: str, handoff: Handoff) -> AccessDenied:
-    audit.record(user, action, handoff, outcome=Outcome.DENIED)
-    return AccessDenied()
+def authorise_decision(by: User, handoff: Handoff, action: Action, audited_as: str | None = None) -> None:
+    """Raise the audited 404 unless ``by`` may do ``action`` on ``handoff``.
+
+    A decider who is refused only because the handoff is no longer open (decided meanwhile, or
+    past its expiry date) passes, so that the claim answers the conflict with a clear message.
+    """
+    if can(by, action, handoff):
+        return
+    if not handoff_rules.is_live_pending(handoff) and _would_decide_if_open(by, handoff, action):
+        return
+    raise deny(by, audited_as or action, handoff)
+
+
+def _would_decide_if_open(by: User, handoff: Handoff, action: Action) -> bool:
+    if action is Action.DECIDE_HANDOFF:
+        return handoff_rules.is_receiver_coordinator(by, handoff) and handoff.status != HandoffStatus.DRAFT
+    if action is Action.CANCEL_HANDOFF:
+        return can(by, Action.SEND_HANDOFF, handoff.case) and handoff_rules.may_see_case_kind(by, handoff.case)
+    return False
 
 
 def rendered_items(user: User, handoff: Handoff) -> list[shared_items.RenderedItem]:
@@ -180,20 +139,30 @@ def claim(
 
 @contextmanager
 def case_changes(by: User, handoff: Handoff, action: str) -> Iterator[None]:
-    """Run changes to the case under its version check; a concurrent change of the case is a conflict.
+    """Run a decision and its changes to the case under a savepoint and the case's version check.
 
-    The block bumps ``Case.version`` first, so any flush in it (also an autoflush) can find the case
-    changed by someone else. Then the whole transaction is rolled back and the
-    caller gets a ``HandoffConflict``; the denial is recorded in the fresh transaction.
+    The block claims the handoff and bumps ``Case.version``, so any flush in it (also an
+    autoflush) can find the case changed by someone else. Then only the savepoint is rolled back
+    — the claim and the case changes, nothing the request did before (its reads and their audit
+    events stay) — and the caller gets a ``HandoffConflict``; the denial is recorded after it.
     """
     handoff_id, case_id = handoff.id, handoff.case_id
+    savepoint = db.session.begin_nested()
     try:
         yield
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
+        savepoint.rollback()
         audit.record(by, action, case_id=case_id, outcome=Outcome.DENIED, details={"conflict": "case_changed"})
         raise HandoffConflict(
             _l("De casus is intussen door iemand anders gewijzigd; er is niets verwerkt. Probeer het opnieuw."),
             status=f"case_changed:{handoff_id}",
         ) from None
+    except BaseException:
+        # a refusal or a lost claim: keep what the block recorded (its denial) for the caller's
+        # transaction, which decides about it as it would without the savepoint
+        if savepoint.is_active:
+            savepoint.commit()
+        raise
+    else:
+        savepoint.commit()

@@ -9,7 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.auth.models import Role, User, UserRole
+from casebook.access import Action
+from casebook.access.rules.handoffs import process_coordinator_clause
+from casebook.auth.models import User, UserRole
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.db import db, utcnow
 from casebook.handoffs.errors import HandoffConflict, HandoffError
@@ -21,15 +23,7 @@ from casebook.handoffs.models import (
 )
 from casebook.handoffs.notifications import notify
 from casebook.handoffs.plan_link import plan_action_link
-from casebook.handoffs.services.common import (
-    MAX_TEXT,
-    can_cancel,
-    can_complete,
-    case_changes,
-    claim,
-    deny,
-    is_receiver_coordinator,
-)
+from casebook.handoffs.services.common import MAX_TEXT, authorise_decision, case_changes, claim
 
 
 def eligible_process_coordinators(handoff: Handoff) -> list[User]:
@@ -40,7 +34,7 @@ def eligible_process_coordinators(handoff: Handoff) -> list[User]:
             .where(
                 User.organisation_id == handoff.receiver_organisation_id,
                 User.active,
-                UserRole.role == Role.COORDINATOR,
+                process_coordinator_clause(UserRole.role),
             )
             .order_by(User.display_name, User.id)
         )
@@ -58,8 +52,7 @@ def accept(
     :raises HandoffConflict: someone decided first, or the case changed meanwhile.
     """
     now = now or utcnow()
-    if not is_receiver_coordinator(by, handoff):
-        raise deny(by, "handoff.accept", handoff)
+    authorise_decision(by, handoff, Action.DECIDE_HANDOFF, "handoff.accept")
     transfer = handoff.kind is HandoffKind.TRANSFER
     if transfer and (
         process_coordinator is None
@@ -68,9 +61,9 @@ def accept(
         raise HandoffError(
             _l("Kies een procesregisseur van uw organisatie."), field="process_coordinator", code="coordinator"
         )
-    claim(handoff, HandoffStatus.ACCEPTED, by=by, now=now, action="handoff.accept")
     case = handoff.case
     with case_changes(by, handoff, "handoff.accept"):
+        claim(handoff, HandoffStatus.ACCEPTED, by=by, now=now, action="handoff.accept")
         case.version += 1  # participants change even when no case column does: the case version says so
         if transfer:
             _transfer_regie(case, handoff, process_coordinator, by=by, now=now)
@@ -137,8 +130,7 @@ def _join(case: Case, handoff: Handoff, *, by: User, now: datetime) -> None:
 def reject(handoff: Handoff, *, by: User, reason: str, now: datetime | None = None) -> Handoff:
     """Reject with a reason (stored encrypted). :raises AccessDenied, HandoffError, HandoffConflict:"""
     now = now or utcnow()
-    if not is_receiver_coordinator(by, handoff):
-        raise deny(by, "handoff.reject", handoff)
+    authorise_decision(by, handoff, Action.DECIDE_HANDOFF, "handoff.reject")
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_TEXT:
         raise HandoffError(_l("Geef een reden voor de afwijzing."), field="reason", code="reason")
@@ -154,8 +146,7 @@ def reject(handoff: Handoff, *, by: User, reason: str, now: datetime | None = No
 def cancel(handoff: Handoff, *, by: User, now: datetime | None = None) -> Handoff:
     """The sender withdraws a pending handoff (or discards a draft)."""
     now = now or utcnow()
-    if not can_cancel(by, handoff):
-        raise deny(by, "handoff.cancel", handoff)
+    authorise_decision(by, handoff, Action.CANCEL_HANDOFF)
     claim(
         handoff,
         HandoffStatus.CANCELLED,
@@ -173,8 +164,7 @@ def cancel(handoff: Handoff, *, by: User, now: datetime | None = None) -> Handof
 def complete(handoff: Handoff, *, by: User, now: datetime | None = None) -> Handoff:
     """The receiver of an accepted referral reports it done; a tied plan action is marked done."""
     now = now or utcnow()
-    if not can_complete(by, handoff):
-        raise deny(by, "handoff.complete", handoff)
+    authorise_decision(by, handoff, Action.COMPLETE_HANDOFF)
     result = db.session.execute(
         update(Handoff)
         .where(Handoff.id == handoff.id, Handoff.completed_at.is_(None))
@@ -201,7 +191,11 @@ def _release_plan_action(handoff: Handoff) -> None:
 
 
 def expire_due(now: datetime | None = None) -> int:
-    """Expire every pending handoff past its date; notify the senders. Idempotent, safe to schedule."""
+    """Record the expiry of every pending handoff past its date and notify the senders.
+
+    The handoff is expired for every reader and decider from its expiry date on (the policy reads
+    ``expires_at``); this job only writes the status down. Idempotent, safe to schedule.
+    """
     now = now or utcnow()
     due = db.session.scalars(
         select(Handoff).where(Handoff.status == HandoffStatus.PENDING, Handoff.expires_at <= now).order_by(Handoff.id)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can
+from casebook.access import AccessDenied, Action, can, deny
 from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case, Involvement
@@ -28,7 +28,7 @@ from casebook.handoffs.models import (
 from casebook.handoffs.notifications import notify
 from casebook.handoffs.plan_link import plan_action_link
 from casebook.handoffs.rules import may_process_bsn, receivers_allowed_for
-from casebook.handoffs.services.common import CONFLICT_TEXTS, MAX_TEXT, HandoffInput, claim, deny, expiry_days
+from casebook.handoffs.services.common import CONFLICT_TEXTS, MAX_TEXT, HandoffInput, claim, expiry_days
 
 
 def _refuse(by: User, case: Case, exc: HandoffError) -> HandoffError:
@@ -182,10 +182,10 @@ def _answer_request(request: TransferRequest, handoff: Handoff, *, by: User, now
 def send_draft(handoff: Handoff, *, by: User, now: datetime | None = None) -> Handoff:
     """A coordinator of the lead sends a draft; every rule is checked again."""
     case = handoff.case
-    if not can(by, Action.SEND_HANDOFF, case) or handoff.sender_organisation_id != case.lead_organisation_id:
-        raise deny(by, "handoff.send", handoff)
-    if handoff.status is not HandoffStatus.DRAFT:
+    if handoff.status is not HandoffStatus.DRAFT and can(by, Action.SEND_HANDOFF, case):
         raise HandoffConflict(CONFLICT_TEXTS.get(handoff.status), status=str(handoff.status))
+    if not can(by, Action.SEND_HANDOFF_DRAFT, handoff):
+        raise deny(by, "handoff.send", handoff)
     data = HandoffInput(
         kind=handoff.kind,
         receiver=handoff.receiver_organisation,
