@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from casebook.audit import Outcome
-from casebook.cases.models import CaseSubject, SubjectRole
+from casebook.cases.models import CaseSubject, Involvement, SubjectRole
 from casebook.db import db
 from casebook.meetings.services import add_to_agenda
 from casebook.organisations.models import OrganisationKind
@@ -176,7 +176,8 @@ def test_the_handoff_route_writes_its_event(client, endpoint):
         "receiver": make_user(org=receiving, roles=["coordinator"]),
         "asker": make_user(org=make_org(kind=OrganisationKind.WIJKTEAM), roles=["coordinator"]),
     }
-    case = make_case(lead=lead)
+    asking = readers["asker"].organisation
+    case = make_case(lead=lead, participants=[(asking, Involvement.OBSERVER)])  # only a participant may ask
     request = handoff_requests.create(case.reference, "Besproken in casusoverleg.", by=readers["asker"])
     basis = db.session.scalar(select(LegalBasis).where(LegalBasis.code == "zvh_convenant"))
     handoff = handoffs.send(

@@ -42,9 +42,7 @@ def world():
     supervisor = make_user("zvh.sup", org=zvh, roles=["supervisor"])
     secret = make_case(lead=zvh, type="secret")
     visible = make_case(lead=zvh)
-    shielded_event = audit.record(
-        worker, "note.add", Note(secret.id), reason="Toelichting bij de geheime casus", details={"marker": DETAIL}
-    )
+    shielded_event = audit.record(worker, "note.add", Note(secret.id), details={"marker": DETAIL})
     visible_event = audit.record(worker, "case.view", visible, details={"marker": "zichtbaar"})
     db.session.flush()
     return {
