@@ -1,8 +1,13 @@
-"""Persons (betrokkenen) and households (gezinnen).
+"""Persons (betrokkenen) and households (gezinnen), and the register's policy data.
 
 A person's identifying data is personal data. Callers use the attributes ``family_name``,
 ``given_names``, ``birth_date``, ``bsn``, ``address`` and ``phone`` only; they are stored
 encrypted under the person's own data key (``casebook.crypto.store``).
+
+A BSN identifies one person, so the register's BSN index is unique. A registration whose BSN is
+already known only in cases the registering user cannot see must not tell them so; it is kept
+as typed on the new person (``bsn_pending``: found by its own index, not the register's) with a
+``PersonMatch`` for the ZVH to resolve ("mogelijk bekend").
 """
 
 from __future__ import annotations
@@ -12,12 +17,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, inspect
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, false, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from casebook.crypto.store import EncryptedText, current_keyring, register_shred_hook
 from casebook.db import Base, StrEnumType, utcnow
-from casebook.organisations.models import District
+from casebook.organisations.models import District, OrganisationKind
 from casebook.people.blind_indexes import person_index_entries
 
 
@@ -41,6 +46,9 @@ class Person(Base):
     bsn_ciphertext: Mapped[bytes | None] = mapped_column("bsn", LargeBinary)
     address_ciphertext: Mapped[bytes | None] = mapped_column("address", LargeBinary)
     phone_ciphertext: Mapped[bytes | None] = mapped_column("phone", LargeBinary)
+    # The BSN as typed is already the register's for a person the registering user may not see:
+    # indexed apart (``bsn_pending``) so the register's BSN index stays unique; see PersonMatch.
+    bsn_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     family_name = EncryptedText("family_name_ciphertext", owner=_self)
@@ -112,6 +120,14 @@ class PersonSearchIndex(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "index_name", "value"),
         Index("ix_person_search_index_lookup", "index_name", "value"),
+        # one person per BSN in the register (pending BSNs have an index of their own)
+        Index(
+            "uq_person_search_index_bsn",
+            "value",
+            unique=True,
+            sqlite_where=text("index_name = 'bsn'"),
+            postgresql_where=text("index_name = 'bsn'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,7 +139,55 @@ class PersonSearchIndex(Base):
         return f"<PersonSearchIndex {self.id} person={self.person_id} {self.index_name}>"
 
 
-_INDEXED_COLUMNS = ("family_name_ciphertext", "birth_date_ciphertext", "bsn_ciphertext")
+class PersonMatch(Base):
+    """A registration that matched a person outside the registering user's scope ("mogelijk bekend").
+
+    The registering user is told nothing (they get the answer of an unknown person); the ZVH
+    coordinators at the weegtafel see the match and resolve it. No plain values: the kind of match
+    and the two persons; the typed BSN stays encrypted on the new person (``bsn_pending``).
+    """
+
+    __tablename__ = "person_match"
+    __table_args__ = (Index("ix_person_match_open", "resolved_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    matched_person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "bsn" or "name_dob" (the index that matched)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"), index=True)
+    signal_id: Mapped[int | None] = mapped_column(ForeignKey("signal.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    matched_person: Mapped[Person] = relationship(foreign_keys=[matched_person_id])
+    case: Mapped[Any] = relationship("Case")
+    created_by: Mapped[Any] = relationship("User", foreign_keys=[created_by_id])
+
+    def __repr__(self) -> str:
+        return f"<PersonMatch {self.id} person={self.person_id} {self.kind}>"
+
+
+class BsnProcessingRule(Base):
+    """May organisations of this kind process the BSN? A kind without a row may not (fail closed).
+
+    Policy data: ``casebook.access`` (``Action.PROCESS_BSN``) reads it for the screens, the API and
+    handoffs alike.
+    """
+
+    __tablename__ = "bsn_processing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_kind: Mapped[OrganisationKind] = mapped_column(StrEnumType(OrganisationKind), unique=True)
+    may_process: Mapped[bool]
+
+    def __repr__(self) -> str:
+        return f"<BsnProcessingRule {self.organisation_kind} {self.may_process}>"
+
+
+_INDEXED_COLUMNS = ("family_name_ciphertext", "birth_date_ciphertext", "bsn_ciphertext", "bsn_pending")
 
 
 def _index_inputs_changed(person: Person) -> bool:
@@ -155,7 +219,13 @@ def reindex_persons(session: Session, persons: list[Person]) -> None:
         {"person_id": person.id, "index_name": name, "value": value}
         for person in persons
         for name, value in sorted(
-            person_index_entries(keyring, family_name=person.family_name, birth_date=person.birth_date, bsn=person.bsn)
+            person_index_entries(
+                keyring,
+                family_name=person.family_name,
+                birth_date=person.birth_date,
+                bsn=person.bsn,
+                bsn_pending=bool(person.bsn_pending),
+            )
         )
     ]
     if rows:

@@ -15,8 +15,6 @@ from casebook.auth.models import User
 
 
 @rule(
-    Action.SEARCH_PERSONS,
-    Action.REVEAL_BSN,
     Action.REGISTER_SIGNAL,
     Action.TRIAGE_SIGNALS,
     Action.MANAGE_MEETINGS,
