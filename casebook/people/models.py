@@ -156,6 +156,8 @@ class PersonMatch(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "bsn" or "name_dob" (the index that matched)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"), index=True)
     signal_id: Mapped[int | None] = mapped_column(ForeignKey("signal.id", ondelete="SET NULL"), index=True)
+    # the type of the case or signal it was registered in: who may check it depends on it
+    case_type_id: Mapped[int | None] = mapped_column(ForeignKey("case_type.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
@@ -164,6 +166,7 @@ class PersonMatch(Base):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     matched_person: Mapped[Person] = relationship(foreign_keys=[matched_person_id])
     case: Mapped[Any] = relationship("Case")
+    case_type: Mapped[Any] = relationship("CaseType")
     created_by: Mapped[Any] = relationship("User", foreign_keys=[created_by_id])
 
     def __repr__(self) -> str:

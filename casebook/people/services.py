@@ -252,6 +252,7 @@ def create_person(
                 kind="bsn" if match.by_bsn else "name_dob",
                 case_id=case.id if case is not None else None,
                 signal_id=getattr(signal, "id", None),
+                case_type_id=case.case_type_id if case is not None else getattr(signal, "case_type_id", None),
                 created_by_id=user.id,
             )
         )
@@ -366,20 +367,25 @@ def reveal_bsn(user: User, person: Person) -> str | None:
 # --- "mogelijk bekend": matches outside the registrant's scope, for the ZVH ---------------------
 
 
+OPEN_MATCHES_LIMIT = 500
+
+
 def open_matches(user: User) -> list[PersonMatch]:
-    """Unresolved matches, newest first, for the ZVH coordinators (audited as a read).
+    """Unresolved matches the user may check, newest first, for the ZVH coordinators (audited).
+
+    Few are open at any time (each is resolved at the weegtafel), so the policy's rule is asked
+    per match rather than through a SQL twin.
 
     :raises Refused: the user may not see matches (audited).
     """
     require_audited(user, Action.VIEW_PERSON_MATCHES)
-    rows = list(
-        db.session.scalars(
-            select(PersonMatch)
-            .where(PersonMatch.resolved_at.is_(None))
-            .order_by(PersonMatch.created_at.desc(), PersonMatch.id.desc())
-            .limit(200)
-        )
+    candidates = db.session.scalars(
+        select(PersonMatch)
+        .where(PersonMatch.resolved_at.is_(None))
+        .order_by(PersonMatch.created_at.desc(), PersonMatch.id.desc())
+        .limit(OPEN_MATCHES_LIMIT)
     )
+    rows = [match for match in candidates if can(user, Action.VIEW_PERSON_MATCHES, match)]
     audit.record(user, "person.match.list", details={"results": len(rows)}, durable=True)
     return rows
 
@@ -389,13 +395,12 @@ def match_kinds_of(user: User, person_ids: list[int]) -> dict[int, set[str]]:
     if not person_ids or not can(user, Action.VIEW_PERSON_MATCHES):
         return {}
     kinds: dict[int, set[str]] = {}
-    rows = db.session.execute(
-        select(PersonMatch.person_id, PersonMatch.kind).where(
-            PersonMatch.person_id.in_(person_ids), PersonMatch.resolved_at.is_(None)
-        )
+    rows = db.session.scalars(
+        select(PersonMatch).where(PersonMatch.person_id.in_(person_ids), PersonMatch.resolved_at.is_(None))
     )
-    for person_id, kind in rows:
-        kinds.setdefault(person_id, set()).add(kind)
+    for match in rows:
+        if can(user, Action.VIEW_PERSON_MATCHES, match):
+            kinds.setdefault(match.person_id, set()).add(match.kind)
     return kinds
 
 

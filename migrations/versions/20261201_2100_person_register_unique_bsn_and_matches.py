@@ -35,12 +35,16 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("signal_id", sa.Integer(), nullable=True),
+        sa.Column("case_type_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolved_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["case.id"], name=op.f("fk_person_match_case_id_case"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_type_id"], ["case_type.id"], name=op.f("fk_person_match_case_type_id_case_type")
         ),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["user_account.id"], name=op.f("fk_person_match_created_by_id_user_account")

@@ -14,12 +14,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from casebook.access import AccessDenied
 from casebook.audit import Outcome
 from casebook.auth.models import Role, User
-from casebook.cases.models import CaseSubject, SubjectRole
+from casebook.cases.models import Case, CaseParticipant, CaseSubject, Involvement, SubjectRole
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
 from casebook.organisations.models import OrganisationKind
+from casebook.people import services as people
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person, PersonSearchIndex
 from tests.api.support import assert_problem
 from tests.factories import (
@@ -251,3 +253,29 @@ def test_the_zvh_coordinator_sees_the_match_and_the_caller_does_not(client, worl
     page = client.get("/persons/matches").get_data(as_text=True)
     assert "zelfde BSN" in page and HIDDEN_BSN not in page and "Verborgen" not in page
     assert last_event("person.match.list").actor_user_id == coordinator_id
+
+
+def test_matches_are_checked_by_zvh_coordinators_who_may_see_where_they_were_registered(world):
+    worker = world["worker"]
+    coordinator = world["zvh_coordinator"]
+    own = db.session.get(Case, world["own"])
+    person = people.register_person(
+        worker, own, people.PersonData(family_name="Anders", birth_date=BIRTH, bsn=HIDDEN_BSN), role=SubjectRole.SUBJECT
+    )
+    assert person.bsn_pending
+    assert people.open_matches(coordinator) == []  # the ZVH takes no part in the wijkteam's case
+    own.participants.append(CaseParticipant(organisation=coordinator.organisation, involvement=Involvement.OBSERVER))
+    db.session.flush()
+    (match,) = people.open_matches(coordinator)
+    assert match.person_id == person.id and match.kind == "bsn"
+    assert people.match_kinds_of(coordinator, [person.id]) == {person.id: {"bsn"}}
+    assert people.match_kinds_of(worker, [person.id]) == {}
+    west_coordinator = make_user(org=worker.organisation, roles=[Role.COORDINATOR])
+    with pytest.raises(AccessDenied):
+        people.open_matches(west_coordinator)  # not the ZVH
+    with pytest.raises(AccessDenied):
+        people.resolve_match(west_coordinator, match.id)
+    people.resolve_match(coordinator, match.id)
+    assert match.resolved_by_id == coordinator.id and people.open_matches(coordinator) == []
+    event = last_event("person.match.resolve")
+    assert event.actor_user_id == coordinator.id and event.details == {"match": match.id, "kind": "bsn"}

@@ -11,7 +11,9 @@
 - **Revealing** a full BSN: a working role, an organisation that may process BSNs, and a person
   the user may see.
 - **"Mogelijk bekend"** (registrations that matched a person outside the registrant's scope):
-  coordinators of the ZVH, who check them at the weegtafel.
+  coordinators of the ZVH, who check them at the weegtafel — each match only when they may see
+  the case it was registered in, or (registered with a signal) are authorised for the signal's
+  case type at its default confidentiality.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from casebook.access.actions import Action
 from casebook.access.rules import rule
+from casebook.access.rules.cases import case_rule
 from casebook.access.rules.roles import roles_allow
-from casebook.access.scope import case_scope
+from casebook.access.scope import case_scope, is_authorised
 from casebook.auth.models import User
 from casebook.cases.models import Case, CaseSubject
 from casebook.db import db
@@ -111,13 +114,22 @@ def reveal_bsn_rule(user: User, action: Action, person: Any) -> bool:
     return isinstance(person, Person) and may_see_person(user, person)
 
 
+def _may_check(user: User, match: PersonMatch) -> bool:
+    if match.case_id is not None:
+        return match.case is not None and case_rule(user, Action.VIEW_CASE, match.case)
+    if match.signal_id is not None and match.case_type is not None:
+        return is_authorised(user, Action.VIEW_CASE, match.case_type_id, match.case_type.default_confidentiality)
+    return False
+
+
 @rule(Action.VIEW_PERSON_MATCHES)
 def view_person_matches_rule(user: User, action: Action, obj: Any) -> bool:
-    """The list of matches, or one of them (to mark it resolved)."""
+    """The list of matches (``obj`` None), or one of them (to show or resolve it)."""
     organisation = getattr(user, "organisation", None)
-    return (
-        (obj is None or isinstance(obj, PersonMatch))
-        and roles_allow(user, action)
-        and organisation is not None
-        and OrganisationKind(organisation.kind) is OrganisationKind.ZVH
-    )
+    if not roles_allow(user, action) or organisation is None:
+        return False
+    if OrganisationKind(organisation.kind) is not OrganisationKind.ZVH:
+        return False
+    if obj is None:
+        return True
+    return isinstance(obj, PersonMatch) and _may_check(user, obj)
