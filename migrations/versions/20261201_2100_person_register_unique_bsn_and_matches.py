@@ -25,8 +25,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("bsn_pending", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # a plain ADD COLUMN: a batch copy of ``person`` on SQLite would cascade-delete its index rows
+    op.add_column("person", sa.Column("bsn_pending", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         "person_match",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -66,12 +66,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person_match")),
     )
-    with op.batch_alter_table("person_match", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_person_match_case_id"), ["case_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_person_match_matched_person_id"), ["matched_person_id"], unique=False)
-        batch_op.create_index("ix_person_match_open", ["resolved_at", "created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_person_match_person_id"), ["person_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_person_match_signal_id"), ["signal_id"], unique=False)
+    op.create_index(op.f("ix_person_match_case_id"), "person_match", ["case_id"], unique=False)
+    op.create_index(op.f("ix_person_match_matched_person_id"), "person_match", ["matched_person_id"], unique=False)
+    op.create_index("ix_person_match_open", "person_match", ["resolved_at", "created_at"], unique=False)
+    op.create_index(op.f("ix_person_match_person_id"), "person_match", ["person_id"], unique=False)
+    op.create_index(op.f("ix_person_match_signal_id"), "person_match", ["signal_id"], unique=False)
 
     # Earlier duplicates of a BSN: all but the first person become pending, matched to the first.
     duplicates = sa.text(
@@ -98,20 +97,18 @@ def upgrade() -> None:
             ),
             {"p": person_id, "m": first_id},
         )
-    with op.batch_alter_table("person_search_index", schema=None) as batch_op:
-        batch_op.create_index(
-            "uq_person_search_index_bsn",
-            ["value"],
-            unique=True,
-            sqlite_where=sa.text("index_name = 'bsn'"),
-            postgresql_where=sa.text("index_name = 'bsn'"),
-        )
+    op.create_index(
+        "uq_person_search_index_bsn",
+        "person_search_index",
+        ["value"],
+        unique=True,
+        sqlite_where=sa.text("index_name = 'bsn'"),
+        postgresql_where=sa.text("index_name = 'bsn'"),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("person_search_index", schema=None) as batch_op:
-        batch_op.drop_index("uq_person_search_index_bsn")
+    op.drop_index("uq_person_search_index_bsn", table_name="person_search_index")
     op.execute("UPDATE person_search_index SET index_name = 'bsn' WHERE index_name = 'bsn_pending'")
     op.drop_table("person_match")
-    with op.batch_alter_table("person", schema=None) as batch_op:
-        batch_op.drop_column("bsn_pending")
+    op.drop_column("person", "bsn_pending")  # native DROP COLUMN (SQLite >= 3.35): no table copy
