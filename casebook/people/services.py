@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, deny, load_or_404, require_audited, visible_persons
@@ -224,6 +225,18 @@ class PersonData:
     phone: str | None = None
 
 
+def _new_person(data: PersonData, *, pending: bool) -> Person:
+    return Person(
+        family_name=data.family_name,
+        given_names=data.given_names or None,
+        birth_date=data.birth_date,
+        bsn=normalise_bsn(data.bsn) if data.bsn else None,
+        bsn_pending=pending,
+        address=data.address or None,
+        phone=data.phone or None,
+    )
+
+
 def create_person(
     user: User, data: PersonData, check: RegisterCheck, *, case: Case | None = None, signal: object | None = None
 ) -> Person:
@@ -231,19 +244,29 @@ def create_person(
 
     The caller gets the person exactly as they typed it. When the register already holds the BSN
     for a hidden person, the BSN is kept pending (its own index) so the register's BSN index stays
-    unique, and each hidden match becomes a ``PersonMatch`` for the ZVH ("mogelijk bekend").
+    unique, and each hidden match becomes a ``PersonMatch`` for the ZVH ("mogelijk bekend"). A
+    concurrent registration of the same new BSN is caught by the unique index (in a savepoint)
+    and handled the same way, never as an error.
     """
-    person = Person(
-        family_name=data.family_name,
-        given_names=data.given_names or None,
-        birth_date=data.birth_date,
-        bsn=normalise_bsn(data.bsn) if data.bsn else None,
-        bsn_pending=bool(data.bsn) and check.bsn_known_elsewhere,
-        address=data.address or None,
-        phone=data.phone or None,
-    )
-    db.session.add(person)
-    db.session.flush()
+    person = _new_person(data, pending=bool(data.bsn) and check.bsn_known_elsewhere)
+    try:
+        with db.session.begin_nested():
+            db.session.add(person)
+            db.session.flush()
+    except IntegrityError:
+        # Another registration took this BSN into the register after the check (the unique index
+        # refused the second): register this one pending with a match, as for a hidden holder.
+        if not data.bsn or check.bsn_known_elsewhere:
+            raise
+        holders = [
+            DuplicateMatch(holder, by_bsn=True)
+            for holder in _candidates({(BSN, value) for _name, value in _criteria(data.bsn, None, None)[1]}, scope=None)
+            if _confirms(holder, "bsn", data.bsn, None, None)
+        ]
+        check = RegisterCheck(visible=check.visible, hidden=[*check.hidden, *holders])
+        person = _new_person(data, pending=True)
+        db.session.add(person)
+        db.session.flush()
     for match in check.hidden:
         db.session.add(
             PersonMatch(

@@ -251,6 +251,18 @@ def test_a_bsn_known_only_in_hidden_cases_is_registered_pending_and_matched_for_
     assert last_event("person.create").details == {"confirmed_new": False, "candidates": 0}
 
 
+def test_a_bsn_taken_by_a_concurrent_registration_becomes_pending_not_an_error(team):
+    org, user = team
+    case = make_case(lead=org)
+    # the check saw nothing; meanwhile another registration took the BSN into the register
+    check = people.RegisterCheck()
+    first = make_person("Eerst", bsn="123456782")
+    person = people.create_person(user, _data(bsn="123456782"), check, case=case)
+    assert person.id != first.id and person.bsn == "123456782" and person.bsn_pending
+    (match,) = db.session.scalars(select(PersonMatch))
+    assert (match.person_id, match.matched_person_id, match.kind) == (person.id, first.id, "bsn")
+
+
 def test_a_hidden_name_match_is_not_offered_and_gets_the_answer_of_no_match(team):
     org, user = team
     elsewhere = make_person("Jansen", birth_date=BIRTH, bsn="111222333")
