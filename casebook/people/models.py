@@ -17,13 +17,14 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, false, inspect, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, false, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook.crypto.store import EncryptedText, current_keyring, register_shred_hook
 from casebook.db import Base, StrEnumType, utcnow
 from casebook.organisations.models import District, OrganisationKind
-from casebook.people.blind_indexes import person_index_entries
+from casebook.people.blind_indexes import BSN, BSN_PENDING, person_index_entries
 
 
 def new_uuid() -> str:
@@ -231,8 +232,44 @@ def reindex_persons(session: Session, persons: list[Person]) -> None:
             )
         )
     ]
+    _keep_the_bsn_index_unique(session, rows, {person.id: person for person in persons})
     if rows:
         connection.execute(table.insert(), rows)
+
+
+def _keep_the_bsn_index_unique(session: Session, rows: list[dict[str, Any]], persons: dict[int, Person]) -> None:
+    """A BSN the register already holds for another person is indexed pending, with a match.
+
+    The services do this themselves (``people.services.create_person``, which also says where and by
+    whom); this is the kernel's guarantee for every other writer (imports, the demo, benches): the
+    register's BSN index stays unique and the second holder waits for the ZVH ("mogelijk bekend").
+    """
+    wanted = [row for row in rows if row["index_name"] == BSN]
+    if not wanted:
+        return
+    table = PersonSearchIndex.__table__
+    connection = session.connection()
+    holders = dict(
+        connection.execute(
+            select(table.c.value, table.c.person_id).where(
+                table.c.index_name == BSN,
+                table.c.value.in_([row["value"] for row in wanted]),
+                table.c.person_id.not_in(list(persons)),
+            )
+        ).all()
+    )
+    for row in wanted:
+        holder = holders.get(row["value"])
+        if holder is None:
+            holders[row["value"]] = row["person_id"]  # first of this batch keeps it
+            continue
+        row["index_name"] = BSN_PENDING
+        person = persons[row["person_id"]]
+        connection.execute(Person.__table__.update().where(Person.__table__.c.id == person.id).values(bsn_pending=True))
+        set_committed_value(person, "bsn_pending", True)
+        connection.execute(
+            PersonMatch.__table__.insert().values(person_id=person.id, matched_person_id=holder, kind=BSN)
+        )
 
 
 def _forget_shredded_person(session: Session, person: Any) -> None:

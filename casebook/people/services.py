@@ -267,19 +267,31 @@ def create_person(
         person = _new_person(data, pending=True)
         db.session.add(person)
         db.session.flush()
+    context = {
+        "case_id": case.id if case is not None else None,
+        "signal_id": getattr(signal, "id", None),
+        "case_type_id": case.case_type_id if case is not None else getattr(signal, "case_type_id", None),
+        "created_by_id": user.id,
+    }
     for match in check.hidden:
         db.session.add(
             PersonMatch(
                 person_id=person.id,
                 matched_person_id=match.person.id,
                 kind="bsn" if match.by_bsn else "name_dob",
-                case_id=case.id if case is not None else None,
-                signal_id=getattr(signal, "id", None),
-                case_type_id=case.case_type_id if case is not None else getattr(signal, "case_type_id", None),
-                created_by_id=user.id,
+                **context,
             )
         )
-    if check.hidden:
+    # a match the person model's own guard wrote (a BSN taken meanwhile) gets the same context
+    guarded = list(
+        db.session.scalars(
+            select(PersonMatch).where(PersonMatch.person_id == person.id, PersonMatch.created_by_id.is_(None))
+        )
+    )
+    for written in guarded:
+        for key, value in context.items():
+            setattr(written, key, value)
+    if check.hidden or guarded:
         db.session.flush()
         audit.record(
             user,
@@ -287,7 +299,7 @@ def create_person(
             person,
             case_id=case.id if case is not None else None,
             details={
-                "by_number": sum(m.by_bsn for m in check.hidden),
+                "by_number": sum(m.by_bsn for m in check.hidden) + len(guarded),
                 "by_name_dob": sum(not m.by_bsn for m in check.hidden),
             },
             durable=True,

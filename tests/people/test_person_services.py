@@ -261,6 +261,17 @@ def test_a_bsn_taken_by_a_concurrent_registration_becomes_pending_not_an_error(t
     assert person.id != first.id and person.bsn == "123456782" and person.bsn_pending
     (match,) = db.session.scalars(select(PersonMatch))
     assert (match.person_id, match.matched_person_id, match.kind) == (person.id, first.id, "bsn")
+    assert (match.case_id, match.created_by_id, match.case_type_id) == (case.id, user.id, case.case_type_id)
+    assert last_event("person.match").details == {"by_number": 1, "by_name_dob": 0}
+
+
+def test_any_writer_keeps_the_bsn_index_unique():
+    """Imports, the demo, benches: a second holder of a BSN is indexed pending, with a match."""
+    first, second = make_person("Een", bsn="123456782"), make_person("Twee", bsn="123456782")
+    assert not first.bsn_pending and second.bsn_pending
+    assert {name for name, _ in _entries(second)} == {"bsn_pending", "name_dob"}
+    (match,) = db.session.scalars(select(PersonMatch))
+    assert (match.person_id, match.matched_person_id, match.created_by_id) == (second.id, first.id, None)
 
 
 def test_a_hidden_name_match_is_not_offered_and_gets_the_answer_of_no_match(team):

@@ -13,7 +13,7 @@
 - **"Mogelijk bekend"** (registrations that matched a person outside the registrant's scope):
   coordinators of the ZVH, who check them at the weegtafel — each match only when they may see
   the case it was registered in, or (registered with a signal) are authorised for the signal's
-  case type at its default confidentiality.
+  case type at its default confidentiality, or may see the registered person.
 """
 
 from __future__ import annotations
@@ -115,11 +115,13 @@ def reveal_bsn_rule(user: User, action: Action, person: Any) -> bool:
 
 
 def _may_check(user: User, match: PersonMatch) -> bool:
-    if match.case_id is not None:
-        return match.case is not None and case_rule(user, Action.VIEW_CASE, match.case)
-    if match.signal_id is not None and match.case_type is not None:
-        return is_authorised(user, Action.VIEW_CASE, match.case_type_id, match.case_type.default_confidentiality)
-    return False
+    """Where the registration was made (its case, or its signal's type), or the registered person."""
+    if match.case_id is not None and match.case is not None and case_rule(user, Action.VIEW_CASE, match.case):
+        return True
+    by_signal = match.signal_id is not None and match.case_type is not None
+    if by_signal and is_authorised(user, Action.VIEW_CASE, match.case_type_id, match.case_type.default_confidentiality):
+        return True
+    return match.person is not None and may_see_person(user, match.person)
 
 
 @rule(Action.VIEW_PERSON_MATCHES)
