@@ -36,7 +36,7 @@ from casebook.auth.models import User
 from casebook.cases.models import Case, CaseSubject, SubjectRole
 from casebook.crypto import bsn_is_valid, family_name_variants, normalise_bsn, normalise_family_name
 from casebook.crypto.store import current_keyring
-from casebook.db import db, utcnow
+from casebook.db import db
 from casebook.errors import RuleViolation
 from casebook.people.blind_indexes import BSN, BSN_PENDING, person_index_entries
 from casebook.people.models import Person, PersonMatch, PersonSearchIndex
@@ -397,54 +397,3 @@ def reveal_bsn(user: User, person: Person) -> str | None:
     require_audited(user, Action.REVEAL_BSN, person)
     audit.record(user, str(Action.REVEAL_BSN), person, durable=True)
     return person.bsn
-
-
-# --- "mogelijk bekend": matches outside the registrant's scope, for the ZVH ---------------------
-
-
-OPEN_MATCHES_LIMIT = 500
-
-
-def open_matches(user: User) -> list[PersonMatch]:
-    """Unresolved matches the user may check, newest first, for the ZVH coordinators (audited).
-
-    Few are open at any time (each is resolved at the weegtafel), so the policy's rule is asked
-    per match rather than through a SQL twin.
-
-    :raises Refused: the user may not see matches (audited).
-    """
-    require_audited(user, Action.VIEW_PERSON_MATCHES)
-    candidates = db.session.scalars(
-        select(PersonMatch)
-        .where(PersonMatch.resolved_at.is_(None))
-        .order_by(PersonMatch.created_at.desc(), PersonMatch.id.desc())
-        .limit(OPEN_MATCHES_LIMIT)
-    )
-    rows = [match for match in candidates if can(user, Action.VIEW_PERSON_MATCHES, match)]
-    audit.record(user, "person.match.list", details={"results": len(rows)}, durable=True)
-    return rows
-
-
-def match_kinds_of(user: User, person_ids: list[int]) -> dict[int, set[str]]:
-    """Per person, the kinds of its open matches — only for users who may see matches, else empty."""
-    if not person_ids or not can(user, Action.VIEW_PERSON_MATCHES):
-        return {}
-    kinds: dict[int, set[str]] = {}
-    rows = db.session.scalars(
-        select(PersonMatch).where(PersonMatch.person_id.in_(person_ids), PersonMatch.resolved_at.is_(None))
-    )
-    for match in rows:
-        if can(user, Action.VIEW_PERSON_MATCHES, match):
-            kinds.setdefault(match.person_id, set()).add(match.kind)
-    return kinds
-
-
-def resolve_match(user: User, match_id: int) -> PersonMatch:
-    """Mark a match as checked ("afgehandeld") by a ZVH coordinator. :raises Refused:"""
-    match = load_or_404(user, PersonMatch, match_id, Action.VIEW_PERSON_MATCHES, audit_read=False)
-    if match.resolved_at is None:
-        match.resolved_at = utcnow()
-        match.resolved_by_id = user.id
-        db.session.flush()
-        audit.record(user, "person.match.resolve", match.person, details={"match": match.id, "kind": match.kind})
-    return match

@@ -20,6 +20,7 @@ from casebook.cases.models import Case, SubjectRole
 from casebook.crypto import mask_bsn
 from casebook.crypto.store import UnreadableText
 from casebook.people import bp
+from casebook.people import matches as person_matches
 from casebook.people import services as people
 from casebook.people.forms import PersonForm, PersonSearchForm
 
@@ -47,8 +48,8 @@ def _person_helpers() -> dict[str, Any]:
         return can(current_user, Action.VIEW_PERSON_MATCHES)
 
     def possibly_known(person_ids: list[int]) -> dict[int, set[str]]:
-        """ "Mogelijk bekend" per person, for the ZVH coordinators only (empty for everybody else)."""
-        return people.match_kinds_of(current_user, person_ids)
+        """Open "mogelijk bekend" kinds per person, for the ZVH coordinators only (empty for everybody else)."""
+        return person_matches.match_kinds_of(current_user, person_ids)
 
     return {
         "can_search_persons": can_search_persons,
@@ -159,13 +160,13 @@ def register(case_id: int) -> Response:
 
 @bp.get("/persons/matches")
 def matches() -> Response:
-    """ "Mogelijk bekend": registrations that matched a person outside the registrant's scope (ZVH)."""
-    rows = people.open_matches(current_user)
+    """Registrations that matched a person outside the registrant's scope (ZVH)."""
+    rows = person_matches.open_matches(current_user)
     return _private(render_template("people/matches.html", matches=rows))
 
 
 @bp.post("/persons/matches/<int:match_id>/resolve")
 def resolve_match(match_id: int) -> Response:
-    people.resolve_match(current_user, match_id)
+    person_matches.resolve_match(current_user, match_id)
     flash(_("Gemarkeerd als afgehandeld."), "info")
     return redirect(url_for("people.matches"))

@@ -21,6 +21,7 @@ from casebook.cases.models import Case, CaseParticipant, CaseSubject, Involvemen
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
 from casebook.organisations.models import OrganisationKind
+from casebook.people import matches
 from casebook.people import services as people
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person, PersonSearchIndex
 from tests.api.support import assert_problem
@@ -263,19 +264,19 @@ def test_matches_are_checked_by_zvh_coordinators_who_may_see_where_they_were_reg
         worker, own, people.PersonData(family_name="Anders", birth_date=BIRTH, bsn=HIDDEN_BSN), role=SubjectRole.SUBJECT
     )
     assert person.bsn_pending
-    assert people.open_matches(coordinator) == []  # the ZVH takes no part in the wijkteam's case
+    assert matches.open_matches(coordinator) == []  # the ZVH takes no part in the wijkteam's case
     own.participants.append(CaseParticipant(organisation=coordinator.organisation, involvement=Involvement.OBSERVER))
     db.session.flush()
-    (match,) = people.open_matches(coordinator)
+    (match,) = matches.open_matches(coordinator)
     assert match.person_id == person.id and match.kind == "bsn"
-    assert people.match_kinds_of(coordinator, [person.id]) == {person.id: {"bsn"}}
-    assert people.match_kinds_of(worker, [person.id]) == {}
+    assert matches.match_kinds_of(coordinator, [person.id]) == {person.id: {"bsn"}}
+    assert matches.match_kinds_of(worker, [person.id]) == {}
     west_coordinator = make_user(org=worker.organisation, roles=[Role.COORDINATOR])
     with pytest.raises(AccessDenied):
-        people.open_matches(west_coordinator)  # not the ZVH
+        matches.open_matches(west_coordinator)  # not the ZVH
     with pytest.raises(AccessDenied):
-        people.resolve_match(west_coordinator, match.id)
-    people.resolve_match(coordinator, match.id)
-    assert match.resolved_by_id == coordinator.id and people.open_matches(coordinator) == []
+        matches.resolve_match(west_coordinator, match.id)
+    matches.resolve_match(coordinator, match.id)
+    assert match.resolved_by_id == coordinator.id and matches.open_matches(coordinator) == []
     event = last_event("person.match.resolve")
     assert event.actor_user_id == coordinator.id and event.details == {"match": match.id, "kind": "bsn"}
