@@ -50,9 +50,22 @@ def test_members_and_only_visible_cases(family, zvh):
     loaded, cases = households.load_household_for(viewer, household.id)
     assert loaded is household and cases == [visible]
     views = households.members_with_cases(viewer, household, cases)
-    # the son is known only in a hidden case: not listed, and nothing says there is more
-    assert [(v.member.person.given_names, [c.id for c in v.cases]) for v in views] == [("Samira", [visible.id])]
+    # the household's own case is visible: the family is listed, per member only visible cases
+    assert [(v.member.person.given_names, [c.id for c in v.cases]) for v in views] == [
+        ("Samira", [visible.id]),
+        ("Ayoub", []),
+    ]
     assert last_event("household.view", actor_user_id=viewer.id).details == {"visible_cases": 1}
+
+
+def test_reached_through_one_members_case_only_the_visible_members_are_listed(family, zvh):
+    household, visible, _hidden = family
+    visible.household = None  # the ZVH's case is the mother's, not the household's
+    db.session.flush()
+    viewer = make_user(org=zvh)
+    loaded, cases = households.load_household_for(viewer, household.id)
+    views = households.members_with_cases(viewer, loaded, cases)
+    assert [v.member.person.given_names for v in views] == ["Samira"]  # the son: only in a hidden case
 
 
 def test_no_visible_case_means_404_and_audited(family):
@@ -84,8 +97,7 @@ def test_page_shows_members_and_says_nothing_about_hidden_cases(client, family, 
     household, visible, hidden = family
     login_as(client, make_user(org=zvh))
     html = client.get(f"/households/{household.id}").get_data(as_text=True)
-    assert "Samira El Khatib" in html and visible.reference in html
-    assert "Ayoub" not in html  # a member known only in a hidden case is not listed
+    assert "Samira El Khatib" in html and "Ayoub El Khatib" in html and visible.reference in html
     assert hidden.reference not in html and "domestic_violence" not in html
     assert "Gezinsplan" in html
 

@@ -3,9 +3,11 @@
 - A household exists for a user only through a case they may list: a case of the household, or
   a case one of its members is a subject of. Otherwise its page is a 404, like a household that
   does not exist.
-- Of its members the user sees only those they may see as persons (``persons.person_visibility``:
-  a subject of a case they may list). A member known only in hidden cases is not listed, and
-  nothing says that there are more.
+- Of its members the user sees those they may see as persons (``persons.person_visibility``: a
+  subject of a case they may list) — and, when a case they may list is the household's own case
+  (the family's plan: "1 gezin, 1 plan"), all its members. A household reached only through one
+  member's case lists only the members the user may see; a member known only in hidden cases is
+  not listed then, and nothing says that there are more. Per member only visible cases are shown.
 - The household's one procesregisseur ("1 gezin, 1 plan, 1 regisseur") is set by whoever manages
   the participants of one of its visible cases, and must be a coordinator
   (``Action.COORDINATE_HOUSEHOLD``, asked of the candidate) of a lead organisation of those cases.
@@ -40,7 +42,11 @@ def household_cases(user: Any, household_id: Any) -> ColumnElement[bool]:
 
 def visible_members(user: Any, household_id: Any) -> ColumnElement[bool]:
     """A WHERE clause on ``HouseholdMember``: the members of the household ``user`` may see."""
-    return and_(HouseholdMember.household_id == household_id, person_visibility(user, HouseholdMember.person_id))
+    own_case = exists(select(Case.id).where(Case.household_id == household_id, case_scope(user)))
+    return and_(
+        HouseholdMember.household_id == household_id,
+        or_(own_case, person_visibility(user, HouseholdMember.person_id)),
+    )
 
 
 def _has_visible_case(user: User, household: Household) -> bool:
