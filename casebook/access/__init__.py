@@ -8,6 +8,8 @@ type live in ``casebook.access.rules``. This package holds no screens and import
 from casebook.access.actions import Action
 from casebook.access.policy import AccessDenied, can, deny, load_or_404, require, require_audited
 from casebook.access.rules.cases import can_open
+from casebook.access.rules.households import household_cases, visible_members
+from casebook.access.rules.persons import may_process_bsn, person_visibility, visible_persons
 from casebook.access.rules.roles import roles_compatible
 from casebook.access.scope import audit_scope, break_glass_active, case_scope, case_visibility
 from casebook.errors import Refused
@@ -23,8 +25,13 @@ __all__ = [
     "case_scope",
     "case_visibility",
     "deny",
+    "household_cases",
     "load_or_404",
+    "may_process_bsn",
+    "person_visibility",
     "require",
     "require_audited",
     "roles_compatible",
+    "visible_members",
+    "visible_persons",
 ]

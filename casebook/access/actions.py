@@ -51,8 +51,6 @@ class Action(enum.StrEnum):
     BREAK_GLASS = "case.break_glass", _l("Doorbraak-toegang nemen")
     # --- actions without an object --------------------------------------------------------------
     OPEN_CASE = "case.create", _l("Casus openen")
-    SEARCH_PERSONS = "person.search", _l("Personen zoeken")
-    REVEAL_BSN = "person.bsn.reveal", _l("BSN tonen")
     MANAGE_USERS = "user.manage", _l("Gebruikers beheren")
     MANAGE_REFERENCE_DATA = "reference.manage", _l("Referentiegegevens beheren")
     MANAGE_AUTHORISATIONS = "authorisation.manage", _l("Autorisaties beheren")
@@ -70,6 +68,19 @@ class Action(enum.StrEnum):
     ANSWER_TRANSFER_REQUEST = "handoff.request.answer", _l("Verzoek tot overdracht beantwoorden")
     WITHDRAW_TRANSFER_REQUEST = "handoff.request.withdraw", _l("Verzoek tot overdracht intrekken")
     # --- persons and households -----------------------------------------------------------------
+    # a person exists for a user only through a case they may list (never through a hidden case)
+    VIEW_PERSON = "person.view", _l("Persoon inzien")
+    SEARCH_PERSONS = "person.search", _l("Personen zoeken")
+    # the BSN is processed (typed, searched, shown masked) only by organisations whose kind may
+    PROCESS_BSN = "person.bsn.process", _l("BSN verwerken")
+    REVEAL_BSN = "person.bsn.reveal", _l("BSN tonen")
+    # "mogelijk bekend": registrations that matched a person outside the registering user's scope,
+    # checked by the ZVH coordinators at the weegtafel
+    VIEW_PERSON_MATCHES = "person.match.view", _l("Mogelijk bekende personen inzien")
+    VIEW_HOUSEHOLD = "household.view", _l("Huishouden inzien")
+    SET_HOUSEHOLD_COORDINATOR = "household.coordinator", _l("Procesregisseur van een huishouden vastleggen")
+    # who may be named a household's procesregisseur (asked of the candidate)
+    COORDINATE_HOUSEHOLD = "household.coordinate", _l("Procesregisseur van een huishouden zijn")
     # --- signals --------------------------------------------------------------------------------
     REGISTER_SIGNAL = "signal.create", _l("Melding registreren")
     # without an object: works the weegtafel; on a signal: may weigh this one (its type)

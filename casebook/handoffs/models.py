@@ -4,7 +4,8 @@
   Its summary and a rejection reason are encrypted under the case's data key.
 - ``HandoffItem``: what else is shared, generically (item kind + id); see ``casebook.handoffs.items``.
 - ``TransferRequest``: a coordinator of another organisation asks the lead for a transfer.
-- ``LegalBasis``, ``BsnProcessingRule``, ``RestrictedTypeReceiverKind``: data, not code.
+- ``LegalBasis``, ``RestrictedTypeReceiverKind``: data, not code. (``BsnProcessingRule`` is the
+  policy's data and lives with the person models; it is re-exported here.)
 - ``HandoffNotification``: the sender's in-app notice of a decision or an expiry (no personal data).
 """
 
@@ -22,6 +23,7 @@ from casebook.cases.models import Case, CaseType, Involvement
 from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
 from casebook.organisations.models import Organisation, OrganisationKind
+from casebook.people.models import BsnProcessingRule  # noqa: F401  (the policy's data, kernel; re-exported)
 
 
 class HandoffKind(enum.StrEnum):
@@ -75,19 +77,6 @@ class LegalBasis(Base):
 
     def label(self, locale: str = "nl") -> str:
         return self.label_en if locale == "en" else self.label_nl
-
-
-class BsnProcessingRule(Base):
-    """May organisations of this kind process the BSN? A kind without a row may not (fail closed)."""
-
-    __tablename__ = "bsn_processing_rule"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_kind: Mapped[OrganisationKind] = mapped_column(StrEnumType(OrganisationKind), unique=True)
-    may_process: Mapped[bool]
-
-    def __repr__(self) -> str:
-        return f"<BsnProcessingRule {self.organisation_kind} {self.may_process}>"
 
 
 class RestrictedTypeReceiverKind(Base):

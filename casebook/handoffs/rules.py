@@ -1,7 +1,7 @@
-"""Data-driven sharing rules: who may receive a case, who may process the BSN, which legal bases exist.
+"""Data-driven sharing rules: who may receive a case, which legal bases exist.
 
-``receivers_allowed_for(case)`` and ``may_process_bsn(organisation)`` are contracts other modules
-call (the persons screens mask the BSN with ``may_process_bsn``).
+``receivers_allowed_for(case)`` is a contract other modules call. Who may process the BSN is the
+policy's (``casebook.access.may_process_bsn`` / ``Action.PROCESS_BSN``).
 """
 
 from __future__ import annotations
@@ -9,30 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from casebook.access.rules.handoffs import organisations_authorised_for
-from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db
-from casebook.handoffs.models import BsnProcessingRule, LegalBasis, RestrictedTypeReceiverKind
+from casebook.handoffs.models import LegalBasis, RestrictedTypeReceiverKind
 from casebook.organisations.models import Organisation
-
-
-def may_process_bsn(organisation: Organisation | None) -> bool:
-    """May users of ``organisation`` see the BSN? Per organisation kind; a kind without a rule may not.
-
-    The persons screens call this for the viewer's organisation and show ``mask_bsn`` otherwise,
-    without a reveal button.
-    """
-    if organisation is None:
-        return False
-    rule = db.session.scalar(
-        select(BsnProcessingRule.may_process).where(BsnProcessingRule.organisation_kind == organisation.kind)
-    )
-    return bool(rule)
-
-
-def user_may_see_bsn(user: User) -> bool:
-    return may_process_bsn(getattr(user, "organisation", None))
-
 
 # --- Restricted case types --------------------------------------------------------------------
 # A restricted case goes only to an organisation with an active user authorised for the case type

@@ -1,8 +1,9 @@
-"""Household page rules: who sees a household, which of its cases, and its one procesregisseur.
+"""The household page: the viewer's visible cases of a household, its visible members, its one procesregisseur.
 
-A household exists for a user only through a case they may see (a case of the household, or a
-case of one of its members). Per member only visible cases are listed: nothing is said about
-other cases, not even how many there are.
+The rules are the policy's (``casebook.access.rules.households``): a household exists for a user
+only through a case they may list (else 404), its members are listed only when the viewer may see
+them as persons (through a visible case), and per member only visible cases are listed — nothing
+is said about other members or cases, not even how many there are.
 """
 
 from __future__ import annotations
@@ -10,31 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can, case_scope
-from casebook.audit import Outcome
-from casebook.auth.models import Role, User
+from casebook.access import Action, can, household_cases, load_or_404, require_audited, visible_members
+from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
-from casebook.cases.models import Case, CaseSubject
+from casebook.cases.models import Case
 from casebook.db import db, utcnow
 from casebook.households.models import HouseholdCoordination
 from casebook.people.models import Household, HouseholdMember
 
 
-def _member_ids(household: Household) -> list[int]:
-    return [m.person_id for m in household.members]
-
-
 def visible_cases(user: User, household: Household) -> list[Case]:
     """Cases of the household or of its members that ``user`` may see, newest first."""
-    member_ids = _member_ids(household)
-    of_members = select(CaseSubject.case_id).where(CaseSubject.person_id.in_(member_ids))
     query = (
         select(Case)
-        .where(case_scope(user), or_(Case.household_id == household.id, Case.id.in_(of_members)))
+        .where(household_cases(user, household.id))
         .options(selectinload(Case.subjects), selectinload(Case.participants))
         .order_by(Case.opened_at.desc(), Case.id.desc())
     )
@@ -42,20 +36,20 @@ def visible_cases(user: User, household: Household) -> list[Case]:
 
 
 def load_household_for(user: User, household_id: int) -> tuple[Household, list[Case]]:
-    """The household and the viewer's visible cases of it; 404 (audited) without any.
+    """The household and the viewer's visible cases of it; 404 (audited) when the policy refuses.
 
-    :raises AccessDenied: nonexistent, or no visible case links the user to it.
+    :raises Refused: nonexistent, or no visible case links the user to it.
     """
-    household = db.session.scalar(
-        select(Household)
-        .where(Household.id == household_id)
-        .options(selectinload(Household.members).joinedload(HouseholdMember.person))
+    household = load_or_404(
+        user,
+        Household,
+        household_id,
+        Action.VIEW_HOUSEHOLD,
+        options=(selectinload(Household.members).joinedload(HouseholdMember.person),),
+        audit_read=False,
     )
-    cases = visible_cases(user, household) if household is not None else []
-    if household is None or not cases:
-        audit.record(user, "household.view", outcome=Outcome.DENIED, details={"requested_id": str(household_id)})
-        raise AccessDenied()
-    audit.record(user, "household.view", household, details={"visible_cases": len(cases)})
+    cases = visible_cases(user, household)
+    audit.record(user, str(Action.VIEW_HOUSEHOLD), household, details={"visible_cases": len(cases)})
     return household, cases
 
 
@@ -65,12 +59,14 @@ class MemberView:
     cases: list[Case]
 
 
-def members_with_cases(household: Household, cases: list[Case]) -> list[MemberView]:
+def members_with_cases(user: User, household: Household, cases: list[Case]) -> list[MemberView]:
+    """The members ``user`` may see (the policy's ``visible_members``), each with their visible cases."""
+    shown = set(db.session.scalars(select(HouseholdMember.id).where(visible_members(user, household.id))))
     by_person: dict[int, list[Case]] = {}
     for case in cases:
         for subject in case.subjects:
             by_person.setdefault(subject.person_id, []).append(case)
-    return [MemberView(member=m, cases=by_person.get(m.person_id, [])) for m in household.members]
+    return [MemberView(member=m, cases=by_person.get(m.person_id, [])) for m in household.members if m.id in shown]
 
 
 def coordination_of(household_id: int) -> HouseholdCoordination | None:
@@ -78,16 +74,16 @@ def coordination_of(household_id: int) -> HouseholdCoordination | None:
 
 
 def coordinator_choices(cases: list[Case]) -> list[User]:
-    """Active coordinators of the lead organisations of the household's (visible) cases."""
+    """Users of the lead organisations of the household's (visible) cases who may coordinate it."""
     lead_ids = {c.lead_organisation_id for c in cases}
     users = db.session.scalars(
         select(User).where(User.organisation_id.in_(lead_ids), User.active).order_by(User.display_name)
     )
-    return [u for u in users if u.has_role(Role.COORDINATOR)]
+    return [u for u in users if can(u, Action.COORDINATE_HOUSEHOLD)]
 
 
-def may_set_coordinator(user: User, cases: list[Case]) -> bool:
-    return any(can(user, Action.MANAGE_PARTICIPANTS, c) for c in cases)
+def may_set_coordinator(user: User, household: Household) -> bool:
+    return can(user, Action.SET_HOUSEHOLD_COORDINATOR, household)
 
 
 def set_coordinator(
@@ -95,11 +91,10 @@ def set_coordinator(
 ) -> HouseholdCoordination:
     """Name the household's one procesregisseur ("1 gezin, 1 plan, 1 regisseur").
 
-    :raises AccessDenied: ``by`` directs none of the household's cases.
+    :raises Refused: ``by`` directs none of the household's cases (audited).
     :raises CaseRuleError: the chosen user is not a coordinator of a lead organisation of its cases.
     """
-    if not may_set_coordinator(by, cases):
-        raise AccessDenied()
+    require_audited(by, Action.SET_HOUSEHOLD_COORDINATOR, household)
     coordinator = next((u for u in coordinator_choices(cases) if u.id == coordinator_id), None)
     if coordinator is None:
         raise CaseRuleError(

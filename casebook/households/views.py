@@ -28,7 +28,7 @@ class CoordinatorForm(FlaskForm):
 
 def _render(household: Any, cases: list, form: CoordinatorForm | None = None, status: int = 200) -> tuple[str, int]:
     coordination = households.coordination_of(household.id)
-    may_set = households.may_set_coordinator(current_user, cases)
+    may_set = households.may_set_coordinator(current_user, household)
     if form is None:
         form = CoordinatorForm(formdata=None)
         form.coordinator.data = coordination.process_coordinator_id if coordination else None
@@ -42,7 +42,7 @@ def _render(household: Any, cases: list, form: CoordinatorForm | None = None, st
     html = render_template(
         "households/detail.html",
         household=household,
-        members=households.members_with_cases(household, cases),
+        members=households.members_with_cases(current_user, household, cases),
         cases=cases,
         coordination=coordination,
         may_set=may_set,

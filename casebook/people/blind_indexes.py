@@ -13,6 +13,7 @@ from casebook.crypto import Keyring, bsn_index, bsn_is_valid, family_name_varian
 from casebook.crypto.store import UnreadableText
 
 BSN = "bsn"
+BSN_PENDING = "bsn_pending"  # a BSN the register already holds for a person the registrant may not see
 NAME_DOB = "name_dob"
 
 
@@ -21,12 +22,21 @@ def _readable(value: object) -> bool:
 
 
 def person_index_entries(
-    keyring: Keyring, *, family_name: str | None, birth_date: dt.date | None, bsn: str | None
+    keyring: Keyring,
+    *,
+    family_name: str | None,
+    birth_date: dt.date | None,
+    bsn: str | None,
+    bsn_pending: bool = False,
 ) -> set[tuple[str, str]]:
-    """The ``(index name, digest)`` pairs under which a person with these values is found."""
+    """The ``(index name, digest)`` pairs under which a person with these values is found.
+
+    A pending BSN (``bsn_pending``) gets an index of its own, so the register's BSN index stays
+    unique while the person is still found by the BSN typed for them.
+    """
     entries: set[tuple[str, str]] = set()
     if _readable(bsn) and bsn_is_valid(bsn):
-        entries.add((BSN, bsn_index(keyring, bsn)))
+        entries.add((BSN_PENDING if bsn_pending else BSN, bsn_index(keyring, bsn)))
     if _readable(family_name) and isinstance(birth_date, dt.date):
         for variant in family_name_variants(family_name):
             entries.add((NAME_DOB, name_dob_index(keyring, variant, birth_date)))

@@ -1,8 +1,13 @@
-"""Persons (betrokkenen) and households (gezinnen).
+"""Persons (betrokkenen) and households (gezinnen), and the register's policy data.
 
 A person's identifying data is personal data. Callers use the attributes ``family_name``,
 ``given_names``, ``birth_date``, ``bsn``, ``address`` and ``phone`` only; they are stored
 encrypted under the person's own data key (``casebook.crypto.store``).
+
+A BSN identifies one person, so the register's BSN index is unique. A registration whose BSN is
+already known only in cases the registering user cannot see must not tell them so; it is kept
+as typed on the new person (``bsn_pending``: found by its own index, not the register's) with a
+``PersonMatch`` for the ZVH to resolve ("mogelijk bekend").
 """
 
 from __future__ import annotations
@@ -12,13 +17,14 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, inspect
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, false, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook.crypto.store import EncryptedText, current_keyring, register_shred_hook
 from casebook.db import Base, StrEnumType, utcnow
-from casebook.organisations.models import District
-from casebook.people.blind_indexes import person_index_entries
+from casebook.organisations.models import District, OrganisationKind
+from casebook.people.blind_indexes import BSN, BSN_PENDING, person_index_entries
 
 
 def new_uuid() -> str:
@@ -41,6 +47,9 @@ class Person(Base):
     bsn_ciphertext: Mapped[bytes | None] = mapped_column("bsn", LargeBinary)
     address_ciphertext: Mapped[bytes | None] = mapped_column("address", LargeBinary)
     phone_ciphertext: Mapped[bytes | None] = mapped_column("phone", LargeBinary)
+    # The BSN as typed is already the register's for a person the registering user may not see:
+    # indexed apart (``bsn_pending``) so the register's BSN index stays unique; see PersonMatch.
+    bsn_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     family_name = EncryptedText("family_name_ciphertext", owner=_self)
@@ -112,6 +121,14 @@ class PersonSearchIndex(Base):
     __table_args__ = (
         UniqueConstraint("person_id", "index_name", "value"),
         Index("ix_person_search_index_lookup", "index_name", "value"),
+        # one person per BSN in the register (pending BSNs have an index of their own)
+        Index(
+            "uq_person_search_index_bsn",
+            "value",
+            unique=True,
+            sqlite_where=text("index_name = 'bsn'"),
+            postgresql_where=text("index_name = 'bsn'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,7 +140,58 @@ class PersonSearchIndex(Base):
         return f"<PersonSearchIndex {self.id} person={self.person_id} {self.index_name}>"
 
 
-_INDEXED_COLUMNS = ("family_name_ciphertext", "birth_date_ciphertext", "bsn_ciphertext")
+class PersonMatch(Base):
+    """A registration that matched a person outside the registering user's scope ("mogelijk bekend").
+
+    The registering user is told nothing (they get the answer of an unknown person); the ZVH
+    coordinators at the weegtafel see the match and resolve it. No plain values: the kind of match
+    and the two persons; the typed BSN stays encrypted on the new person (``bsn_pending``).
+    """
+
+    __tablename__ = "person_match"
+    __table_args__ = (Index("ix_person_match_open", "resolved_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    matched_person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "bsn" or "name_dob" (the index that matched)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"), index=True)
+    signal_id: Mapped[int | None] = mapped_column(ForeignKey("signal.id", ondelete="SET NULL"), index=True)
+    # the type of the case or signal it was registered in: who may check it depends on it
+    case_type_id: Mapped[int | None] = mapped_column(ForeignKey("case_type.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    matched_person: Mapped[Person] = relationship(foreign_keys=[matched_person_id])
+    case: Mapped[Any] = relationship("Case")
+    case_type: Mapped[Any] = relationship("CaseType")
+    created_by: Mapped[Any] = relationship("User", foreign_keys=[created_by_id])
+
+    def __repr__(self) -> str:
+        return f"<PersonMatch {self.id} person={self.person_id} {self.kind}>"
+
+
+class BsnProcessingRule(Base):
+    """May organisations of this kind process the BSN? A kind without a row may not (fail closed).
+
+    Policy data: ``casebook.access`` (``Action.PROCESS_BSN``) reads it for the screens, the API and
+    handoffs alike.
+    """
+
+    __tablename__ = "bsn_processing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_kind: Mapped[OrganisationKind] = mapped_column(StrEnumType(OrganisationKind), unique=True)
+    may_process: Mapped[bool]
+
+    def __repr__(self) -> str:
+        return f"<BsnProcessingRule {self.organisation_kind} {self.may_process}>"
+
+
+_INDEXED_COLUMNS = ("family_name_ciphertext", "birth_date_ciphertext", "bsn_ciphertext", "bsn_pending")
 
 
 def _index_inputs_changed(person: Person) -> bool:
@@ -155,11 +223,53 @@ def reindex_persons(session: Session, persons: list[Person]) -> None:
         {"person_id": person.id, "index_name": name, "value": value}
         for person in persons
         for name, value in sorted(
-            person_index_entries(keyring, family_name=person.family_name, birth_date=person.birth_date, bsn=person.bsn)
+            person_index_entries(
+                keyring,
+                family_name=person.family_name,
+                birth_date=person.birth_date,
+                bsn=person.bsn,
+                bsn_pending=bool(person.bsn_pending),
+            )
         )
     ]
+    _keep_the_bsn_index_unique(session, rows, {person.id: person for person in persons})
     if rows:
         connection.execute(table.insert(), rows)
+
+
+def _keep_the_bsn_index_unique(session: Session, rows: list[dict[str, Any]], persons: dict[int, Person]) -> None:
+    """A BSN the register already holds for another person is indexed pending, with a match.
+
+    The services do this themselves (``people.services.create_person``, which also says where and by
+    whom); this is the kernel's guarantee for every other writer (imports, the demo, benches): the
+    register's BSN index stays unique and the second holder waits for the ZVH ("mogelijk bekend").
+    """
+    wanted = [row for row in rows if row["index_name"] == BSN]
+    if not wanted:
+        return
+    table = PersonSearchIndex.__table__
+    connection = session.connection()
+    holders = dict(
+        connection.execute(
+            select(table.c.value, table.c.person_id).where(
+                table.c.index_name == BSN,
+                table.c.value.in_([row["value"] for row in wanted]),
+                table.c.person_id.not_in(list(persons)),
+            )
+        ).all()
+    )
+    for row in wanted:
+        holder = holders.get(row["value"])
+        if holder is None:
+            holders[row["value"]] = row["person_id"]  # first of this batch keeps it
+            continue
+        row["index_name"] = BSN_PENDING
+        person = persons[row["person_id"]]
+        connection.execute(Person.__table__.update().where(Person.__table__.c.id == person.id).values(bsn_pending=True))
+        set_committed_value(person, "bsn_pending", True)
+        connection.execute(
+            PersonMatch.__table__.insert().values(person_id=person.id, matched_person_id=holder, kind=BSN)
+        )
 
 
 def _forget_shredded_person(session: Session, person: Any) -> None:

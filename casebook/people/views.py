@@ -1,10 +1,16 @@
-"""Person screens: search, the person page (masked BSN, explicit reveal) and registration within a case."""
+"""Person screens: search, the person page (masked BSN, explicit reveal), registration within a case,
+and the ZVH's list of "mogelijk bekend" registrations.
+
+Users of an organisation that may not process BSNs (``Action.PROCESS_BSN``) are offered no BSN
+field, see no BSN (not even masked) and no reveal button.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, make_response, redirect, render_template, url_for
+from flask import Response, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from casebook.access import Action, can
@@ -14,6 +20,7 @@ from casebook.cases.models import Case, SubjectRole
 from casebook.crypto import mask_bsn
 from casebook.crypto.store import UnreadableText
 from casebook.people import bp
+from casebook.people import matches as person_matches
 from casebook.people import services as people
 from casebook.people.forms import PersonForm, PersonSearchForm
 
@@ -28,10 +35,30 @@ def _person_helpers() -> dict[str, Any]:
     def can_register_person(case: Case) -> bool:
         return can(current_user, Action.UPDATE_CASE, case) and can(current_user, Action.SEARCH_PERSONS)
 
-    def mask(bsn: str | None) -> str:
+    def can_process_bsn() -> bool:
+        return can(current_user, Action.PROCESS_BSN)
+
+    def mask(bsn: str | None) -> str | None:
+        """Masked for organisations that may process BSNs; nothing at all for the others."""
+        if not can(current_user, Action.PROCESS_BSN):
+            return None
         return bsn if bsn is None or isinstance(bsn, UnreadableText) else mask_bsn(bsn)
 
-    return {"can_search_persons": can_search_persons, "can_register_person": can_register_person, "mask_bsn": mask}
+    def can_view_person_matches() -> bool:
+        return can(current_user, Action.VIEW_PERSON_MATCHES)
+
+    def possibly_known(person_ids: list[int]) -> dict[int, set[str]]:
+        """Open "mogelijk bekend" kinds per person, for the ZVH coordinators only (empty for everybody else)."""
+        return person_matches.match_kinds_of(current_user, person_ids)
+
+    return {
+        "can_search_persons": can_search_persons,
+        "can_register_person": can_register_person,
+        "can_process_bsn": can_process_bsn,
+        "mask_bsn": mask,
+        "possibly_known": possibly_known,
+        "can_view_person_matches": can_view_person_matches,
+    }
 
 
 def _private(body: str, status: int = 200) -> Response:
@@ -49,9 +76,13 @@ def search() -> Response:
         return _private(render_template("people/search.html", form=form, results=None))
     if not form.validate():
         return _private(render_template("people/search.html", form=form, results=None), 422)
-    results = people.search_persons(
-        current_user, bsn=form.bsn.data or None, family_name=form.family_name.data, birth_date=form.birth_date.data
-    )
+    try:
+        results = people.search_persons(
+            current_user, bsn=form.bsn.data or None, family_name=form.family_name.data, birth_date=form.birth_date.data
+        )
+    except people.BsnNotProcessed as refused:
+        form.bsn.errors = [*form.bsn.errors, refused.message]
+        return _private(render_template("people/search.html", form=form, results=None), 422)
     return _private(render_template("people/search.html", form=form, results=results))
 
 
@@ -61,7 +92,7 @@ def _detail_page(person: Any, revealed_bsn: str | None) -> str:
         person=person,
         revealed_bsn=revealed_bsn,
         cases=people.cases_of_person(current_user, person),
-        may_reveal=can(current_user, Action.REVEAL_BSN),
+        may_reveal=can(current_user, Action.REVEAL_BSN, person),
     )
 
 
@@ -114,6 +145,9 @@ def register(case_id: int) -> Response:
             confirmed_new=form.confirmed_new.data,
             use_existing=form.use_existing.data,
         )
+    except people.BsnNotProcessed as refused:
+        form.bsn.errors = [*form.bsn.errors, refused.message]
+        return _private(render_template("people/register.html", case=case, form=form, matches=None), 422)
     except people.DuplicatesFound as found:
         form.confirmed_new.data = False
         return _private(
@@ -122,3 +156,17 @@ def register(case_id: int) -> Response:
             )
         )
     return redirect(url_for("people.detail", person_id=person.id))
+
+
+@bp.get("/persons/matches")
+def matches() -> Response:
+    """Registrations that matched a person outside the registrant's scope (ZVH)."""
+    rows = person_matches.open_matches(current_user)
+    return _private(render_template("people/matches.html", matches=rows))
+
+
+@bp.post("/persons/matches/<int:match_id>/resolve")
+def resolve_match(match_id: int) -> Response:
+    person_matches.resolve_match(current_user, match_id)
+    flash(_("Gemarkeerd als afgehandeld."), "info")
+    return redirect(url_for("people.matches"))

@@ -9,14 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from casebook.access import Action, require
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
-from casebook.cases.models import CaseSubject
 from casebook.crypto.blind_index import bsn_is_valid
-from casebook.db import db
 from casebook.people import services as people
 from casebook.people.models import Person
 
@@ -39,28 +35,29 @@ class PersonQuery:
 
 
 def find_persons(user: User, query: PersonQuery) -> list[Person]:
-    """The persons matching ``query``, found through the person register's blind indexes.
+    """The persons matching ``query`` that ``user`` may see: the person register's own search.
 
-    Offered for linking: persons in the user's cases and persons in no case yet (known only from
-    signals). A match inside a case the user cannot see is never shown, not even for a BSN: its
-    data would leak; registering that BSN again is refused by the register without showing whom.
-    Audited by the register (``person.search``, no values).
+    The same rule as everywhere (``casebook.access.rules.persons``): a person exists for the user
+    only through a case they may list. A match known only in hidden cases — or only from other
+    signals, in no case — is not shown and gets the answer of an unknown person; creating that
+    person then records the match for the ZVH instead (``people.create_person``). Audited by the
+    register (``person.search``, no values).
 
-    :raises AccessDenied: ``user`` may not search persons.
-    :raises CaseRuleError: the query names neither a valid BSN nor a family name with birth date.
+    :raises Refused: ``user`` may not search persons.
+    :raises CaseRuleError: the query names neither a valid BSN nor a family name with birth date,
+        or a BSN from an organisation that may not process BSNs.
     """
-    require(user, Action.SEARCH_PERSONS)
     if query.by is None:
+        people.require_search(user)
         raise CaseRuleError(_l("Zoek op BSN, of op achternaam én geboortedatum."), "bsn")
     if query.by == "bsn" and not bsn_is_valid(query.bsn or ""):
+        people.require_search(user)
         raise CaseRuleError(_l("Dit is geen geldig BSN (11-proef)."), "bsn")
-    if query.by == "bsn":
-        matches = people.find_duplicates(user, bsn=query.bsn)
-    else:
-        matches = people.find_duplicates(user, family_name=query.family_name, birth_date=query.birth_date)
-    in_a_case = set(
-        db.session.scalars(
-            select(CaseSubject.person_id).where(CaseSubject.person_id.in_([m.person.id for m in matches]))
-        )
-    )
-    return [m.person for m in matches if m.visible or m.person.id not in in_a_case]
+    try:
+        if query.by == "bsn":
+            return people.search_persons(user, bsn=query.bsn)
+        return people.search_persons(user, family_name=query.family_name, birth_date=query.birth_date)
+    except people.BsnNotProcessed as refused:
+        raise CaseRuleError(refused.message, "bsn") from None
+    except people.SearchCriteriaError:
+        raise CaseRuleError(_l("Zoek op BSN, of op achternaam én geboortedatum."), "bsn") from None

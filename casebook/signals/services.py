@@ -33,6 +33,7 @@ from casebook.cases.services import NewCase, open_case
 from casebook.crypto.blind_index import bsn_is_valid, normalise_bsn
 from casebook.db import db, utcnow
 from casebook.organisations.models import District, Organisation
+from casebook.people import services as people
 from casebook.people.models import Person
 from casebook.signals.models import Channel, Signal, SignalPerson, TriageDecision
 from casebook.signals.person_search import PersonQuery, find_persons
@@ -180,18 +181,23 @@ def create_person_for_signal(
     if new.birth_date is None or new.birth_date > today:
         raise CaseRuleError(_l("Vul een geboortedatum in die niet in de toekomst ligt."), "birth_date")
     bsn = normalise_bsn(new.bsn or "") or None
-    if bsn is not None:
-        if not bsn_is_valid(bsn):
-            raise CaseRuleError(_l("Dit is geen geldig BSN (elfproef)."), "bsn")
-        if find_persons(by, PersonQuery(bsn=bsn)):
-            raise CaseRuleError(_l("Er is al een persoon met dit BSN. Zoek en koppel die persoon."), "bsn")
-    matches = find_persons(by, PersonQuery(family_name=family_name, birth_date=new.birth_date))
+    if bsn is not None and not bsn_is_valid(bsn):
+        raise CaseRuleError(_l("Dit is geen geldig BSN (elfproef)."), "bsn")
+    try:
+        check = people.check_register(by, bsn=bsn, family_name=family_name, birth_date=new.birth_date)
+    except people.BsnNotProcessed as refused:
+        raise CaseRuleError(refused.message, "bsn") from None
+    # Only persons the user may see are ever matched for them; hidden ones go to the ZVH.
+    if any(match.by_bsn for match in check.visible):
+        raise CaseRuleError(_l("Er is al een persoon met dit BSN. Zoek en koppel die persoon."), "bsn")
+    matches = [match.person for match in check.visible]
     unconfirmed = [p for p in matches if p.id not in confirmed_distinct]
     if unconfirmed:
         raise PossibleDuplicates(matches)
-    person = Person(family_name=family_name, given_names=given_names or None, birth_date=new.birth_date, bsn=bsn)
-    db.session.add(person)
-    db.session.flush()
+    data = people.PersonData(
+        family_name=family_name, given_names=given_names or None, birth_date=new.birth_date, bsn=bsn
+    )
+    person = people.create_person(by, data, check, signal=signal)
     audit.record(by, "person.create", person, details={"via": "signal", "confirmed_distinct": len(matches)})
     link = SignalPerson(person=person, role=role)
     signal.persons.append(link)

@@ -1,7 +1,8 @@
 """The signal a case came from, on the case's timeline (kind ``signal``).
 
 The signal's description becomes part of the case file: shown to those who may read the case's
-content (``READ_CASE_CONTENT``, not supervisors); the others see that and when the case came in, from whom and through which channel.
+content (``READ_CASE_CONTENT``, not supervisors); the others see that and when the case came in,
+from whom and through which channel.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from casebook.handoffs import services as handoff_services
 from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
 from casebook.meetings.services import add_to_agenda
 from casebook.organisations.models import OrganisationKind
-from casebook.people.models import Household, HouseholdMember, HouseholdRelation
+from casebook.people.models import Household, HouseholdMember, HouseholdRelation, PersonMatch
 from tests.factories import (
     bearer,
     login_as,
@@ -76,6 +76,10 @@ def _foreign_objects(home, other) -> dict:
     household.members.append(HouseholdMember(person=person, relation=HouseholdRelation.PARENT))
     case.household = household
     signal = make_signal(other_worker, persons=[make_person("Melding")])
+    match = PersonMatch(
+        person=person, matched_person=make_person("Elders"), kind="bsn", case_id=case.id, case_type_id=case.case_type_id
+    )
+    db.session.add(match)
     other_coordinator = make_user(org=other, roles=["coordinator"])
     note = make_note(case, other_worker)
     goal = make_goal(case, other_coordinator)
@@ -126,6 +130,7 @@ def _foreign_objects(home, other) -> dict:
         "item_id": item.id,
         "handoff_id": handoff.id,
         "request_id": transfer_request.id,
+        "match_id": match.id,
     }
 
 
@@ -148,6 +153,7 @@ ID_NAMES = {
     "item_id",
     "handoff_id",
     "request_id",
+    "match_id",
 }
 
 

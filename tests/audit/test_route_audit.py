@@ -49,6 +49,7 @@ PERSONAL_DATA_ROUTES = {
     "admin.access_review": ("supervisor", "/admin/access-review", "user.access_review.list"),
     "people.detail": ("caseworker", "/persons/{person}", "person.view"),
     "people.register": ("caseworker", "/cases/{case}/persons/new", "case.update"),
+    "people.matches": ("coordinator", "/persons/matches", "person.match.list"),
     "account.sessions_list": ("caseworker", "/account/sessions", "auth.session.list"),
     "signals.queue": ("coordinator", "/signals", "signal.list"),
     "signals.detail": ("coordinator", "/signals/{signal}", "signal.view"),

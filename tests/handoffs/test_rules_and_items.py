@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from casebook.access import may_process_bsn
 from casebook.cases.extensions import sections_for, timeline_for
 from casebook.cli import cli
 from casebook.confidentiality import Confidentiality
@@ -14,7 +15,7 @@ from casebook.db import db
 from casebook.handoffs import items as shared_items
 from casebook.handoffs import services
 from casebook.handoffs.models import BsnProcessingRule, Handoff, HandoffStatus, RestrictedTypeReceiverKind
-from casebook.handoffs.rules import legal_bases, may_process_bsn, receivers_allowed_for
+from casebook.handoffs.rules import legal_bases, receivers_allowed_for
 from casebook.organisations.models import OrganisationKind
 from tests.factories import authorise_roles, authorise_user, make_case, make_case_type, make_org, make_user
 from tests.handoffs.conftest import Memo

@@ -49,12 +49,23 @@ def test_members_and_only_visible_cases(family, zvh):
     viewer = make_user(org=zvh)
     loaded, cases = households.load_household_for(viewer, household.id)
     assert loaded is household and cases == [visible]
-    views = households.members_with_cases(household, cases)
+    views = households.members_with_cases(viewer, household, cases)
+    # the household's own case is visible: the family is listed, per member only visible cases
     assert [(v.member.person.given_names, [c.id for c in v.cases]) for v in views] == [
         ("Samira", [visible.id]),
         ("Ayoub", []),
     ]
     assert last_event("household.view", actor_user_id=viewer.id).details == {"visible_cases": 1}
+
+
+def test_reached_through_one_members_case_only_the_visible_members_are_listed(family, zvh):
+    household, visible, _hidden = family
+    visible.household = None  # the ZVH's case is the mother's, not the household's
+    db.session.flush()
+    viewer = make_user(org=zvh)
+    loaded, cases = households.load_household_for(viewer, household.id)
+    views = households.members_with_cases(viewer, loaded, cases)
+    assert [v.member.person.given_names for v in views] == ["Samira"]  # the son: only in a hidden case
 
 
 def test_no_visible_case_means_404_and_audited(family):

@@ -14,7 +14,7 @@ from casebook.cases.models import CaseSubject, Involvement, SubjectRole
 from casebook.crypto.store import shred
 from casebook.db import db
 from casebook.people import services as people
-from casebook.people.models import Person, PersonSearchIndex
+from casebook.people.models import Person, PersonMatch, PersonSearchIndex
 from tests.factories import make_case, make_org, make_person, make_user
 from tests.helpers import audit_events, last_event
 
@@ -138,7 +138,7 @@ def test_load_person_for_needs_a_visible_case_and_audits_denials(team):
         with pytest.raises(AccessDenied):
             people.load_person_for(user, hidden)
         event = last_event("person.view")
-        assert event.outcome is Outcome.DENIED and event.details == {"requested_id": str(hidden)}
+        assert event.outcome is Outcome.DENIED and event.details["requested_id"] == str(hidden)
 
 
 def test_person_outside_all_cases_is_visible_to_nobody(team):
@@ -200,7 +200,7 @@ def test_register_offers_a_name_match_and_needs_confirmation(team):
     case = make_case(lead=org)
     with pytest.raises(people.DuplicatesFound) as found:
         people.register_person(user, case, _data(), role=SubjectRole.SUBJECT)
-    assert [(m.person, m.visible, m.by_bsn) for m in found.value.matches] == [(existing, True, False)]
+    assert [(m.person, m.by_bsn) for m in found.value.matches] == [(existing, False)]
     assert found.value.overridable and case.subjects == []
     assert last_event("person.search").details == {"kind": "duplicate_check", "results": 1, "outside_scope": 0}
 
@@ -225,35 +225,69 @@ def test_register_links_the_offered_person_instead_of_a_duplicate(team):
     }
 
 
-def test_a_bsn_match_is_never_registered_twice_even_outside_the_users_cases(team):
+def test_a_bsn_known_only_in_hidden_cases_is_registered_pending_and_matched_for_the_zvh(team):
+    """Leak 1: the hidden person is neither offered nor linkable; the BSN index stays unique."""
     org, user = team
     elsewhere = make_person("Yilmaz", bsn="123456782")
     make_case(lead=make_org(), subjects=[elsewhere])
     case = make_case(lead=org)
-    with pytest.raises(people.DuplicatesFound) as found:
-        people.register_person(user, case, _data(bsn="123456782"), role=SubjectRole.SUBJECT, confirmed_new=True)
-    (match,) = found.value.matches
-    assert match.by_bsn and not match.visible and match.linkable and not found.value.overridable
-    assert last_event("person.search").details["outside_scope"] == 1
-    linked = people.register_person(
-        user, case, _data(bsn="123456782"), role=SubjectRole.SUBJECT, use_existing=elsewhere.id
-    )
-    assert linked is elsewhere and people.load_person_for(user, elsewhere.id) is elsewhere
+    with pytest.raises(people.DuplicatesFound) as found:  # naming the hidden person: as an unknown id
+        people.register_person(user, case, _data(bsn="123456782"), role=SubjectRole.SUBJECT, use_existing=elsewhere.id)
+    assert found.value.matches == [] and case.subjects == []
+
+    person = people.register_person(user, case, _data(bsn="123456782"), role=SubjectRole.SUBJECT)
+    assert person is not elsewhere and person.bsn == "123456782" and person.bsn_pending
+    assert people.search_persons(user, bsn="123456782") == [person]  # as typed, as for an unknown BSN
+    with pytest.raises(AccessDenied):
+        people.load_person_for(user, elsewhere.id)
+    bsn_rows = db.session.scalars(select(PersonSearchIndex.person_id).where(PersonSearchIndex.index_name == "bsn"))
+    assert list(bsn_rows) == [elsewhere.id]
+    (match,) = db.session.scalars(select(PersonMatch))
+    assert (match.person_id, match.matched_person_id, match.kind) == (person.id, elsewhere.id, "bsn")
+    assert (match.case_id, match.created_by_id, match.resolved_at) == (case.id, user.id, None)
+    event = last_event("person.match")
+    assert event.object_id == str(person.id) and event.details == {"by_number": 1, "by_name_dob": 0}
+    assert "123456782" not in str(event.details)
+    assert last_event("person.create").details == {"confirmed_new": False, "candidates": 0}
 
 
-def test_a_hidden_name_match_cannot_be_linked_so_nothing_leaks(team):
+def test_a_bsn_taken_by_a_concurrent_registration_becomes_pending_not_an_error(team):
+    org, user = team
+    case = make_case(lead=org)
+    # the check saw nothing; meanwhile another registration took the BSN into the register
+    check = people.RegisterCheck()
+    first = make_person("Eerst", bsn="123456782")
+    person = people.create_person(user, _data(bsn="123456782"), check, case=case)
+    assert person.id != first.id and person.bsn == "123456782" and person.bsn_pending
+    (match,) = db.session.scalars(select(PersonMatch))
+    assert (match.person_id, match.matched_person_id, match.kind) == (person.id, first.id, "bsn")
+    assert (match.case_id, match.created_by_id, match.case_type_id) == (case.id, user.id, case.case_type_id)
+    assert last_event("person.match").details == {"by_number": 1, "by_name_dob": 0}
+
+
+def test_any_writer_keeps_the_bsn_index_unique():
+    """Imports, the demo, benches: a second holder of a BSN is indexed pending, with a match."""
+    first, second = make_person("Een", bsn="123456782"), make_person("Twee", bsn="123456782")
+    assert not first.bsn_pending and second.bsn_pending
+    assert {name for name, _ in _entries(second)} == {"bsn_pending", "name_dob"}
+    (match,) = db.session.scalars(select(PersonMatch))
+    assert (match.person_id, match.matched_person_id, match.created_by_id) == (second.id, first.id, None)
+
+
+def test_a_hidden_name_match_is_not_offered_and_gets_the_answer_of_no_match(team):
     org, user = team
     elsewhere = make_person("Jansen", birth_date=BIRTH, bsn="111222333")
     make_case(lead=make_org(), subjects=[elsewhere])
     case = make_case(lead=org)
     with pytest.raises(people.DuplicatesFound) as found:
         people.register_person(user, case, _data(), role=SubjectRole.SUBJECT, use_existing=elsewhere.id)
-    assert [m.linkable for m in found.value.matches] == [False]
-    with pytest.raises(people.DuplicatesFound):  # an arbitrary id is refused too
+    assert found.value.matches == []
+    with pytest.raises(people.DuplicatesFound):  # an arbitrary id is refused the same way
         people.register_person(user, case, _data(), role=SubjectRole.SUBJECT, use_existing=123_456)
     assert case.subjects == []
-    people.register_person(user, case, _data(), role=SubjectRole.SUBJECT, confirmed_new=True)
-    assert len(case.subjects) == 1 and case.subjects[0].person is not elsewhere
+    person = people.register_person(user, case, _data(), role=SubjectRole.SUBJECT)  # no confirmation asked
+    assert person is not elsewhere and not person.bsn_pending
+    assert [m.kind for m in db.session.scalars(select(PersonMatch))] == ["name_dob"]
 
 
 def test_register_needs_permission_to_change_the_case():

@@ -15,7 +15,7 @@ from casebook.db import db
 from casebook.people.models import Person
 from casebook.signals import services as signals
 from casebook.signals.models import Channel, Signal, TriageDecision
-from tests.factories import make_case_type, make_org, make_person, make_signal, make_user
+from tests.factories import make_case, make_case_type, make_org, make_person, make_signal, make_user
 from tests.helpers import last_event
 
 VALID_BSN = "999990019"
@@ -84,12 +84,13 @@ def test_admin_and_supervisor_cannot_register():
 
 def test_find_persons_by_bsn_or_name_and_birth_date(police_worker):
     daan = make_person("van Jansen", bsn=VALID_BSN)
-    make_person("Jansen", birth_date=date(2001, 1, 1))
+    other_day = make_person("Jansen", birth_date=date(2001, 1, 1))
+    make_case(lead=police_worker.organisation, subjects=[daan, other_day])
     assert signals.find_persons(police_worker, signals.PersonQuery(bsn="9999.90.019")) == [daan]
     found = signals.find_persons(police_worker, signals.PersonQuery(family_name="Jansen", birth_date=date(2008, 5, 17)))
     assert found == [daan]
     event = last_event("person.search", actor_user_id=police_worker.id)
-    assert event.outcome is Outcome.ALLOWED and event.details["kind"] == "duplicate_check"
+    assert event.outcome is Outcome.ALLOWED and event.details == {"kind": "name_dob", "results": 1}
     assert "Jansen" not in str(event.details)  # the register audits the search, never its values
     with pytest.raises(CaseRuleError):
         signals.find_persons(police_worker, signals.PersonQuery(family_name="Jansen"))
@@ -99,6 +100,7 @@ def test_link_only_a_person_from_the_search_results(police_worker):
     signal = make_signal(police_worker)
     found = make_person("Bakker", bsn=VALID_BSN)
     other = make_person("Visser")
+    make_case(lead=police_worker.organisation, subjects=[found, other])
     query = signals.PersonQuery(bsn=VALID_BSN)
     with pytest.raises(CaseRuleError):
         signals.link_person(signal, other.id, SubjectRole.SUBJECT, query, by=police_worker)
@@ -122,7 +124,7 @@ def _create(signal, user, confirmed=frozenset(), **values):
 
 
 def test_new_person_with_an_existing_bsn_is_refused(police_worker):
-    make_person("Jansen", bsn=VALID_BSN)
+    make_case(lead=police_worker.organisation, subjects=[make_person("Jansen", bsn=VALID_BSN)])
     with pytest.raises(CaseRuleError) as refused:
         _create(make_signal(police_worker), police_worker, bsn=VALID_BSN, family_name="Anders")
     assert refused.value.field == "bsn"
@@ -132,6 +134,7 @@ def test_new_person_with_an_existing_bsn_is_refused(police_worker):
 
 def test_new_person_requires_confirming_the_name_and_birth_date_matches(police_worker):
     existing = make_person("Jansen")
+    make_case(lead=police_worker.organisation, subjects=[existing])
     signal = make_signal(police_worker)
     before = db.session.query(Person).count()
     with pytest.raises(signals.PossibleDuplicates) as duplicates:

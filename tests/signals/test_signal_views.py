@@ -10,7 +10,7 @@ from casebook.audit import Outcome
 from casebook.cases.models import Case
 from casebook.db import db, utcnow
 from casebook.signals.models import Signal, SignalPerson
-from tests.factories import login_as, make_case_type, make_org, make_person, make_signal, make_user
+from tests.factories import login_as, make_case, make_case_type, make_org, make_person, make_signal, make_user
 from tests.helpers import last_event
 
 
@@ -70,6 +70,7 @@ def test_register_redirects_to_the_persons_step(client, worker):
 
 def test_search_link_and_create_person(client, worker):
     existing = make_person("Jansen", bsn="999990019")
+    make_case(lead=worker.organisation, subjects=[existing])
     signal = make_signal(worker)
     login_as(client, worker)
     html = client.post(f"/signals/{signal.id}/persons/search", data={"bsn": "999990019"}).get_data(as_text=True)

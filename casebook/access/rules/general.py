@@ -15,8 +15,6 @@ from casebook.auth.models import User
 
 
 @rule(
-    Action.SEARCH_PERSONS,
-    Action.REVEAL_BSN,
     Action.MANAGE_USERS,
     Action.MANAGE_REFERENCE_DATA,
     Action.MANAGE_AUTHORISATIONS,

@@ -14,8 +14,12 @@ from casebook.auth.models import Role, User
 
 GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.OPEN_CASE: (Role.COORDINATOR,),
+    Action.VIEW_PERSON: CASE_ROLES,  # through a case they may list (rules/persons.py)
     Action.SEARCH_PERSONS: WORK_ROLES,
-    Action.REVEAL_BSN: WORK_ROLES,  # on a person the user may see (people.services.load_person_for)
+    Action.REVEAL_BSN: WORK_ROLES,  # of a person they may see, in an organisation that may process BSNs
+    Action.VIEW_PERSON_MATCHES: (Role.COORDINATOR,),  # of the ZVH (rules/persons.py)
+    Action.VIEW_HOUSEHOLD: CASE_ROLES,  # through a case they may list (rules/households.py)
+    Action.COORDINATE_HOUSEHOLD: (Role.COORDINATOR,),
     Action.REGISTER_SIGNAL: WORK_ROLES,
     Action.TRIAGE_SIGNALS: (Role.COORDINATOR,),
     Action.MANAGE_MEETINGS: (Role.COORDINATOR,),

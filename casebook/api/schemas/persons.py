@@ -1,5 +1,6 @@
 """Person resources. The BSN is always masked (``*****6782``): the screens show it in full only
-after an explicit, re-authenticated and audited reveal, which the API does not offer."""
+after an explicit, re-authenticated and audited reveal, which the API does not offer. Callers of
+an organisation that may not process BSNs (``Action.PROCESS_BSN``) get no BSN at all."""
 
 from __future__ import annotations
 
@@ -32,14 +33,18 @@ class PersonOut(ApiModel):
     family_name: str | None
     given_names: str | None
     birth_date: date | None
-    bsn_masked: str | None = Field(description="The BSN masked as on the screens, e.g. `*****6782`.")
+    bsn_masked: str | None = Field(
+        description="The BSN masked as on the screens, e.g. `*****6782`; null when there is none or the "
+        "caller's organisation may not process BSNs."
+    )
     address: str | None
     phone: str | None
     cases: list[PersonCase] | None = Field(None, description="On GET /persons/{id} only.")
 
     @classmethod
-    def of(cls, person: Person, cases: list[PersonCase] | None = None) -> PersonOut:
-        bsn = _readable(person.bsn)
+    def of(cls, person: Person, cases: list[PersonCase] | None = None, *, bsn_allowed: bool) -> PersonOut:
+        """``bsn_allowed``: the policy's ``Action.PROCESS_BSN`` for the caller (else no BSN, not even masked)."""
+        bsn = _readable(person.bsn) if bsn_allowed else None
         birth_date = person.birth_date
         return cls(
             id=person.id,
@@ -70,9 +75,12 @@ class PersonQuery(QueryModel):
 class PersonCreate(InputModel):
     """Register a person *in a case*, as the screens do: the person is searched first (no duplicates).
 
-    Existing matches answer 409 `duplicate-person` with `candidates`; send again with `use_existing`
-    (one of those ids) to link that person, or with `confirmed_new: true` when only name + birth date
-    matched and it is another person (a BSN match can only be linked).
+    Existing matches among the persons you may see answer 409 `duplicate-person` with `candidates`;
+    send again with `use_existing` (one of those ids) to link that person, or with
+    `confirmed_new: true` when only name + birth date matched and it is another person (a BSN match
+    can only be linked). Persons you may not see are never matched for you: the answer is that of
+    an unknown person (the register keeps the match for the ZVH). A `bsn` from an organisation that
+    may not process BSNs answers 422.
     """
 
     case: Id = Field(description="The case the person is added to (you must be able to change it).")

@@ -16,6 +16,14 @@ from casebook.crypto import bsn_is_valid, normalise_bsn
 from casebook.people import services as people
 
 
+def _bsn_not_processed(location: str) -> ApiProblem:
+    return ApiProblem(
+        422,
+        "validation-error",
+        errors=[{"location": location, "field": "bsn", "message": str(people.BSN_NOT_PROCESSED), "code": "bsn"}],
+    )
+
+
 def _valid_bsn(value: str | None, location: str) -> str | None:
     """The BSN as digits; an invalid one is refused like the screens' form does (elfproef)."""
     if not value:
@@ -38,6 +46,8 @@ def search_persons(query: PersonQuery) -> PersonList:
     bsn = _valid_bsn(query.bsn, "query")
     try:
         found = people.search_persons(user, bsn=bsn, family_name=query.family_name, birth_date=query.birth_date)
+    except people.BsnNotProcessed:
+        raise _bsn_not_processed("query") from None
     except people.SearchCriteriaError:
         raise ApiProblem(
             422,
@@ -47,7 +57,8 @@ def search_persons(query: PersonQuery) -> PersonList:
                 {"location": "query", "field": "bsn", "message": "bsn or family_name + birth_date", "code": "missing"}
             ],
         ) from None
-    return PersonList(items=[PersonOut.of(p) for p in found])
+    bsn_allowed = can(user, Action.PROCESS_BSN)
+    return PersonList(items=[PersonOut.of(p, bsn_allowed=bsn_allowed) for p in found])
 
 
 @api.get("/persons/<id:person_id>", response=PersonOut, tags=["persons"])
@@ -56,7 +67,8 @@ def get_person(person_id: int) -> PersonOut:
     user = api_user()
     person = people.load_person_for(user, person_id)
     rows = people.cases_of_person(user, person)
-    return PersonOut.of(person, [PersonCase(case=c.id, reference=c.reference, role=role) for c, role in rows])
+    cases_out = [PersonCase(case=c.id, reference=c.reference, role=role) for c, role in rows]
+    return PersonOut.of(person, cases_out, bsn_allowed=can(user, Action.PROCESS_BSN))
 
 
 @api.post("/persons", body=PersonCreate, response=PersonOut, status=201, tags=["persons"], errors=[404, 409])
@@ -77,15 +89,13 @@ def register_person(body: PersonCreate) -> Reply:
         person = people.register_person(
             user, case, data, role=body.role, confirmed_new=body.confirmed_new, use_existing=body.use_existing
         )
+    except people.BsnNotProcessed:
+        raise _bsn_not_processed("body") from None
     except people.DuplicatesFound as found:
-        linkable = [m.person.id for m in found.matches if m.linkable]
-        hidden = sum(1 for m in found.matches if not m.linkable)
+        # Only persons the caller may see are ever matched (people.register_person).
+        candidates = [m.person.id for m in found.matches]
         detail = "Er zijn al personen geregistreerd die overeenkomen; koppel er een met use_existing"
         detail += "." if not found.overridable else ", of bevestig met confirmed_new dat het een ander is."
-        if hidden:
-            detail += (
-                f" {hidden} overeenkomst(en) in casussen waartoe u geen toegang heeft; geef het BSN om te koppelen."
-            )
-        raise ApiProblem(409, "duplicate-person", detail=detail, members={"candidates": linkable}) from None
+        raise ApiProblem(409, "duplicate-person", detail=detail, members={"candidates": candidates}) from None
     location = url_for("api.get_person", person_id=person.id, _external=True)
-    return Reply(PersonOut.of(person), headers={"Location": location})
+    return Reply(PersonOut.of(person, bsn_allowed=can(user, Action.PROCESS_BSN)), headers={"Location": location})

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can, deny
+from casebook.access import AccessDenied, Action, can, deny, may_process_bsn
 from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case, Involvement
@@ -27,7 +27,7 @@ from casebook.handoffs.models import (
 )
 from casebook.handoffs.notifications import notify
 from casebook.handoffs.plan_link import plan_action_link
-from casebook.handoffs.rules import may_process_bsn, receivers_allowed_for
+from casebook.handoffs.rules import receivers_allowed_for
 from casebook.handoffs.services.common import CONFLICT_TEXTS, MAX_TEXT, HandoffInput, claim, expiry_days
 
 
