@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import AccessDenied, Action, can, deny, load_or_404, require_audited
+from casebook.access import Action, can, deny, load_or_404, require_audited
 from casebook.access.rules.handoffs import may_coordinate_process
 from casebook.access.rules.signals import signal_visibility
 from casebook.auth.models import User
@@ -124,7 +124,7 @@ def may_edit(user: User, signal: Signal) -> bool:
 
 def _require_edit(user: User, signal: Signal) -> None:
     if not _may_view(user, signal):
-        raise AccessDenied()
+        raise deny(user, Action.VIEW_SIGNAL, signal)
     if signal.is_triaged:
         raise CaseRuleError(_l("Deze melding is al gewogen en kan niet meer worden gewijzigd."))
 
