@@ -10,7 +10,7 @@ from casebook.access.policy import AccessDenied, can, deny, load_or_404, require
 from casebook.access.rules.cases import can_open
 from casebook.access.rules.households import household_cases, visible_members
 from casebook.access.rules.persons import may_process_bsn, person_visibility, visible_persons
-from casebook.access.rules.roles import roles_compatible
+from casebook.access.rules.roles import access_review_interval_days, roles_compatible
 from casebook.access.scope import audit_scope, break_glass_active, case_scope, case_visibility
 from casebook.errors import Refused
 
@@ -18,6 +18,7 @@ __all__ = [
     "AccessDenied",
     "Action",
     "Refused",
+    "access_review_interval_days",
     "audit_scope",
     "break_glass_active",
     "can",

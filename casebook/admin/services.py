@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from casebook import access, audit
-from casebook.access import AccessDenied, Action, break_glass, roles_compatible
+from casebook.access import AccessDenied, Action, access_review_interval_days, break_glass, roles_compatible
 from casebook.access.scope import describe_authorisations
 from casebook.admin.models import AccessReview
 from casebook.audit import Outcome
@@ -241,7 +241,7 @@ def review_rows(by: User) -> list[ReviewRow]:
     rows = []
     for user in users:
         reviewed_at, reviewer = latest.get(user.id, (None, None))
-        days = config["ACCESS_REVIEW_DAYS_ADMIN"] if user.has_role(Role.ADMIN) else config["ACCESS_REVIEW_DAYS"]
+        days = access_review_interval_days(user, config)
         due_at = (reviewed_at or user.created_at) + timedelta(days=days)
         rows.append(
             ReviewRow(

@@ -6,7 +6,8 @@ anywhere else are a defect: templates, views and services ask ``can()``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from casebook.access.actions import Action
 from casebook.access.scope import CASE_ROLES, WORK_ROLES
@@ -49,3 +50,8 @@ def roles_allow(user: User, action: Action) -> bool:
     """Does one of the user's roles let them attempt ``action`` without an object?"""
     roles = GLOBAL_ACTION_ROLES.get(action)
     return bool(roles) and user.has_role(*roles)
+
+
+def access_review_interval_days(user: User, config: Mapping[str, Any]) -> int:
+    """Accounts that manage users and reference data are reviewed more often (quarterly) than others."""
+    return int(config["ACCESS_REVIEW_DAYS_ADMIN"] if user.has_role(Role.ADMIN) else config["ACCESS_REVIEW_DAYS"])
