@@ -157,6 +157,9 @@ from casebook.people.cli import people_group  # noqa: E402
 
 cli.add_command(keys_group)
 cli.add_command(bench_group)
+from casebook.bench_cli import bench_scale  # noqa: E402 - `casebook bench scale`, code in bench/scale
+
+bench_group.add_command(bench_scale)
 cli.add_command(people_group)
 from casebook.handoffs.cli import handoffs_group  # noqa: E402 - a domain group, added after the core commands
 

@@ -17,6 +17,7 @@ Phases (each timed and reported):
 from __future__ import annotations
 
 import multiprocessing
+import os
 import secrets
 import sys
 import time
@@ -191,12 +192,40 @@ def seed(
     verify_chain: bool = False,
     say: Callable[[str], None] = _say,
 ) -> SeedResult:
-    """Create, migrate and fill a bench database. The caller drops it (``database.drop_database``)."""
-    from casebook.crypto import generate_keyring, keyring_to_json
+    """Create, migrate and fill a bench database. The caller drops it (``database.drop_database``);
+    a seeding that fails drops it itself.
+    """
 
     name = database.bench_database_name()
     url = database.create_database(admin_url, name)
-    settings = app_settings(url, workdir, keyring_to_json(generate_keyring()))
+    try:
+        return _seed(admin_url, name, url, cases, workdir, events_per_case, workers, chunk, verify_chain, say)
+    except BaseException:
+        database.drop_database(admin_url, name)
+        raise
+
+
+def _seed(
+    admin_url: str,
+    name: str,
+    url: str,
+    cases: int,
+    workdir: str,
+    events_per_case: int,
+    workers: int,
+    chunk: int,
+    verify_chain: bool,
+    say: Callable[[str], None],
+) -> SeedResult:
+    from casebook.crypto import generate_keyring, keyring_to_json
+
+    keyring_json = keyring_to_json(generate_keyring())
+    # Kept beside the logs, so a database kept with --keep can still be opened (mode 0600, like `keys init`).
+    with os.fdopen(
+        os.open(os.path.join(workdir, "keyring.json"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w"
+    ) as f:
+        f.write(keyring_json)
+    settings = app_settings(url, workdir, keyring_json)
     seconds: dict[str, float] = {}
 
     say(f"bench database {name}: migrating and seeding reference data, accounts and authorisations")
