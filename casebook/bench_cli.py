@@ -81,7 +81,8 @@ def bench_scale(
         document = {
             "cases": cases,
             "seed": report,
-            "settings": {"duration_s": duration, "warmup_s": warmup, "users": sorted(set(concurrencies)), "workers": 2},
+            "settings": {"duration_s": duration, "warmup_s": warmup, "users": sorted(set(concurrencies))}
+            | {"gunicorn_workers": 2, "seeding_workers": workers},
             "endpoints": results,
             "wall_seconds": round(time.monotonic() - started, 1),
         }

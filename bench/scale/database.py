@@ -72,8 +72,15 @@ def bulk_connection(url: str) -> Iterator[psycopg.Connection]:
 class SetAside:
     """Indexes and constraints dropped for the load, to be built again by `restore`."""
 
-    indexes: list[str] = field(default_factory=list)  # CREATE INDEX statements
+    indexes: list[tuple[str, str]] = field(default_factory=list)  # (table, CREATE INDEX statement)
     constraints: list[tuple[str, str, str]] = field(default_factory=list)  # (table, name, definition)
+
+    def split(self, table: str) -> tuple[SetAside, SetAside]:
+        """(what belongs to ``table``, the rest): the rest can be built while ``table`` still loads."""
+        quoted = _quoted(table)
+        mine = SetAside([i for i in self.indexes if i[0] == quoted], [c for c in self.constraints if c[0] == quoted])
+        rest = SetAside([i for i in self.indexes if i[0] != quoted], [c for c in self.constraints if c[0] != quoted])
+        return mine, rest
 
 
 def set_aside(url: str, tables: tuple[str, ...] = BULK_TABLES) -> SetAside:
@@ -99,16 +106,16 @@ def set_aside(url: str, tables: tuple[str, ...] = BULK_TABLES) -> SetAside:
             aside.constraints.append((table, name, definition))
         indexes = connection.execute(
             """
-            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
             FROM pg_index i
             WHERE i.indrelid::regclass::text = ANY(%(quoted)s) AND NOT i.indisprimary
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
             """,
             {"quoted": [_quoted(t) for t in tables]},
         ).fetchall()
-        for name, definition in indexes:
+        for table, name, definition in indexes:
             connection.execute(f"DROP INDEX {name}")
-            aside.indexes.append(definition)
+            aside.indexes.append((table, definition))
     return aside
 
 
@@ -122,7 +129,9 @@ def restore(url: str, aside: SetAside, parallel: int = 2) -> None:
             connection.execute("SET maintenance_work_mem = '256MB'")
             connection.execute(statement)
 
-    statements = aside.indexes + [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in unique_first]
+    statements = [definition for _table, definition in aside.indexes] + [
+        f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in unique_first
+    ]
     with ThreadPoolExecutor(max_workers=parallel) as pool:
         list(pool.map(run, statements))
     with ThreadPoolExecutor(max_workers=parallel) as pool:
