@@ -7,6 +7,8 @@ installed package (like ``bench/bench_crypto_fields.py``), so the project root i
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -61,9 +63,11 @@ def bench_scale(
 
     workdir = Path(tempfile.mkdtemp(prefix="casebook-bench-"))
     started = time.monotonic()
+    load_before = os.getloadavg()
     seeded = seed(
         admin_url, cases, str(workdir), events_per_case=events_per_case, workers=workers, verify_chain=verify_audit
     )
+    finished = False
     try:
         report = seeded.report()
         click.echo(
@@ -85,14 +89,19 @@ def bench_scale(
             | {"gunicorn_workers": 2, "seeding_workers": workers},
             "endpoints": results,
             "wall_seconds": round(time.monotonic() - started, 1),
+            # A shared machine: the load average (1, 5, 15 min) says how much of it the run had.
+            "load_average": {"start": load_before, "end": os.getloadavg(), "cpus": os.cpu_count()},
         }
         Path(output).write_text(json.dumps(document, indent=2) + "\n")
         click.echo(f"\nwritten {output}")
+        finished = True
     finally:
         if keep:
             click.echo(f"kept database {seeded.name}; work directory (keyring, logs) {workdir}")
         else:
             database.drop_database(admin_url, seeded.name)
-            for path in sorted(workdir.rglob("*"), reverse=True):
-                path.unlink() if path.is_file() else path.rmdir()
-            workdir.rmdir()
+            if finished:
+                shutil.rmtree(workdir)
+            else:  # the gunicorn logs say why; the keyring is useless without the (dropped) database
+                (workdir / "keyring.json").unlink(missing_ok=True)
+                click.echo(f"database {seeded.name} dropped; logs kept in {workdir}", err=True)

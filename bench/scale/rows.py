@@ -308,8 +308,3 @@ class ChunkBuilder:
 def bench_fixture_bsn() -> str:
     """The BSN of the bench case's first subject (person id 1): what the person search looks for."""
     return valid_bsn(1)
-
-
-def bench_note_plaintext_check(value: str) -> bool:
-    """A decrypted note body looks like the corpus (used to prove the app can read the seeded notes)."""
-    return any(fragment[:20] in value for fragment in _SENTENCES) or len(value) >= 200
