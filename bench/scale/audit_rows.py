@@ -121,7 +121,7 @@ def load(
     with url_connect() as connection:
         seq, prev_hash = chain_head(connection)
         id_base = connection.execute("SELECT coalesce(max(id), 0) FROM audit_event").fetchone()[0]
-        written = 0
+        written = reported = 0
         done = False
         while not done:
             with (
@@ -147,8 +147,9 @@ def load(
                 else:
                     done = True
             connection.commit()
-            if progress:
+            if progress and written > reported:
                 progress(written)
+                reported = written
     return written
 
 
