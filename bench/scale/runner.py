@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,23 +44,33 @@ def app_environment(settings: dict[str, Any]) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], log_path: Path, workers: int = 2):
-    """Serve ``app_spec`` on a free port; yield the port; stop the server (this process's child only)."""
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
-    command += ["--log-level", "warning", "--timeout", "120", app_spec]
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+def gunicorn(servers: list[tuple[str, dict[str, str], Path]], workers: int = 2) -> Iterator[list[int]]:
+    """Serve each ``(app_spec, env, log)`` on a free port, started together; yield the ports once all
+    answer ``/healthz``; stop them at the end (this process's own children, by their pid).
+    """
+    started: list[tuple[subprocess.Popen, int, Path]] = []
     try:
-        _wait_ready(port, process, log_path)
-        yield port
+        for app_spec, env, log_path in servers:
+            port = free_port()
+            command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+            command += ["--log-level", "warning", "--timeout", "120", app_spec]
+            with log_path.open("ab") as log:
+                process = subprocess.Popen(  # noqa: S603 - our interpreter, our arguments
+                    command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+                )
+            started.append((process, port, log_path))
+        for process, port, log_path in started:
+            _wait_ready(port, process, log_path)
+        yield [port for _process, port, _log in started]
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        for process, _port, _log in started:
+            process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing is in flight any more
+        for process, _port, _log in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _wait_ready(port: int, process: subprocess.Popen, log_path: Path, timeout: float = 90) -> None:
@@ -97,9 +108,14 @@ def run(
     results: dict[str, Any] = {}
     with ExitStack() as stack:
         say(f"starting gunicorn ({workers} workers) for the app and for the floor")
-        app_port = stack.enter_context(gunicorn("wsgi:app", env, workdir / "gunicorn-app.log", workers))
-        floor_port = stack.enter_context(
-            gunicorn("bench.scale.floor:create_floor_app()", floor_env, workdir / "gunicorn-floor.log", workers)
+        app_port, floor_port = stack.enter_context(
+            gunicorn(
+                [
+                    ("wsgi:app", env, workdir / "gunicorn-app.log"),
+                    ("bench.scale.floor:create_floor_app()", floor_env, workdir / "gunicorn-floor.log"),
+                ],
+                workers,
+            )
         )
         sessions = {
             "html": load.login(app_port, seeded.fixtures["html_user"], seeded.password),
