@@ -14,7 +14,6 @@ over the trail as they would be over months of use, and seq order is time order.
 from __future__ import annotations
 
 import inspect
-import json
 import random
 import secrets
 from collections.abc import Callable, Iterator, Sequence
@@ -121,13 +120,21 @@ def load(
     with url_connect() as connection:
         seq, prev_hash = chain_head(connection)
         id_base = connection.execute("SELECT coalesce(max(id), 0) FROM audit_event").fetchone()[0]
+        udt = dict(
+            connection.execute(
+                "SELECT column_name, udt_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND table_name = 'audit_event'"
+            ).fetchall()
+        )
+        types = [udt[column] for column in COLUMNS]
         written = reported = 0
         done = False
         while not done:
             with (
                 connection.cursor() as cursor,
-                cursor.copy(f"COPY audit_event ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+                cursor.copy(f"COPY audit_event ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy,
             ):
+                copy.set_types(types)
                 for n, values in enumerate(event_source):
                     seq += 1
                     event = _Event(seq=seq, **values)
@@ -154,8 +161,9 @@ def load(
 
 
 def _column(name: str, value: Any) -> Any:
-    if name == "details":
-        return json.dumps(value)
+    """The value as binary COPY takes it: a json column dumps the dict itself; the hash was computed
+    over the parsed value (``canonical_json`` re-serialises it), so the spacing of the stored text
+    does not matter."""
     if name == "outcome":
         return str(value)
     return value

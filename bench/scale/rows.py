@@ -292,13 +292,31 @@ class ChunkBuilder:
 
     # -- a chunk ----------------------------------------------------------------------------
 
+    def _column_types(self, connection: psycopg.Connection) -> dict[str, list[str]]:
+        """The database types of the loaded columns, from the catalogue (binary COPY needs them exactly)."""
+        if not hasattr(self, "_types"):
+            found = dict(
+                ((table, column), udt)
+                for table, column, udt in connection.execute(
+                    "SELECT table_name, column_name, udt_name FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND table_name = ANY(%s)",
+                    [list(COLUMNS)],
+                )
+            )
+            connection.rollback()
+            self._types = {table: [found[(table, column)] for column in columns] for table, columns in COLUMNS.items()}
+        return self._types
+
     def load(self, connection: psycopg.Connection, start: int, stop: int) -> tuple[dict[str, int], list]:
         rows: dict[str, list] = {table: [] for table in ORDER}
         headers = [self.build_case(rows, index) for index in range(start, stop)]
+        types = self._column_types(connection)
         with connection.cursor() as cursor:
             for table in ORDER:
                 quoted = f'"{table}"' if table == "case" else table
-                with cursor.copy(f"COPY {quoted} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                statement = f"COPY {quoted} ({', '.join(COLUMNS[table])}) FROM STDIN (FORMAT BINARY)"
+                with cursor.copy(statement) as copy:
+                    copy.set_types(types[table])
                     for row in rows[table]:
                         copy.write_row(row)
         connection.commit()

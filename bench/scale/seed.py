@@ -354,6 +354,7 @@ def verify(result: SeedResult) -> str:
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m bench.scale.seed 1000
     import tempfile
 
-    res = seed(database.DEFAULT_ADMIN_URL, int(sys.argv[1]), tempfile.mkdtemp(), verify_chain=True)
-    print(res.report())
-    database.drop_database(database.DEFAULT_ADMIN_URL, res.name)
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as scratch:
+        res = seed(database.DEFAULT_ADMIN_URL, int(sys.argv[1]), scratch, verify_chain=True)
+        print(res.report())
+        database.drop_database(database.DEFAULT_ADMIN_URL, res.name)
