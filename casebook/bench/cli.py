@@ -1,8 +1,11 @@
-"""``casebook bench crypto``: what encryption at rest costs (see ``casebook.bench.crypto``)."""
+"""``casebook bench crypto`` (what encryption at rest costs, ``casebook.bench.crypto``) and
+``casebook bench scale`` (the app at municipal scale beside a floor, ``casebook.bench.scale_cli``)."""
 
 from __future__ import annotations
 
 import click
+
+from casebook.bench.scale_cli import bench_scale
 
 
 @click.group("bench")
@@ -37,3 +40,6 @@ def bench_crypto(repeat: int, number: int, page_requests: int, notes: int, subje
         f"{page.data_keys} data keys): encrypted {page.encrypted_ms:.2f} ms, "
         f"encryption off {page.plain_ms:.2f} ms, added {page.added_percent:.1f} %"
     )
+
+
+bench_group.add_command(bench_scale)  # code in bench/scale, outside the installed package

@@ -1,0 +1,1 @@
+"""Benchmarks of Casebook (``casebook bench …``); not part of the installed package."""

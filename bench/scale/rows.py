@@ -1,0 +1,328 @@
+"""The rows of a chunk of cases, encrypted with the project's crypto and written with COPY.
+
+Runs in worker processes (one chunk at a time, one connection each). Ids are assigned from the
+case's index in fixed slots (a case owns ids ``index * SLOTS[table] + j``), so workers never need
+``RETURNING`` and never collide; the sequences are moved past the highest id at the end.
+
+Every encrypted value goes through ``casebook.crypto.fields.encrypt_text`` under the owner's own
+data key, wrapped by the bench keyring with ``casebook.crypto.envelope.wrap_dek``; its associated
+data is computed by the model's own ``EncryptedText`` descriptor, so the app decrypts these rows
+exactly as it decrypts its own.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import psycopg
+
+from casebook.crypto import envelope, fields, load_keyring
+from casebook.demo import data
+
+# Id slots per case (upper bounds of what one case holds).
+SLOTS = {"data_key": 4, "person": 3, "search": 12, "subject": 3, "participant": 5, "note": 64, "goal": 4, "int": 4}
+BENCH_CASE_NOTES = 50
+MAX_NOTES = 20  # uniform 0..20: 10 per case on average
+REFERENCES_PER_YEAR = 90_000
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+# (code, weight) of the case mix
+TYPE_WEIGHTS = {
+    "youth": 30,
+    "housing_nuisance": 23,
+    "adult_offender": 20,
+    "domestic_violence": 15,
+    "radicalisation": 12,
+}
+EXTRA_PARTNERS = {
+    "youth": ("politie", "jongerenwerk", "ggd", "reclassering"),
+    "housing_nuisance": ("woningcorporatie", "ggd", "politie"),
+    "adult_offender": ("politie", "reclassering", "jongerenwerk", "om"),
+    "domestic_violence": ("veilig-thuis", "politie", "ggd"),
+    "radicalisation": ("politie", "gemeente", "om"),
+}
+REFERRING = {
+    "youth": "politie",
+    "housing_nuisance": "woningcorporatie",
+    "adult_offender": "politie",
+    "domestic_violence": "veilig-thuis",
+    "radicalisation": "gemeente",
+}
+DOMAINS = ("housing", "finances", "work", "education", "health", "family", "justice", "network_safety")
+ROLES = ("subject", "family_member", "victim")
+
+_SENTENCES = (
+    "Huisbezoek afgelegd samen met de wijkagent; betrokkene was aanwezig en meewerkend.",
+    "Afspraak gemaakt met de schuldhulpverlening voor volgende week dinsdag.",
+    "Moeder geeft aan dat de situatie thuis rustiger is sinds de laatste bespreking.",
+    "School meldt opnieuw verzuim; leerplicht is geïnformeerd en neemt contact op.",
+    "In het casusoverleg is afgesproken dat de woningcorporatie een gesprek plant.",
+    "Betrokkene weigert vooralsnog hulp van de GGZ; we blijven in contact via het wijkteam.",
+    "De reclassering bevestigt dat de meldplicht wordt nageleefd.",
+    "Buren melden geluidsoverlast in de nachtelijke uren, vooral in het weekend.",
+    "Plan van aanpak besproken met het gezin; de doelen zijn aangescherpt.",
+    "Jongerenwerk ziet hem wekelijks bij de inloop en merkt een positieve ontwikkeling.",
+)
+
+
+def _corpus() -> str:
+    rng = random.Random(7)
+    return " ".join(rng.choice(_SENTENCES) for _ in range(4000))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a worker needs to know of the reference data (picklable)."""
+
+    url: str
+    keyring_json: str
+    seed: int
+    org_ids: dict[str, int]
+    org_workers: dict[int, tuple[int, ...]]  # organisation id -> ids of its caseworkers/coordinators
+    coordinator_id: int  # zvh.coordinator: procesregisseur of ZVH-led cases
+    districts: tuple[tuple[int, str], ...]  # (id, code)
+    case_types: dict[str, tuple[int, int, tuple[int, ...]]]  # code -> (id, confidentiality, status ids in order)
+    intervention_kinds: tuple[int, ...]
+
+
+COLUMNS = {
+    "data_key": ("id", "owner_type", "owner_ref", "kek_id", "wrapped", "created_at"),
+    "person": ("id", "uuid", "family_name", "given_names", "birth_date", "bsn", "address", "phone", "created_at"),
+    "person_search_index": ("id", "person_id", "index_name", "value"),
+    "case": (
+        "id", "uuid", "reference", "case_type_id", "status_id", "confidentiality", "district_id",
+        "lead_organisation_id", "referring_organisation_id", "process_coordinator_id", "opened_at", "closed_at",
+        "next_evaluation_on", "version",
+    ),
+    "case_subject": ("id", "case_id", "person_id", "role"),
+    "case_participant": ("id", "case_id", "organisation_id", "involvement", "started_at"),
+    "note": (
+        "id", "uuid", "case_id", "author_id", "author_organisation_id", "visibility", "created_at", "body",
+    ),
+    "plan_goal": ("id", "uuid", "case_id", "domain", "created_by_id", "created_at", "text"),
+    "intervention": (
+        "id", "uuid", "case_id", "kind_id", "occurred_on", "organisation_id", "recorded_by_id", "recorded_at",
+        "outcome",
+    ),
+}  # fmt: skip
+# Tables in foreign-key order (the constraints are set aside during the load, but keep it tidy).
+ORDER = tuple(COLUMNS)
+
+
+def case_reference(index: int) -> tuple[str, int, int]:
+    """``PGA-<year>-<number>`` for the index-th case: 90,000 a year, newest year first."""
+    year = 2026 - index // REFERENCES_PER_YEAR
+    number = index % REFERENCES_PER_YEAR + 1
+    return f"PGA-{year}-{number:05d}", year, number
+
+
+def valid_bsn(person_id: int) -> str:
+    """A unique BSN passing the 11-proef: of the prefixes 2p and 2p+1 at most one has check digit 10."""
+    for prefix in (20_000_000 + 2 * person_id, 20_000_001 + 2 * person_id):
+        digits = f"{prefix:08d}"
+        check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+        if check < 10:
+            return digits + str(check)
+    raise AssertionError("unreachable: 2p and 2p+1 cannot both have check digit 10")
+
+
+class ChunkBuilder:
+    """Builds and loads the rows of cases ``[start, stop)``; one per worker process."""
+
+    def __init__(self, ref: Reference) -> None:
+        from casebook.cases.models import Case
+        from casebook.interventions.models import Intervention
+        from casebook.journal.models import Note
+        from casebook.people.blind_indexes import person_index_entries
+        from casebook.people.models import Person
+        from casebook.plans.models import PlanGoal
+
+        self.ref = ref
+        self.keyring = load_keyring(env_value=ref.keyring_json)
+        self.kek_id = self.keyring.primary()[0]
+        self.corpus = _corpus()
+        self.case_owner_type = Case.crypto_owner_type
+        self.person_owner_type = Person.crypto_owner_type
+        self.note_body = Note.__dict__["body"]
+        self.goal_text = PlanGoal.__dict__["text"]
+        self.intervention_outcome = Intervention.__dict__["outcome"]
+        self.person_fields = {name: Person.__dict__[name] for name in ("family_name", "given_names", "birth_date")}
+        self.person_fields |= {name: Person.__dict__[name] for name in ("bsn", "address", "phone")}
+        self.index_entries = person_index_entries
+        self.type_codes = list(TYPE_WEIGHTS)
+        self.type_weights = list(TYPE_WEIGHTS.values())
+        self.wijkteam = {
+            district_id: ref.org_ids[data.DISTRICT_WIJKTEAM.get(code, "wijkteam-west")]
+            for district_id, code in ref.districts
+        }
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _text(self, rng: random.Random, low: int, high: int) -> str:
+        length = rng.randint(low, high)
+        start = rng.randrange(0, len(self.corpus) - length)
+        return self.corpus[start : start + length]
+
+    def _encrypt(self, descriptor: Any, dek: bytes, dek_id: int, row: SimpleNamespace, plain: str) -> bytes:
+        return fields.encrypt_text(dek, dek_id, plain, descriptor.aad(row))
+
+    def _data_key(self, rows: dict, key_id: int, owner_type: str, owner_uuid: str) -> bytes:
+        dek = envelope.new_dek()
+        kek_id, wrapped = envelope.wrap_dek(self.keyring, dek, f"{owner_type}:{owner_uuid}")
+        rows["data_key"].append((key_id, owner_type, owner_uuid, kek_id, wrapped, NOW))
+        return dek
+
+    # -- one case ---------------------------------------------------------------------------
+
+    def build_case(self, rows: dict, index: int) -> tuple[int, tuple[int, ...]]:
+        """Append the rows of the index-th case; return (case id, ids of the users who work on it)."""
+        ref = self.ref
+        rng = random.Random(ref.seed * 10_000_019 + index)
+        bench_case = index == 0
+        code = "youth" if bench_case else rng.choices(self.type_codes, self.type_weights)[0]
+        type_id, confidentiality, statuses = ref.case_types[code]
+        district_id, _district_code = ref.districts[0 if bench_case else rng.randrange(len(ref.districts))]
+        wijkteam = self.wijkteam[district_id]
+        lead = ref.org_ids["zvh"] if bench_case or rng.random() < 2 / 3 else wijkteam
+        case_id = index + 1
+        case_uuid = str(uuid.uuid4())
+        reference, year, number = case_reference(index)
+        opened_at = datetime(year, 1, 1, 8, tzinfo=UTC) + timedelta(minutes=number * 5 + rng.randrange(5))
+        status_id = statuses[1 if bench_case else rng.randrange(len(statuses))]
+        closed_at = opened_at + timedelta(days=120) if status_id == statuses[-1] else None
+        rows["case"].append(
+            (case_id, case_uuid, reference, type_id, status_id, confidentiality, district_id, lead,
+             ref.org_ids[REFERRING[code]], ref.coordinator_id if lead == ref.org_ids["zvh"] else None,
+             opened_at, closed_at, (opened_at + timedelta(days=90)).date() if closed_at is None else None, 1)
+        )  # fmt: skip
+        case_key_id = index * SLOTS["data_key"] + 1
+        case_dek = self._data_key(rows, case_key_id, self.case_owner_type, case_uuid)
+        case_stub = SimpleNamespace(crypto_owner_type=self.case_owner_type, uuid=case_uuid)
+
+        # participants: the lead, the district's wijkteam, 0-2 partners of the type (1-4 organisations)
+        partners = [lead] + ([wijkteam] if wijkteam != lead else [ref.org_ids["zvh"]])
+        if bench_case:
+            partners = [lead, wijkteam]
+        else:
+            extra = rng.sample(EXTRA_PARTNERS[code], k=rng.choice((0, 1, 1, 2)))
+            partners += [ref.org_ids[slug] for slug in extra if ref.org_ids[slug] not in partners]
+            if rng.random() < 0.15:
+                partners = partners[:1]
+        for j, org_id in enumerate(partners):
+            rows["case_participant"].append(
+                (index * SLOTS["participant"] + j + 1, case_id, org_id, "lead" if j == 0 else "contributor", opened_at)
+            )
+        workers = tuple(u for org_id in partners for u in ref.org_workers.get(org_id, ()))
+        writers = [(org_id, u) for org_id in partners for u in ref.org_workers.get(org_id, ())]
+
+        # subjects: 1-3 persons, each with a data key of their own and blind indexes
+        subject_count = 2 if bench_case else rng.choices((1, 2, 3), (50, 35, 15))[0]
+        for j in range(subject_count):
+            self._person(rows, rng, index, j, case_id)
+
+        note_count = BENCH_CASE_NOTES if bench_case else rng.randint(0, MAX_NOTES)
+        for j in range(note_count):
+            org_id, author = writers[rng.randrange(len(writers))]
+            note_uuid = str(uuid.uuid4())
+            body = self._text(rng, 200, 2000)
+            stub = SimpleNamespace(__tablename__="note", uuid=note_uuid, case=case_stub)
+            rows["note"].append(
+                (index * SLOTS["note"] + j + 1, note_uuid, case_id, author, org_id,
+                 "internal" if not bench_case and rng.random() < 0.15 else "shared",
+                 opened_at + timedelta(days=j, minutes=rng.randrange(600)),
+                 self._encrypt(self.note_body, case_dek, case_key_id, stub, body))
+            )  # fmt: skip
+        for j in range(3 if bench_case else rng.randint(0, 4)):
+            goal_uuid = str(uuid.uuid4())
+            stub = SimpleNamespace(__tablename__="plan_goal", uuid=goal_uuid, case=case_stub)
+            rows["plan_goal"].append(
+                (index * SLOTS["goal"] + j + 1, goal_uuid, case_id, DOMAINS[rng.randrange(len(DOMAINS))],
+                 writers[0][1], opened_at + timedelta(days=7),
+                 self._encrypt(self.goal_text, case_dek, case_key_id, stub, self._text(rng, 50, 200)))
+            )  # fmt: skip
+        for j in range(3 if bench_case else rng.randint(0, 4)):
+            org_id, author = writers[rng.randrange(len(writers))]
+            int_uuid = str(uuid.uuid4())
+            stub = SimpleNamespace(__tablename__="intervention", uuid=int_uuid, case=case_stub)
+            when = opened_at + timedelta(days=14 + 10 * j)
+            rows["intervention"].append(
+                (index * SLOTS["int"] + j + 1, int_uuid, case_id,
+                 ref.intervention_kinds[rng.randrange(len(ref.intervention_kinds))], when.date(), org_id, author, when,
+                 self._encrypt(self.intervention_outcome, case_dek, case_key_id, stub, self._text(rng, 50, 300)))
+            )  # fmt: skip
+        return case_id, workers
+
+    def _person(self, rows: dict, rng: random.Random, index: int, j: int, case_id: int) -> None:
+        person_id = index * SLOTS["person"] + j + 1
+        person_uuid = str(uuid.uuid4())
+        key_id = index * SLOTS["data_key"] + 2 + j
+        dek = self._data_key(rows, key_id, self.person_owner_type, person_uuid)
+        family_name = data.FAMILY_NAMES[rng.randrange(len(data.FAMILY_NAMES))]
+        birth_date = date(1960, 1, 1) + timedelta(days=rng.randrange(20_000))
+        bsn = valid_bsn(person_id)
+        plain = {
+            "family_name": family_name,
+            "given_names": data.GIVEN_NAMES[rng.randrange(len(data.GIVEN_NAMES))],
+            "birth_date": birth_date.isoformat(),
+            "bsn": bsn,
+            "address": f"{data.STREETS[rng.randrange(len(data.STREETS))]} {rng.randint(1, 180)}, Dordrecht",
+            "phone": f"06-{rng.randint(10_000_000, 99_999_999)}",
+        }
+        stub = SimpleNamespace(__tablename__="person", uuid=person_uuid, crypto_owner_type=self.person_owner_type)
+        encrypted = [
+            self._encrypt(descriptor, dek, key_id, stub, plain[name]) for name, descriptor in self.person_fields.items()
+        ]
+        rows["person"].append((person_id, person_uuid, *encrypted, NOW))
+        entries = sorted(self.index_entries(self.keyring, family_name=family_name, birth_date=birth_date, bsn=bsn))
+        for k, (index_name, value) in enumerate(entries[: SLOTS["search"] // SLOTS["person"]]):
+            rows["person_search_index"].append(
+                (
+                    (index * SLOTS["person"] + j) * (SLOTS["search"] // SLOTS["person"]) + k + 1,
+                    person_id,
+                    index_name,
+                    value,
+                )
+            )
+        rows["case_subject"].append((person_id, case_id, person_id, ROLES[j % len(ROLES)]))
+
+    # -- a chunk ----------------------------------------------------------------------------
+
+    def _column_types(self, connection: psycopg.Connection) -> dict[str, list[str]]:
+        """The database types of the loaded columns, from the catalogue (binary COPY needs them exactly)."""
+        if not hasattr(self, "_types"):
+            found = dict(
+                ((table, column), udt)
+                for table, column, udt in connection.execute(
+                    "SELECT table_name, column_name, udt_name FROM information_schema.columns "
+                    "WHERE table_schema = 'public' AND table_name = ANY(%s)",
+                    [list(COLUMNS)],
+                )
+            )
+            connection.rollback()
+            self._types = {table: [found[(table, column)] for column in columns] for table, columns in COLUMNS.items()}
+        return self._types
+
+    def load(self, connection: psycopg.Connection, start: int, stop: int) -> tuple[dict[str, int], list]:
+        rows: dict[str, list] = {table: [] for table in ORDER}
+        headers = [self.build_case(rows, index) for index in range(start, stop)]
+        types = self._column_types(connection)
+        with connection.cursor() as cursor:
+            for table in ORDER:
+                quoted = f'"{table}"' if table == "case" else table
+                statement = f"COPY {quoted} ({', '.join(COLUMNS[table])}) FROM STDIN (FORMAT BINARY)"
+                with cursor.copy(statement) as copy:
+                    copy.set_types(types[table])
+                    for row in rows[table]:
+                        copy.write_row(row)
+        connection.commit()
+        return {table: len(values) for table, values in rows.items()}, headers
+
+
+def bench_fixture_bsn() -> str:
+    """The BSN of the bench case's first subject (person id 1): what the person search looks for."""
+    return valid_bsn(1)
