@@ -98,7 +98,6 @@ def events(
                 "object_id": str(case_id),
                 "case_id": case_id,
                 "outcome": Outcome.DENIED if denied else Outcome.ALLOWED,
-                "reason": None,
                 "client_ip": f"10.20.{actor % 250}.{rng.randrange(1, 250)}",
                 "user_agent": USER_AGENT,
                 "request_id": secrets.token_hex(16),

@@ -344,12 +344,12 @@ def check_readable(result: SeedResult) -> None:
 def verify(result: SeedResult) -> str:
     """``casebook audit verify``'s walk over the seeded chain."""
     from casebook import create_app
-    from casebook.audit import chain
+    from casebook.audit.cli import verify_chain
     from casebook.db import db
 
     app = create_app(result.settings)
     with app.app_context():
-        outcome = chain.verify(db.session())
+        outcome = verify_chain()
         db.session.rollback()
     return outcome.describe()
 

@@ -43,7 +43,8 @@ def unkeyed_reasons():
     return lookup
 
 
-def _verify() -> chain.VerifyResult:
+def verify_chain() -> chain.VerifyResult:
+    """The walk of ``casebook audit verify`` (also used by ``casebook bench scale``)."""
     return chain.verify(db.session(), audit.chain_key(), unkeyed_reasons=unkeyed_reasons())
 
 
@@ -58,7 +59,7 @@ def _verify() -> chain.VerifyResult:
 def verify(checkpoint_file: Path | None) -> None:
     """Walk the chain; exit 1 naming the first broken event or refused checkpoint."""
     session = db.session()
-    result = _verify()
+    result = verify_chain()
     if result.ok and checkpoint_file is not None:
         try:
             points = chain.read_checkpoints(checkpoint_file.read_text().splitlines())
@@ -86,7 +87,7 @@ def verify(checkpoint_file: Path | None) -> None:
 @with_appcontext
 def checkpoint(append_to: Path | None) -> None:
     """Print the current head of the chain with a timestamp and signature (after verifying the chain)."""
-    result = _verify()  # the checkpoint is the head this walk verified
+    result = verify_chain()  # the checkpoint is the head this walk verified
     if not result.ok:
         click.echo(result.describe(), err=True)
         click.echo("no checkpoint taken of a broken chain", err=True)
@@ -153,7 +154,7 @@ def move_free_text() -> None:
             moved_grants += 1
     session.flush()
     chain.reanchor(session, audit.chain_key())
-    result = _verify()
+    result = verify_chain()
     if not result.ok:
         session.rollback()
         click.echo(result.describe(), err=True)
