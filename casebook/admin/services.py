@@ -64,12 +64,7 @@ def list_users(by: User) -> list[User]:
 
 def load_user_for(by: User, user_id: int) -> User:
     """The user to administer; a 404 (audited) for anyone without MANAGE_USERS or a missing id."""
-    user = db.session.get(User, user_id)
-    if user is None or not access.can(by, Action.MANAGE_USERS):
-        audit.record(by, "user.view", outcome=Outcome.DENIED, details={"user_id": user_id})
-        raise AccessDenied()
-    audit.record(by, "user.view", user)
-    return user
+    return access.load_or_404(by, User, user_id, Action.VIEW_USER)
 
 
 def organisations() -> list[Organisation]:

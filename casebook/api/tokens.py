@@ -25,10 +25,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from casebook import audit
-from casebook.access import AccessDenied
+from casebook.access import Action, load_or_404
 from casebook.api import tokens_bp
 from casebook.api.models import ApiToken
-from casebook.api.schemas.common import MAX_ID
 from casebook.audit import Outcome
 from casebook.auth import sessions
 from casebook.auth.models import User
@@ -183,11 +182,7 @@ def load_own(user: User, token_id: int) -> ApiToken:
 
     :raises AccessDenied: another user's token or none at all.
     """
-    token = db.session.get(ApiToken, token_id) if 0 < token_id <= MAX_ID else None
-    if token is None or token.user_id != user.id:
-        audit.record(user, "api.token.load", outcome=Outcome.DENIED, details={"requested_id": str(token_id)})
-        raise AccessDenied()
-    return token
+    return load_or_404(user, ApiToken, token_id, Action.LOAD_OWN_TOKEN, audit_read=False)
 
 
 def revoke(token: ApiToken, *, by: User | None, now: datetime | None = None) -> bool:

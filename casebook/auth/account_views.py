@@ -7,11 +7,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from casebook import audit
-from casebook.access import AccessDenied
-from casebook.audit import Outcome
+from casebook.access import Action, load_or_404
 from casebook.auth import account_bp as bp
 from casebook.auth import lockout, mfa, sessions
 from casebook.auth.forms import ButtonForm, PasswordChangeForm
@@ -19,7 +17,6 @@ from casebook.auth.models import User, UserSession
 from casebook.auth.reauth import require_recent_login
 from casebook.auth.services import UserError, change_password
 from casebook.auth.views import locked_message
-from casebook.db import db
 
 
 def _user() -> User:
@@ -39,16 +36,7 @@ def sessions_list() -> Any:
 
 def _load_own_session(session_id: int) -> UserSession:
     """The user's own open session; anyone else's, or an ended one, is a 404 (audited)."""
-    user = _user()
-    row = db.session.scalar(
-        select(UserSession).where(
-            UserSession.id == session_id, UserSession.user_id == user.id, UserSession.ended_at.is_(None)
-        )
-    )
-    if row is None:
-        audit.record(user, "auth.session.end", outcome=Outcome.DENIED, details={"session_id": session_id})
-        raise AccessDenied()
-    return row
+    return load_or_404(_user(), UserSession, session_id, Action.END_OWN_SESSION, audit_read=False)
 
 
 @bp.post("/sessions/<int:session_id>/end")

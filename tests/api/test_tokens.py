@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from casebook.access import AccessDenied
 from casebook.api import tokens
 from casebook.api.models import ApiToken
 from casebook.audit import Outcome
@@ -93,7 +94,7 @@ def test_load_own_hides_other_users_tokens_and_audits_the_denial():
     owner, other = make_user(), make_user()
     issued = make_api_token(owner)
     assert tokens.load_own(owner, issued.token.id).id == issued.token.id
-    with pytest.raises(tokens.AccessDenied):
+    with pytest.raises(AccessDenied):
         tokens.load_own(other, issued.token.id)
     assert last_event("api.token.load", actor_user_id=other.id).outcome is Outcome.DENIED
 
