@@ -19,7 +19,7 @@ from casebook.cases import bp, lifecycle
 from casebook.cases import participants as participation
 from casebook.cases import services as cases
 from casebook.cases.errors import ChangeSummary
-from casebook.cases.extensions import sections_for, timeline_for, timeline_kinds
+from casebook.cases.extensions import one_read_per_module, sections_for, timeline_for, timeline_kinds
 from casebook.cases.forms import (
     AddParticipantForm,
     CaseFilterForm,
@@ -114,6 +114,12 @@ def render_case(
         from casebook.households.services import coordination_of
 
         household_coordination = coordination_of(case.household_id)
+    with one_read_per_module():
+        sections = [
+            (section, Markup(render_template(section.template, case=case, **section_context)))  # noqa: S704
+            for section, section_context in sections_for(user, case)
+        ]
+        timeline = timeline_for(user, case, kinds or None)
     html = render_template(
         "cases/detail.html",
         case=case,
@@ -122,11 +128,8 @@ def render_case(
         proposal=proposal,
         proposal_shown=proposal_shown,
         content=content,
-        sections=[
-            (section, Markup(render_template(section.template, case=case, **section_context)))  # noqa: S704
-            for section, section_context in sections_for(user, case)
-        ],
-        timeline=timeline_for(user, case, kinds or None),
+        sections=sections,
+        timeline=timeline,
         timeline_kinds=timeline_kinds(),
         selected_kinds=kinds,
         conflict=conflict,
