@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from flask import Flask, g
+from flask import Flask, g, has_app_context
 
 from casebook.auth.models import User
 from casebook.cases.models import Case
@@ -60,7 +60,7 @@ def read_once(key: str, user: User, case: Case, read: Callable[[], T]) -> T:
     section loader and timeline source both call it around the module's audited service read, so
     the read (and its audit event) happens once per page view. Outside a page build it just reads.
     """
-    reads: dict[tuple[str, int | None, int], Any] | None = g.get(_READS)
+    reads: dict[tuple[str, int | None, int], Any] | None = g.get(_READS) if has_app_context() else None
     if reads is None:
         return read()
     slot = (key, getattr(user, "id", None), case.id)

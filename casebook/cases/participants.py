@@ -16,6 +16,7 @@ from casebook import audit
 from casebook.access import Action, require_audited
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
+from casebook.cases.extensions import read_once
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.db import db, utcnow
 from casebook.organisations.models import Organisation
@@ -26,13 +27,20 @@ def organisation_choices() -> list[Organisation]:
 
 
 def user_choices(case: Case) -> list[User]:
-    """Active users of the organisations that take part (a named user joins through their org)."""
+    """Active users of the organisations that take part (a named user joins through their org).
+
+    Read once per case page (``read_once``): the participant form and the plan's owner choices
+    both list them."""
     org_ids = {p.organisation_id for p in case.active_participants}
-    return list(
-        db.session.scalars(
-            select(User).where(User.active, User.organisation_id.in_(org_ids)).order_by(User.display_name)
+
+    def read() -> list[User]:
+        return list(
+            db.session.scalars(
+                select(User).where(User.active, User.organisation_id.in_(org_ids)).order_by(User.display_name)
+            )
         )
-    )
+
+    return read_once("participant-users", None, case, read)
 
 
 def add_participant(

@@ -22,8 +22,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.access import Action, can, case_scope, deny, require_audited
+from casebook.access import Action, can, case_scope, deny, prime_grants, require_audited
 from casebook.auth.models import User
+from casebook.cases import participants as participation
 from casebook.cases.models import Case, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
@@ -222,13 +223,15 @@ def owner_organisations(case: Case) -> list[Organisation]:
 
 def owner_users(case: Case) -> list[User]:
     """Candidates for a named owner or casusregisseur: active users of the owner organisations
-    whom the policy lets work on this plan (``EDIT_PLAN``) — so never someone who cannot see it."""
-    org_ids = [o.id for o in owner_organisations(case)]
+    whom the policy lets work on this plan (``EDIT_PLAN``) — so never someone who cannot see it.
+
+    Taken from the case's participant candidates (read once per case page) and their
+    authorisations read in one statement, so the list costs the same for 5 workers as for 500."""
+    org_ids = {o.id for o in owner_organisations(case)}
     if not org_ids:
         return []
-    users = db.session.scalars(
-        select(User).where(User.organisation_id.in_(org_ids), User.active).order_by(User.display_name)
-    )
+    users = [u for u in participation.user_choices(case) if u.organisation_id in org_ids]
+    prime_grants(users, case.case_type_id)
     return [u for u in users if can(u, Action.EDIT_PLAN, case)]
 
 
