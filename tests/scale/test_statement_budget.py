@@ -24,7 +24,15 @@ from sqlalchemy import event, func, select
 
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import Role, User
-from casebook.cases.models import Case, CaseSubject, Involvement, SubjectRole
+from casebook.cases.models import (
+    Case,
+    CaseFieldChange,
+    CaseParticipant,
+    CaseStatusChange,
+    CaseSubject,
+    Involvement,
+    SubjectRole,
+)
 from casebook.db import db
 from casebook.handoffs import services as handoffs
 from casebook.handoffs.models import HandoffKind, LegalBasis
@@ -122,8 +130,10 @@ def case(lead) -> Case:
 
 
 def grow(case: Case, coordinator: User, *, to: int) -> None:
-    """Bring the case to ``to`` of every kind, each written by a different person (so a lazy load
-    per row cannot hide behind the identity map), plus the handoffs to different organisations."""
+    """Bring the case to ``to`` of every kind — notes (shared and internal), subjects, goals with an
+    action, interventions, participants (each with a named user), status and field changes, and
+    referrals — each written by a different person and the participants and referrals each of
+    another organisation, so a lazy load per row cannot hide behind the identity map."""
     case, coordinator = db.session.get(Case, case.id), db.session.get(User, coordinator.id)
     have = db.session.scalar(select(func.count()).select_from(CaseSubject).where(CaseSubject.case_id == case.id))
     today = date.today()
@@ -139,6 +149,26 @@ def grow(case: Case, coordinator: User, *, to: int) -> None:
         make_action(case, worker, today + timedelta(days=i + 1), goal=goal, today=today)
         interventions.add_intervention(
             case, by=worker, kind=gesprek, occurred_on=today, organisation=case.lead_organisation, today=today
+        )
+        partner = make_org(f"budget-partner-{i}", kind=OrganisationKind.HOUSING_CORPORATION, name=f"Partner {i}")
+        case.participants.append(
+            CaseParticipant(
+                organisation=partner,
+                involvement=Involvement.OBSERVER,
+                user=make_user(org=partner),
+                added_by=worker,
+            )
+        )
+        version = case.version
+        db.session.add(
+            CaseStatusChange(
+                case=case, from_status=case.status, to_status=case.status, changed_by=worker, version=version
+            )
+        )
+        db.session.add(
+            CaseFieldChange(
+                case_id=case.id, field="district", old_value="a", new_value="b", changed_by=worker, version=version
+            )
         )
         receiver = make_org(f"budget-receiver-{i}", kind=OrganisationKind.WIJKTEAM, name=f"Wijkteam {i}")
         handoffs.send(
@@ -237,5 +267,6 @@ def test_the_api_case_has_a_fixed_budget_whatever_the_size_of_the_case(client, c
     small, _ = get(client, f"/api/v1/cases/{case.id}", headers=headers)
     grow(case, coordinator, to=50)
     large, response = get(client, f"/api/v1/cases/{case.id}", headers=headers)
-    assert response.get_json()["subject_count"] == 50
+    body = response.get_json()
+    assert body["subject_count"] == 50 and len(body["participants"]) > 50
     within_budget(small, large, API_CASE_BUDGET, "API case")
