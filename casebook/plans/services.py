@@ -97,8 +97,8 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     require_audited(user, Action.VIEW_CASE, case)
     content = can(user, Action.READ_CASE_CONTENT, case)
     today = today or local_today()
-    # Three statements whatever the size of the plan: the actions (with their status changes),
-    # the goals (given their actions from the first read), the case manager. Names are joined in;
+    # Three statements whatever the size of the plan: the actions with their status changes, the
+    # goals (given their actions from the first read), the case manager. Names are joined in;
     # the roles of the people named are not needed to show them.
     actions = list(
         db.session.scalars(
@@ -107,10 +107,10 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
             .options(
                 joinedload(PlanAction.created_by).lazyload(User.role_rows),
                 joinedload(PlanAction.owner_user).lazyload(User.role_rows),
-                selectinload(PlanAction.changes).joinedload(PlanActionChange.changed_by).lazyload(User.role_rows),
+                joinedload(PlanAction.changes).joinedload(PlanActionChange.changed_by).lazyload(User.role_rows),
             )
             .order_by(PlanAction.due_on, PlanAction.id)
-        )
+        ).unique()
     )
     goals = list(
         db.session.scalars(
