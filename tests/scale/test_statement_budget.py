@@ -38,6 +38,7 @@ from casebook.handoffs import services as handoffs
 from casebook.handoffs.models import HandoffKind, LegalBasis
 from casebook.interventions import services as interventions
 from casebook.interventions.models import InterventionKind
+from casebook.meetings import services as meetings
 from casebook.organisations.models import OrganisationKind
 from tests.factories import (
     bearer,
@@ -47,6 +48,7 @@ from tests.factories import (
     make_case,
     make_district,
     make_goal,
+    make_meeting,
     make_note,
     make_org,
     make_person,
@@ -57,7 +59,7 @@ from tests.factories import (
 # (``Statements.audit``): one event per kind of data read, each costing the chain's own statements
 # (head read and insert; on PostgreSQL also the chain lock), which the chain's design sets, not the page.
 CASE_LIST_BUDGET = 8
-CASE_PAGE_BUDGET = 26
+CASE_PAGE_BUDGET = 27
 API_LIST_BUDGET = 6
 API_CASE_BUDGET = 6
 AUDIT_STATEMENTS_PER_EVENT = 3
@@ -155,10 +157,11 @@ def case(lead) -> Case:
 
 
 def grow(case: Case, coordinator: User, *, to: int) -> None:
-    """Bring the case to ``to`` of every kind — notes (shared and internal), subjects, goals with an
-    action, interventions, participants (each with a named user), status and field changes, and
-    referrals — each written by a different person and the participants and referrals each of
-    another organisation, so a lazy load per row cannot hide behind the identity map."""
+    """Bring the case to ``to`` of every kind: notes (shared and internal), subjects, goals with an
+    action, interventions, participants (each with a named user), status and field changes,
+    meetings with the case on the agenda and decided, and referrals. Each is written by a different
+    person, and participants and referrals each name another organisation, so a lazy load per row
+    cannot hide behind the identity map."""
     case, coordinator = db.session.get(Case, case.id), db.session.get(User, coordinator.id)
     have = db.session.scalar(select(func.count()).select_from(CaseSubject).where(CaseSubject.case_id == case.id))
     today = date.today()
@@ -195,6 +198,9 @@ def grow(case: Case, coordinator: User, *, to: int) -> None:
                 case_id=case.id, field="district", old_value="a", new_value="b", changed_by=worker, version=version
             )
         )
+        meeting = make_meeting(coordinator, today, organisations=[partner], title=f"Casusoverleg {i}")
+        item = meetings.add_to_agenda(meeting, by=coordinator, reference=case.reference)
+        meetings.record_decision(item, by=coordinator, decision=f"Besluit {i}", today=today)
         receiver = make_org(f"budget-receiver-{i}", kind=OrganisationKind.WIJKTEAM, name=f"Wijkteam {i}")
         handoffs.send(
             case,
