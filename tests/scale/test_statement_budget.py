@@ -126,10 +126,6 @@ def get(client: FlaskClient, url: str, **kwargs) -> tuple[Statements, object]:
 def within_budget(small: Statements, large: Statements, budget: int, page: str) -> None:
     """At most ``budget`` reads and as many statements over a lot of data as over a little; the
     audit trail's statements only those of the events written."""
-    print(
-        f"BUDGET {page}: {len(small)} statements ({len(small.reads)} reads, {len(small.audit)} audit, "
-        f"{small.events} events) -> {len(large)} ({len(large.reads)} reads)"
-    )
     assert len(small.reads) <= budget and len(large) == len(small), (
         f"{page}: {len(small)} statements over a little data, {len(large)} over a lot "
         f"({len(small.reads)} reads, budget {budget})\n"
