@@ -8,6 +8,7 @@ therefore never share or leak contributions, and importing a views module regist
 
 - ``navigation(app)`` — header entries, each shown only when the policy allows its ``Action``;
 - ``contributions(app).case_sections`` / ``.timeline_sources`` — the case page (``casebook.cases.extensions``);
+  a module's section and timeline source share one audited read per view (``read_once``);
 - ``contributions(app).household_sections`` — the household page (``casebook.households.extensions``);
 - ``contributions(app).widgets`` — the My work start page (``casebook.work.extensions``);
 - ``contributions(app).labels`` — display labels of a module's object types (``object_type`` → label);

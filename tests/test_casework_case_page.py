@@ -81,3 +81,26 @@ def test_observer_organisation_sees_sections_without_forms(request_ctx, west):
     assert contexts["journal"]["note_form"] is None
     assert contexts["plan"]["goal_form"] is None and contexts["plan"]["case_manager_form"] is None
     assert contexts["interventions"]["intervention_form"] is None
+
+
+def test_a_case_page_reads_and_audits_each_module_once_for_its_section_and_timeline(request_ctx, west):
+    """Section and timeline of a module share one audited read per page (``read_once``); outside a
+    page build every call reads (and audits) on its own."""
+    from tests.helpers import audit_events
+
+    case = make_case(lead=west)
+    coordinator = make_user(org=west, roles=[Role.COORDINATOR])
+    make_note(case, coordinator, body="Eerste gesprek")
+    make_goal(case, coordinator)
+    reads = ("note.list", "plan.view", "intervention.list")
+    before = {action: len(audit_events(action, case_id=case.id)) for action in reads}
+    with extensions.one_read_per_module():
+        sections = dict((s.key, c) for s, c in extensions.sections_for(coordinator, case))
+        entries = extensions.timeline_for(coordinator, case)
+    assert [n.body for n in sections["journal"]["notes"]] == ["Eerste gesprek"]
+    assert {"note", "plan"} <= {e.kind for e in entries}
+    for action in reads:
+        assert len(audit_events(action, case_id=case.id)) == before[action] + 1, action
+    extensions.sections_for(coordinator, case)
+    extensions.timeline_for(coordinator, case)
+    assert len(audit_events("note.list", case_id=case.id)) == before["note.list"] + 3

@@ -11,7 +11,7 @@ from casebook.access.rules.cases import can_open
 from casebook.access.rules.households import household_cases, visible_members
 from casebook.access.rules.persons import may_process_bsn, person_visibility, visible_persons
 from casebook.access.rules.roles import access_review_interval_days, roles_compatible
-from casebook.access.scope import audit_scope, break_glass_active, case_scope, case_visibility
+from casebook.access.scope import audit_scope, break_glass_active, case_scope, case_visibility, prime_grants
 from casebook.errors import Refused
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "load_or_404",
     "may_process_bsn",
     "person_visibility",
+    "prime_grants",
     "require",
     "require_audited",
     "roles_compatible",

@@ -8,16 +8,20 @@ a side effect of being imported.
   every section whose loader returns a context (None hides it: the viewer may not see it).
 - **Timeline**: a module registers a source that yields ``TimelineEntry`` items for a case and
   viewer; the case page merges them newest first. Sources apply the policy themselves.
+- **One read per module**: a module's section and its timeline entries come from the same audited
+  service read, done once per request through ``read_once`` — so the case page reads, decrypts and
+  audits each kind of data once, however many places on the page show it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask
+from flask import Flask, g, has_app_context
 
 from casebook.auth.models import User
 from casebook.cases.models import Case
@@ -45,6 +49,37 @@ class TimelineEntry:
 
 
 TimelineSource = Callable[[User, Case], Iterable[TimelineEntry]]
+
+T = TypeVar("T")
+_READS = "case_page_reads"
+
+
+def read_once(key: str, user: User, case: Case, read: Callable[[], T]) -> T:
+    """``read()``, once per case page: while the page is built (``one_read_per_module``) the first
+    call for ``key``, ``user`` and ``case`` reads and later calls get the same result. A module's
+    section loader and timeline source both call it around the module's audited service read, so
+    the read (and its audit event) happens once per page view. Outside a page build it just reads.
+    """
+    reads: dict[tuple[str, int | None, int], Any] | None = g.get(_READS) if has_app_context() else None
+    if reads is None:
+        return read()
+    slot = (key, getattr(user, "id", None), case.id)
+    if slot not in reads:
+        reads[slot] = read()
+    return reads[slot]
+
+
+@contextmanager
+def one_read_per_module() -> Iterator[None]:
+    """Memoise the modules' reads (``read_once``) while one case page is built, in ``flask.g``: gone
+    with the page, never shared between requests, and not kept across a change made after it."""
+    outer = g.get(_READS)
+    setattr(g, _READS, {} if outer is None else outer)
+    try:
+        yield
+    finally:
+        if outer is None:
+            g.pop(_READS, None)
 
 
 def register_section(app: Flask, section: CaseSection) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from casebook.auth.models import User
 from casebook.cases.errors import ChangeSummary
 from casebook.cases.models import (
     Case,
@@ -37,6 +39,7 @@ def status_changes(case: Case, since_version: int = 0) -> list[CaseStatusChange]
         db.session.scalars(
             select(CaseStatusChange)
             .where(CaseStatusChange.case_id == case.id, CaseStatusChange.version > since_version)
+            .options(joinedload(CaseStatusChange.changed_by).lazyload(User.role_rows))  # one statement
             .order_by(CaseStatusChange.id)
         )
     )
@@ -47,6 +50,7 @@ def closure_steps(case: Case, since_version: int = 0) -> list[CaseClosureStep]:
         db.session.scalars(
             select(CaseClosureStep)
             .where(CaseClosureStep.case_id == case.id, CaseClosureStep.version > since_version)
+            .options(joinedload(CaseClosureStep.by).lazyload(User.role_rows), joinedload(CaseClosureStep.result))
             .order_by(CaseClosureStep.id)
         )
     )
@@ -57,6 +61,7 @@ def field_changes(case: Case, since_version: int = 0) -> list[CaseFieldChange]:
         db.session.scalars(
             select(CaseFieldChange)
             .where(CaseFieldChange.case_id == case.id, CaseFieldChange.version > since_version)
+            .options(joinedload(CaseFieldChange.changed_by).lazyload(User.role_rows))
             .order_by(CaseFieldChange.id)
         )
     )

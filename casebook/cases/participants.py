@@ -11,11 +11,13 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from casebook import audit
 from casebook.access import Action, require_audited
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
+from casebook.cases.extensions import read_once
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.db import db, utcnow
 from casebook.organisations.models import Organisation
@@ -26,13 +28,22 @@ def organisation_choices() -> list[Organisation]:
 
 
 def user_choices(case: Case) -> list[User]:
-    """Active users of the organisations that take part (a named user joins through their org)."""
+    """Active users of the organisations that take part (a named user joins through their org).
+
+    Read once per case page (``read_once``): the participant form and the plan's owner choices
+    both list them."""
     org_ids = {p.organisation_id for p in case.active_participants}
-    return list(
-        db.session.scalars(
-            select(User).where(User.active, User.organisation_id.in_(org_ids)).order_by(User.display_name)
+
+    def read() -> list[User]:
+        query = (
+            select(User)
+            .where(User.active, User.organisation_id.in_(org_ids))
+            .options(joinedload(User.role_rows))  # one statement: the plan asks the policy about each
+            .order_by(User.display_name)
         )
-    )
+        return list(db.session.scalars(query).unique())
+
+    return read_once("participant-users", None, case, read)
 
 
 def add_participant(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, deny, load_or_404
@@ -66,9 +66,15 @@ def list_for(user: User, filters: CaseFilters, page: int = 1, per_page: int = 25
     return result
 
 
+# Two statements whatever the size of the case: the case with its subjects (and their persons)
+# joined, and its participants with the people named in them (names only, not their roles).
 CASE_PAGE_LOADING = (
-    selectinload(Case.participants),
-    selectinload(Case.subjects).joinedload(CaseSubject.person),
+    joinedload(Case.subjects).joinedload(CaseSubject.person),
+    selectinload(Case.participants).options(
+        joinedload(CaseParticipant.user).lazyload(User.role_rows),
+        joinedload(CaseParticipant.added_by).lazyload(User.role_rows),
+        joinedload(CaseParticipant.ended_by).lazyload(User.role_rows),
+    ),
 )
 
 

@@ -19,7 +19,7 @@ from casebook.cases import bp, lifecycle
 from casebook.cases import participants as participation
 from casebook.cases import services as cases
 from casebook.cases.errors import ChangeSummary
-from casebook.cases.extensions import sections_for, timeline_for, timeline_kinds
+from casebook.cases.extensions import one_read_per_module, sections_for, timeline_for, timeline_kinds
 from casebook.cases.forms import (
     AddParticipantForm,
     CaseFilterForm,
@@ -83,7 +83,15 @@ def _fresh(form_class: type, case: Case) -> Any:
 def render_case(
     case: Case, *, status: int = 200, conflict: list[ChangeSummary] | None = None, **forms: Any
 ) -> tuple[str, int]:
-    """The case page. ``forms`` overrides the blank forms (a refused form keeps its input)."""
+    """The case page. ``forms`` overrides the blank forms (a refused form keeps its input).
+
+    Built inside ``one_read_per_module``: every module's data is read (and audited) once, however
+    many places on the page — sections, timeline, form choices — show it."""
+    with one_read_per_module():
+        return _render_case(case, status=status, conflict=conflict, **forms)
+
+
+def _render_case(case: Case, *, status: int, conflict: list[ChangeSummary] | None, **forms: Any) -> tuple[str, int]:
     user = current_user
     kinds = [k for k in request.args.getlist("kind") if k in timeline_kinds()]
     allowed = {
@@ -114,6 +122,10 @@ def render_case(
         from casebook.households.services import coordination_of
 
         household_coordination = coordination_of(case.household_id)
+    sections = [
+        (section, Markup(render_template(section.template, case=case, **section_context)))  # noqa: S704
+        for section, section_context in sections_for(user, case)
+    ]
     html = render_template(
         "cases/detail.html",
         case=case,
@@ -122,10 +134,7 @@ def render_case(
         proposal=proposal,
         proposal_shown=proposal_shown,
         content=content,
-        sections=[
-            (section, Markup(render_template(section.template, case=case, **section_context)))  # noqa: S704
-            for section, section_context in sections_for(user, case)
-        ],
+        sections=sections,
         timeline=timeline_for(user, case, kinds or None),
         timeline_kinds=timeline_kinds(),
         selected_kinds=kinds,

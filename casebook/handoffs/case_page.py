@@ -13,32 +13,41 @@ from typing import Any
 from flask import Flask, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from casebook.access import Action, can
 from casebook.auth.models import User
-from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
+from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.models import Case
 from casebook.db import db
 from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, RequestStatus, TransferRequest
 
 
-def _handoffs_of(case: Case) -> list[Handoff]:
-    return list(
-        db.session.scalars(
-            select(Handoff)
-            .where(Handoff.case_id == case.id)
-            .options(selectinload(Handoff.items))
-            .order_by(Handoff.created_at.desc(), Handoff.id.desc())
+def _handoffs_of(user: User, case: Case) -> list[Handoff]:
+    """The case's handoffs, read once for the section and the timeline (``read_once``): one
+    statement, the people and organisations named joined in (their roles are not shown)."""
+
+    def read() -> list[Handoff]:
+        return list(
+            db.session.scalars(
+                select(Handoff)
+                .where(Handoff.case_id == case.id)
+                .options(
+                    joinedload(Handoff.sent_by).lazyload(User.role_rows),
+                    joinedload(Handoff.decided_by).lazyload(User.role_rows),
+                )
+                .order_by(Handoff.created_at.desc(), Handoff.id.desc())
+            )
         )
-    )
+
+    return read_once("handoffs", user, case, read)
 
 
 def section(user: User, case: Case) -> dict[str, Any] | None:
     if not can(user, Action.USE_HANDOFF_INBOX):
         return None
     context: dict[str, Any] = {
-        "handoffs": [h for h in _handoffs_of(case) if can(user, Action.VIEW_HANDOFF, h)],
+        "handoffs": [h for h in _handoffs_of(user, case) if can(user, Action.VIEW_HANDOFF, h)],
         "can_draft": can(user, Action.DRAFT_HANDOFF, case),
         "can_send": can(user, Action.SEND_HANDOFF, case),
         "can_request": can(user, Action.REQUEST_TRANSFER, case),
@@ -70,7 +79,7 @@ DECIDED_TITLES = {
 
 
 def timeline(user: User, case: Case) -> Iterable[TimelineEntry]:
-    for handoff in _handoffs_of(case):
+    for handoff in _handoffs_of(user, case):
         if handoff.sent_at is None:
             continue  # drafts never were on record outside the sender
         url = url_for("handoffs.detail", handoff_id=handoff.id) if can(user, Action.VIEW_HANDOFF, handoff) else None

@@ -108,9 +108,9 @@ def incoming_count(user: User, now: datetime | None = None) -> int:
     if not getattr(user, "is_authenticated", False) or not can(user, Action.DECIDE_HANDOFF):
         return 0
     now = now or utcnow()
-    handoffs = db.session.scalar(select(func.count(Handoff.id)).where(_incoming_handoffs(user, now)))
-    asked = db.session.scalar(select(func.count(TransferRequest.id)).where(_incoming_requests(user, now)))
-    return int(handoffs or 0) + int(asked or 0)
+    handoffs = select(func.count(Handoff.id)).where(_incoming_handoffs(user, now)).scalar_subquery()
+    asked = select(func.count(TransferRequest.id)).where(_incoming_requests(user, now)).scalar_subquery()
+    return int(db.session.scalar(select(handoffs + asked)) or 0)  # one statement on every page
 
 
 def inbox_for(user: User, now: datetime | None = None) -> Inbox:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from casebook import audit
 from casebook.access import Action, require_audited
@@ -67,6 +68,7 @@ def interventions_for(user: User, case: Case) -> list[Intervention]:
         db.session.scalars(
             select(Intervention)
             .where(Intervention.case_id == case.id)
+            .options(joinedload(Intervention.recorded_by).lazyload(User.role_rows))  # names only, no roles
             .order_by(Intervention.occurred_on.desc(), Intervention.id.desc())
         )
     )

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
 from casebook.auth.models import User
-from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
+from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.models import Case
 from casebook.casework import load_case, redirect_to_case
 from casebook.db import db
@@ -19,7 +19,7 @@ from casebook.i18n import INTERVENTION_CATEGORY_LABELS, select_locale
 from casebook.interventions import bp
 from casebook.interventions import services as interventions
 from casebook.interventions.forms import InterventionForm
-from casebook.interventions.models import InterventionKind
+from casebook.interventions.models import InterventionCategory, InterventionKind
 from casebook.organisations.models import Organisation
 
 
@@ -36,13 +36,28 @@ def _fill(form: InterventionForm, case: Case, user: User) -> InterventionForm:
     return form
 
 
+def _read(user: User, case: Case) -> list:
+    """The one audited read of the interventions for the case page: its section and its timeline."""
+    return read_once("interventions", user, case, lambda: interventions.interventions_for(user, case))
+
+
+def _balance(rows: list) -> dict[InterventionCategory, int]:
+    """Counts per category (all three present, zero included), from the rows already read: every
+    intervention of the case is among them, so counting them again in SQL would only cost a query."""
+    counts = dict.fromkeys(InterventionCategory, 0)
+    for row in rows:
+        counts[InterventionCategory(row.kind.category)] += 1
+    return counts
+
+
 def _context(user: User, case: Case, form: InterventionForm | None = None) -> dict[str, Any]:
     may_add = can(user, Action.ADD_INTERVENTION, case)
     if form is None and may_add:
         form = _fill(InterventionForm(formdata=None), case, user)
+    rows = _read(user, case)
     return {
-        "interventions": interventions.interventions_for(user, case),
-        "balance": interventions.balance(case),
+        "interventions": rows,
+        "balance": _balance(rows),
         "intervention_form": form if may_add else None,
         "show_outcomes": can(user, Action.READ_CASE_CONTENT, case),  # an outcome is content
     }
@@ -74,7 +89,7 @@ def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
             detail=row.outcome if content else None,
             url=url_for("cases.detail", case_id=case.id, _anchor=f"intervention-{row.id}"),
         )
-        for row in interventions.interventions_for(user, case)
+        for row in _read(user, case)
     ]
 
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from casebook import audit
 from casebook.access import Action, can, deny, require_audited
@@ -46,7 +46,11 @@ def notes_for(user: User, case: Case, *, via: str = "journal") -> list[Note]:
         db.session.scalars(
             select(Note)
             .where(Note.case_id == case.id, _visible_to(user))
-            .options(selectinload(Note.corrected_by), selectinload(Note.corrects))
+            .options(  # one statement: authors joined (their roles are not shown), corrections joined
+                joinedload(Note.author).lazyload(User.role_rows),
+                joinedload(Note.corrected_by).joinedload(Note.author).lazyload(User.role_rows),
+                selectinload(Note.corrects),  # among the notes just read: no statement of its own
+            )
             .order_by(Note.created_at.desc(), Note.id.desc())
         )
     )

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
 from casebook.auth.models import User
-from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
+from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.models import Case
 from casebook.casework import load_case, redirect_to_case
 from casebook.journal import bp
@@ -20,9 +20,14 @@ from casebook.journal.forms import CorrectionForm, NoteForm
 from casebook.journal.models import NoteVisibility
 
 
+def _notes_on_case_page(user: User, case: Case) -> list:
+    """The one audited read of the notes for the case page: its section and its timeline."""
+    return read_once("journal", user, case, lambda: journal.notes_for(user, case, via="case"))
+
+
 def _section_context(user: User, case: Case, form: NoteForm | None = None, via: str = "case") -> dict[str, Any]:
     return {
-        "notes": journal.notes_for(user, case, via=via),
+        "notes": _notes_on_case_page(user, case) if via == "case" else journal.notes_for(user, case, via=via),
         "note_form": form
         if form is not None
         else (NoteForm(formdata=None) if can(user, Action.ADD_NOTE, case) else None),
@@ -41,7 +46,7 @@ def timeline_notes(user: User, case: Case) -> list[TimelineEntry]:
     if not can(user, Action.READ_NOTES, case):
         return []
     entries = []
-    for note in journal.notes_for(user, case, via="timeline"):
+    for note in _notes_on_case_page(user, case):
         if note.corrects_id:
             title = _("Correctie op notitie")
         elif note.visibility is NoteVisibility.INTERNAL:

@@ -8,6 +8,7 @@ from flask import Flask, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
@@ -31,7 +32,15 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
     if not can(user, Action.VIEW_CASE, case):
         return []
     entries = []
-    for item in db.session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id)):
+    items = db.session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.case_id == case.id)
+        .options(  # one statement for the items and their meetings, one for who is invited to them
+            joinedload(AgendaItem.meeting).selectinload(Meeting.invitations),
+            joinedload(AgendaItem.decided_by).lazyload(User.role_rows),
+        )
+    )
+    for item in items:
         meeting = item.meeting
         url = url_for("meetings.detail", meeting_id=meeting.id) if can(user, Action.VIEW_MEETING, meeting) else None
         entries.append(

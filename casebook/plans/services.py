@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.access import Action, can, case_scope, deny, require_audited
+from casebook.access import Action, can, case_scope, deny, prime_grants, require_audited
 from casebook.auth.models import User
+from casebook.cases import participants as participation
 from casebook.cases.models import Case, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
@@ -50,6 +52,22 @@ class PlanRefused(RuleViolation):
         self.field = field
 
 
+@dataclass(frozen=True)
+class PlanEvent:
+    """One moment of the plan's history for the case timeline: a goal set (``"goal"``), an action
+    agreed (``"action"``) or an action's status changed (``"status"``). ``text`` is the goal's text or
+    the action's description, for readers of content only; the rest is metadata."""
+
+    at: datetime
+    kind: str
+    anchor: str  # the element on the case page, e.g. "goal-12"
+    actor: User | None
+    domain: LifeDomain | None = None
+    owner_organisation: Organisation | None = None
+    to_status: ActionStatus | None = None
+    text: str | None = None
+
+
 @dataclass
 class PlanView:
     case: Case
@@ -64,6 +82,7 @@ class PlanView:
     overdue_count: int = 0
     domains_without_goal: list[LifeDomain] = field(default_factory=list)
     content: bool = True  # False: metadata only (counts); goals and actions are left out
+    history: list[PlanEvent] = field(default_factory=list)  # for the timeline, newest last
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -78,22 +97,40 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     require_audited(user, Action.VIEW_CASE, case)
     content = can(user, Action.READ_CASE_CONTENT, case)
     today = today or local_today()
+    # Three statements whatever the size of the plan: the actions with their status changes, the
+    # goals (given their actions from the first read), the case manager. Names are joined in;
+    # the roles of the people named are not needed to show them.
+    actions = list(
+        db.session.scalars(
+            select(PlanAction)
+            .where(PlanAction.case_id == case.id)
+            .options(
+                joinedload(PlanAction.created_by).lazyload(User.role_rows),
+                joinedload(PlanAction.owner_user).lazyload(User.role_rows),
+                joinedload(PlanAction.changes).joinedload(PlanActionChange.changed_by).lazyload(User.role_rows),
+            )
+            .order_by(PlanAction.due_on, PlanAction.id)
+        ).unique()
+    )
     goals = list(
         db.session.scalars(
             select(PlanGoal)
             .where(PlanGoal.case_id == case.id)
-            .options(selectinload(PlanGoal.actions))
+            .options(joinedload(PlanGoal.created_by).lazyload(User.role_rows))
             .order_by(PlanGoal.created_at, PlanGoal.id)
         )
     )
+    for goal in goals:  # the relationship's own order: (due_on, id), as ``actions`` was read
+        set_committed_value(goal, "actions", [a for a in actions if a.goal_id == goal.id])
     by_domain: OrderedDict[LifeDomain, list[PlanGoal]] = OrderedDict((d, []) for d in LifeDomain)
     for goal in goals:
         by_domain[goal.domain].append(goal)
-    actions = list(
-        db.session.scalars(select(PlanAction).where(PlanAction.case_id == case.id).order_by(PlanAction.due_on))
-    )
     overdue = [a for a in actions if a.is_overdue(today)]
-    plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
+    plan = db.session.scalar(
+        select(CasePlan)
+        .where(CasePlan.case_id == case.id)
+        .options(joinedload(CasePlan.case_manager).lazyload(User.role_rows))
+    )
     view = PlanView(
         case=case,
         case_manager=plan.case_manager if plan else None,
@@ -107,6 +144,7 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
         overdue_count=len(overdue),
         domains_without_goal=[d for d, g in by_domain.items() if not g],
         content=content,
+        history=_history(goals, actions, content),
     )
     audit.record(user, "plan.view", case, details={"goals": len(goals), "actions": len(actions), "content": content})
     return view
@@ -137,6 +175,43 @@ def load_action(user: User, case: Case, action_id: int) -> PlanAction:
     return action
 
 
+def _history(goals: list[PlanGoal], actions: list[PlanAction], content: bool) -> list[PlanEvent]:
+    """The plan's moments for the timeline, from the rows ``plan_for`` read (no statement of its own)."""
+    events = [
+        PlanEvent(
+            at=goal.created_at,
+            kind="goal",
+            anchor=f"goal-{goal.id}",
+            actor=goal.created_by,
+            domain=goal.domain,
+            text=goal.text if content else None,
+        )
+        for goal in goals
+    ]
+    for action in actions:
+        events.append(
+            PlanEvent(
+                at=action.created_at,
+                kind="action",
+                anchor=f"action-{action.id}",
+                actor=action.created_by,
+                owner_organisation=action.owner_organisation,
+                text=action.description if content else None,
+            )
+        )
+        events.extend(
+            PlanEvent(
+                at=change.changed_at,
+                kind="status",
+                anchor=f"action-{action.id}",
+                actor=change.changed_by,
+                to_status=change.to_status,
+            )
+            for change in action.changes
+        )
+    return sorted(events, key=lambda e: e.at)
+
+
 def owner_organisations(case: Case) -> list[Organisation]:
     """Organisations that may own an action: the active lead and contributors."""
     seen: dict[int, Organisation] = {}
@@ -148,13 +223,15 @@ def owner_organisations(case: Case) -> list[Organisation]:
 
 def owner_users(case: Case) -> list[User]:
     """Candidates for a named owner or casusregisseur: active users of the owner organisations
-    whom the policy lets work on this plan (``EDIT_PLAN``) — so never someone who cannot see it."""
-    org_ids = [o.id for o in owner_organisations(case)]
+    whom the policy lets work on this plan (``EDIT_PLAN``) — so never someone who cannot see it.
+
+    Taken from the case's participant candidates (read once per case page) and their
+    authorisations read in one statement, so the list costs the same for 5 workers as for 500."""
+    org_ids = {o.id for o in owner_organisations(case)}
     if not org_ids:
         return []
-    users = db.session.scalars(
-        select(User).where(User.organisation_id.in_(org_ids), User.active).order_by(User.display_name)
-    )
+    users = [u for u in participation.user_choices(case) if u.organisation_id in org_ids]
+    prime_grants(users, case.case_type_id)
     return [u for u in users if can(u, Action.EDIT_PLAN, case)]
 
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
 from casebook.auth.models import User
-from casebook.cases.extensions import CaseSection, TimelineEntry, register_section, register_timeline_source
+from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.models import Case
 from casebook.casework import load_case, redirect_to_case
 from casebook.db import db
@@ -21,7 +21,7 @@ from casebook.organisations.models import Organisation
 from casebook.plans import bp
 from casebook.plans import services as plans
 from casebook.plans.forms import ActionForm, ActionStatusForm, CaseManagerForm, EvaluationForm, GoalForm
-from casebook.plans.models import PlanAction, PlanActionChange, PlanGoal
+from casebook.plans.models import PlanGoal
 
 
 def fill_action_form(form: ActionForm, case: Case, *, with_goal: bool) -> ActionForm:
@@ -69,7 +69,7 @@ def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     may_edit = can(user, Action.EDIT_PLAN, case)
     may_direct = can(user, Action.MANAGE_PARTICIPANTS, case)
     context: dict[str, Any] = {
-        "plan": plans.plan_for(user, case),
+        "plan": _plan_on_case_page(user, case),
         "can_edit_plan": may_edit,
         "goal_form": forms.get("goal_form") or (GoalForm(formdata=None) if may_edit else None),
         "evaluation_form": forms.get("evaluation_form")
@@ -96,49 +96,34 @@ def load_section(user: User, case: Case) -> dict[str, Any] | None:
     return _context(user, case)
 
 
+def _plan_on_case_page(user: User, case: Case) -> plans.PlanView:
+    """The one audited read of the plan for the case page: its section and its timeline."""
+    return read_once("plan", user, case, lambda: plans.plan_for(user, case))
+
+
+def _plan_entry(event: plans.PlanEvent, case: Case) -> TimelineEntry:
+    if event.kind == "goal":
+        title = _("Doel toegevoegd: %(domain)s", domain=LIFE_DOMAIN_LABELS[event.domain.value])
+    elif event.kind == "action":
+        title = _("Actie afgesproken voor %(org)s", org=event.owner_organisation.name)
+    else:
+        title = _("Actie %(status)s", status=ACTION_STATUS_LABELS[event.to_status.value])
+    return TimelineEntry(
+        at=event.at,
+        kind="plan",
+        title=title,
+        actor=event.actor.display_name if event.actor else None,
+        organisation=event.actor.organisation.name if event.actor else None,
+        detail=event.text,
+        url=url_for("cases.detail", case_id=case.id, _anchor=event.anchor),
+    )
+
+
 def timeline_plan(user: User, case: Case) -> list[TimelineEntry]:
     """Goals and actions agreed, and status changes; their texts only for readers of content."""
     if not can(user, Action.VIEW_CASE, case):
         return []
-    content = can(user, Action.READ_CASE_CONTENT, case)
-    entries: list[TimelineEntry] = []
-    for goal in db.session.scalars(select(PlanGoal).where(PlanGoal.case_id == case.id)):
-        entries.append(
-            TimelineEntry(
-                at=goal.created_at,
-                kind="plan",
-                title=_("Doel toegevoegd: %(domain)s", domain=LIFE_DOMAIN_LABELS[goal.domain.value]),
-                actor=goal.created_by.display_name if goal.created_by else None,
-                organisation=goal.created_by.organisation.name if goal.created_by else None,
-                detail=goal.text if content else None,
-                url=url_for("cases.detail", case_id=case.id, _anchor=f"goal-{goal.id}"),
-            )
-        )
-    for action in db.session.scalars(select(PlanAction).where(PlanAction.case_id == case.id)):
-        entries.append(
-            TimelineEntry(
-                at=action.created_at,
-                kind="plan",
-                title=_("Actie afgesproken voor %(org)s", org=action.owner_organisation.name),
-                actor=action.created_by.display_name if action.created_by else None,
-                organisation=action.created_by.organisation.name if action.created_by else None,
-                detail=action.description if content else None,
-                url=url_for("cases.detail", case_id=case.id, _anchor=f"action-{action.id}"),
-            )
-        )
-    changes = db.session.scalars(select(PlanActionChange).join(PlanAction).where(PlanAction.case_id == case.id))
-    for change in changes:
-        entries.append(
-            TimelineEntry(
-                at=change.changed_at,
-                kind="plan",
-                title=_("Actie %(status)s", status=ACTION_STATUS_LABELS[change.to_status.value]),
-                actor=change.changed_by.display_name if change.changed_by else None,
-                organisation=change.changed_by.organisation.name if change.changed_by else None,
-                url=url_for("cases.detail", case_id=case.id, _anchor=f"action-{change.action_id}"),
-            )
-        )
-    return entries
+    return [_plan_entry(event, case) for event in _plan_on_case_page(user, case).history]
 
 
 def _page(case: Case, status: int = 200, **forms: Any) -> tuple[str, int]:

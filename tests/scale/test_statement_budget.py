@@ -1,0 +1,299 @@
+"""A fixed query budget per page: SQL statements are counted, not timed.
+
+Each page is requested twice, once over a little data and once over a lot (a case with 50 notes,
+subjects, goals, interventions and handoffs, each by a different person; a list of 10 and of 50
+rows, each with its own lead organisation and district). The count must stay under the page's
+budget and must not grow with the data: a statement per row (N+1) fails here, whichever module
+added it. The case page must also write one audit event per kind of personal data it reads.
+
+Counted: every statement the request sends through the engine (``before_cursor_execute``),
+audit writes included, except the savepoints the test harness turns commits into. Runs on SQLite
+and, with ``CASEBOOK_TEST_DATABASE_URL`` naming one, PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event, func, select
+
+from casebook.audit.models import AuditEvent
+from casebook.auth.models import Role, User
+from casebook.cases.models import (
+    Case,
+    CaseFieldChange,
+    CaseParticipant,
+    CaseStatusChange,
+    CaseSubject,
+    Involvement,
+    SubjectRole,
+)
+from casebook.db import db
+from casebook.handoffs import services as handoffs
+from casebook.handoffs.models import HandoffKind, LegalBasis
+from casebook.interventions import services as interventions
+from casebook.interventions.models import InterventionKind
+from casebook.meetings import services as meetings
+from casebook.organisations.models import OrganisationKind
+from tests.factories import (
+    bearer,
+    login_as,
+    make_action,
+    make_api_token,
+    make_case,
+    make_district,
+    make_goal,
+    make_meeting,
+    make_note,
+    make_org,
+    make_person,
+    make_user,
+)
+
+# Budgets for the statements a page reads with; the audit trail's writes are counted beside them
+# (``Statements.audit``): one event per kind of data read, each costing the chain's own statements
+# (head read and insert; on PostgreSQL also the chain lock), which the chain's design sets, not the page.
+CASE_LIST_BUDGET = 8
+CASE_PAGE_BUDGET = 27
+API_LIST_BUDGET = 6
+API_CASE_BUDGET = 6
+AUDIT_STATEMENTS_PER_EVENT = 3
+
+HARNESS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+AUDIT_TRAIL = ("audit_event", "pg_advisory_xact_lock")
+
+
+class Statements:
+    """The statements sent while recording, minus the test harness's savepoints."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.sent)
+
+    @property
+    def audit(self) -> list[str]:
+        """Writing the audit trail: the chain's lock, its head, the events."""
+        return [s for s in self.sent if any(marker in s for marker in AUDIT_TRAIL)]
+
+    @property
+    def reads(self) -> list[str]:
+        """Everything else: what the page itself costs."""
+        return [s for s in self.sent if not any(marker in s for marker in AUDIT_TRAIL)]
+
+    @property
+    def events(self) -> int:
+        return sum(1 for s in self.sent if s.lstrip().startswith("INSERT INTO audit_event"))
+
+    def report(self) -> str:
+        return "\n".join(f"{i:3}: {s.splitlines()[0][:160]}" for i, s in enumerate(self.sent, 1))
+
+
+@contextmanager
+def counting() -> Iterator[Statements]:
+    statements = Statements()
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if not statement.lstrip().upper().startswith(HARNESS):
+            statements.sent.append(statement)
+
+    engine = db.session().get_bind().engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def get(client: FlaskClient, url: str, **kwargs) -> tuple[Statements, object]:
+    """Request ``url`` twice and count the second: the process's caches (authorisations, data keys)
+    are warm, as they are for every request but a worker's first, so the count is the steady one."""
+    db.session.commit()  # the set-up is on record before the request (a savepoint in tests)
+    client.get(url, **kwargs)
+    db.session.expunge_all()  # the request starts from an empty identity map, as in production
+    with counting() as statements:
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return statements, response
+
+
+def within_budget(small: Statements, large: Statements, budget: int, page: str) -> None:
+    """At most ``budget`` reads and as many statements over a lot of data as over a little; the
+    audit trail's statements only those of the events written."""
+    assert len(small.reads) <= budget and len(large) == len(small), (
+        f"{page}: {len(small)} statements over a little data, {len(large)} over a lot "
+        f"({len(small.reads)} reads, budget {budget})\n"
+        f"-- small --\n{small.report()}\n-- large --\n{large.report()}"
+    )
+    assert len(small.audit) <= AUDIT_STATEMENTS_PER_EVENT * small.events, small.report()
+
+
+# -- the case page -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lead():
+    return make_org("budget-lead", kind=OrganisationKind.ZVH, name="Zorg- en Veiligheidshuis")
+
+
+@pytest.fixture
+def coordinator(lead) -> User:
+    return make_user(org=lead, roles=[Role.COORDINATOR])
+
+
+@pytest.fixture
+def case(lead) -> Case:
+    return make_case(lead=lead)
+
+
+def grow(case: Case, coordinator: User, *, to: int) -> None:
+    """Bring the case to ``to`` of every kind: notes (shared and internal), subjects, goals with an
+    action, interventions, participants (each with a named user), status and field changes,
+    meetings with the case on the agenda and decided, and referrals. Each is written by a different
+    person, and participants and referrals each name another organisation, so a lazy load per row
+    cannot hide behind the identity map."""
+    case, coordinator = db.session.get(Case, case.id), db.session.get(User, coordinator.id)
+    have = db.session.scalar(select(func.count()).select_from(CaseSubject).where(CaseSubject.case_id == case.id))
+    today = date.today()
+    gesprek = db.session.scalar(select(InterventionKind).where(InterventionKind.code == "gesprek"))
+    basis = db.session.scalar(select(LegalBasis).where(LegalBasis.code == "zvh_convenant"))
+    for i in range(have, to):
+        worker = make_user(org=case.lead_organisation, roles=[Role.CASEWORKER])
+        worker.display_name = f"Medewerker {i}"
+        make_note(case, worker, body=f"Gesprek {i} gevoerd.")
+        make_note(case, worker, body=f"Intern {i}.", visibility="internal")
+        case.subjects.append(CaseSubject(person=make_person(f"Persoon{i}"), role=SubjectRole.SUBJECT))
+        goal = make_goal(case, worker, text=f"Doel {i}")
+        make_action(case, worker, today + timedelta(days=i + 1), goal=goal, today=today)
+        interventions.add_intervention(
+            case, by=worker, kind=gesprek, occurred_on=today, organisation=case.lead_organisation, today=today
+        )
+        partner = make_org(f"budget-partner-{i}", kind=OrganisationKind.HOUSING_CORPORATION, name=f"Partner {i}")
+        case.participants.append(
+            CaseParticipant(
+                organisation=partner,
+                involvement=Involvement.OBSERVER,
+                user=make_user(org=partner),
+                added_by=worker,
+            )
+        )
+        version = case.version
+        db.session.add(
+            CaseStatusChange(
+                case=case, from_status=case.status, to_status=case.status, changed_by=worker, version=version
+            )
+        )
+        db.session.add(
+            CaseFieldChange(
+                case_id=case.id, field="district", old_value="a", new_value="b", changed_by=worker, version=version
+            )
+        )
+        meeting = make_meeting(coordinator, today, organisations=[partner], title=f"Casusoverleg {i}")
+        item = meetings.add_to_agenda(meeting, by=coordinator, reference=case.reference)
+        meetings.record_decision(item, by=coordinator, decision=f"Besluit {i}", today=today)
+        receiver = make_org(f"budget-receiver-{i}", kind=OrganisationKind.WIJKTEAM, name=f"Wijkteam {i}")
+        handoffs.send(
+            case,
+            handoffs.HandoffInput(
+                kind=HandoffKind.REFERRAL,
+                receiver=receiver,
+                summary="Ondersteuning thuis nodig.",
+                legal_basis=basis,
+                person_informed=True,
+                receiver_involvement=Involvement.CONTRIBUTOR,
+            ),
+            by=coordinator,
+        )
+    db.session.flush()
+
+
+def case_page(client: FlaskClient, case: Case) -> tuple[Statements, Counter]:
+    """The statements of one view of the case page, and the audit events that view wrote."""
+    statements, _response = get(client, f"/cases/{case.id}")
+    last_view = db.session.scalar(
+        select(func.max(AuditEvent.seq)).where(AuditEvent.action == "case.view", AuditEvent.case_id == case.id)
+    )
+    events = db.session.scalars(select(AuditEvent.action).where(AuditEvent.seq >= last_view))
+    return statements, Counter(events)
+
+
+def test_the_case_page_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator):
+    grow(case, coordinator, to=2)
+    login_as(client, coordinator)
+    small, _ = case_page(client, case)
+    grow(case, coordinator, to=50)
+    large, _ = case_page(client, case)
+    within_budget(small, large, CASE_PAGE_BUDGET, "case page")
+
+
+def test_the_case_page_audits_each_kind_of_data_once(client, case, coordinator):
+    grow(case, coordinator, to=3)
+    login_as(client, coordinator)
+    _, events = case_page(client, case)
+    assert events, "the case page audits what it reads"
+    assert all(count == 1 for count in events.values()), events
+
+
+def test_a_supervisor_sees_the_case_page_within_the_budget(client, case, coordinator, lead):
+    grow(case, coordinator, to=2)
+    supervisor = make_user(org=lead, roles=[Role.SUPERVISOR])
+    login_as(client, supervisor)
+    small, events = case_page(client, case)
+    grow(case, coordinator, to=20)
+    large, _ = case_page(client, case)
+    within_budget(small, large, CASE_PAGE_BUDGET, "case page (supervisor)")
+    assert all(count == 1 for count in events.values()), events
+
+
+# -- the case list -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_cases(lead) -> User:
+    """50 cases the viewer's organisation takes part in, each led by another organisation in
+    another district; returns the viewer."""
+    viewer = make_user(org=lead, roles=[Role.COORDINATOR])
+    for i in range(50):
+        other = make_org(f"budget-lead-{i}", kind=OrganisationKind.WIJKTEAM, name=f"Wijkteam {i}")
+        make_case(
+            lead=other, district=make_district(f"budget-wijk-{i}"), participants=[(lead, Involvement.CONTRIBUTOR)]
+        )
+    return viewer
+
+
+def test_the_case_list_has_a_fixed_budget_whatever_the_page_size(app, client, many_cases, monkeypatch):
+    login_as(client, many_cases)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 10)
+    small, _ = get(client, "/cases")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 50)
+    large, response = get(client, "/cases")
+    assert response.get_data(as_text=True).count("/cases/") >= 50
+    within_budget(small, large, CASE_LIST_BUDGET, "case list")
+
+
+# -- the API -------------------------------------------------------------------------------------
+
+
+def test_the_api_case_list_has_a_fixed_budget_whatever_the_page_size(client, many_cases):
+    headers = bearer(make_api_token(many_cases))
+    small, _ = get(client, "/api/v1/cases?per_page=10", headers=headers)
+    large, response = get(client, "/api/v1/cases?per_page=50", headers=headers)
+    assert len(response.get_json()["items"]) == 50
+    within_budget(small, large, API_LIST_BUDGET, "API case list")
+
+
+def test_the_api_case_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator):
+    grow(case, coordinator, to=2)
+    headers = bearer(make_api_token(coordinator))
+    small, _ = get(client, f"/api/v1/cases/{case.id}", headers=headers)
+    grow(case, coordinator, to=50)
+    large, response = get(client, f"/api/v1/cases/{case.id}", headers=headers)
+    body = response.get_json()
+    assert body["subject_count"] == 50 and len(body["participants"]) > 50
+    within_budget(small, large, API_CASE_BUDGET, "API case")
