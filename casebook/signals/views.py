@@ -121,6 +121,7 @@ def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str,
     html = render_template(
         "signals/detail.html",
         signal=signal,
+        view=signals.view_for(current_user, signal),
         may_edit=signals.may_edit(current_user, signal),
         may_triage=can(current_user, Action.TRIAGE_SIGNALS, signal) and not signal.is_triaged,
         search_form=search,
