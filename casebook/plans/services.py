@@ -39,6 +39,9 @@ from casebook.plans.models import (
 )
 
 MAX_TEXT_LENGTH = 4_000
+# One answer for a named owner who is unknown, inactive or of another organisation: the answer must
+# not tell a caller which usernames exist anywhere (the API takes a typed username).
+OWNER_USER_REFUSED = "Er is geen actieve medewerker met deze gebruikersnaam bij de gekozen organisatie."
 EVALUATION_HORIZON_DAYS = 7
 
 
@@ -206,7 +209,7 @@ def add_action(
     if owner_organisation is None or owner_organisation.id not in allowed:
         raise PlanRefused("Kies een deelnemende organisatie als eigenaar.", "owner_organisation")
     if owner_user is not None and (not owner_user.active or owner_user.organisation_id != owner_organisation.id):
-        raise PlanRefused("De medewerker hoort niet bij de gekozen organisatie.", "owner_user")
+        raise PlanRefused(OWNER_USER_REFUSED, "owner_user")
     if due_on is None:
         raise PlanRefused("Vul een streefdatum in.", "due_on")
     if due_on < today:
