@@ -219,4 +219,4 @@ def test_a_typed_name_in_the_search_never_reaches_the_chain(client, world):
     login_as(client, world["zvh_supervisor"])
     assert client.get("/audit/?user=Jan de Vries").status_code == 200
     event = last_event("audit.list", actor_user_id=supervisor_id)
-    assert event.details["filters"] == {"username": "(not shown)"}
+    assert event.details["filters"] == {"username": "(unknown)"}
