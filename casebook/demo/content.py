@@ -106,7 +106,13 @@ def _plan(case: Case, coordinator: User, today, index: int) -> tuple[int, int]:
         actions += 1
         if offset == 1:
             plans.change_action_status(action, by=coordinator, status="in_progress")
-    plans.set_next_evaluation(case, by=coordinator, on=today + timedelta(days=3 if index % 3 == 0 else 42), today=today)
+    plans.set_next_evaluation(
+        case,
+        by=coordinator,
+        on=today + timedelta(days=3 if index % 3 == 0 else 42),
+        expected_version=case.version,
+        today=today,
+    )
     return goals, actions
 
 

@@ -142,6 +142,7 @@ EXEMPT: dict[str, str] = {
     # signals
     "casebook.signals.services:load_signal_for": READ,
     "casebook.signals.services:may_edit": RULE,
+    "casebook.signals.services:view_for": READ + " (of a signal its loader authorised)",
     "casebook.signals.services:overdue_after": RULE,
     "casebook.signals.services:local_today": RULE,
     "casebook.signals.services:queue": READ,
@@ -308,11 +309,13 @@ REFUSALS: list[Refusal] = [
     ),
     Refusal(
         "casebook.plans.services:set_next_evaluation",
-        lambda w: plans.set_next_evaluation(w.case, by=w.outsider, on=w.today, today=w.today),
+        lambda w: plans.set_next_evaluation(
+            w.case, by=w.outsider, on=w.today, expected_version=w.case.version, today=w.today
+        ),
     ),
     Refusal(
         "casebook.plans.services:set_case_manager",
-        lambda w: plans.set_case_manager(w.case, by=w.outsider, manager=w.worker),
+        lambda w: plans.set_case_manager(w.case, by=w.outsider, manager=w.worker, expected_version=w.case.version),
     ),
     Refusal(
         "casebook.interventions.services:add_intervention",
