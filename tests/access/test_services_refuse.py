@@ -166,6 +166,7 @@ EXEMPT: dict[str, str] = {
     "casebook.households.services:coordination_of": READ,
     "casebook.households.services:coordinator_choices": RULE,
     "casebook.households.services:may_set_coordinator": RULE,
+    "casebook.households.services:coordination_version": RULE,
 }
 
 
@@ -416,7 +417,9 @@ REFUSALS: list[Refusal] = [
     Refusal("casebook.people.services:reveal_bsn", lambda w: people.reveal_bsn(w.admin, w.person)),
     Refusal(
         "casebook.households.services:set_coordinator",
-        lambda w: households.set_coordinator(w.household, [w.case], w.coordinator.id, by=w.outsider),
+        lambda w: households.set_coordinator(
+            w.household, [w.case], w.coordinator.id, by=w.outsider, expected_version=0
+        ),
     ),
 ]
 
