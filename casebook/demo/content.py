@@ -142,7 +142,11 @@ def _meetings(cases: list[Case], coordinator: User, users: dict[str, User], toda
     for case in cases[:3]:
         item = meetings.add_to_agenda(past, by=coordinator, reference=case.reference)
         meetings.record_decision(
-            item, by=coordinator, decision="Opschalen naar plan van aanpak; casusregie bij het wijkteam.", today=today
+            item,
+            by=coordinator,
+            decision="Opschalen naar plan van aanpak; casusregie bij het wijkteam.",
+            expected_version=item.decision_version,
+            today=today,
         )
         owner = plans.owner_organisations(case)[0]
         meetings.add_meeting_action(

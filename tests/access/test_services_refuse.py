@@ -343,7 +343,9 @@ REFUSALS: list[Refusal] = [
     ),
     Refusal(
         "casebook.meetings.services:record_decision",
-        lambda w: meetings.record_decision(w.item, by=w.outsider, decision="x", today=w.today),
+        lambda w: meetings.record_decision(
+            w.item, by=w.outsider, decision="x", expected_version=w.item.decision_version, today=w.today
+        ),
     ),
     Refusal(
         "casebook.meetings.services:add_meeting_action",
