@@ -4,7 +4,7 @@ What a supervisor may read is decided by the policy (``casebook.access.audit_sco
 in SQL, so pages and counts are right. An event is shown in full only when the reader's
 authorisations cover its case (``Action.VIEW_AUDIT_EVENT``, SQL twin ``case_visibility``); any other
 event of their trail is *shielded*: the screens and the CSV export alike show who did what and when,
-but no case reference, object id, reason or details. Filters select only among what the reader may
+but no case reference, object id or details. Filters select only among what the reader may
 see: a filter on a shielded case's reference finds nothing, exactly like an unknown reference.
 """
 
@@ -154,7 +154,6 @@ CSV_COLUMNS = (
     "object_id",
     "case",
     "outcome",
-    "reason",
     "client_ip",
     "request_id",
     "details",
@@ -201,7 +200,6 @@ def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
                     "" if shielded else e.object_id,
                     case,
                     e.outcome,
-                    "" if shielded else e.reason,
                     e.client_ip,
                     e.request_id,
                     "" if shielded else json.dumps(e.details, sort_keys=True, ensure_ascii=False),
