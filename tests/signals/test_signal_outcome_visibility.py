@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from casebook.confidentiality import Confidentiality
+from casebook.db import db
 from casebook.organisations.models import OrganisationKind
 from casebook.signals import services as signals
-from casebook.signals.models import TriageDecision
+from casebook.signals.models import Signal, TriageDecision
 from tests.factories import (
     authorise_user,
     bearer,
@@ -173,3 +174,25 @@ def test_over_the_api_the_triage_answer_names_no_case_the_caller_may_not_see(cli
     assert signal.case_id is not None
     assert client.get(f"/api/v1/cases/{signal.case_id}", headers=bearer(make_api_token(coordinator))).status_code == 404
     assert answer.json["decision"] == "open_case" and answer.json["case"] is None
+
+
+def test_over_http_the_weigher_learns_no_reference_of_a_case_opened_for_another_lead(client, coordinator, registrant):
+    lead = make_org("wijkteam-lead2", kind=OrganisationKind.WIJKTEAM)
+    procesregisseur = make_user(org=lead, roles=["coordinator"])
+    signal = make_signal(registrant, persons=[make_person()])
+    login_as(client, coordinator)
+    data = {
+        "criterion_a": "yes",
+        "criterion_b": "yes",
+        "criterion_c": "yes",
+        "criterion_d": "no",
+        "decision": "open_case",
+        "reason": REASON,
+        "lead_organisation": lead.id,
+        "process_coordinator": procesregisseur.id,
+    }
+    response = client.post(f"/signals/{signal.id}/triage", data=data, follow_redirects=True)
+    assert response.status_code == 200
+    opened = db.session.get(Signal, signal.id).case
+    assert opened is not None and opened.reference not in response.get_data(as_text=True)
+    assert client.get(f"/cases/{opened.id}").status_code == 404
