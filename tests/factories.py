@@ -291,7 +291,7 @@ def make_signal(by: User, source: Organisation | None = None, persons: Iterable[
     )
     signal.description = "Signaal over een jongere (test)"
     for person in persons:
-        signal.persons.append(SignalPerson(person=person, role=SubjectRole.SUBJECT))
+        signal.persons.append(SignalPerson(person=person, role=SubjectRole.SUBJECT, linked_by_id=by.id))
     db.session.add(signal)
     db.session.flush()
     return signal

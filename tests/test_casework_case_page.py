@@ -60,7 +60,9 @@ def test_sections_render_and_timeline_merges_every_kind_newest_first(request_ctx
     )
     meeting = make_meeting(coordinator, today)
     item = meetings.add_to_agenda(meeting, by=coordinator, reference=case.reference)
-    meetings.record_decision(item, by=coordinator, decision="Besluit", today=today)
+    meetings.record_decision(
+        item, by=coordinator, decision="Besluit", expected_version=item.decision_version, today=today
+    )
     entries = extensions.timeline_for(coordinator, case)
     assert {"note", "plan", "intervention", "meeting"} <= {e.kind for e in entries}
     assert entries == sorted(entries, key=lambda e: e.at, reverse=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from casebook import audit
 from casebook.access.actions import Action
@@ -53,6 +53,19 @@ def _applies_to(by: User, user: User | None, organisation: Organisation | None, 
     if user is not None:
         return user.id == by.id
     return role in by.roles and (organisation is None or organisation.id == by.organisation_id)
+
+
+def find_grantee(by: User, username: str) -> User | None:
+    """The user named ``username`` if ``by`` could grant them an authorisation: any user for an
+    admin, a user of their own organisation for a supervisor. Everyone else is, for ``by``, a name
+    nobody has — the lookup must not tell a supervisor which usernames exist elsewhere."""
+    name = username.strip().lower()
+    if not name or not can(by, Action.MANAGE_AUTHORISATIONS):
+        return None
+    query = select(User).where(func.lower(User.username) == name)
+    if _supervisor_only(by):
+        query = query.where(User.organisation_id == by.organisation_id)
+    return db.session.scalar(query)
 
 
 def grant_authorisation(

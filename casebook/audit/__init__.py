@@ -15,24 +15,34 @@ fresh transaction (see ``casebook.web``), so "who looked at this file" stays com
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 
 from casebook.audit import chain
 from casebook.audit.models import AuditEvent, Outcome
 from casebook.db import db, utcnow
 
-__all__ = ["AuditEvent", "FreeTextRefused", "Outcome", "bp", "chain_key", "checkpoint_key", "record", "replay_durable"]
-
-# The supervisor screens (casebook.audit.views) attach their routes to this blueprint.
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+__all__ = [
+    "UNKNOWN",
+    "AuditEvent",
+    "FreeTextRefused",
+    "Outcome",
+    "chain_key",
+    "checkpoint_key",
+    "filter_details",
+    "known",
+    "one_of",
+    "record",
+    "replay_durable",
+]
 
 FORBIDDEN_DETAIL_KEYS = frozenset({"body", "text", "name", "bsn", "password", "code", "token", "session", "secret"})
 # Codes, slugs, usernames, references, ids, ISO timestamps, endpoints ("note:3", "api.case_list").
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_.:@/+*#=-]{1,128}")
 # Markers callers use for a value they withheld (e.g. the audit search's "(not shown)").
-WITHHELD_MARKERS = frozenset({"(not shown)"})
+WITHHELD_MARKERS = frozenset({"(not shown)", "(unknown)"})
 
 
 class FreeTextRefused(ValueError):
@@ -146,6 +156,56 @@ def record(
     if durable and has_request_context():
         g.setdefault("durable_audit", []).append(fields)
     return event
+
+
+# What a list or search event records for a filter value that did not resolve to reference data.
+UNKNOWN = "(unknown)"
+
+Resolver = Callable[[Any], Any]
+
+
+def known(column: Any, *, key: Any = None, normalise: Callable[[str], str] = str.strip) -> Resolver:
+    """A resolver for ``filter_details``: the value of ``column`` of the row whose ``key`` (default:
+    ``column``) equals the typed value (normalised), or None when no such row exists. E.g.
+    ``known(District.code)``, or ``known(User.id, key=func.lower(User.username), normalise=...)`` to
+    record a user id for a typed username."""
+    from sqlalchemy import select
+
+    def resolve(value: Any) -> Any:
+        typed = normalise(value) if isinstance(value, str) else value
+        return db.session.scalar(select(column).where((column if key is None else key) == typed).limit(1))
+
+    return resolve
+
+
+def one_of(allowed: Any) -> Resolver:
+    """A resolver for ``filter_details``: the value itself when it is one of ``allowed`` (e.g. an
+    enum's values), else None."""
+    values = {str(getattr(item, "value", item)) for item in allowed}
+    return lambda value: str(value) if str(value) in values else None
+
+
+def filter_details(filters: Mapping[str, tuple[Any, Resolver]]) -> dict[str, Any]:
+    """The ``filters`` details of a list or search event: each filter that was given is recorded
+    only as the reference data it resolved to (``resolver(value)``: a code that exists, a user id, a
+    known status — or None), else as ``UNKNOWN``. A typed value never reaches the chain as typed:
+    a code-shaped BSN or name (``999996873``, ``jansen.fatima.2008-03-04``) passes ``record``'s
+    free-text check, so the only safe filter value is one that is reference data.
+
+    ``filters`` maps the detail's name to ``(typed value, resolver)``; a value None or "" is left out.
+    """
+    recorded: dict[str, Any] = {}
+    for name, (value, resolve) in filters.items():
+        if value is None or value == "":
+            continue
+        resolved = resolve(value)
+        if resolved is None:
+            recorded[name] = UNKNOWN
+        elif hasattr(resolved, "isoformat"):
+            recorded[name] = resolved.isoformat()
+        else:
+            recorded[name] = resolved if isinstance(resolved, int | bool) else str(resolved)
+    return recorded
 
 
 def replay_durable() -> int:

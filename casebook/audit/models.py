@@ -54,12 +54,6 @@ class AuditEvent(Base):
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} #{self.seq} {self.action} {self.outcome}>"
 
-    @property
-    def reason(self) -> None:
-        """Always None: events carry no free text any more. Kept so screens and exports that still
-        show the column keep working until they drop it."""
-        return None
-
 
 class UnkeyedEventReason(Base):
     """The free-text reason an event from before the chain key was hashed with, moved out of

@@ -7,10 +7,10 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from casebook.access import services
-from casebook.auth.models import Role, User
+from casebook.auth.models import Role
 from casebook.authorisations import bp
 from casebook.authorisations.forms import ACTION_LABELS, GrantForm
 from casebook.cases.models import CaseType
@@ -40,8 +40,8 @@ def grant() -> Response | tuple[str, int]:
         return _render_authorisations(form, 422)
     user = organisation = role = None
     if form.username.data:
-        user = db.session.scalar(select(User).where(func.lower(User.username) == form.username.data.strip().lower()))
-        if user is None:
+        user = services.find_grantee(current_user, form.username.data)
+        if user is None:  # unknown, or outside the granting supervisor's organisation: one answer
             form.username.errors.append(_("Onbekende gebruiker."))
             return _render_authorisations(form, 422)
     if form.role.data:

@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "confidentiality": "Vertrouwelijkheid",
     "next_evaluation_on": "Volgende evaluatie",
     "process_coordinator": "Procesregisseur",
+    "case_manager": "Casusregisseur",
 }
 
 

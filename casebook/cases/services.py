@@ -41,7 +41,17 @@ class CaseFilters:
     organisation: str | None = None  # slug of an organisation currently taking part
 
     def as_details(self) -> dict[str, str]:
-        return {k: v for k, v in vars(self).items() if v}
+        """The filters for the list's audit event: each only as the code it resolved to (a case
+        type, status, district or organisation that exists), else ``audit.UNKNOWN`` — a typed
+        filter value never reaches the chain as typed."""
+        return audit.filter_details(
+            {
+                "case_type": (self.case_type, audit.known(CaseType.code)),
+                "status": (self.status, audit.known(StatusType.code)),
+                "district": (self.district, audit.known(District.code)),
+                "organisation": (self.organisation, audit.known(Organisation.slug)),
+            }
+        )
 
 
 def list_for(user: User, filters: CaseFilters, page: int = 1, per_page: int = 25) -> Page[Case]:

@@ -264,7 +264,8 @@ def seed_signals() -> int:
             None if informed else "Lopend politieonderzoek; informeren kan de veiligheid schaden."
         )
         if index % 2 == 0 and index < len(persons):
-            signal.persons.append(SignalPerson(person=persons[index], role=SubjectRole.SUBJECT))
+            link = SignalPerson(person=persons[index], role=SubjectRole.SUBJECT, linked_by=users[username])
+            signal.persons.append(link)
         db.session.add(signal)
         created += 1
     for ago, org, channel, type_code, district, username, text, decision, referred in TRIAGED:

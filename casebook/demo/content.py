@@ -106,7 +106,13 @@ def _plan(case: Case, coordinator: User, today, index: int) -> tuple[int, int]:
         actions += 1
         if offset == 1:
             plans.change_action_status(action, by=coordinator, status="in_progress")
-    plans.set_next_evaluation(case, by=coordinator, on=today + timedelta(days=3 if index % 3 == 0 else 42), today=today)
+    plans.set_next_evaluation(
+        case,
+        by=coordinator,
+        on=today + timedelta(days=3 if index % 3 == 0 else 42),
+        expected_version=case.version,
+        today=today,
+    )
     return goals, actions
 
 
@@ -136,7 +142,11 @@ def _meetings(cases: list[Case], coordinator: User, users: dict[str, User], toda
     for case in cases[:3]:
         item = meetings.add_to_agenda(past, by=coordinator, reference=case.reference)
         meetings.record_decision(
-            item, by=coordinator, decision="Opschalen naar plan van aanpak; casusregie bij het wijkteam.", today=today
+            item,
+            by=coordinator,
+            decision="Opschalen naar plan van aanpak; casusregie bij het wijkteam.",
+            expected_version=item.decision_version,
+            today=today,
         )
         owner = plans.owner_organisations(case)[0]
         meetings.add_meeting_action(

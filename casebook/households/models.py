@@ -24,10 +24,14 @@ class HouseholdCoordination(Base):
     process_coordinator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     set_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # optimistic locking: a change names the version it was made from (0: no row yet)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     household: Mapped[Household] = relationship()
     process_coordinator: Mapped[User] = relationship(foreign_keys=[process_coordinator_id], lazy="joined")
     set_by: Mapped[User] = relationship(foreign_keys=[set_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<HouseholdCoordination {self.id} household={self.household_id}>"

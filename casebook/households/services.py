@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
 from casebook.access import Action, can, household_cases, load_or_404, require_audited, visible_members
@@ -20,6 +22,7 @@ from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case
 from casebook.db import db, utcnow
+from casebook.errors import Conflict
 from casebook.households.models import HouseholdCoordination
 from casebook.people.models import Household, HouseholdMember
 
@@ -86,29 +89,60 @@ def may_set_coordinator(user: User, household: Household) -> bool:
     return can(user, Action.SET_HOUSEHOLD_COORDINATOR, household)
 
 
+class StaleCoordination(Conflict):
+    """The household's procesregisseur changed after the form was loaded: nothing was written."""
+
+    def __init__(self, current_version: int, current: HouseholdCoordination | None) -> None:
+        super().__init__(f"household coordination changed; now at version {current_version}")
+        self.current_version = current_version
+        self.current = current
+
+
+def coordination_version(row: HouseholdCoordination | None) -> int:
+    """The version a form carries: 0 while the household has no procesregisseur yet."""
+    return row.version if row is not None else 0
+
+
 def set_coordinator(
-    household: Household, cases: list[Case], coordinator_id: int | None, *, by: User
+    household: Household, cases: list[Case], coordinator_id: int | None, *, by: User, expected_version: int | None
 ) -> HouseholdCoordination:
-    """Name the household's one procesregisseur ("1 gezin, 1 plan, 1 regisseur").
+    """Name the household's one procesregisseur ("1 gezin, 1 plan, 1 regisseur"), from the version
+    of the choice the user saw (``coordination_version``): never a silent overwrite of another's.
 
     :raises Refused: ``by`` directs none of the household's cases (audited).
+    :raises StaleCoordination: the choice changed since ``expected_version`` (nothing written).
     :raises CaseRuleError: the chosen user is not a coordinator of a lead organisation of its cases.
     """
     require_audited(by, Action.SET_HOUSEHOLD_COORDINATOR, household)
+    row = coordination_of(household.id)
+    if expected_version is None or expected_version != coordination_version(row):
+        raise StaleCoordination(coordination_version(row), row)
     coordinator = next((u for u in coordinator_choices(cases) if u.id == coordinator_id), None)
     if coordinator is None:
         raise CaseRuleError(
             _l("Kies een procesregisseur van een regiehouder van de casussen van dit huishouden."), "coordinator"
         )
-    row = coordination_of(household.id)
     previous = row.process_coordinator_id if row else None
-    if row is None:
-        row = HouseholdCoordination(household=household, process_coordinator=coordinator, set_by=by)
-        db.session.add(row)
-    else:
-        row.process_coordinator = coordinator
-        row.set_by = by
-        row.set_at = utcnow()
-    db.session.flush()
-    audit.record(by, "household.coordinator", household, details={"coordinator": coordinator.id, "previous": previous})
+    savepoint = db.session.begin_nested()
+    try:
+        if row is None:
+            row = HouseholdCoordination(household=household, process_coordinator=coordinator, set_by=by)
+            db.session.add(row)
+        else:
+            row.process_coordinator = coordinator
+            row.set_by = by
+            row.set_at = utcnow()
+        db.session.flush()
+    except (StaleDataError, IntegrityError):  # another writer won the race between check and write
+        savepoint.rollback()
+        db.session.expire_all()
+        current = coordination_of(household.id)
+        raise StaleCoordination(coordination_version(current), current) from None
+    savepoint.commit()
+    audit.record(
+        by,
+        "household.coordinator",
+        household,
+        details={"coordinator": coordinator.id, "previous": previous, "version": row.version},
+    )
     return row

@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired
+from wtforms.widgets import HiddenInput
 
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.forms import optional_int
@@ -24,13 +25,16 @@ class CoordinatorForm(FlaskForm):
     coordinator = SelectField(
         _l("Procesregisseur van het huishouden"), coerce=optional_int, validators=[InputRequired()]
     )
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])  # what the user saw
 
 
-def _render(household: Any, cases: list, form: CoordinatorForm | None = None, status: int = 200) -> tuple[str, int]:
+def _render(
+    household: Any, cases: list, form: CoordinatorForm | None = None, status: int = 200, *, conflict: bool = False
+) -> tuple[str, int]:
     coordination = households.coordination_of(household.id)
     may_set = households.may_set_coordinator(current_user, household)
     if form is None:
-        form = CoordinatorForm(formdata=None)
+        form = CoordinatorForm(formdata=None, version=households.coordination_version(coordination))
         form.coordinator.data = coordination.process_coordinator_id if coordination else None
     form.coordinator.choices = [(None, "—")] + [
         (u.id, f"{u.display_name} ({u.organisation.name})") for u in households.coordinator_choices(cases)
@@ -48,6 +52,7 @@ def _render(household: Any, cases: list, form: CoordinatorForm | None = None, st
         may_set=may_set,
         form=form,
         sections=sections,
+        conflict=conflict,
     )
     return html, status
 
@@ -66,7 +71,13 @@ def set_coordinator(household_id: int) -> Any:
     if not form.validate():
         return _render(household, cases, form, 422)
     try:
-        households.set_coordinator(household, cases, form.coordinator.data, by=current_user)
+        households.set_coordinator(
+            household, cases, form.coordinator.data, by=current_user, expected_version=form.version.data
+        )
+    except households.StaleCoordination as exc:
+        form.version.data = exc.current_version  # a conscious resubmit applies to the current choice
+        form.version.raw_data = [str(exc.current_version)]
+        return _render(household, cases, form, 409, conflict=True)
     except CaseRuleError as exc:
         form.coordinator.errors = [*form.coordinator.errors, str(exc.message)]
         return _render(household, cases, form, 422)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import HiddenInput
 
 from casebook.meetings.services import MAX_DECISION_LENGTH
 
@@ -37,3 +38,4 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired(message=_l("Schrijf het besluit.")), Length(max=MAX_DECISION_LENGTH)],
         render_kw={"rows": 5},
     )
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])  # the decision the user saw

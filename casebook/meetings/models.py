@@ -76,6 +76,8 @@ class AgendaItem(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     decided_at: Mapped[datetime | None]
     decision_ciphertext: Mapped[bytes | None] = mapped_column("decision", LargeBinary)
+    # how often the decision was recorded (0: not yet); a change names the one it amends
+    decision_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     decision = EncryptedText("decision_ciphertext", owner=_case_of)
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, load_or_404
@@ -30,7 +31,7 @@ from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.casework import deny, local_today, require_on_case
 from casebook.db import db, utcnow
-from casebook.errors import RuleViolation
+from casebook.errors import Conflict, RuleViolation
 from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
 from casebook.organisations.models import Organisation
 from casebook.plans import services as plans
@@ -226,20 +227,54 @@ def _require_running(item: AgendaItem, by: User, action: str, today: date | None
         raise MeetingRefused("Het overleg heeft nog niet plaatsgevonden.")
 
 
-def record_decision(item: AgendaItem, *, by: User, decision: str, today: date | None = None) -> AgendaItem:
-    """Record (or amend, audited as such) the decision on one case. :raises MeetingRefused:"""
+class StaleDecision(Conflict):
+    """The decision was recorded or amended after the form was loaded: nothing was written."""
+
+    def __init__(self, item: AgendaItem) -> None:
+        super().__init__(f"decision changed; now at version {item.decision_version}")
+        self.current_version = item.decision_version
+        self.item = item
+
+
+def record_decision(
+    item: AgendaItem, *, by: User, decision: str, expected_version: int | None, today: date | None = None
+) -> AgendaItem:
+    """Record (or amend, audited as such) the decision on one case, from the decision version the
+    user saw (``AgendaItem.decision_version``; 0 before the first): never a silent overwrite.
+
+    :raises StaleDecision: recorded or amended since ``expected_version`` (nothing written; the
+        claim is one conditional UPDATE, so two parallel amendments cannot both pass).
+    :raises MeetingRefused:
+    """
     _require_running(item, by, "meeting.decision", today)
     text = (decision or "").replace("\r\n", "\n").strip()
     if not text:
         raise MeetingRefused("Schrijf het besluit.", "decision")
     if len(text) > MAX_DECISION_LENGTH:
         raise MeetingRefused(f"Ten hoogste {MAX_DECISION_LENGTH} tekens.", "decision")
+    if expected_version is None or expected_version != item.decision_version:
+        raise StaleDecision(item)
+    claimed = db.session.execute(
+        update(AgendaItem)
+        .where(AgendaItem.id == item.id, AgendaItem.decision_version == expected_version)
+        .values(decision_version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # another amendment won the race between the check and the claim
+        db.session.refresh(item)
+        raise StaleDecision(item)
+    set_committed_value(item, "decision_version", expected_version + 1)
     amended = item.decided_at is not None
     item.decision = text
     item.decided_at = utcnow()
     item.decided_by_id = by.id
     db.session.flush()
-    audit.record(by, "meeting.decision", item, details={"meeting": item.meeting_id, "amended": amended})
+    audit.record(
+        by,
+        "meeting.decision",
+        item,
+        details={"meeting": item.meeting_id, "amended": amended, "version": item.decision_version},
+    )
     return item
 
 

@@ -142,10 +142,13 @@ def _item_page(
     decision_form: DecisionForm | None = None,
     action_form: ActionForm | None = None,
     error: str | None = None,
+    conflict: bool = False,
 ) -> tuple[str, int]:
     manage = meetings.can_manage(current_user, meeting) and can(current_user, Action.EDIT_PLAN, item.case)
     if manage:
-        decision_form = decision_form or DecisionForm(formdata=None, decision=item.decision)
+        decision_form = decision_form or DecisionForm(
+            formdata=None, decision=item.decision, version=item.decision_version
+        )
         action_form = action_form or fill_action_form(ActionForm(formdata=None), item.case, with_goal=True)
     meetings.read_item(current_user, item)
     return (
@@ -157,6 +160,7 @@ def _item_page(
             decision_form=decision_form if manage else None,
             action_form=action_form if manage else None,
             error=error,
+            conflict=conflict,
         ),
         status,
     )
@@ -180,7 +184,13 @@ def decide(meeting_id: int, item_id: int) -> Response | tuple[str, int]:
     error = None
     if form.validate_on_submit():
         try:
-            meetings.record_decision(agenda_item, by=current_user, decision=form.decision.data)
+            meetings.record_decision(
+                agenda_item, by=current_user, decision=form.decision.data, expected_version=form.version.data
+            )
+        except meetings.StaleDecision as exc:
+            form.version.data = exc.current_version  # a conscious resubmit amends the current decision
+            form.version.raw_data = [str(exc.current_version)]
+            return _item_page(meeting, agenda_item, 409, decision_form=form, conflict=True)
         except meetings.MeetingRefused as refused:
             if refused.field:
                 apply_refusal(form, refused, "decision")

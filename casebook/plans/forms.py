@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casebook.cases.forms import VersionedForm
 from casebook.i18n import ACTION_STATUS_LABELS, LIFE_DOMAIN_LABELS
 from casebook.plans.services import MAX_TEXT_LENGTH
 
@@ -46,9 +47,9 @@ class ActionStatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=list(ACTION_STATUS_LABELS.items()))
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(VersionedForm):
     next_evaluation_on = DateField(_l("Volgende evaluatie"), validators=[Optional()])
 
 
-class CaseManagerForm(FlaskForm):
+class CaseManagerForm(VersionedForm):
     case_manager = SelectField(_l("Casusregisseur"), validators=[Optional()], default="")

@@ -25,7 +25,8 @@ from casebook import audit
 from casebook.access import Action, can, case_scope, deny, prime_grants, require_audited
 from casebook.auth.models import User
 from casebook.cases import participants as participation
-from casebook.cases.models import Case, Involvement
+from casebook.cases.lifecycle import case_change, check_version
+from casebook.cases.models import Case, CaseFieldChange, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
 from casebook.errors import RuleViolation
@@ -41,6 +42,9 @@ from casebook.plans.models import (
 )
 
 MAX_TEXT_LENGTH = 4_000
+# One answer for a named owner who is unknown, inactive or of another organisation: the answer must
+# not tell a caller which usernames exist anywhere (the API takes a typed username).
+OWNER_USER_REFUSED = "Er is geen actieve medewerker met deze gebruikersnaam bij de gekozen organisatie."
 EVALUATION_HORIZON_DAYS = 7
 
 
@@ -283,7 +287,7 @@ def add_action(
     if owner_organisation is None or owner_organisation.id not in allowed:
         raise PlanRefused("Kies een deelnemende organisatie als eigenaar.", "owner_organisation")
     if owner_user is not None and (not owner_user.active or owner_user.organisation_id != owner_organisation.id):
-        raise PlanRefused("De medewerker hoort niet bij de gekozen organisatie.", "owner_user")
+        raise PlanRefused(OWNER_USER_REFUSED, "owner_user")
     if due_on is None:
         raise PlanRefused("Vul een streefdatum in.", "due_on")
     if due_on < today:
@@ -328,33 +332,89 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
     return change
 
 
-def set_next_evaluation(case: Case, *, by: User, on: date | None, today: date | None = None) -> None:
-    """Plan (or clear) the next evaluation of the plan. :raises PlanRefused: a date in the past."""
+def _record_field_change(case: Case, field: str, old: str | None, new: str | None, *, by: User) -> None:
+    """Keep the change in the case's field history (as the case edit form does): the conflict page
+    of a stale form and the case history show who changed what, and from which version."""
+    db.session.add(
+        CaseFieldChange(
+            case_id=case.id,
+            field=field,
+            old_value=old,
+            new_value=new,
+            changed_by=by,
+            changed_at=utcnow(),
+            version=case.version,
+        )
+    )
+    db.session.flush()
+
+
+def set_next_evaluation(
+    case: Case, *, by: User, on: date | None, expected_version: int | None, today: date | None = None
+) -> bool:
+    """Plan (or clear) the next evaluation of the plan, from the case version the user saw.
+
+    :raises StaleCase: the case changed since ``expected_version`` (nothing written; never a silent
+        overwrite of another's date). :raises PlanRefused: a date in the past.
+    :returns: whether anything changed.
+    """
     require_audited(by, Action.EDIT_PLAN, case)
+    check_version(case, expected_version)
     today = today or local_today()
     if on is not None and on < today:
         raise PlanRefused("De evaluatiedatum ligt in het verleden.", "next_evaluation_on")
-    case.next_evaluation_on = on
-    db.session.flush()
-    audit.record(by, "plan.evaluation", case, details={"next_evaluation_on": on.isoformat() if on else None})
+    old = case.next_evaluation_on
+    if old == on:
+        return False
+    with case_change(case, expected_version):
+        case.next_evaluation_on = on
+    _record_field_change(
+        case, "next_evaluation_on", old.isoformat() if old else None, on.isoformat() if on else None, by=by
+    )
+    audit.record(
+        by,
+        "plan.evaluation",
+        case,
+        details={"next_evaluation_on": on.isoformat() if on else None, "version": case.version},
+    )
+    return True
 
 
-def set_case_manager(case: Case, *, by: User, manager: User | None) -> CasePlan:
-    """Name the casusregisseur: an active worker of a lead or contributing organisation.
+def set_case_manager(case: Case, *, by: User, manager: User | None, expected_version: int | None) -> CasePlan:
+    """Name the casusregisseur (an active worker of a lead or contributing organisation), from the
+    case version the user saw; the change is a new case version with its field history.
 
-    :raises AccessDenied: (audited; procesregie only) :raises PlanRefused:
+    :raises AccessDenied: (audited; procesregie only) :raises StaleCase: the case changed since
+        ``expected_version`` (nothing written). :raises PlanRefused:
     """
     require_audited(by, Action.MANAGE_PARTICIPANTS, case)
+    check_version(case, expected_version)
     if manager is not None and manager.id not in {u.id for u in owner_users(case)}:
         raise PlanRefused("Kies een medewerker van een deelnemende organisatie.", "case_manager")
     plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
-    if plan is None:
-        plan = CasePlan(case=case)
-        db.session.add(plan)
-    plan.case_manager = manager
-    plan.updated_at = utcnow()
-    db.session.flush()
-    audit.record(by, "plan.case_manager", case, details={"case_manager_user_id": manager.id if manager else None})
+    old = plan.case_manager if plan is not None else None
+    if plan is not None and old == manager:
+        return plan
+    with case_change(case, expected_version):
+        if plan is None:
+            plan = CasePlan(case=case)
+            db.session.add(plan)
+        plan.case_manager = manager
+        plan.updated_at = utcnow()
+        case.version += 1  # the case plan is not a case column: the case version says it changed
+    _record_field_change(
+        case,
+        "case_manager",
+        old.display_name if old else None,
+        manager.display_name if manager else None,
+        by=by,
+    )
+    audit.record(
+        by,
+        "plan.case_manager",
+        case,
+        details={"case_manager_user_id": manager.id if manager else None, "version": case.version},
+    )
     return plan
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
 from casebook.auth.models import User
+from casebook.cases.errors import StaleCase
 from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.models import Case
 from casebook.casework import load_case, redirect_to_case
@@ -73,13 +74,18 @@ def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "can_edit_plan": may_edit,
         "goal_form": forms.get("goal_form") or (GoalForm(formdata=None) if may_edit else None),
         "evaluation_form": forms.get("evaluation_form")
-        or (EvaluationForm(formdata=None, next_evaluation_on=case.next_evaluation_on) if may_edit else None),
+        or (
+            EvaluationForm(formdata=None, next_evaluation_on=case.next_evaluation_on, version=case.version)
+            if may_edit
+            else None
+        ),
         "case_manager_form": None,
+        "conflict": forms.get("conflict"),
         "status_form": ActionStatusForm(formdata=None) if may_edit else None,
         "plan_error": forms.get("plan_error"),
     }
     if may_direct:
-        form = forms.get("case_manager_form") or CaseManagerForm(formdata=None)
+        form = forms.get("case_manager_form") or CaseManagerForm(formdata=None, version=case.version)
         form.case_manager.choices = [("", _("— nog niet benoemd —"))] + [
             (str(u.id), f"{u.display_name} ({u.organisation.name})") for u in plans.owner_users(case)
         ]
@@ -182,13 +188,25 @@ def change_status(case_id: int, action_id: int) -> Response | tuple[str, int]:
     return _page(case, 422, plan_error=error)
 
 
+def _stale(case: Case, form: Any, exc: StaleCase, form_name: str) -> tuple[str, int]:
+    """409 with the user's input kept and what changed meanwhile; resubmitting applies it to the
+    current case (the form now carries its version)."""
+    form.version.data = exc.current_version
+    form.version.raw_data = [str(exc.current_version)]
+    return _page(case, 409, conflict=exc.changes, **{form_name: form})
+
+
 @bp.post("/cases/<int:case_id>/plan/evaluation")
 def set_evaluation(case_id: int) -> Response | tuple[str, int]:
     case = load_case(current_user, case_id, Action.EDIT_PLAN)
     form = EvaluationForm()
     if form.validate_on_submit():
         try:
-            plans.set_next_evaluation(case, by=current_user, on=form.next_evaluation_on.data)
+            plans.set_next_evaluation(
+                case, by=current_user, on=form.next_evaluation_on.data, expected_version=form.version.data
+            )
+        except StaleCase as exc:
+            return _stale(case, form, exc, "evaluation_form")
         except plans.PlanRefused as refused:
             apply_refusal(form, refused, "next_evaluation_on")
         else:
@@ -204,12 +222,14 @@ def set_case_manager(case_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         manager = db.session.get(User, int(form.case_manager.data)) if form.case_manager.data else None
         try:
-            plans.set_case_manager(case, by=current_user, manager=manager)
+            plans.set_case_manager(case, by=current_user, manager=manager, expected_version=form.version.data)
+        except StaleCase as exc:
+            return _stale(case, form, exc, "case_manager_form")
         except plans.PlanRefused as refused:
             apply_refusal(form, refused, "case_manager")
         else:
             return redirect_to_case(case, "plan")
-    elif not form.errors.get("case_manager"):
+    elif not form.errors.get("case_manager") and not form.errors.get("version"):
         form.case_manager.errors = [_("Kies een medewerker van een deelnemende organisatie.")]
     return _page(case, 422, case_manager_form=form)
 

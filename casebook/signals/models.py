@@ -109,9 +109,12 @@ class SignalPerson(Base):
     signal_id: Mapped[int] = mapped_column(ForeignKey("signal.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     role: Mapped[SubjectRole] = mapped_column(StrEnumType(SubjectRole))
+    # who linked the person: they keep seeing them on the signal (None: linked before this was kept)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
     signal: Mapped[Signal] = relationship(back_populates="persons")
     person: Mapped[Person] = relationship()
+    linked_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<SignalPerson {self.id} signal={self.signal_id}>"

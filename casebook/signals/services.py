@@ -25,7 +25,12 @@ from sqlalchemy.orm import selectinload
 from casebook import audit
 from casebook.access import Action, can, deny, load_or_404, require_audited
 from casebook.access.rules.handoffs import may_coordinate_process
-from casebook.access.rules.signals import signal_visibility
+from casebook.access.rules.signals import (
+    may_read_decision_reason,
+    may_see_resulting_case,
+    may_see_signal_person,
+    signal_visibility,
+)
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case, CaseType, SubjectRole
@@ -118,6 +123,30 @@ def load_signal_for(user: User, signal_id: int | str) -> Signal:
     return load_or_404(user, Signal, signal_id, Action.VIEW_SIGNAL, options=options)
 
 
+@dataclass(frozen=True)
+class SignalView:
+    """What ``viewer`` may be shown of a signal beyond what they may see of it anyway: the persons
+    linked to it, and the case (reference) and reasoning of its triage (the policy's
+    ``may_see_signal_person``, ``may_see_resulting_case``, ``may_read_decision_reason``). The decision's
+    kind is always shown to who sees the signal: the melder learns that it was weighed."""
+
+    signal: Signal
+    persons: list[SignalPerson]
+    case: Case | None
+    decision_reason: str | None
+
+
+def view_for(viewer: User, signal: Signal) -> SignalView:
+    """The signal as ``viewer`` may see it (``signal`` comes from ``load_signal_for``)."""
+    reason = signal.decision_reason if signal.is_triaged and may_read_decision_reason(viewer, signal) else None
+    return SignalView(
+        signal=signal,
+        persons=[link for link in signal.persons if may_see_signal_person(viewer, signal, link)],
+        case=signal.case if may_see_resulting_case(viewer, signal) else None,
+        decision_reason=str(reason) if reason is not None else None,
+    )
+
+
 def may_edit(user: User, signal: Signal) -> bool:
     return not signal.is_triaged and _may_view(user, signal) and can(user, Action.SEARCH_PERSONS)
 
@@ -140,7 +169,7 @@ def link_person(
         raise CaseRuleError(_l("Kies een persoon uit de zoekresultaten."), "person_id")
     if any(sp.person_id == person.id for sp in signal.persons):
         raise CaseRuleError(_l("Deze persoon is al aan de melding gekoppeld."), "person_id")
-    link = SignalPerson(person=person, role=role)
+    link = SignalPerson(person=person, role=role, linked_by_id=by.id)
     signal.persons.append(link)
     db.session.flush()
     audit.record(by, "signal.person.add", signal, details={"person": person.id, "role": role.value})
@@ -199,7 +228,7 @@ def create_person_for_signal(
     )
     person = people.create_person(by, data, check, signal=signal)
     audit.record(by, "person.create", person, details={"via": "signal", "confirmed_distinct": len(matches)})
-    link = SignalPerson(person=person, role=role)
+    link = SignalPerson(person=person, role=role, linked_by_id=by.id)
     signal.persons.append(link)
     db.session.flush()
     audit.record(by, "signal.person.add", signal, details={"person": person.id, "role": role.value, "new": True})
@@ -207,8 +236,11 @@ def create_person_for_signal(
 
 
 def unlink_person(signal: Signal, signal_person_id: int | None, *, by: User) -> None:
+    """Unlink a person the user may see on the signal (another's link is, for them, no link)."""
     _require_edit(by, signal)
-    link = next((sp for sp in signal.persons if sp.id == signal_person_id), None)
+    link = next(
+        (sp for sp in signal.persons if sp.id == signal_person_id and may_see_signal_person(by, signal, sp)), None
+    )
     if link is None:
         raise CaseRuleError(_l("Deze persoon is niet aan de melding gekoppeld."))
     signal.persons.remove(link)

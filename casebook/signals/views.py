@@ -121,6 +121,7 @@ def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str,
     html = render_template(
         "signals/detail.html",
         signal=signal,
+        view=signals.view_for(current_user, signal),
         may_edit=signals.may_edit(current_user, signal),
         may_triage=can(current_user, Action.TRIAGE_SIGNALS, signal) and not signal.is_triaged,
         search_form=search,
@@ -264,9 +265,11 @@ def triage(signal_id: int) -> Any:
         _attach(form, exc)
         return render_signal(signal, 422, triage_form=form)
     if case is not None:
-        flash(_("Casus %(reference)s geopend.", reference=case.reference), "info")
-        if can(current_user, Action.VIEW_CASE, case):
+        if signals.view_for(current_user, signal).case is not None:
+            flash(_("Casus %(reference)s geopend.", reference=case.reference), "info")
             return redirect(url_for("cases.detail", case_id=case.id))
+        # opened for another lead: the weigher learns no reference of a case they may not see
+        flash(_("Melding %(reference)s gewogen: casus geopend.", reference=signal.reference), "info")
     else:
         flash(_("Melding %(reference)s gewogen.", reference=signal.reference), "info")
     return redirect(url_for("signals.queue"))

@@ -4,7 +4,7 @@ What a supervisor may read is decided by the policy (``casebook.access.audit_sco
 in SQL, so pages and counts are right. An event is shown in full only when the reader's
 authorisations cover its case (``Action.VIEW_AUDIT_EVENT``, SQL twin ``case_visibility``); any other
 event of their trail is *shielded*: the screens and the CSV export alike show who did what and when,
-but no case reference, object id, reason or details. Filters select only among what the reader may
+but no case reference, object id or details. Filters select only among what the reader may
 see: a filter on a shielded case's reference finds nothing, exactly like an unknown reference.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,10 +29,8 @@ from casebook.audit.models import AuditEvent, Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db, utcnow
+from casebook.organisations.models import Organisation
 from casebook.pagination import Page, paginate
-
-CASE_REFERENCE_SHAPE = re.compile(r"PGA-\d{4}-\d{5}", re.IGNORECASE)
-ACTION_SHAPE = re.compile(r"[a-z_]+(\.[a-z_]+)*")
 
 
 @dataclass(frozen=True)
@@ -47,14 +44,35 @@ class AuditFilters:
     date_to: date | None = None  # inclusive
 
     def as_details(self) -> dict[str, str]:
-        """The filters for the audit event of the search itself: free text is kept only when it has
-        the shape of a case reference or an action name, so typed-in personal data never enters
-        the (unshreddable) chain."""
-        kept = {k: str(v) for k, v in vars(self).items() if v}
-        for name, pattern in (("case_reference", CASE_REFERENCE_SHAPE), ("action", ACTION_SHAPE)):
-            if name in kept and not pattern.fullmatch(kept[name]):
-                kept[name] = "(not shown)"
-        return {k: v if audit.TOKEN_SHAPE.fullmatch(v) else "(not shown)" for k, v in kept.items()}
+        """The filters for the audit event of the search itself: each only as the reference data it
+        resolved to (an existing user's username, an organisation, a case reference, an action in the trail, an
+        outcome), else ``audit.UNKNOWN`` — typed-in personal data never enters the (unshreddable) chain."""
+        return audit.filter_details(
+            {
+                "username": (self.username, audit.known(User.username, key=_USERNAME, normalise=_lower)),
+                "organisation": (self.organisation, audit.known(Organisation.slug)),
+                "case_reference": (self.case_reference, audit.known(Case.reference, normalise=_upper)),
+                "action": (self.action, audit.known(AuditEvent.action)),
+                "outcome": (self.outcome, audit.one_of(Outcome)),
+                "date_from": (self.date_from, _as_date),
+                "date_to": (self.date_to, _as_date),
+            }
+        )
+
+
+_USERNAME = func.lower(User.username)
+
+
+def _lower(value: str) -> str:
+    return value.strip().lower()
+
+
+def _upper(value: str) -> str:
+    return value.strip().upper()
+
+
+def _as_date(value: object) -> date | None:
+    return value if isinstance(value, date) else None
 
 
 def _local_midnight_utc(day: date) -> datetime:
@@ -136,7 +154,6 @@ CSV_COLUMNS = (
     "object_id",
     "case",
     "outcome",
-    "reason",
     "client_ip",
     "request_id",
     "details",
@@ -183,7 +200,6 @@ def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
                     "" if shielded else e.object_id,
                     case,
                     e.outcome,
-                    "" if shielded else e.reason,
                     e.client_ip,
                     e.request_id,
                     "" if shielded else json.dumps(e.details, sort_keys=True, ensure_ascii=False),

@@ -142,6 +142,7 @@ EXEMPT: dict[str, str] = {
     # signals
     "casebook.signals.services:load_signal_for": READ,
     "casebook.signals.services:may_edit": RULE,
+    "casebook.signals.services:view_for": READ + " (of a signal its loader authorised)",
     "casebook.signals.services:overdue_after": RULE,
     "casebook.signals.services:local_today": RULE,
     "casebook.signals.services:queue": READ,
@@ -165,6 +166,7 @@ EXEMPT: dict[str, str] = {
     "casebook.households.services:coordination_of": READ,
     "casebook.households.services:coordinator_choices": RULE,
     "casebook.households.services:may_set_coordinator": RULE,
+    "casebook.households.services:coordination_version": RULE,
 }
 
 
@@ -308,11 +310,13 @@ REFUSALS: list[Refusal] = [
     ),
     Refusal(
         "casebook.plans.services:set_next_evaluation",
-        lambda w: plans.set_next_evaluation(w.case, by=w.outsider, on=w.today, today=w.today),
+        lambda w: plans.set_next_evaluation(
+            w.case, by=w.outsider, on=w.today, expected_version=w.case.version, today=w.today
+        ),
     ),
     Refusal(
         "casebook.plans.services:set_case_manager",
-        lambda w: plans.set_case_manager(w.case, by=w.outsider, manager=w.worker),
+        lambda w: plans.set_case_manager(w.case, by=w.outsider, manager=w.worker, expected_version=w.case.version),
     ),
     Refusal(
         "casebook.interventions.services:add_intervention",
@@ -339,7 +343,9 @@ REFUSALS: list[Refusal] = [
     ),
     Refusal(
         "casebook.meetings.services:record_decision",
-        lambda w: meetings.record_decision(w.item, by=w.outsider, decision="x", today=w.today),
+        lambda w: meetings.record_decision(
+            w.item, by=w.outsider, decision="x", expected_version=w.item.decision_version, today=w.today
+        ),
     ),
     Refusal(
         "casebook.meetings.services:add_meeting_action",
@@ -413,7 +419,9 @@ REFUSALS: list[Refusal] = [
     Refusal("casebook.people.services:reveal_bsn", lambda w: people.reveal_bsn(w.admin, w.person)),
     Refusal(
         "casebook.households.services:set_coordinator",
-        lambda w: households.set_coordinator(w.household, [w.case], w.coordinator.id, by=w.outsider),
+        lambda w: households.set_coordinator(
+            w.household, [w.case], w.coordinator.id, by=w.outsider, expected_version=0
+        ),
     ),
 ]
 

@@ -40,5 +40,5 @@ def test_only_workers_who_may_work_on_the_plan_are_casusregisseur_candidates(res
     make_user(org=west, roles=[Role.SUPERVISOR])
     assert set(plans.owner_users(case)) == {lead, worker}
     with pytest.raises(PlanRefused):
-        plans.set_case_manager(case, by=lead, manager=blind)
-    assert plans.set_case_manager(case, by=lead, manager=worker).case_manager is worker
+        plans.set_case_manager(case, by=lead, manager=blind, expected_version=case.version)
+    assert plans.set_case_manager(case, by=lead, manager=worker, expected_version=case.version).case_manager is worker

@@ -17,7 +17,7 @@ from casebook.households.extensions import (
 from casebook.modules import contributions
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from tests.factories import authorise_user, login_as, make_case, make_goal, make_org, make_person, make_user
-from tests.helpers import last_event
+from tests.helpers import audit_events, last_event
 
 
 @pytest.fixture
@@ -83,14 +83,18 @@ def test_one_procesregisseur_set_by_a_lead_coordinator(family, zvh):
     coordinator = make_user(org=zvh, roles=["coordinator"])
     colleague = make_user(org=zvh, roles=["coordinator"])
     _h, cases = households.load_household_for(coordinator, household.id)
-    households.set_coordinator(household, cases, coordinator.id, by=coordinator)
-    row = households.set_coordinator(household, cases, colleague.id, by=coordinator)
+    households.set_coordinator(household, cases, coordinator.id, by=coordinator, expected_version=0)
+    row = households.set_coordinator(household, cases, colleague.id, by=coordinator, expected_version=1)
     assert households.coordination_of(household.id) is row and row.process_coordinator is colleague
-    assert last_event("household.coordinator").details == {"coordinator": colleague.id, "previous": coordinator.id}
+    assert last_event("household.coordinator").details == {
+        "coordinator": colleague.id,
+        "previous": coordinator.id,
+        "version": 2,
+    }
     with pytest.raises(CaseRuleError):
-        households.set_coordinator(household, cases, make_user(org=zvh).id, by=coordinator)
+        households.set_coordinator(household, cases, make_user(org=zvh).id, by=coordinator, expected_version=2)
     with pytest.raises(AccessDenied):
-        households.set_coordinator(household, cases, colleague.id, by=make_user(org=zvh))
+        households.set_coordinator(household, cases, colleague.id, by=make_user(org=zvh), expected_version=2)
 
 
 def test_page_shows_members_and_says_nothing_about_hidden_cases(client, family, zvh):
@@ -115,7 +119,8 @@ def test_set_coordinator_over_http_and_422(client, family, zvh):
     login_as(client, coordinator)
     response = client.post(f"/households/{household.id}/coordinator", data={"coordinator": ""})
     assert response.status_code == 422
-    response = client.post(f"/households/{household.id}/coordinator", data={"coordinator": coordinator.id})
+    data = {"coordinator": coordinator.id, "version": 0}
+    response = client.post(f"/households/{household.id}/coordinator", data=data)
     assert response.status_code == 302
     assert households.coordination_of(household.id).process_coordinator_id == coordinator.id
     html = client.get(f"/cases/{visible.id}").get_data(as_text=True)
@@ -161,3 +166,40 @@ def test_household_plan_groups_the_goals_of_visible_cases_only(client, family, z
     assert "Geheim doel zoon" not in html and "justitie" not in html
     event = last_event("plan.household.view", actor_user_id=viewer_id)
     assert event.details == {"cases": 1, "goals": 2}
+
+
+# --- never a silently overwritten choice ---------------------------------------------------------
+
+
+def test_a_stale_household_coordinator_is_refused_and_nothing_is_written(family, zvh):
+    household, _visible, _hidden = family
+    coordinator = make_user(org=zvh, roles=["coordinator"])
+    colleague = make_user(org=zvh, roles=["coordinator"])
+    _h, cases = households.load_household_for(coordinator, household.id)
+    households.set_coordinator(household, cases, coordinator.id, by=coordinator, expected_version=0)
+    events = len(audit_events("household.coordinator"))
+    for seen in (0, None):  # the form was loaded before the first choice; or carries no version
+        with pytest.raises(households.StaleCoordination) as stale:
+            households.set_coordinator(household, cases, colleague.id, by=colleague, expected_version=seen)
+        assert stale.value.current_version == 1
+    assert households.coordination_of(household.id).process_coordinator_id == coordinator.id
+    assert len(audit_events("household.coordinator")) == events
+
+
+def test_over_http_a_stale_household_coordinator_answers_409_and_keeps_the_choice(app, client, family, zvh):
+    household, _visible, _hidden = family
+    coordinator = make_user(org=zvh, roles=["coordinator"])
+    colleague = make_user(org=zvh, roles=["coordinator"])
+    coordinator_id, colleague_id = coordinator.id, colleague.id
+    url = f"/households/{household.id}/coordinator"
+    login_as(client, coordinator)
+    assert client.post(url, data={"coordinator": coordinator_id, "version": 0}).status_code == 302
+    other = login_as(app.test_client(), colleague)
+    stale = other.post(url, data={"coordinator": colleague_id, "version": 0})
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Er is niets opgeslagen" in html and f'<option selected value="{colleague_id}">' in html
+    assert 'name="version" type="hidden" value="1"' in html
+    assert households.coordination_of(household.id).process_coordinator_id == coordinator_id
+    assert other.post(url, data={"coordinator": colleague_id}).status_code == 422  # no version: no blind write
+    assert other.post(url, data={"coordinator": colleague_id, "version": 1}).status_code == 302

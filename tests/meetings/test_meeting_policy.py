@@ -45,7 +45,7 @@ def decided(zvh, police, chair):
     meeting = make_meeting(chair, TODAY - timedelta(days=1), [police])
     case = make_case(lead=zvh, participants=[(police, Involvement.CONTRIBUTOR)])
     item = meetings.add_to_agenda(meeting, by=chair, reference=case.reference)
-    meetings.record_decision(item, by=chair, decision=DECISION, today=TODAY)
+    meetings.record_decision(item, by=chair, decision=DECISION, expected_version=item.decision_version, today=TODAY)
     return meeting, item
 
 
@@ -95,7 +95,9 @@ def test_only_the_organisers_coordinators_run_the_meeting(decided, police, chair
     assert can(chair, Action.MANAGE_MEETINGS, meeting)
     assert not can(invited, Action.MANAGE_MEETINGS, meeting) and not can(colleague, Action.MANAGE_MEETINGS, meeting)
     with pytest.raises(AccessDenied):
-        meetings.record_decision(item, by=invited, decision="Anders", today=TODAY)
+        meetings.record_decision(
+            item, by=invited, decision="Anders", expected_version=item.decision_version, today=TODAY
+        )
     assert last_event("meeting.decision", actor_user_id=invited.id).outcome is Outcome.DENIED
 
 

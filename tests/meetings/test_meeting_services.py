@@ -16,7 +16,7 @@ from casebook.meetings import services as meetings
 from casebook.meetings.models import AgendaItem
 from casebook.plans import services as plans
 from tests.factories import make_case, make_meeting, make_org, make_user
-from tests.helpers import last_event
+from tests.helpers import audit_events, last_event
 
 TODAY = date(2026, 11, 28)
 
@@ -110,16 +110,22 @@ def test_decisions_are_encrypted_audited_and_only_once_the_meeting_took_place(zv
     case = make_case(lead=zvh)
     item = meetings.add_to_agenda(meeting, by=chair, reference=case.reference)
     with pytest.raises(meetings.MeetingRefused, match="nog niet plaatsgevonden"):
-        meetings.record_decision(item, by=chair, decision="Opschalen", today=TODAY)
+        meetings.record_decision(
+            item, by=chair, decision="Opschalen", expected_version=item.decision_version, today=TODAY
+        )
     later = TODAY + timedelta(days=7)
-    meetings.record_decision(item, by=chair, decision="Opschalen naar plan van aanpak", today=later)
+    meetings.record_decision(
+        item, by=chair, decision="Opschalen naar plan van aanpak", expected_version=item.decision_version, today=later
+    )
     raw = db.session.execute(select(AgendaItem.__table__.c.decision).where(AgendaItem.id == item.id)).scalar_one()
     assert b"Opschalen" not in raw
-    assert last_event("meeting.decision").details == {"meeting": meeting.id, "amended": False}
-    meetings.record_decision(item, by=chair, decision="Aangepast besluit", today=later)
-    assert last_event("meeting.decision").details == {"meeting": meeting.id, "amended": True}
+    assert last_event("meeting.decision").details == {"meeting": meeting.id, "amended": False, "version": 1}
+    meetings.record_decision(
+        item, by=chair, decision="Aangepast besluit", expected_version=item.decision_version, today=later
+    )
+    assert last_event("meeting.decision").details == {"meeting": meeting.id, "amended": True, "version": 2}
     with pytest.raises(meetings.MeetingRefused):
-        meetings.record_decision(item, by=chair, decision=" ", today=later)
+        meetings.record_decision(item, by=chair, decision=" ", expected_version=item.decision_version, today=later)
 
 
 def test_only_the_organising_coordinators_run_the_meeting(zvh, police, chair):
@@ -128,7 +134,7 @@ def test_only_the_organising_coordinators_run_the_meeting(zvh, police, chair):
     item = meetings.add_to_agenda(meeting, by=chair, reference=case.reference)
     guest = make_user(org=police, roles=[Role.COORDINATOR])
     with pytest.raises(AccessDenied):
-        meetings.record_decision(item, by=guest, decision="x", today=TODAY)
+        meetings.record_decision(item, by=guest, decision="x", expected_version=item.decision_version, today=TODAY)
     assert last_event("meeting.decision", actor_user_id=guest.id).outcome is Outcome.DENIED
     with pytest.raises(AccessDenied):
         meetings.add_to_agenda(meeting, by=guest, reference=case.reference)
@@ -152,8 +158,26 @@ def test_items_leave_the_agenda_only_while_nothing_was_recorded(zvh, chair):
     first, second = make_case(lead=zvh), make_case(lead=zvh)
     empty = meetings.add_to_agenda(meeting, by=chair, reference=first.reference)
     decided = meetings.add_to_agenda(meeting, by=chair, reference=second.reference)
-    meetings.record_decision(decided, by=chair, decision="Besloten", today=TODAY)
+    meetings.record_decision(
+        decided, by=chair, decision="Besloten", expected_version=decided.decision_version, today=TODAY
+    )
     meetings.remove_from_agenda(empty, by=chair)
     assert last_event("meeting.agenda.remove").object_id == str(empty.id)
     with pytest.raises(meetings.MeetingRefused):
         meetings.remove_from_agenda(decided, by=chair)
+
+
+def test_a_stale_decision_is_refused_and_nothing_is_written(zvh, chair):
+    meeting = make_meeting(chair, TODAY)
+    case = make_case(lead=zvh)
+    item = meetings.add_to_agenda(meeting, by=chair, reference=case.reference)
+    colleague = make_user(org=zvh, roles=[Role.COORDINATOR])
+    meetings.record_decision(item, by=chair, decision="Opschalen", expected_version=0, today=TODAY)
+    events = len(audit_events("meeting.decision"))
+    for seen in (0, None):  # loaded before the first decision; or no version at all
+        with pytest.raises(meetings.StaleDecision) as stale:
+            meetings.record_decision(item, by=colleague, decision="Afschalen", expected_version=seen, today=TODAY)
+        assert stale.value.current_version == 1
+    db.session.expire_all()
+    assert item.decision == "Opschalen" and item.decided_by_id == chair.id and item.decision_version == 1
+    assert len(audit_events("meeting.decision")) == events

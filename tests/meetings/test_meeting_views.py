@@ -42,7 +42,9 @@ def setting(zvh, police, chair):
     private = make_case(lead=zvh)
     shared_item = meetings.add_to_agenda(meeting, by=chair, reference=shared.reference)
     private_item = meetings.add_to_agenda(meeting, by=chair, reference=private.reference)
-    meetings.record_decision(private_item, by=chair, decision="Geheim besluit", today=TODAY)
+    meetings.record_decision(
+        private_item, by=chair, decision="Geheim besluit", expected_version=private_item.decision_version, today=TODAY
+    )
     return {
         "meeting": meeting.id,
         "shared": shared.reference,
@@ -132,7 +134,8 @@ def test_record_a_decision_and_an_action_during_the_meeting(client, setting, cha
     assert client.get(base).status_code == 200
     empty = client.post(f"{base}/decision", data={"decision": ""})
     assert empty.status_code == 422
-    assert client.post(f"{base}/decision", data={"decision": "Plan van aanpak opstellen"}).status_code == 302
+    decided = client.post(f"{base}/decision", data={"decision": "Plan van aanpak opstellen", "version": 0})
+    assert decided.status_code == 302
     action = {
         "goal": "",
         "description": "Mijn actie",
@@ -162,3 +165,22 @@ def test_item_of_another_meeting_is_404(client, setting, chair):
     login_as(client, chair)
     other = make_meeting(chair, TODAY)
     assert client.get(f"/meetings/{other.id}/items/{setting['shared_item']}").status_code == 404
+
+
+def test_a_stale_decision_form_answers_409_keeps_the_text_and_shows_the_current_decision(
+    app, client, setting, chair, zvh
+):
+    colleague = make_user(org=zvh, roles=[Role.COORDINATOR])
+    url = f"/meetings/{setting['meeting']}/items/{setting['shared_item']}/decision"
+    login_as(client, chair)
+    assert client.post(url, data={"decision": "Opschalen naar plan van aanpak", "version": 0}).status_code == 302
+    other = login_as(app.test_client(), colleague)
+    stale = other.post(url, data={"decision": "Mijn afwijkende tekst", "version": 0})
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Er is niets opgeslagen" in html and "Mijn afwijkende tekst" in html
+    assert "Opschalen naar plan van aanpak" in html  # what was decided meanwhile
+    assert 'name="version" type="hidden" value="1"' in html
+    item = db.session.get(AgendaItem, setting["shared_item"])
+    assert item.decision == "Opschalen naar plan van aanpak" and item.decided_by_id == chair.id
+    assert other.post(url, data={"decision": "Zonder versie"}).status_code == 422  # no version: no blind write

@@ -154,8 +154,10 @@ def test_evaluations_due_are_scoped_and_within_the_horizon(west, worker):
     due = make_case(lead=west)
     later = make_case(lead=west)
     hidden = make_case(lead=make_org("elders"))
-    plans.set_next_evaluation(due, by=worker, on=TODAY + timedelta(days=2), today=TODAY)
-    plans.set_next_evaluation(later, by=worker, on=TODAY + timedelta(days=30), today=TODAY)
+    plans.set_next_evaluation(due, by=worker, on=TODAY + timedelta(days=2), expected_version=due.version, today=TODAY)
+    plans.set_next_evaluation(
+        later, by=worker, on=TODAY + timedelta(days=30), expected_version=later.version, today=TODAY
+    )
     hidden.next_evaluation_on = TODAY
     db.session.flush()
     assert [c.id for c in plans.evaluations_due_for(worker, today=TODAY)] == [due.id]
@@ -165,23 +167,32 @@ def test_evaluations_due_are_scoped_and_within_the_horizon(west, worker):
 def test_next_evaluation_is_not_in_the_past_and_is_audited(case, worker):
     version = case.version
     with pytest.raises(plans.PlanRefused):
-        plans.set_next_evaluation(case, by=worker, on=TODAY - timedelta(days=1), today=TODAY)
-    plans.set_next_evaluation(case, by=worker, on=TODAY + timedelta(days=14), today=TODAY)
+        plans.set_next_evaluation(
+            case, by=worker, on=TODAY - timedelta(days=1), expected_version=case.version, today=TODAY
+        )
+    plans.set_next_evaluation(
+        case, by=worker, on=TODAY + timedelta(days=14), expected_version=case.version, today=TODAY
+    )
     assert case.next_evaluation_on == TODAY + timedelta(days=14) and case.version == version + 1
-    assert last_event("plan.evaluation").details == {"next_evaluation_on": "2026-12-12"}
+    assert last_event("plan.evaluation").details == {"next_evaluation_on": "2026-12-12", "version": version + 1}
 
 
 def test_case_manager_is_named_by_the_procesregisseur_from_the_partners(west, police, case):
     coordinator = make_user(org=west, roles=[Role.COORDINATOR])
     partner_worker = make_user(org=police)
-    plan = plans.set_case_manager(case, by=coordinator, manager=partner_worker)
+    plan = plans.set_case_manager(case, by=coordinator, manager=partner_worker, expected_version=case.version)
     assert plan.case_manager is partner_worker
-    assert last_event("plan.case_manager").details == {"case_manager_user_id": partner_worker.id}
+    assert last_event("plan.case_manager").details == {
+        "case_manager_user_id": partner_worker.id,
+        "version": case.version,
+    }
     with pytest.raises(plans.PlanRefused):
-        plans.set_case_manager(case, by=coordinator, manager=make_user(org=make_org("elders")))
+        plans.set_case_manager(
+            case, by=coordinator, manager=make_user(org=make_org("elders")), expected_version=case.version
+        )
     caseworker = make_user(org=west)
     with pytest.raises(AccessDenied):
-        plans.set_case_manager(case, by=caseworker, manager=partner_worker)
+        plans.set_case_manager(case, by=caseworker, manager=partner_worker, expected_version=case.version)
     assert last_event("case.participants", actor_user_id=caseworker.id).outcome is Outcome.DENIED
 
 
@@ -189,7 +200,7 @@ def test_plan_view_groups_goals_by_domain_and_flags_tasks(case, worker, west):
     make_goal(case, worker, domain="justice", text="Geen nieuwe delicten")
     housing = make_goal(case, worker, domain="housing")
     late = make_action(case, worker, TODAY - timedelta(days=1), goal=housing)
-    plans.set_next_evaluation(case, by=worker, on=TODAY, today=TODAY)
+    plans.set_next_evaluation(case, by=worker, on=TODAY, expected_version=case.version, today=TODAY)
     view = plans.plan_for(worker, case, today=TODAY)
     assert list(view.goals_by_domain) == ["housing", "justice"] and view.content
     assert [a.id for a in view.overdue] == [late.id] and view.evaluation_due

@@ -90,10 +90,16 @@ def test_status_change_and_invalid_status(client, case, coordinator):
     assert client.post(url, data={"status": "weg"}).status_code == 422
 
 
+def _version(case_id: int) -> int:
+    return db.session.get(Case, case_id).version
+
+
 def test_evaluation_date(client, case, coordinator):
-    assert client.post(f"/cases/{case.id}/plan/evaluation", data={"next_evaluation_on": SOON}).status_code == 302
+    data = {"next_evaluation_on": SOON, "version": _version(case.id)}
+    assert client.post(f"/cases/{case.id}/plan/evaluation", data=data).status_code == 302
     assert db.session.get(Case, case.id).next_evaluation_on.isoformat() == SOON
-    bad = client.post(f"/cases/{case.id}/plan/evaluation", data={"next_evaluation_on": PAST})
+    data = {"next_evaluation_on": PAST, "version": _version(case.id)}
+    bad = client.post(f"/cases/{case.id}/plan/evaluation", data=data)
     assert bad.status_code == 422 and PAST in bad.get_data(as_text=True)
 
 
@@ -101,10 +107,13 @@ def test_case_manager_is_set_by_the_lead_coordinator_only(client, case, coordina
     officer = make_user(org=police)
     officer.display_name = "Wijkagent Ruud"
     case_id = case.id
-    ok = client.post(f"/cases/{case_id}/plan/case-manager", data={"case_manager": str(officer.id)})
+    data = {"case_manager": str(officer.id), "version": _version(case_id)}
+    ok = client.post(f"/cases/{case_id}/plan/case-manager", data=data)
     assert ok.status_code == 302
     assert "Wijkagent Ruud" in client.get(f"/cases/{case_id}/plan").get_data(as_text=True)
-    bad = client.post(f"/cases/{case.id}/plan/case-manager", data={"case_manager": "999999"})
+    bad = client.post(
+        f"/cases/{case.id}/plan/case-manager", data={"case_manager": "999999", "version": _version(case_id)}
+    )
     assert bad.status_code == 422
     caseworker = make_user(org=west)
     client.post("/logout")

@@ -7,7 +7,8 @@
 - A signal of a restricted type (radicalisation, domestic violence) is, at the weegtafel, seen
   and weighed only by users authorised for its type at the type's default confidentiality (the
   confidentiality a case opened from it would get); other types by every coordinator who triages.
-- Who registered a signal keeps seeing it (they wrote it).
+- Who registered a signal keeps seeing it (they wrote it) — but not the case it opened nor the
+  persons others linked to it, unless they may see those (see the end of this file).
 
 The SQL twin of the type check is ``signal_visibility``, composed by the queue and its counts.
 """
@@ -21,8 +22,10 @@ from sqlalchemy import ColumnElement, false, or_, select
 from casebook.access.actions import Action
 from casebook.access.models import Authorisation
 from casebook.access.rules import rule
+from casebook.access.rules.cases import case_rule
+from casebook.access.rules.persons import view_person_rule
 from casebook.access.rules.roles import roles_allow
-from casebook.access.scope import CASE_ROLES, authorisation_applies_to, is_authorised
+from casebook.access.scope import CASE_ROLES, authorisation_applies_to, is_authorised, is_live_user
 from casebook.auth.models import User
 from casebook.cases.models import CaseType
 from casebook.organisations.models import OrganisationKind
@@ -90,3 +93,41 @@ def view_rule(user: User, action: Action, signal: Signal | Any) -> bool:
     if triage_rule(user, Action.TRIAGE_SIGNALS, signal):
         return True
     return roles_allow(user, Action.REGISTER_SIGNAL) and signal.registered_by_id == user.id
+
+
+# --- what a viewer of the signal learns of its outcome and persons --------------------------------
+#
+# Seeing a signal (``VIEW_SIGNAL``) is not seeing what came of it: the registrant keeps seeing
+# what they wrote, and learns *that* it was weighed and the kind of decision — not the case it
+# opened (its reference needs ``VIEW_CASE`` on that case) nor the reasoning behind opening it (case
+# content: ``READ_CASE_CONTENT``, as on the case's timeline). Nor does a signal reveal the persons
+# linked to it by others: a person shows only to a viewer who may see them anyway, who linked
+# them, or who weighs this signal at the weegtafel (the ZVH must see whom it is about to decide).
+
+
+def may_see_resulting_case(user: User, signal: Signal | Any) -> bool:
+    """May ``user`` learn which case the triage of ``signal`` opened (its reference, its id)?"""
+    case = getattr(signal, "case", None)
+    return case is not None and is_live_user(user) and case_rule(user, Action.VIEW_CASE, case)
+
+
+def may_read_decision_reason(user: User, signal: Signal | Any) -> bool:
+    """May ``user`` read the weegtafel's reasoning? When a case was opened it is that case's
+    content; a decision without a case (advice, referral, no action) is the answer to the melder."""
+    if not is_live_user(user) or not view_rule(user, Action.VIEW_SIGNAL, signal):
+        return False
+    case = getattr(signal, "case", None)
+    if getattr(signal, "case_id", None) is None and case is None:
+        return True
+    return case is not None and case_rule(user, Action.READ_CASE_CONTENT, case)
+
+
+def may_see_signal_person(user: User, signal: Signal | Any, link: Any) -> bool:
+    """May ``user`` see the person of ``link`` (a ``SignalPerson`` of ``signal``) on the signal?"""
+    if not is_live_user(user) or not view_rule(user, Action.VIEW_SIGNAL, signal):
+        return False
+    if link.linked_by_id is not None and link.linked_by_id == user.id:
+        return True
+    if triage_rule(user, Action.TRIAGE_SIGNALS, signal):
+        return True
+    return view_person_rule(user, Action.VIEW_PERSON, link.person)

@@ -22,14 +22,13 @@ class AuditEventOut(ApiModel):
     case_reference: str | None = Field(description="Null when there is no case, or the case is shielded from you.")
     case_shielded: bool = Field(description="The event concerns a case your authorisations do not cover.")
     outcome: Outcome
-    reason: str | None
     request_id: str | None
     details: dict[str, Any]
 
     @classmethod
     def of(cls, event: AuditEvent, references: dict[int, str]) -> AuditEventOut:
         """The event as the reader may see it: a shielded one (its case not covered by the reader's
-        authorisations) keeps who, what and when, never its object id, reason or details."""
+        authorisations) keeps who, what and when, never its object id or details."""
         reference = references.get(event.case_id) if event.case_id is not None else None
         shielded = event.case_id is not None and reference is None
         return cls(
@@ -43,7 +42,6 @@ class AuditEventOut(ApiModel):
             case_reference=reference,
             case_shielded=shielded,
             outcome=event.outcome,
-            reason=None if shielded else event.reason,
             request_id=event.request_id,
             details={} if shielded else (event.details or {}),
         )

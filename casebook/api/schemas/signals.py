@@ -7,8 +7,10 @@ from datetime import datetime
 from pydantic import Field
 
 from casebook.api.schemas.common import ApiModel, Code, InputModel, PageOf, PageQuery, text
+from casebook.auth.models import User
 from casebook.cases.models import SubjectRole
 from casebook.signals.models import Channel, Signal, TriageDecision
+from casebook.signals.services import view_for
 
 
 class SignalPerson(ApiModel):
@@ -26,15 +28,21 @@ class SignalOut(ApiModel):
     description: str | None
     subject_informed: bool
     received_at: datetime
-    persons: list[SignalPerson]
+    persons: list[SignalPerson] = Field(
+        description="The persons linked to the signal that the caller may see (or linked, or weighs)."
+    )
     triaged_at: datetime | None
     decision: TriageDecision | None
-    case: int | None = Field(description="Id of the case opened at triage, if any.")
+    case: int | None = Field(description="Id of the case opened at triage, if any and the caller may see it.")
     working_days: int | None = Field(None, description="Age in working days (queue only).")
     overdue: bool | None = Field(None, description="Older than the allowed working days (queue only).")
 
     @classmethod
-    def of(cls, signal: Signal, *, working_days: int | None = None, overdue: bool | None = None) -> SignalOut:
+    def of(
+        cls, signal: Signal, viewer: User, *, working_days: int | None = None, overdue: bool | None = None
+    ) -> SignalOut:
+        """``signal`` as ``viewer`` may see it: the same ``signals.view_for`` as the signal page."""
+        view = view_for(viewer, signal)
         description = signal.description
         return cls(
             id=signal.id,
@@ -46,10 +54,10 @@ class SignalOut(ApiModel):
             description=str(description) if description is not None else None,
             subject_informed=signal.subject_informed,
             received_at=signal.received_at,
-            persons=[SignalPerson(person=sp.person_id, role=sp.role) for sp in signal.persons],
+            persons=[SignalPerson(person=sp.person_id, role=sp.role) for sp in view.persons],
             triaged_at=signal.triaged_at,
             decision=signal.decision,
-            case=signal.case_id,
+            case=view.case.id if view.case is not None else None,
             working_days=working_days,
             overdue=overdue,
         )

@@ -168,7 +168,7 @@ def add_action(case_id: int, body: Callable[[], ActionIn]) -> Reply:
         goal = plans.load_goal(user, case, body.goal)  # another case's goal: an audited 404
     owner_user = row_of(User, User.username, body.owner_user)
     if body.owner_user is not None and owner_user is None:
-        raise rule_problem("owner_user", "Onbekende gebruikersnaam.")
+        raise rule_problem("owner_user", plans.OWNER_USER_REFUSED)  # the same answer as another org's user
     with refusals():
         action = plans.add_action(
             case,

@@ -28,7 +28,7 @@ def list_signals(query: SignalQuery) -> SignalPage:
     items = signals.queue(user)
     page = page_of(items, query, "api.list_signals")
     return SignalPage(
-        items=[SignalOut.of(i.signal, working_days=i.working_days, overdue=i.overdue) for i in page.pop("rows")],
+        items=[SignalOut.of(i.signal, user, working_days=i.working_days, overdue=i.overdue) for i in page.pop("rows")],
         **page,
     )
 
@@ -49,7 +49,7 @@ def register_signal(body: SignalCreate) -> Reply:
     )
     with refusals():
         signal = signals.register_signal(new, by=user)
-    return Reply(SignalOut.of(signal), headers={"Location": url_for("api.list_signals", _external=True)})
+    return Reply(SignalOut.of(signal, user), headers={"Location": url_for("api.list_signals", _external=True)})
 
 
 @api.post("/signals/<id:signal_id>/triage", body=TriageIn, response=SignalOut, tags=["signals"], errors=[409])
@@ -72,4 +72,4 @@ def triage_signal(signal_id: int, body: Callable[[], TriageIn]) -> SignalOut:
     )
     with refusals():
         signals.triage(signal, decision, by=user)
-    return SignalOut.of(signal)
+    return SignalOut.of(signal, user)
