@@ -2,9 +2,10 @@
 
 Each test records events, changes the table with SQL as someone with database access would, and
 asks the command: so they hold whatever hash or MAC the chain uses. They cover what the older
-chain tests left open: the time of an event (backdating), a NULL turned into the text ``None``, a
-harmless re-serialisation of ``details`` (key order) that must not break the chain, and a
-checkpoint of the very first event when the whole chain is gone.
+chain tests left open: the time of an event (backdating), a denial turned into an "allowed", a
+NULL turned into the text ``None``, a harmless re-serialisation of ``details`` (key order) that must
+not break the chain, a checkpoint of the very first event when the whole chain is gone, and a tail
+replaced by freshly appended events (a consistent chain that differs from the checkpoints).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from casebook import audit
+from casebook.audit import Outcome
 from casebook.audit.models import AuditEvent
 from casebook.cli import cli
 from casebook.db import db
@@ -62,6 +64,17 @@ def test_a_backdated_event_breaks_the_chain(app, events):
     assert result.exit_code == 1 and str(seq) in result.output
 
 
+def test_a_denial_turned_into_an_allowed_access_breaks_the_chain(app):
+    user = make_user()
+    denied = audit.record(user, "case.view", outcome=Outcome.DENIED, details={"page": 1})
+    event_id, seq = denied.id, denied.seq
+    audit.record(user, "case.list")
+    assert _verify(app).exit_code == 0
+    _change(event_id, outcome=str(Outcome.ALLOWED))
+    result = _verify(app)
+    assert result.exit_code == 1 and str(seq) in result.output
+
+
 def test_a_null_field_set_to_the_text_none_breaks_the_chain(app, events):
     event_id, seq, _ = events[1]
     assert db.session.scalar(select(AuditEvent.reason).where(AuditEvent.id == event_id)) is None
@@ -99,3 +112,34 @@ def test_a_chain_emptied_entirely_fails_against_a_checkpoint_of_its_first_event(
     assert _verify(app).exit_code == 0  # an empty chain is consistent in itself
     result = _verify(app, "--checkpoint", str(file))
     assert result.exit_code == 1, result.output
+
+
+def test_a_tail_replaced_by_new_events_fails_against_the_checkpoints(app, tmp_path):
+    """Cut the end off and append fresh events: the chain is consistent again, only checkpoints tell."""
+    user = make_user()
+    with _append_only_triggers_off():
+        db.session.execute(text("DELETE FROM audit_event"))
+    file = tmp_path / "checkpoints.txt"
+    runner = app.test_cli_runner()
+
+    def checkpoint() -> None:
+        taken = runner.invoke(cli, ["audit", "checkpoint", "--append", str(file)])
+        assert taken.exit_code == 0, taken.output
+
+    checkpoint()  # of the empty chain: seq=0
+    for i in range(3):
+        audit.record(user, "case.list", details={"page": i})
+    checkpoint()
+    with file.open("a") as handle:
+        handle.write("   # indented comment: kept on the WORM share\n")
+    assert file.read_text().splitlines()[0].split()[1] == "seq=0"
+    assert _verify(app, "--checkpoint", str(file)).exit_code == 0
+
+    with _append_only_triggers_off():
+        db.session.execute(text("DELETE FROM audit_event WHERE seq > 1"))
+    for i in range(2):
+        audit.record(user, "case.view", details={"page": i})
+    assert _verify(app).exit_code == 0  # consistent in itself
+    result = _verify(app, "--checkpoint", str(file))
+    assert result.exit_code == 1, result.output
+    assert "3" in result.output
