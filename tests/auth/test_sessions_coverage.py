@@ -87,3 +87,19 @@ def test_a_full_session_is_not_a_pending_second_factor(app):
         assert sessions.pending() is None and sessions.current() is full
         g.user_session = waiting
         assert sessions.pending() is waiting and sessions.current() is None
+
+
+def test_ending_one_session_records_why_and_drops_this_requests_cookie(app):
+    alice = make_user()
+    row, other = _session(alice), _session(alice)
+    with app.test_request_context("/"):
+        from flask import session
+
+        session[sessions.SESSION_KEY] = "cookie-token"
+        g.user_session = row
+        sessions.end(other, "ended_by_user")  # another device: this request keeps its cookie
+        assert g.user_session is row and session[sessions.SESSION_KEY] == "cookie-token"
+        sessions.end(row, "logout")
+        assert g.user_session is None and sessions.SESSION_KEY not in session
+    assert (row.end_reason, other.end_reason) == ("logout", "ended_by_user")
+    assert row.ended_at is not None and other.ended_at is not None
