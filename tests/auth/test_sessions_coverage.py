@@ -1,5 +1,6 @@
 """Session rules that ``make mutate`` found untested: whose sessions "end all" ends, what it records
-and counts, which sessions "Mijn sessies" lists, and that a full session is never a pending one.
+and counts, which sessions "Mijn sessies" lists, that a full session is never a pending one, and
+that each timeout ends a session just after its limit (not at it) with the reason recorded.
 """
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ import secrets
 from datetime import timedelta
 
 from flask import g
+from sqlalchemy import select
 
 from casebook.auth import clock, sessions
 from casebook.auth.models import User, UserSession
 from casebook.db import db
-from tests.factories import make_user
+from tests.factories import login_as, make_user
+from tests.helpers import last_event
 
 
 def _session(user: User, *, stage: str = sessions.STAGE_FULL, seen_ago: int = 0, ended: str | None = None):
@@ -103,3 +106,51 @@ def test_ending_one_session_records_why_and_drops_this_requests_cookie(app):
         assert g.user_session is None and sessions.SESSION_KEY not in session
     assert (row.end_reason, other.end_reason) == ("logout", "ended_by_user")
     assert row.ended_at is not None and other.ended_at is not None
+
+
+def test_expiry_reasons_name_the_rule_and_the_timeouts_end_after_their_limit_not_at_it(app, frozen_clock):
+    """At exactly the limit a session is still valid; a moment later it is over, and says why."""
+    alice = make_user()
+    idle = _session(alice)
+    old = _session(alice)
+    waiting = _session(alice, stage=sessions.STAGE_MFA)
+    ended, ended_without_reason = _session(alice, ended="logout"), _session(alice, ended="x")
+    ended_without_reason.end_reason = None
+    config = app.config
+    assert sessions.expired_reason(ended) == "logout"
+    assert sessions.expired_reason(ended_without_reason) == "ended"
+
+    frozen_clock.advance(seconds=config["MFA_PENDING_TIMEOUT"])
+    assert sessions.expired_reason(waiting) is None
+    frozen_clock.advance(microseconds=1)
+    assert sessions.expired_reason(waiting) == "mfa_timeout"
+
+    frozen_clock.moment = idle.last_seen_at + timedelta(seconds=config["SESSION_IDLE_TIMEOUT"])
+    assert sessions.expired_reason(idle) is None
+    frozen_clock.advance(microseconds=1)
+    assert sessions.expired_reason(idle) == "idle_timeout"
+
+    frozen_clock.moment = old.created_at + timedelta(seconds=config["SESSION_ABSOLUTE_TIMEOUT"])
+    old.last_seen_at = frozen_clock.moment  # busy until now
+    assert sessions.expired_reason(old) is None
+    frozen_clock.advance(microseconds=1)
+    assert sessions.expired_reason(old) == "absolute_timeout"
+
+    alice.active = False
+    assert sessions.expired_reason(_session(alice)) == "disabled"
+
+
+def test_a_timed_out_session_is_ended_with_its_reason_and_the_event_names_it(client, frozen_clock):
+    alice = make_user()
+    login_as(client, alice)
+    frozen_clock.advance(seconds=client.application.config["SESSION_IDLE_TIMEOUT"] + 1)
+    assert client.get("/cases").status_code == 302
+    db.session.expire_all()
+    row = db.session.scalars(select(UserSession).where(UserSession.user_id == alice.id)).one()
+    assert row.ended_at is not None and row.end_reason == "idle_timeout"
+    event = last_event("auth.session.end", actor_user_id=alice.id)
+    assert (event.object_type, event.object_id, event.details) == (
+        "usersession",
+        str(row.id),
+        {"reason": "idle_timeout"},
+    )
