@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: run test install install-dev lint format vendor clean translations translations-compile translations-check
+.PHONY: run test mutate install install-dev lint format vendor clean translations translations-compile translations-check
 
 # Compiled translations (.mo) are build output, made from the committed .po files.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
@@ -48,6 +48,14 @@ run: install
 test: install-dev
 	$(BIN)/python -m pytest
 
+## make mutate: mutation testing of the trust core with mutmut (slow; not part of `make test`).
+## MUTANTS='casebook.audit.chain.*' limits it to one module; results are kept in mutants/ between runs.
+MUTANTS      ?=
+MUTATE_JOBS  ?= 2
+mutate: install-dev
+	nice -n 10 $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
+	$(BIN)/mutmut results
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -61,5 +69,5 @@ vendor:
 	scripts/vendor.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants
 	rm -f translations/*/LC_MESSAGES/*.mo
