@@ -77,8 +77,8 @@ def test_a_denial_turned_into_an_allowed_access_breaks_the_chain(app):
 
 def test_a_null_field_set_to_the_text_none_breaks_the_chain(app, events):
     event_id, seq, _ = events[1]
-    assert db.session.scalar(select(AuditEvent.reason).where(AuditEvent.id == event_id)) is None
-    _change(event_id, reason="None")
+    assert db.session.scalar(select(AuditEvent.user_agent).where(AuditEvent.id == event_id)) is None
+    _change(event_id, user_agent="None")
     result = _verify(app)
     assert result.exit_code == 1 and str(seq) in result.output
 
