@@ -42,20 +42,20 @@ def test_end_all_ends_only_the_open_sessions_of_that_user_and_records_why():
     earlier_end = earlier.ended_at
     bobs = _session(bob)
 
-    assert sessions.end_all(alice, "password_changed") == 2
+    assert sessions.end_all(alice, "password_change") == 2
     assert laptop.ended_at is not None and phone.ended_at is not None  # the loaded objects see it too
-    assert (laptop.end_reason, phone.end_reason) == ("password_changed", "password_changed")
+    assert (laptop.end_reason, phone.end_reason) == ("password_change", "password_change")
     assert (earlier.end_reason, earlier.ended_at) == ("logout", earlier_end)  # history kept as it was
     assert bobs.ended_at is None and bobs.end_reason is None
     db.session.expire_all()
     assert db.session.get(UserSession, bobs.id).ended_at is None
-    assert db.session.get(UserSession, laptop.id).end_reason == "password_changed"
+    assert db.session.get(UserSession, laptop.id).end_reason == "password_change"
 
 
 def test_end_all_without_open_sessions_counts_none():
     alice = make_user()
     _session(alice, ended="logout")
-    assert sessions.end_all(alice, "admin_reset") == 0
+    assert sessions.end_all(alice, "password_reset") == 0
 
 
 def test_end_all_drops_the_cookie_of_this_request_only_for_its_own_user(app):
@@ -66,9 +66,9 @@ def test_end_all_drops_the_cookie_of_this_request_only_for_its_own_user(app):
 
         session[sessions.SESSION_KEY] = "cookie-token"
         g.user_session = mine
-        sessions.end_all(bob, "admin_reset")
+        sessions.end_all(bob, "password_reset")
         assert g.user_session is mine and session[sessions.SESSION_KEY] == "cookie-token"
-        sessions.end_all(alice, "password_changed")
+        sessions.end_all(alice, "password_change")
         assert g.user_session is None and sessions.SESSION_KEY not in session
 
 

@@ -196,7 +196,7 @@ def grow(case: Case, coordinator: User, *, to: int) -> None:
         )
         meeting = make_meeting(coordinator, today, organisations=[partner], title=f"Casusoverleg {i}")
         item = meetings.add_to_agenda(meeting, by=coordinator, reference=case.reference)
-        meetings.record_decision(item, by=coordinator, decision=f"Besluit {i}", today=today)
+        meetings.record_decision(item, by=coordinator, decision=f"Besluit {i}", expected_version=0, today=today)
         receiver = make_org(f"budget-receiver-{i}", kind=OrganisationKind.WIJKTEAM, name=f"Wijkteam {i}")
         handoffs.send(
             case,
