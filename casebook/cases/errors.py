@@ -38,3 +38,14 @@ class StaleCase(Conflict):
         super().__init__(f"case changed; now at version {current_version}")
         self.current_version = current_version
         self.changes = changes
+
+
+class CaseClosed(Conflict):
+    """A content or process change on a closed case (409): only reopening (and the closure's own
+    approval steps) change a closed case. Raised by ``lifecycle.require_open`` only."""
+
+    field = None
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from casebook import audit
 from casebook.access import Action, can, case_scope, deny, require_audited
 from casebook.auth.models import User
+from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
@@ -173,6 +174,7 @@ def _clean_text(text: str | None, field_name: str, empty_message: str) -> str:
 def add_goal(case: Case, *, by: User, domain: LifeDomain | str, text: str) -> PlanGoal:
     """Add a goal on a life domain. :raises AccessDenied: (audited) :raises PlanRefused:"""
     require_audited(by, Action.EDIT_PLAN, case)
+    require_open(case)
     try:
         domain = LifeDomain(domain)
     except ValueError:
@@ -198,6 +200,7 @@ def add_action(
 ) -> PlanAction:
     """Agree a new action. :raises AccessDenied: (audited) :raises PlanRefused:"""
     require_audited(by, Action.EDIT_PLAN, case)
+    require_open(case)
     today = today or local_today()
     text = _clean_text(description, "description", "Beschrijf de actie.")
     if goal is not None and goal.case_id != case.id:
@@ -205,7 +208,9 @@ def add_action(
     allowed = {o.id for o in owner_organisations(case)}
     if owner_organisation is None or owner_organisation.id not in allowed:
         raise PlanRefused("Kies een deelnemende organisatie als eigenaar.", "owner_organisation")
-    if owner_user is not None and (not owner_user.active or owner_user.organisation_id != owner_organisation.id):
+    if owner_user is not None and (
+        owner_user.organisation_id != owner_organisation.id or owner_user.id not in {u.id for u in owner_users(case)}
+    ):
         raise PlanRefused("De medewerker hoort niet bij de gekozen organisatie.", "owner_user")
     if due_on is None:
         raise PlanRefused("Vul een streefdatum in.", "due_on")
@@ -237,6 +242,7 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
     :raises AccessDenied: (audited) :raises PlanRefused: unknown or unchanged status.
     """
     require_audited(by, Action.EDIT_PLAN, action.case)
+    require_open(action.case)
     try:
         status = ActionStatus(status)
     except ValueError:
@@ -254,6 +260,7 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
 def set_next_evaluation(case: Case, *, by: User, on: date | None, today: date | None = None) -> None:
     """Plan (or clear) the next evaluation of the plan. :raises PlanRefused: a date in the past."""
     require_audited(by, Action.EDIT_PLAN, case)
+    require_open(case)
     today = today or local_today()
     if on is not None and on < today:
         raise PlanRefused("De evaluatiedatum ligt in het verleden.", "next_evaluation_on")
@@ -268,6 +275,7 @@ def set_case_manager(case: Case, *, by: User, manager: User | None) -> CasePlan:
     :raises AccessDenied: (audited; procesregie only) :raises PlanRefused:
     """
     require_audited(by, Action.MANAGE_PARTICIPANTS, case)
+    require_open(case)
     if manager is not None and manager.id not in {u.id for u in owner_users(case)}:
         raise PlanRefused("Kies een medewerker van een deelnemende organisatie.", "case_manager")
     plan = db.session.scalar(select(CasePlan).where(CasePlan.case_id == case.id))
