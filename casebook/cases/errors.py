@@ -40,12 +40,11 @@ class StaleCase(Conflict):
         self.changes = changes
 
 
-class CaseClosed(Conflict):
-    """A content or process change on a closed case (409): only reopening (and the closure's own
-    approval steps) change a closed case. Raised by ``lifecycle.require_open`` only."""
-
-    field = None
+class CaseClosed(CaseRuleError):
+    """A content or process change on a closed case: a rule about the object's state, so it names
+    no field (409 in the API, the form re-rendered with the message on the screens). Only
+    reopening (and the closure's own approval steps) change a closed case. Raised by
+    ``lifecycle.require_open`` only."""
 
     def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message, None)

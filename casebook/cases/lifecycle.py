@@ -141,7 +141,7 @@ def record_opening(case: Case, by: User | None) -> CaseStatusChange:
 def accepts_changes(case: Case) -> bool:
     """Does the case take content and process changes? Not once it is closed. The one answer the
     services (``require_open``) and the templates (which hide their forms) both ask."""
-    return not case.is_closed
+    return case.closed_at is None and not case.is_closed
 
 
 def require_open(case: Case) -> None:
