@@ -46,5 +46,7 @@ class CaseClosed(CaseRuleError):
     reopening (and the closure's own approval steps) change a closed case. Raised by
     ``lifecycle.require_open`` only."""
 
+    about_state = True  # the API answers 409 whatever field an endpoint defaults to
+
     def __init__(self, message: Any) -> None:
         super().__init__(message, None)
