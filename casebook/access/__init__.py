@@ -7,7 +7,14 @@ type live in ``casebook.access.rules``. This package holds no screens and import
 
 from casebook.access.actions import Action
 from casebook.access.policy import AccessDenied, can, deny, load_or_404, require, require_audited
-from casebook.access.rules.cases import can_open
+from casebook.access.rules.cases import (
+    can_open,
+    could_see,
+    may_direct,
+    may_take_part,
+    may_take_part_in,
+    organisations_allowed_in,
+)
 from casebook.access.rules.households import household_cases, visible_members
 from casebook.access.rules.persons import may_process_bsn, person_visibility, visible_persons
 from casebook.access.rules.roles import access_review_interval_days, roles_compatible
@@ -25,10 +32,15 @@ __all__ = [
     "can_open",
     "case_scope",
     "case_visibility",
+    "could_see",
     "deny",
     "household_cases",
     "load_or_404",
+    "may_direct",
     "may_process_bsn",
+    "may_take_part",
+    "may_take_part_in",
+    "organisations_allowed_in",
     "person_visibility",
     "prime_grants",
     "require",

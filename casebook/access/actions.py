@@ -100,6 +100,8 @@ class Action(enum.StrEnum):
     # an agenda item is seen by who may see its case; its decision is case content
     VIEW_AGENDA_ITEM = "meeting.item.view", _l("Agendapunt inzien")
     READ_AGENDA_DECISION = "meeting.item.decision.read", _l("Besluit van casusoverleg lezen")
+    # on a case: put it on an agenda — a change, so an active participation (never break-the-glass)
+    PLACE_ON_AGENDA = "meeting.agenda.add", _l("Casus agenderen")
     # --- audit trail ----------------------------------------------------------------------------
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike

@@ -69,6 +69,8 @@ def problem_for(
         if getattr(exc, "current_version", None) is not None:
             return stale_problem(exc, if_match=if_match)
         return ApiProblem(409, "conflict", detail=_message(exc))
+    if getattr(exc, "about_state", False):  # e.g. a closed case: never a field's fault
+        return ApiProblem(409, "conflict", detail=_message(exc))
     return rule_problem(getattr(exc, "field", None), _message(exc), fields=fields, default_field=default_field)
 
 

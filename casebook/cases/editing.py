@@ -19,10 +19,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from casebook import audit
-from casebook.access import Action, can, require_audited
+from casebook.access import Action, can, could_see, may_take_part, require_audited
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
-from casebook.cases.lifecycle import case_change, check_version, local_date
+from casebook.cases.lifecycle import case_change, check_version, local_date, require_open
 from casebook.cases.models import Case, CaseFieldChange
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
@@ -87,6 +87,15 @@ def _resolve(case: Case, edit: CaseEdit) -> dict[str, Any]:
             ),
             "confidentiality",
         )
+    if edit.confidentiality != case.confidentiality and not all(
+        may_take_part(p.organisation, case.case_type, edit.confidentiality)
+        and (p.user is None or not p.user.active or could_see(p.user, case.case_type_id, edit.confidentiality))
+        for p in case.active_participants
+    ):
+        raise CaseRuleError(
+            _l("Met deze vertrouwelijkheid zou een deelnemer niet meer aan de casus mogen deelnemen."),
+            "confidentiality",
+        )
     if edit.next_evaluation_on is not None and edit.next_evaluation_on < local_date(case.opened_at):
         raise CaseRuleError(_l("De evaluatiedatum ligt vóór de opening van de casus."), "next_evaluation_on")
     return {
@@ -107,8 +116,7 @@ def update_case(case: Case, edit: CaseEdit, *, by: User, expected_version: int |
     """
     require_audited(by, Action.UPDATE_CASE, case)
     check_version(case, expected_version)
-    if case.is_closed:
-        raise CaseRuleError(_l("Deze casus is afgesloten. Heropen de casus eerst."))
+    require_open(case)
     wanted = _resolve(case, edit)
     changed = {name: value for name, value in wanted.items() if getattr(case, name) != value}
     if not changed:

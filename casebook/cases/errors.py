@@ -38,3 +38,15 @@ class StaleCase(Conflict):
         super().__init__(f"case changed; now at version {current_version}")
         self.current_version = current_version
         self.changes = changes
+
+
+class CaseClosed(CaseRuleError):
+    """A content or process change on a closed case: a rule about the object's state, so it names
+    no field (409 in the API, the form re-rendered with the message on the screens). Only
+    reopening (and the closure's own approval steps) change a closed case. Raised by
+    ``lifecycle.require_open`` only."""
+
+    about_state = True  # the API answers 409 whatever field an endpoint defaults to
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message, None)

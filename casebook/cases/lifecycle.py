@@ -29,7 +29,7 @@ from casebook.access import Action, can, require_audited
 from casebook.auth.models import User
 from casebook.cases import history
 from casebook.cases.durations import parse_duration
-from casebook.cases.errors import CaseRuleError, StaleCase
+from casebook.cases.errors import CaseClosed, CaseRuleError, StaleCase
 from casebook.cases.models import (
     Case,
     CaseClosureStep,
@@ -138,9 +138,26 @@ def record_opening(case: Case, by: User | None) -> CaseStatusChange:
     return change
 
 
+def accepts_changes(case: Case) -> bool:
+    """Does the case take content and process changes? Not once it is closed. The one answer the
+    services (``require_open``) and the templates (which hide their forms) both ask."""
+    return case.closed_at is None and not case.is_closed
+
+
+def require_open(case: Case) -> None:
+    """Refuse any content or process change of a closed case (409), except reopening it.
+
+    Every service that changes a case's content (notes, interventions, plan, agenda) or process
+    (participants, handoffs, editing, status) calls this, so the rule is in one place.
+
+    :raises CaseClosed:
+    """
+    if not accepts_changes(case):
+        raise CaseClosed(_l("Deze casus is afgesloten. Heropen de casus eerst."))
+
+
 def _refuse_if_closed_or_pending(case: Case) -> None:
-    if case.is_closed:
-        raise CaseRuleError(_l("Deze casus is afgesloten. Heropen de casus eerst."))
+    require_open(case)
     if case.closure_proposed_at is not None:
         raise CaseRuleError(_l("Er ligt een voorstel tot afsluiten. Dat moet eerst worden beoordeeld."))
 

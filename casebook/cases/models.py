@@ -13,7 +13,7 @@ from casebook.auth.models import User
 from casebook.confidentiality import Confidentiality
 from casebook.crypto.store import EncryptedText
 from casebook.db import Base, IntEnumType, StrEnumType, utcnow
-from casebook.organisations.models import District, Organisation
+from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, Person
 
 
@@ -309,3 +309,22 @@ class CaseFieldChange(Base):
 
     def __repr__(self) -> str:
         return f"<CaseFieldChange {self.id} case={self.case_id} {self.field}>"
+
+
+class RestrictedTypeReceiverKind(Base):
+    """Organisation kinds that may take part in a case of a restricted type (none listed: every
+    kind with an authorised user). The policy's data (``access.rules.cases.may_take_part``), so it
+    lives in the kernel; re-exported by ``casebook.handoffs.models``.
+    """
+
+    __tablename__ = "restricted_type_receiver_kind"
+    __table_args__ = (UniqueConstraint("case_type_id", "organisation_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_type_id: Mapped[int] = mapped_column(ForeignKey("case_type.id", ondelete="CASCADE"), index=True)
+    organisation_kind: Mapped[OrganisationKind] = mapped_column(StrEnumType(OrganisationKind))
+
+    case_type: Mapped[CaseType] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<RestrictedTypeReceiverKind type={self.case_type_id} {self.organisation_kind}>"

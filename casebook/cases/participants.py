@@ -8,27 +8,32 @@ effect on the next request. The lead organisation changes only through a handoff
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from casebook import audit
-from casebook.access import Action, require_audited
+from casebook.access import Action, could_see, may_take_part_in, organisations_allowed_in, require_audited
+from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.extensions import read_once
+from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.db import db, utcnow
 from casebook.organisations.models import Organisation
 
 
-def organisation_choices() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name)))
+def organisation_choices(case: Case) -> list[Organisation]:
+    """The organisations the policy lets take part in ``case`` (``access.organisations_allowed_in``)."""
+    return organisations_allowed_in(case.case_type, case.confidentiality)
 
 
 def user_choices(case: Case) -> list[User]:
-    """Active users of the organisations that take part (a named user joins through their org).
+    """Active users of the organisations that take part (a named user joins through their org) who
+    would see the case once named (``access.could_see``).
 
     Read once per case page (``read_once``): the participant form and the plan's owner choices
     both list them."""
@@ -41,9 +46,18 @@ def user_choices(case: Case) -> list[User]:
             .options(joinedload(User.role_rows))  # one statement: the plan asks the policy about each
             .order_by(User.display_name)
         )
-        return list(db.session.scalars(query).unique())
+        users = db.session.scalars(query).unique()
+        return [u for u in users if could_see(u, case.case_type_id, case.confidentiality)]
 
     return read_once("participant-users", None, case, read)
+
+
+def _refuse(by: User, case: Case, message: Any, field: str) -> CaseRuleError:
+    """A participant the policy does not let into the case: audited as a denial, a form error."""
+    audit.record(
+        by, str(Action.MANAGE_PARTICIPANTS), case, outcome=Outcome.DENIED, details={"refused": f"{field}_not_allowed"}
+    )
+    return CaseRuleError(message, field)
 
 
 def add_participant(
@@ -62,11 +76,12 @@ def add_participant(
         lead, a user of another organisation, or an active duplicate.
     """
     require_audited(by, Action.MANAGE_PARTICIPANTS, case)
-    if case.is_closed:
-        raise CaseRuleError(_l("Deze casus is afgesloten. Heropen de casus eerst."))
+    require_open(case)
     organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
     if organisation is None or not organisation.active:
         raise CaseRuleError(_l("Kies een actieve organisatie."), "organisation")
+    if not may_take_part_in(organisation, case):
+        raise _refuse(by, case, _l("Deze organisatie mag dit type casus niet ontvangen."), "organisation")
     if involvement is Involvement.LEAD and organisation.id != case.lead_organisation_id:
         raise CaseRuleError(
             _l("Alleen de regiehouder heeft de rol regiehouder; de regie overdragen gaat via een overdracht."),
@@ -77,6 +92,8 @@ def add_participant(
         user = db.session.get(User, user_id)
         if user is None or not user.active or user.organisation_id != organisation.id:
             raise CaseRuleError(_l("Kies een actieve medewerker van deze organisatie."), "user")
+        if not could_see(user, case.case_type_id, case.confidentiality):
+            raise _refuse(by, case, _l("Deze medewerker mag dit type casus niet inzien."), "user")
     for existing in case.active_participants:
         if existing.organisation_id == organisation.id and existing.user_id == (user.id if user else None):
             raise CaseRuleError(_l("Deze deelnemer neemt al deel aan de casus."), "organisation")
@@ -108,6 +125,7 @@ def end_participant(
     :raises CaseRuleError: unknown or already ended participation, or the lead organisation.
     """
     require_audited(by, Action.MANAGE_PARTICIPANTS, case)
+    require_open(case)
     participant = next((p for p in case.active_participants if p.id == participant_id), None)
     if participant is None:
         raise CaseRuleError(_l("Deze deelname bestaat niet of is al beëindigd."))

@@ -66,7 +66,7 @@ def fill_result_choices(form: ProposeClosureForm, case: Case) -> ProposeClosureF
 
 
 def fill_participant_choices(form: AddParticipantForm, case: Case) -> AddParticipantForm:
-    form.organisation.choices = [(None, "—")] + [(o.id, o.name) for o in participation.organisation_choices()]
+    form.organisation.choices = [(None, "—")] + [(o.id, o.name) for o in participation.organisation_choices(case)]
     form.user.choices = [(None, "—")] + [
         (u.id, f"{u.display_name} ({u.organisation.name})") for u in participation.user_choices(case)
     ]

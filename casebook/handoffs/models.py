@@ -19,10 +19,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casebook.access.rules.handoffs import is_live_pending, is_overdue
 from casebook.auth.models import User
-from casebook.cases.models import Case, CaseType, Involvement
+from casebook.cases.models import (
+    Case,
+    Involvement,
+    RestrictedTypeReceiverKind,  # noqa: F401  (the policy's data, kernel; re-exported)
+)
 from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
-from casebook.organisations.models import Organisation, OrganisationKind
+from casebook.organisations.models import Organisation
 from casebook.people.models import BsnProcessingRule  # noqa: F401  (the policy's data, kernel; re-exported)
 
 
@@ -77,26 +81,6 @@ class LegalBasis(Base):
 
     def label(self, locale: str = "nl") -> str:
         return self.label_en if locale == "en" else self.label_nl
-
-
-class RestrictedTypeReceiverKind(Base):
-    """Interim allow-list: organisation kinds that may receive handoffs of a restricted case type.
-
-    Stands in for "organisations with users authorised for the type and confidentiality" until
-    the authorisation model lands; see ``casebook.handoffs.receivers``.
-    """
-
-    __tablename__ = "restricted_type_receiver_kind"
-    __table_args__ = (UniqueConstraint("case_type_id", "organisation_kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_type_id: Mapped[int] = mapped_column(ForeignKey("case_type.id", ondelete="CASCADE"), index=True)
-    organisation_kind: Mapped[OrganisationKind] = mapped_column(StrEnumType(OrganisationKind))
-
-    case_type: Mapped[CaseType] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<RestrictedTypeReceiverKind type={self.case_type_id} {self.organisation_kind}>"
 
 
 class Handoff(Base):

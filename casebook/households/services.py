@@ -82,7 +82,12 @@ def coordinator_choices(cases: list[Case]) -> list[User]:
     users = db.session.scalars(
         select(User).where(User.organisation_id.in_(lead_ids), User.active).order_by(User.display_name)
     )
-    return [u for u in users if can(u, Action.COORDINATE_HOUSEHOLD)]
+    return [
+        u
+        for u in users
+        if can(u, Action.COORDINATE_HOUSEHOLD)
+        and any(c.lead_organisation_id == u.organisation_id and can(u, Action.TRANSITION_CASE, c) for c in cases)
+    ]
 
 
 def may_set_coordinator(user: User, household: Household) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from casebook import audit
 from casebook.access import Action, require_audited
 from casebook.auth.models import User
+from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case
 from casebook.casework import local_today
 from casebook.db import db
@@ -88,6 +89,7 @@ def add_intervention(
 ) -> Intervention:
     """Log an intervention. :raises AccessDenied: (audited) :raises InterventionRefused:"""
     require_audited(by, Action.ADD_INTERVENTION, case)
+    require_open(case)
     today = today or local_today()
     if kind is None or not kind.active:
         raise InterventionRefused("Kies een soort interventie.", "kind")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from casebook import audit
 from casebook.access import Action, can, deny, require_audited
 from casebook.auth.models import User
+from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case
 from casebook.db import db
 from casebook.errors import RuleViolation
@@ -79,6 +80,7 @@ def _clean_body(body: str) -> str:
 def add_note(case: Case, *, by: User, body: str, visibility: NoteVisibility) -> Note:
     """Append a note to the journal. :raises AccessDenied: (audited) :raises NoteRefused:"""
     require_audited(by, Action.ADD_NOTE, case)
+    require_open(case)
     note = Note(
         case=case,
         author=by,
@@ -99,6 +101,7 @@ def correct_note(original: Note, *, by: User, body: str) -> Note:
     """
     case = original.case
     require_audited(by, Action.ADD_NOTE, case)
+    require_open(case)
     if original.author_organisation_id != by.organisation_id:
         raise NoteRefused("Alleen de organisatie die de notitie schreef, kan haar corrigeren.")
     if original.corrected_by is not None:

@@ -25,9 +25,10 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.access import Action, can, case_scope, load_or_404
-from casebook.access.rules.meetings import meeting_visibility
+from casebook.access import Action, can, load_or_404
+from casebook.access.rules.meetings import agenda_scope, meeting_visibility
 from casebook.auth.models import User
+from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case
 from casebook.casework import deny, local_today, require_on_case
 from casebook.db import db, utcnow
@@ -131,7 +132,7 @@ def agenda_candidates(user: User, meeting: Meeting, limit: int = 500) -> list[Ca
     return list(
         db.session.scalars(
             select(Case)
-            .where(case_scope(user), Case.closed_at.is_(None), Case.id.not_in(on_agenda))
+            .where(agenda_scope(user), Case.closed_at.is_(None), Case.id.not_in(on_agenda))
             .order_by(Case.reference)
             .limit(limit)
         )
@@ -190,12 +191,11 @@ def add_to_agenda(meeting: Meeting, *, by: User, reference: str) -> AgendaItem:
     require_manage(by, meeting, "meeting.agenda.add")
     reference = (reference or "").strip().upper()
     case = db.session.scalar(select(Case).where(Case.reference == reference)) if reference else None
-    if case is None or not can(by, Action.VIEW_CASE, case):
+    if case is None or not can(by, Action.PLACE_ON_AGENDA, case):
         if case is not None:
-            deny(by, "meeting.agenda.add", case_id=case.id, requested=str(case.id))
+            deny(by, Action.PLACE_ON_AGENDA, case_id=case.id, requested=str(case.id))
         raise MeetingRefused("Geen casus met dit kenmerk gevonden waartoe u toegang heeft.", "reference")
-    if case.closed_at is not None:
-        raise MeetingRefused("Deze casus is afgesloten.", "reference")
+    require_open(case)
     if any(item.case_id == case.id for item in meeting.items):
         raise MeetingRefused("Deze casus staat al op de agenda.", "reference")
     position = (
@@ -223,6 +223,7 @@ def remove_from_agenda(item: AgendaItem, *, by: User) -> None:
 def _require_running(item: AgendaItem, by: User, action: str, today: date | None) -> None:
     require_manage(by, item.meeting, action)
     require_on_case(by, Action.EDIT_PLAN, item.case)
+    require_open(item.case)
     if item.meeting.held_on > (today or local_today()):
         raise MeetingRefused("Het overleg heeft nog niet plaatsgevonden.")
 

@@ -25,7 +25,7 @@ from casebook import audit
 from casebook.access import Action, can, case_scope, deny, prime_grants, require_audited
 from casebook.auth.models import User
 from casebook.cases import participants as participation
-from casebook.cases.lifecycle import case_change, check_version
+from casebook.cases.lifecycle import case_change, check_version, require_open
 from casebook.cases.models import Case, CaseFieldChange, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
@@ -254,6 +254,7 @@ def _clean_text(text: str | None, field_name: str, empty_message: str) -> str:
 def add_goal(case: Case, *, by: User, domain: LifeDomain | str, text: str) -> PlanGoal:
     """Add a goal on a life domain. :raises AccessDenied: (audited) :raises PlanRefused:"""
     require_audited(by, Action.EDIT_PLAN, case)
+    require_open(case)
     try:
         domain = LifeDomain(domain)
     except ValueError:
@@ -279,6 +280,7 @@ def add_action(
 ) -> PlanAction:
     """Agree a new action. :raises AccessDenied: (audited) :raises PlanRefused:"""
     require_audited(by, Action.EDIT_PLAN, case)
+    require_open(case)
     today = today or local_today()
     text = _clean_text(description, "description", "Beschrijf de actie.")
     if goal is not None and goal.case_id != case.id:
@@ -286,7 +288,9 @@ def add_action(
     allowed = {o.id for o in owner_organisations(case)}
     if owner_organisation is None or owner_organisation.id not in allowed:
         raise PlanRefused("Kies een deelnemende organisatie als eigenaar.", "owner_organisation")
-    if owner_user is not None and (not owner_user.active or owner_user.organisation_id != owner_organisation.id):
+    if owner_user is not None and (
+        owner_user.organisation_id != owner_organisation.id or owner_user.id not in {u.id for u in owner_users(case)}
+    ):
         raise PlanRefused(OWNER_USER_REFUSED, "owner_user")
     if due_on is None:
         raise PlanRefused("Vul een streefdatum in.", "due_on")
@@ -318,6 +322,7 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
     :raises AccessDenied: (audited) :raises PlanRefused: unknown or unchanged status.
     """
     require_audited(by, Action.EDIT_PLAN, action.case)
+    require_open(action.case)
     try:
         status = ActionStatus(status)
     except ValueError:
@@ -359,6 +364,7 @@ def set_next_evaluation(
     :returns: whether anything changed.
     """
     require_audited(by, Action.EDIT_PLAN, case)
+    require_open(case)
     check_version(case, expected_version)
     today = today or local_today()
     if on is not None and on < today:
@@ -388,6 +394,7 @@ def set_case_manager(case: Case, *, by: User, manager: User | None, expected_ver
         ``expected_version`` (nothing written). :raises PlanRefused:
     """
     require_audited(by, Action.MANAGE_PARTICIPANTS, case)
+    require_open(case)
     check_version(case, expected_version)
     if manager is not None and manager.id not in {u.id for u in owner_users(case)}:
         raise PlanRefused("Kies een medewerker van een deelnemende organisatie.", "case_manager")

@@ -23,14 +23,23 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import Action, can, deny, load_or_404, require_audited
-from casebook.access.rules.handoffs import may_coordinate_process
+from casebook.access import (
+    Action,
+    can,
+    deny,
+    load_or_404,
+    may_direct,
+    may_take_part,
+    organisations_allowed_in,
+    require_audited,
+)
 from casebook.access.rules.signals import (
     may_read_decision_reason,
     may_see_resulting_case,
     may_see_signal_person,
     signal_visibility,
 )
+from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case, CaseType, SubjectRole
@@ -328,11 +337,30 @@ def inclusion_met(a: bool, b: bool, c: bool, d: bool) -> bool:
     return (a and b and c) or d
 
 
-def coordinators_of(organisation_id: int | None) -> list[User]:
+def lead_choices(signal: Signal) -> list[Organisation]:
+    """Who may lead the case this signal would open: the policy's "may this organisation take part
+    in a case of this type and confidentiality" (``access.organisations_allowed_in``)."""
+    return organisations_allowed_in(signal.case_type, signal.case_type.default_confidentiality)
+
+
+def coordinators_of(organisation_id: int | None, signal: Signal) -> list[User]:
+    """Who may be named procesregisseur of the case this signal would open with that lead: users
+    who could see and direct it (``access.may_direct``, the twin of ``TRANSITION_CASE``)."""
     if not organisation_id:
         return []
-    users = db.session.scalars(select(User).where(User.organisation_id == organisation_id, User.active))
-    return [u for u in users if may_coordinate_process(u)]
+    case_type = signal.case_type
+    users = db.session.scalars(
+        select(User).where(User.organisation_id == organisation_id, User.active).order_by(User.display_name)
+    )
+    return [u for u in users if may_direct(u, organisation_id, case_type.id, case_type.default_confidentiality)]
+
+
+def _refuse_triage(by: User, signal: Signal, message: object, field_name: str) -> CaseRuleError:
+    """A lead or procesregisseur the policy does not let into the case: audited, a form error."""
+    audit.record(
+        by, str(Action.TRIAGE_SIGNALS), signal, outcome=Outcome.DENIED, details={"refused": f"{field_name}_not_allowed"}
+    )
+    return CaseRuleError(message, field_name)
 
 
 def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None = None) -> Case | None:
@@ -364,9 +392,20 @@ def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None =
         lead = db.session.get(Organisation, decision.lead_organisation_id) if decision.lead_organisation_id else None
         if lead is None or not lead.active:
             raise CaseRuleError(_l("Kies de regiehouder."), "lead_organisation")
-        coordinator = next((u for u in coordinators_of(lead.id) if u.id == decision.process_coordinator_id), None)
+        if not may_take_part(lead, signal.case_type, signal.case_type.default_confidentiality):
+            raise _refuse_triage(
+                by, signal, _l("Deze organisatie mag dit type casus niet ontvangen."), "lead_organisation"
+            )
+        coordinator = next(
+            (u for u in coordinators_of(lead.id, signal) if u.id == decision.process_coordinator_id), None
+        )
         if coordinator is None:
-            raise CaseRuleError(_l("Kies een procesregisseur van de regiehouder."), "process_coordinator")
+            raise _refuse_triage(
+                by,
+                signal,
+                _l("Kies een procesregisseur van de regiehouder die deze casus mag zien en regisseren."),
+                "process_coordinator",
+            )
         if not signal.persons:
             raise CaseRuleError(_l("Koppel eerst de betrokkene(n) aan de melding."), "decision")
         case = open_case(

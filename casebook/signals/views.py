@@ -93,13 +93,14 @@ def new() -> Any:
     return redirect(url_for("signals.detail", signal_id=signal.id, _anchor="persons"))
 
 
-def _fill_triage_form(form: TriageForm) -> TriageForm:
-    orgs = _organisations()
-    form.lead_organisation.choices = orgs
-    form.referred_to.choices = orgs
+def _fill_triage_form(form: TriageForm, signal: Signal) -> TriageForm:
+    """Lead and procesregisseur: only whom the policy lets lead and direct a case of this kind."""
+    leads = [(None, "—")] + [(o.id, o.name) for o in signals.lead_choices(signal)]
+    form.lead_organisation.choices = leads
+    form.referred_to.choices = _organisations()
     coordinators = []
-    for org_id, _name in orgs[1:]:
-        coordinators.extend(signals.coordinators_of(org_id))
+    for org_id, _name in leads[1:]:
+        coordinators.extend(signals.coordinators_of(org_id, signal))
     form.process_coordinator.choices = [(None, "—")] + [
         (u.id, f"{u.display_name} ({u.organisation.name})") for u in coordinators
     ]
@@ -117,7 +118,7 @@ def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str,
         new_person.bsn.data = search.bsn.data
     if results is not None:
         new_person.distinct_ids.data = ",".join(str(p.id) for p in results)
-    triage_form = _fill_triage_form(forms.get("triage_form") or TriageForm(formdata=None))
+    triage_form = _fill_triage_form(forms.get("triage_form") or TriageForm(formdata=None), signal)
     html = render_template(
         "signals/detail.html",
         signal=signal,
@@ -245,7 +246,7 @@ def triage(signal_id: int) -> Any:
     signal = signals.load_signal_for(current_user, signal_id)
     if not can(current_user, Action.TRIAGE_SIGNALS, signal):
         raise deny(current_user, Action.TRIAGE_SIGNALS, signal)
-    form = _fill_triage_form(TriageForm())
+    form = _fill_triage_form(TriageForm(), signal)
     if not form.validate():
         return render_signal(signal, 422, triage_form=form)
     decision = signals.Triage(

@@ -149,6 +149,9 @@ EXEMPT: dict[str, str] = {
     "casebook.signals.services:queue_counts": READ,
     "casebook.signals.services:inclusion_met": RULE,
     "casebook.signals.services:coordinators_of": RULE,
+    "casebook.signals.services:lead_choices": RULE,
+    "casebook.cases.lifecycle:accepts_changes": RULE,
+    "casebook.cases.lifecycle:require_open": RULE,
     "casebook.signals.services:origin_of": READ,
     # people and households
     "casebook.people.services:require_search": RULE,

@@ -149,3 +149,19 @@ def test_cli_expire_is_idempotent(app, case, transfer):
     assert "expired 0 handoffs" in second.output
     db.session.expire_all()
     assert db.session.get(Handoff, transfer.id).status is HandoffStatus.EXPIRED
+
+
+def test_a_participant_passes_the_same_rule_as_a_handoff_receiver(zvh, west):
+    """Adding a participant is no way around the receiver rule of a restricted type."""
+    from casebook.cases import participants
+    from casebook.cases.errors import CaseRuleError
+    from casebook.cases.models import Involvement
+
+    make_case_type("radicalisation", restricted=True, confidentiality=Confidentiality.GEHEIM)
+    restricted = make_case(lead=zvh, type="radicalisation")
+    coordinator = make_user(org=zvh, roles=["coordinator"])
+    authorise_user(coordinator, restricted.case_type, max_confidentiality=Confidentiality.GEHEIM)
+    assert west.id not in {o.id for o in participants.organisation_choices(restricted)}
+    with pytest.raises(CaseRuleError):
+        participants.add_participant(restricted, west.id, Involvement.CONTRIBUTOR, by=coordinator)
+    assert not any(p.organisation_id == west.id for p in restricted.participants)

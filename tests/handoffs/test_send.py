@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 from casebook.access import AccessDenied
 from casebook.audit import Outcome
 from casebook.auth.models import Role
+from casebook.cases.errors import CaseClosed
 from casebook.cases.models import CaseParticipant, Involvement
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
@@ -155,7 +156,7 @@ def test_summary_is_required(case, west, zvh_coord, make_input):
 def test_closed_case_cannot_be_handed_off(case, west, zvh_coord, make_input):
     case.closed_at = NOW
     db.session.flush()
-    with pytest.raises(HandoffError):
+    with pytest.raises(CaseClosed):
         services.send(case, make_input(west), by=zvh_coord)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from casebook.access import AccessDenied
 from casebook.audit import Outcome
 from casebook.auth.models import Role
+from casebook.cases.errors import CaseClosed
 from casebook.cases.models import Involvement
 from casebook.db import db, utcnow
 from casebook.meetings import services as meetings
@@ -74,7 +75,7 @@ def test_only_cases_the_scheduler_may_see_go_on_the_agenda(zvh, chair):
         meetings.add_to_agenda(meeting, by=chair, reference=visible.reference)
     closed = make_case(lead=zvh)
     closed.closed_at = utcnow()
-    with pytest.raises(meetings.MeetingRefused, match="afgesloten"):
+    with pytest.raises(CaseClosed, match="afgesloten"):
         meetings.add_to_agenda(meeting, by=chair, reference=closed.reference)
 
 

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, or_, select
+
 from casebook.access.actions import Action
+from casebook.access.models import Authorisation
 from casebook.access.rules import rule
 from casebook.access.rules.roles import roles_allow
 from casebook.access.scope import (
@@ -34,10 +37,11 @@ from casebook.access.scope import (
     break_glass_active,
     is_authorised,
 )
-from casebook.auth.models import Role, User
-from casebook.cases.models import Case, CaseType
+from casebook.auth.models import Role, User, UserRole
+from casebook.cases.models import Case, CaseType, RestrictedTypeReceiverKind
 from casebook.confidentiality import Confidentiality
-from casebook.organisations.models import OrganisationKind
+from casebook.db import db
+from casebook.organisations.models import Organisation, OrganisationKind
 
 # The roles that may do an action on a case at all (the relation to the case and the
 # authorisations then decide). Also the answer for ``can(user, action)`` without a case: "could
@@ -67,6 +71,12 @@ def _relation_allows(user: User, action: Action, case: Case) -> bool:
         return bool(involvements & WRITING_INVOLVEMENTS)
     leads = user.organisation_id == case.lead_organisation_id
     return leads and (action is Action.DRAFT_HANDOFF or action in PROCESS_ACTIONS or action is Action.APPROVE_CLOSURE)
+
+
+def takes_part(user: User, case: Case) -> bool:
+    """An active participation of the user's organisation (or of the user by name): what every
+    change of a case needs besides the action's own rule. Break-the-glass gives none."""
+    return bool(active_involvements(user, case))
 
 
 def can_audit_case(user: User, case: Case) -> bool:
@@ -134,3 +144,118 @@ def open_case_rule(user: User, action: Action, opening: Any) -> bool:
         return can_open(user, opening)
     case_type = getattr(opening, "case_type", None)
     return isinstance(case_type, CaseType) and can_open(user, case_type, getattr(opening, "confidentiality", None))
+
+
+# --- who may take part in a case (participants, handoff receivers, the lead at the weegtafel) -------
+#
+# One question, asked by every path that lets an organisation or a user into a case: adding a
+# participant, the receivers of a handoff, the lead and procesregisseur chosen at the weegtafel,
+# a change of confidentiality. The choices the screens offer come from the same functions.
+
+
+def organisations_authorised_for(case_type_id: int, confidentiality: Confidentiality) -> set[int]:
+    """Organisations with an active user (with a case role) authorised for the type at the level."""
+    grants = (
+        select(Authorisation)
+        .where(
+            Authorisation.case_type_id == case_type_id,
+            Authorisation.revoked_at.is_(None),
+            Authorisation.max_confidentiality >= confidentiality,
+        )
+        .subquery()
+    )
+    authorised_users = (
+        select(User.organisation_id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .join(
+            grants,
+            or_(
+                grants.c.user_id == User.id,
+                and_(
+                    grants.c.user_id.is_(None),
+                    grants.c.role == UserRole.role,
+                    or_(grants.c.organisation_id.is_(None), grants.c.organisation_id == User.organisation_id),
+                ),
+            ),
+        )
+        .where(User.active, UserRole.role.in_(CASE_ROLES))
+    )
+    return set(db.session.scalars(authorised_users))
+
+
+def organisations_allowed_in(case_type: CaseType, confidentiality: Confidentiality) -> list[Organisation]:
+    """Active organisations that may take part in a case of this type at this confidentiality.
+
+    Unrestricted types: every active organisation. Restricted types: only organisations with an
+    active user authorised for the type at that level, and — when the type lists organisation
+    kinds (``RestrictedTypeReceiverKind``) — only of those kinds.
+    """
+    organisations = list(
+        db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name))
+    )
+    if not case_type.restricted:
+        return organisations
+    authorised = organisations_authorised_for(case_type.id, confidentiality)
+    kinds = set(
+        db.session.scalars(
+            select(RestrictedTypeReceiverKind.organisation_kind).where(
+                RestrictedTypeReceiverKind.case_type_id == case_type.id
+            )
+        )
+    )
+    return [o for o in organisations if o.id in authorised and (not kinds or o.kind in kinds)]
+
+
+def may_take_part(organisation: Organisation | None, case_type: CaseType, confidentiality: Confidentiality) -> bool:
+    """May ``organisation`` take part in (participate in, receive, lead) a case of this kind?"""
+    return organisation is not None and any(
+        o.id == organisation.id for o in organisations_allowed_in(case_type, confidentiality)
+    )
+
+
+def may_take_part_in(organisation: Organisation | None, case: Case) -> bool:
+    """``may_take_part`` for an existing case."""
+    return may_take_part(organisation, case.case_type, case.confidentiality)
+
+
+def could_see(user: User, case_type_id: int, confidentiality: Confidentiality) -> bool:
+    """Would ``user`` see a case of this kind once their organisation or they take part in it?
+
+    A named participant must pass ``VIEW_CASE`` on the case: an active user with a case role and
+    an authorisation for the type at that level (the relation is what being added gives).
+    """
+    return (
+        bool(user.active)
+        and user.has_role(*CASE_ROLES)
+        and is_authorised(user, Action.VIEW_CASE, case_type_id, confidentiality)
+    )
+
+
+# --- who can direct the process (procesregisseur) ---------------------------------------------------
+
+PROCESS_COORDINATOR_ROLES = (Role.COORDINATOR,)
+
+
+def may_coordinate_process(user: User) -> bool:
+    """Has ``user`` the role to be named procesregisseur at all (the case then decides, below)?"""
+    return bool(user.active) and user.has_role(*PROCESS_COORDINATOR_ROLES)
+
+
+def process_coordinator_clause(role_column: Any) -> ColumnElement[bool]:
+    """SQL twin of ``may_coordinate_process`` on a ``user_role.role`` column."""
+    return role_column.in_(PROCESS_COORDINATOR_ROLES)
+
+
+def may_direct(user: User, lead_organisation_id: int, case_type_id: int, confidentiality: Confidentiality) -> bool:
+    """May ``user`` be named procesregisseur of a case led by that organisation, of this kind?
+
+    The same as ``TRANSITION_CASE`` on such a case: a coordinator of the lead, authorised for the
+    type at that level to see it and to direct it. Used where the case does not exist yet (the
+    weegtafel); on an existing case ask ``can(user, Action.TRANSITION_CASE, case)``.
+    """
+    return (
+        may_coordinate_process(user)
+        and user.organisation_id == lead_organisation_id
+        and could_see(user, case_type_id, confidentiality)
+        and is_authorised(user, Action.TRANSITION_CASE, case_type_id, confidentiality)
+    )

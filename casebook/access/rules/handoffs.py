@@ -26,13 +26,19 @@ from sqlalchemy import ColumnElement, and_, false, or_, select
 from casebook.access.actions import Action
 from casebook.access.models import Authorisation
 from casebook.access.rules import rule
-from casebook.access.rules.cases import case_rule
+from casebook.access.rules.cases import (  # noqa: F401  (re-exported: the participation rule is the cases')
+    PROCESS_COORDINATOR_ROLES,
+    case_rule,
+    may_coordinate_process,
+    organisations_authorised_for,
+    process_coordinator_clause,
+    takes_part,
+)
 from casebook.access.rules.roles import roles_allow
 from casebook.access.scope import CASE_ROLES, WORK_ROLES, authorisation_applies_to, is_authorised
-from casebook.auth.models import Role, User, UserRole
+from casebook.auth.models import User
 from casebook.cases.models import Case
-from casebook.confidentiality import Confidentiality
-from casebook.db import db, utcnow
+from casebook.db import utcnow
 
 if TYPE_CHECKING:
     from casebook.handoffs.models import Handoff, TransferRequest
@@ -95,52 +101,6 @@ def authorised_for_type(user: User, case_type_id_column: Any, confidentiality_co
         )
         .exists()
     )
-
-
-def organisations_authorised_for(case_type_id: int, confidentiality: Confidentiality) -> set[int]:
-    """Organisations with an active user authorised for the type at the level: who may receive
-    a restricted case (``receivers_allowed_for`` narrows this further by its own data)."""
-    grants = (
-        select(Authorisation)
-        .where(
-            Authorisation.case_type_id == case_type_id,
-            Authorisation.revoked_at.is_(None),
-            Authorisation.max_confidentiality >= confidentiality,
-        )
-        .subquery()
-    )
-    authorised_users = (
-        select(User.organisation_id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .join(
-            grants,
-            or_(
-                grants.c.user_id == User.id,
-                and_(
-                    grants.c.user_id.is_(None),
-                    grants.c.role == UserRole.role,
-                    or_(grants.c.organisation_id.is_(None), grants.c.organisation_id == User.organisation_id),
-                ),
-            ),
-        )
-        .where(User.active, UserRole.role.in_(CASE_ROLES))
-    )
-    return set(db.session.scalars(authorised_users))
-
-
-# --- who can direct the process (procesregisseur) ---------------------------------------------------
-
-PROCESS_COORDINATOR_ROLES = (Role.COORDINATOR,)
-
-
-def may_coordinate_process(user: User) -> bool:
-    """May ``user`` be named procesregisseur of a case (accepting a transfer, opening at the weegtafel)?"""
-    return bool(user.active) and user.has_role(*PROCESS_COORDINATOR_ROLES)
-
-
-def process_coordinator_clause(role_column: Any) -> ColumnElement[bool]:
-    """SQL twin of ``may_coordinate_process`` on a ``user_role.role`` column."""
-    return role_column.in_(PROCESS_COORDINATOR_ROLES)
 
 
 # --- handoffs -----------------------------------------------------------------------------------
@@ -216,6 +176,7 @@ def complete_handoff(user: User, action: Action, handoff: Any) -> bool:
         and handoff.completed_at is None
         and user.organisation_id == handoff.receiver_organisation_id
         and user.has_role(*WORK_ROLES)
+        and takes_part(user, handoff.case)  # a change: break-the-glass (read only) never completes
         and case_rule(user, Action.VIEW_CASE, handoff.case)
     )
 

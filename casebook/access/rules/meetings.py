@@ -3,6 +3,9 @@
 - A meeting is seen by users (with a case role) of the organising and the invited
   organisations; it is run (agenda, decisions, actions) by the organiser's coordinators.
 - An agenda item exists, for a viewer, only when they may see its case (``VIEW_CASE``).
+- A case is put on an agenda (``PLACE_ON_AGENDA``) by a coordinator whose organisation (or who
+  by name) takes part in it: a change, so a break-the-glass reader — who may see the case —
+  never may. ``agenda_scope`` is its SQL twin (the candidates the picker offers).
 - The decision on an item is case content (``READ_CASE_CONTENT`` on its case): supervisors see
   that the case was discussed, not what was decided.
 
@@ -13,14 +16,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from casebook.access.actions import Action
 from casebook.access.rules import rule
-from casebook.access.rules.cases import case_rule
+from casebook.access.rules.cases import case_rule, takes_part
 from casebook.access.rules.roles import roles_allow
-from casebook.access.scope import CASE_ROLES, is_live_user
+from casebook.access.scope import CASE_ROLES, _participation, case_visibility, is_authorised, is_live_user
 from casebook.auth.models import User
+from casebook.cases.models import Case
 
 if TYPE_CHECKING:
     from casebook.meetings.models import AgendaItem, Meeting
@@ -85,3 +89,24 @@ def item_rule(user: User, action: Action, item: AgendaItem | Any) -> bool:
 @rule(Action.READ_AGENDA_DECISION)
 def decision_rule(user: User, action: Action, item: AgendaItem | Any) -> bool:
     return item_rule(user, Action.VIEW_AGENDA_ITEM, item) and case_rule(user, Action.READ_CASE_CONTENT, item.case)
+
+
+@rule(Action.PLACE_ON_AGENDA)
+def place_on_agenda_rule(user: User, action: Action, case: Any) -> bool:
+    """Without a case: may put cases on agendas at all. On a case: a coordinator taking part in it."""
+    if not roles_allow(user, Action.MANAGE_MEETINGS):
+        return False
+    if case is None:
+        return True
+    return (
+        isinstance(case, Case)
+        and takes_part(user, case)
+        and is_authorised(user, Action.VIEW_CASE, case.case_type_id, case.confidentiality)
+    )
+
+
+def agenda_scope(user: Any) -> ColumnElement[bool]:
+    """SQL twin of ``place_on_agenda_rule`` on ``Case``: the cases ``user`` may put on an agenda."""
+    if not is_live_user(user) or not roles_allow(user, Action.MANAGE_MEETINGS):
+        return false()
+    return and_(_participation(user), case_visibility(user))

@@ -13,6 +13,7 @@ from casebook import audit
 from casebook.access import AccessDenied, Action, can, deny, may_process_bsn
 from casebook.audit import Outcome
 from casebook.auth.models import User
+from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case, Involvement
 from casebook.db import db, utcnow
 from casebook.handoffs import items as shared_items
@@ -45,8 +46,7 @@ def _check(case: Case, data: HandoffInput, *, by: User, exclude_id: int | None =
 
 
 def _check_rules(case: Case, data: HandoffInput, *, exclude_id: int | None) -> None:
-    if case.closed_at is not None:
-        raise HandoffError(_l("Een afgesloten casus kan niet worden overgedragen."), code="case_closed")
+    require_open(case)
     if data.receiver.id not in {org.id for org in receivers_allowed_for(case)}:
         raise HandoffError(
             _l("Deze organisatie mag dit type casus niet ontvangen."), field="receiver", code="receiver_not_authorised"
