@@ -15,7 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from casebook import audit
-from casebook.access import Action, could_see, may_take_part_in, organisations_allowed_in, require_audited
+from casebook.access import (
+    Action,
+    could_see,
+    may_take_part_in,
+    organisations_allowed_in,
+    prime_grants,
+    require_audited,
+)
 from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
@@ -46,7 +53,8 @@ def user_choices(case: Case) -> list[User]:
             .options(joinedload(User.role_rows))  # one statement: the plan asks the policy about each
             .order_by(User.display_name)
         )
-        users = db.session.scalars(query).unique()
+        users = list(db.session.scalars(query).unique())
+        prime_grants(users, case.case_type_id)  # one statement for every candidate's authorisations
         return [u for u in users if could_see(u, case.case_type_id, case.confidentiality)]
 
     return read_once("participant-users", None, case, read)
