@@ -172,10 +172,36 @@ def _no_reasons(_seq: int) -> str | None:
     return None
 
 
+def _mode_at(session: Session, key: bytes, point: Checkpoint) -> tuple[str | None, int | None]:
+    """The rule in force after a (signed, matching) checkpoint: keyed once an anchor lies at or
+    before it or the checkpoint's own event verifies under the key; otherwise still unkeyed."""
+    if point.seq == 0:
+        return None, None
+    table = AuditEvent.__table__
+    anchors = session.execute(
+        select(table).where(table.c.action == REANCHOR_ACTION, table.c.seq <= point.seq).order_by(table.c.seq)
+    ).all()
+    for row in anchors:
+        if hmac.compare_digest(compute_mac(key, row.prev_hash, row), row.hash):
+            return "keyed", row.seq
+    row = session.execute(select(table).where(table.c.seq == point.seq)).first()
+    if row is not None and hmac.compare_digest(compute_mac(key, row.prev_hash, row), row.hash):
+        return "keyed", None
+    return "unkeyed", None
+
+
 def verify(
-    session: Session, key: bytes, batch_size: int = 5000, unkeyed_reasons: ReasonLookup | None = None
+    session: Session,
+    key: bytes,
+    batch_size: int = 5000,
+    unkeyed_reasons: ReasonLookup | None = None,
+    start: Checkpoint | None = None,
 ) -> VerifyResult:
-    """Walk the whole chain in ``seq`` order; report the first event that does not fit.
+    """Walk the chain in ``seq`` order; report the first event that does not fit.
+
+    ``start`` (a checkpoint whose signature the caller checked) makes the walk incremental: it
+    begins after the checkpoint's event, trusting the head hash the checkpoint signed, so its cost
+    is the number of events since then. Without it the whole chain is walked (``--full``).
 
     ``unkeyed_reasons`` gives the reason an unkeyed event was hashed with (kept encrypted outside
     the event table since free text left the chain). Reads plain rows (not ORM objects), so it
@@ -189,6 +215,14 @@ def verify(
 
     def broken(seq: int, problem: str) -> VerifyResult:
         return VerifyResult(False, checked, last_seq, prev_hash, seq, problem, anchor)
+
+    if start is not None and start.seq > 0:
+        stored = session.execute(select(table.c.hash).where(table.c.seq == start.seq)).scalar()
+        if stored is None or not hmac.compare_digest(stored, start.hash):
+            problem = "missing" if stored is None else "hash differs"
+            return broken(start.seq, f"event of checkpoint {start.body()} {problem}")
+        mode, anchor = _mode_at(session, key, start)
+        expected_seq, prev_hash, last_seq = start.seq + 1, start.hash, start.seq
 
     while True:
         rows = session.execute(select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch_size))

@@ -43,41 +43,64 @@ def unkeyed_reasons():
     return lookup
 
 
-def verify_chain() -> chain.VerifyResult:
+def verify_chain(start: chain.Checkpoint | None = None) -> chain.VerifyResult:
     """The walk of ``casebook audit verify`` (also used by ``casebook bench scale``)."""
-    return chain.verify(db.session(), audit.chain_key(), unkeyed_reasons=unkeyed_reasons())
+    return chain.verify(db.session(), audit.chain_key(), unkeyed_reasons=unkeyed_reasons(), start=start)
 
 
-@audit_group.command("verify")
-@click.option(
+def _checked_start(checkpoint_file: Path | None, full: bool) -> tuple[chain.Checkpoint | None, int]:
+    """Check every line of the checkpoint file (signature, and its event's hash still stored);
+    return the last line as the walk's start (None with ``--full`` or no file) and the count.
+    Exits 2 on an unreadable file, 1 on a refused or non-matching checkpoint."""
+    if checkpoint_file is None:
+        return None, 0
+    try:
+        points = chain.read_checkpoints(checkpoint_file.read_text().splitlines())
+    except ValueError as exc:
+        click.echo(f"checkpoint file unreadable: {exc}", err=True)
+        sys.exit(2)
+    failure = chain.check_checkpoints(db.session(), points, audit.checkpoint_key())
+    if failure is not None:
+        click.echo(failure.describe(), err=True)
+        sys.exit(1)
+    last = max(points, key=lambda point: point.seq) if points and not full else None
+    return last, len(points)
+
+
+CHECKPOINT_OPTION = click.option(
     "--checkpoint",
     "checkpoint_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A file of earlier checkpoints (from `casebook audit checkpoint --append`); each must still match.",
+    help="A file of earlier checkpoints (from `casebook audit checkpoint --append`): each must still match, "
+    "and the walk starts after the last one.",
 )
+FULL_OPTION = click.option(
+    "--full", is_flag=True, help="Walk the whole chain, not only the events after the checkpoint."
+)
+
+
+@audit_group.command("verify")
+@CHECKPOINT_OPTION
+@FULL_OPTION
 @with_appcontext
-def verify(checkpoint_file: Path | None) -> None:
-    """Walk the chain; exit 1 naming the first broken event or refused checkpoint."""
-    session = db.session()
-    result = verify_chain()
-    if result.ok and checkpoint_file is not None:
-        try:
-            points = chain.read_checkpoints(checkpoint_file.read_text().splitlines())
-        except ValueError as exc:
-            click.echo(f"checkpoint file unreadable: {exc}", err=True)
-            sys.exit(2)
-        failure = chain.check_checkpoints(session, points, audit.checkpoint_key())
-        if failure is not None:
-            result = failure
-        else:
-            click.echo(f"{len(points)} checkpoint(s) match")
+def verify(checkpoint_file: Path | None, full: bool) -> None:
+    """Walk the chain (after the last checkpoint, or all of it with ``--full``); exit 1 naming the
+    first broken event or refused checkpoint."""
+    start, count = _checked_start(checkpoint_file, full)
+    result = verify_chain(start)
     if not result.ok:
         click.echo(result.describe(), err=True)
         sys.exit(1)
+    if count:
+        click.echo(f"{count} checkpoint(s) match")
+    if start is not None:
+        click.echo(f"walked from checkpoint #{start.seq}")
     click.echo(result.describe())
 
 
 @audit_group.command("checkpoint")
+@CHECKPOINT_OPTION
+@FULL_OPTION
 @click.option(
     "--append",
     "append_to",
@@ -85,9 +108,11 @@ def verify(checkpoint_file: Path | None) -> None:
     help="Also append the line to this file; keep it outside the database server (WORM storage, another host).",
 )
 @with_appcontext
-def checkpoint(append_to: Path | None) -> None:
-    """Print the current head of the chain with a timestamp and signature (after verifying the chain)."""
-    result = verify_chain()  # the checkpoint is the head this walk verified
+def checkpoint(checkpoint_file: Path | None, full: bool, append_to: Path | None) -> None:
+    """Print the current head of the chain with a timestamp and signature (after verifying the chain,
+    from the last checkpoint given on)."""
+    start, _count = _checked_start(checkpoint_file, full)
+    result = verify_chain(start)  # the checkpoint is the head this walk verified
     if not result.ok:
         click.echo(result.describe(), err=True)
         click.echo("no checkpoint taken of a broken chain", err=True)
