@@ -15,9 +15,7 @@ from flask import current_app, redirect, url_for
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from casebook import access, audit
-from casebook.access import Action, Refused, load_or_404
-from casebook.audit import Outcome
+from casebook.access import Action, load_or_404
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import utcnow
@@ -36,19 +34,6 @@ def load_case(user: User, case_id: Any, action: Action) -> Case:
     intervention …) audits itself, once.
     """
     return load_or_404(user, Case, case_id, action, options=(selectinload(Case.participants),), audit_read=False)
-
-
-# Kept for the modules that have not moved to ``casebook.access`` yet (meetings); new code calls
-# ``access.deny`` / ``access.require_audited`` directly.
-def deny(user: User, action: Action | str, *, case_id: int | None, requested: str) -> Refused:
-    """Audit a denied ``action`` (durable) on the case with ``case_id`` and return the 404 to raise."""
-    audit.record(user, str(action), case_id=case_id, outcome=Outcome.DENIED, details={"requested_id": requested})
-    return Refused()
-
-
-def require_on_case(user: User, action: Action, case: Case) -> None:
-    """``access.require_audited`` under its old name."""
-    access.require_audited(user, action, case)
 
 
 def redirect_to_case(case: Case, anchor: str) -> Response:

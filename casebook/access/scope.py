@@ -88,16 +88,30 @@ def authorisation_applies_to(user: User) -> ColumnElement[bool]:
     )
 
 
+def _covers(user: User, case_type_id_column: Any, confidentiality_column: Any) -> list[ColumnElement[bool]]:
+    return [
+        Authorisation.case_type_id == case_type_id_column,
+        Authorisation.max_confidentiality >= confidentiality_column,
+        authorisation_applies_to(user),
+    ]
+
+
+def authorised_for_type(user: User, case_type_id_column: Any, confidentiality_column: Any) -> ColumnElement[bool]:
+    """An authorisation of ``user`` covers the type at that level, in SQL (twin of ``could_see``).
+
+    Parameterised by columns so that cases, handoffs, requests, signals and meetings compose it with
+    their own (or their case's) columns; the EXISTS correlates to the caller's query.
+    """
+    if not user.has_role(*CASE_ROLES):
+        return false()
+    return select(Authorisation.id).where(*_covers(user, case_type_id_column, confidentiality_column)).exists()
+
+
 def case_visibility(user: User) -> ColumnElement[bool]:
     """The cases whose type and confidentiality an authorisation of ``user`` covers (no scope)."""
     if not user.has_role(*CASE_ROLES):
         return false()
-    return _correlated_exists(
-        Authorisation.id,
-        Authorisation.case_type_id == Case.case_type_id,
-        Authorisation.max_confidentiality >= Case.confidentiality,
-        authorisation_applies_to(user),
-    )
+    return _correlated_exists(Authorisation.id, *_covers(user, Case.case_type_id, Case.confidentiality))
 
 
 AUTHORISATION_CACHE = "casebook_authorisations"

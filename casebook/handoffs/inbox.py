@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
-from casebook.access import Action, can, case_scope, deny
+from casebook.access import Action, can, case_scope, case_visibility, deny
 from casebook.access.rules import handoffs as handoff_rules
 from casebook.auth.models import User
 from casebook.cases.models import Case
@@ -54,11 +54,11 @@ def may_use(user: User) -> bool:
 
 def _case_kind_visible(user: User) -> ColumnElement[bool]:
     """The handoff's case is of a type and confidentiality the user may see."""
-    return Handoff.case.has(handoff_rules.authorised_for_type(user, Case.case_type_id, Case.confidentiality))
+    return Handoff.case.has(case_visibility(user))
 
 
 def _request_kind_visible(user: User) -> ColumnElement[bool]:
-    return TransferRequest.case.has(handoff_rules.authorised_for_type(user, Case.case_type_id, Case.confidentiality))
+    return TransferRequest.case.has(case_visibility(user))
 
 
 def _lead_request_scope(user: User) -> ColumnElement[bool]:

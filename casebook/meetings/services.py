@@ -25,12 +25,12 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
-from casebook.access import Action, can, load_or_404
+from casebook.access import Action, can, deny, load_or_404, require_audited
 from casebook.access.rules.meetings import agenda_scope, meeting_visibility
 from casebook.auth.models import User
 from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case
-from casebook.casework import deny, local_today, require_on_case
+from casebook.casework import local_today
 from casebook.db import db, utcnow
 from casebook.errors import Conflict, RuleViolation
 from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
@@ -63,7 +63,7 @@ def can_manage(user: User, meeting: Meeting) -> bool:
 
 def require_manage(user: User, meeting: Meeting, action: str) -> None:
     if not can_manage(user, meeting):
-        raise deny(user, action, case_id=None, requested=str(meeting.id))
+        raise deny(user, action, meeting, requested_id=meeting.id)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def require_manage(user: User, meeting: Meeting, action: str) -> None:
 def meetings_for(user: User, *, today: date | None = None) -> tuple[list[Meeting], list[Meeting]]:
     """(upcoming soonest first, past most recent first) meetings the user may see. Audited."""
     if not can(user, Action.LIST_MEETINGS):
-        raise deny(user, Action.LIST_MEETINGS, case_id=None, requested="list")
+        raise deny(user, Action.LIST_MEETINGS, requested_id="list")
     today = today or local_today()
     base = select(Meeting).where(meeting_scope(user)).options(selectinload(Meeting.invitations))
     upcoming = list(db.session.scalars(base.where(Meeting.held_on >= today).order_by(Meeting.held_on, Meeting.id)))
@@ -118,7 +118,7 @@ def load_item(user: User, meeting: Meeting, item_id: int) -> AgendaItem:
     """An agenda item of ``meeting`` whose case the user may see, or an audited 404."""
     item = load_or_404(user, AgendaItem, item_id, Action.VIEW_AGENDA_ITEM, audit_read=False)
     if item.meeting_id != meeting.id:
-        raise deny(user, "meeting.item.view", case_id=item.case_id, requested=str(item_id))
+        raise deny(user, Action.VIEW_AGENDA_ITEM, item, requested_id=item_id)
     return item
 
 
@@ -155,7 +155,7 @@ def schedule_meeting(
     :raises AccessDenied: not a coordinator (audited). :raises MeetingRefused:
     """
     if not can(by, Action.MANAGE_MEETINGS):
-        raise deny(by, Action.MANAGE_MEETINGS, case_id=None, requested="new")
+        raise deny(by, Action.MANAGE_MEETINGS, requested_id="new")
     today = today or local_today()
     title = (title or "").strip()
     if not title:
@@ -193,7 +193,7 @@ def add_to_agenda(meeting: Meeting, *, by: User, reference: str) -> AgendaItem:
     case = db.session.scalar(select(Case).where(Case.reference == reference)) if reference else None
     if case is None or not can(by, Action.PLACE_ON_AGENDA, case):
         if case is not None:
-            deny(by, Action.PLACE_ON_AGENDA, case_id=case.id, requested=str(case.id))
+            deny(by, Action.PLACE_ON_AGENDA, case, requested_id=case.id)
         raise MeetingRefused("Geen casus met dit kenmerk gevonden waartoe u toegang heeft.", "reference")
     require_open(case)
     if any(item.case_id == case.id for item in meeting.items):
@@ -222,7 +222,7 @@ def remove_from_agenda(item: AgendaItem, *, by: User) -> None:
 
 def _require_running(item: AgendaItem, by: User, action: str, today: date | None) -> None:
     require_manage(by, item.meeting, action)
-    require_on_case(by, Action.EDIT_PLAN, item.case)
+    require_audited(by, Action.EDIT_PLAN, item.case)
     require_open(item.case)
     if item.meeting.held_on > (today or local_today()):
         raise MeetingRefused("Het overleg heeft nog niet plaatsgevonden.")

@@ -11,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from casebook.access import Action, can
+from casebook.access import Action, can, deny
 from casebook.auth.models import User
 from casebook.cases.extensions import TimelineEntry, register_timeline_source
 from casebook.cases.models import Case
-from casebook.casework import deny
 from casebook.db import db
 from casebook.meetings import bp
 from casebook.meetings import services as meetings
@@ -85,7 +84,7 @@ def _fill_meeting_form(form: MeetingForm) -> MeetingForm:
 @bp.route("/meetings/new", methods=["GET", "POST"])
 def new() -> Response | str | tuple[str, int]:
     if not can(current_user, Action.MANAGE_MEETINGS):
-        raise deny(current_user, Action.MANAGE_MEETINGS, case_id=None, requested="new")
+        raise deny(current_user, Action.MANAGE_MEETINGS, requested_id="new")
     form = _fill_meeting_form(MeetingForm())
     if not form.is_submitted():
         return render_template("meetings/new.html", form=form)

@@ -21,21 +21,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, or_
 
 from casebook.access.actions import Action
-from casebook.access.models import Authorisation
 from casebook.access.rules import rule
 from casebook.access.rules.cases import (  # noqa: F401  (re-exported: the participation rule is the cases')
     PROCESS_COORDINATOR_ROLES,
     case_rule,
+    could_see,
     may_coordinate_process,
     organisations_authorised_for,
     process_coordinator_clause,
     takes_part,
 )
 from casebook.access.rules.roles import roles_allow
-from casebook.access.scope import CASE_ROLES, WORK_ROLES, authorisation_applies_to, is_authorised
+from casebook.access.scope import WORK_ROLES
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import utcnow
@@ -81,26 +81,7 @@ def overdue_clause(status_column: Any, expires_column: Any, now: datetime | None
 
 def may_see_case_kind(user: User, case: Case) -> bool:
     """Could ``user`` see a case of this type at this confidentiality (whatever their relation)?"""
-    return user.has_role(*CASE_ROLES) and is_authorised(user, Action.VIEW_CASE, case.case_type_id, case.confidentiality)
-
-
-def authorised_for_type(user: User, case_type_id_column: Any, confidentiality_column: Any) -> ColumnElement[bool]:
-    """SQL twin of ``may_see_case_kind``: an authorisation of ``user`` covers the type at that level.
-
-    Parameterised by columns so that handoffs, requests, signals and meetings compose it with
-    their own (or their case's) columns; the EXISTS correlates to the caller's query.
-    """
-    if not user.has_role(*CASE_ROLES):
-        return false()
-    return (
-        select(Authorisation.id)
-        .where(
-            Authorisation.case_type_id == case_type_id_column,
-            Authorisation.max_confidentiality >= confidentiality_column,
-            authorisation_applies_to(user),
-        )
-        .exists()
-    )
+    return could_see(user, case.case_type_id, case.confidentiality)
 
 
 # --- handoffs -----------------------------------------------------------------------------------
