@@ -1,5 +1,6 @@
 """The audit trail: ``record()`` writes one event, chained under the keyring's chain key, in the
-caller's transaction.
+caller's transaction — linked into the chain when that transaction commits (``chain.seal``), so
+no request holds the chain's lock while it works; ``seal_pending()`` links the buffer earlier.
 
 Nothing a user types reaches the chain (it is unshreddable, so personal data in it would be
 there for good): ``record`` refuses a ``reason`` and details that hold free text — a string with
@@ -19,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app, g, has_request_context, request
+from sqlalchemy.orm import Session
 
 from casebook.audit import chain
 from casebook.audit.models import AuditEvent, Outcome
@@ -36,6 +38,7 @@ __all__ = [
     "one_of",
     "record",
     "replay_durable",
+    "seal_pending",
 ]
 
 FORBIDDEN_DETAIL_KEYS = frozenset({"body", "text", "name", "bsn", "password", "code", "token", "session", "secret"})
@@ -117,7 +120,11 @@ def record(
     durable: bool | None = None,
     reason: None = None,
 ) -> AuditEvent:
-    """Append an audit event for ``actor`` doing ``action`` on ``obj``.
+    """Record an audit event for ``actor`` doing ``action`` on ``obj`` in the current transaction.
+
+    The event is returned unchained (no ``id``, ``seq`` or ``hash`` yet): it is linked into the chain
+    when the transaction commits, and dropped with it — or with the savepoint it was recorded in —
+    on a rollback. ``seal_pending()`` links it earlier.
 
     ``details`` holds non-personal facts only (field names, codes, ids of the rows that hold any
     text). ``durable`` defaults to true for denials and for reads (actions ending in ``.view``,
@@ -150,7 +157,7 @@ def record(
         fields["client_ip"] = request.remote_addr
         fields["user_agent"] = (request.user_agent.string or "")[:300] or None
         fields["request_id"] = g.get("request_id")
-    event = chain.append(db.session(), AuditEvent(**fields), chain_key())
+    event = chain.enqueue(db.session(), AuditEvent(**fields), chain_key())
     if durable is None:
         durable = fields["outcome"] is not Outcome.ALLOWED or action.endswith((".view", ".list", ".search", ".export"))
     if durable and has_request_context():
@@ -209,9 +216,23 @@ def filter_details(filters: Mapping[str, tuple[Any, Resolver]]) -> dict[str, Any
 
 
 def replay_durable() -> int:
-    """Re-append the durable events of a request whose transaction was rolled back."""
+    """Record again, in the session's fresh transaction, the durable events of a request whose
+    transaction was rolled back (the rollback dropped them from the buffer); its commit chains them."""
     pending = g.pop("durable_audit", [])
     key = chain_key()
     for fields in pending:
-        chain.append(db.session(), AuditEvent(**fields), key)
+        chain.enqueue(db.session(), AuditEvent(**fields), key)
     return len(pending)
+
+
+def seal_pending(session: Session | None = None) -> list[AuditEvent]:
+    """Chain the events recorded in ``session``'s transaction (default: the app's) now, instead of at
+    its commit, and return them with their ``seq`` and ``hash``.
+
+    For a check or a test that must see its own events before committing. It takes the chain lock
+    for the rest of the transaction, which the commit-time sealing exists to avoid: a request that
+    merely shows the trail does without its own in-flight events.
+
+    :raises chain.SealInSavepoint: inside a savepoint.
+    """
+    return chain.seal(session if session is not None else db.session())

@@ -14,8 +14,19 @@ everything from it on with the keyed rule, and refuses an unkeyed event after th
 second anchor, and an unkeyed chain that was never anchored (which is what deleting the keyed
 part and recomputing the rest without the key would leave).
 
-Writers are serialised (PostgreSQL: a transaction-level advisory lock; SQLite: every
-transaction begins IMMEDIATE) and ``seq`` is unique, so concurrent requests cannot fork it.
+**Chaining at commit.** ``enqueue`` puts an event in its session's buffer (``session.info``);
+nothing is linked while the request runs. When the session commits, a ``before_commit`` hook
+(``seal``) flushes the transaction's own changes, takes the chain lock, reads the head once,
+links the buffered events in order (re-anchoring first if the head is unkeyed) and adds them, so
+the commit's flush inserts them and the commit releases the lock: the lock is held for the head
+read, one INSERT and the COMMIT, not for the request. A rollback — of the transaction, or of the
+savepoint an event was recorded in — drops the events it covered (``casebook.web`` writes the
+durable ones again in a fresh transaction). So an event still commits with its change or not at
+all, and a committed transaction's events are consecutive in ``seq``.
+
+Writers are serialised while they link (PostgreSQL: a transaction-level advisory lock; SQLite:
+every transaction begins IMMEDIATE, so SQLite writers are serial anyway) and ``seq`` is unique,
+so concurrent transactions cannot fork the chain.
 """
 
 from __future__ import annotations
@@ -29,8 +40,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as orm_event
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from casebook.audit.models import AuditEvent, Outcome
 from casebook.db import utcnow
@@ -109,12 +121,10 @@ def _needs_anchor(session: Session, head: Any, key: bytes) -> bool:
     return anchored is None
 
 
-def _link(session: Session, event: AuditEvent, key: bytes, seq: int, head_hash: str) -> AuditEvent:
+def _link(event: AuditEvent, key: bytes, seq: int, head_hash: str) -> AuditEvent:
     event.seq = seq + 1
     event.prev_hash = head_hash
     event.hash = compute_mac(key, head_hash, event)
-    session.add(event)
-    session.flush()
     return event
 
 
@@ -127,26 +137,139 @@ def reanchor_event(unkeyed_seq: int, unkeyed_hash: str) -> AuditEvent:
     )
 
 
-def _anchor_if_needed(session: Session, key: bytes) -> tuple[AuditEvent | None, int, str]:
-    """Lock the chain; write the re-anchoring event if the head is unkeyed. Returns it and the new head."""
+def _locked_head(session: Session, key: bytes) -> tuple[AuditEvent | None, int, str]:
+    """Lock the chain and read its head: the re-anchoring event to write first (linked, not yet
+    added) when the head is unkeyed, and the head to link the next event to."""
     lock_chain(session)
     head = _head_row(session)
     seq, head_hash = (head.seq, head.hash) if head is not None else (0, GENESIS_HASH)
     if not _needs_anchor(session, head, key):
         return None, seq, head_hash
-    anchor = _link(session, reanchor_event(seq, head_hash), key, seq, head_hash)
+    anchor = _link(reanchor_event(seq, head_hash), key, seq, head_hash)
     return anchor, anchor.seq, anchor.hash
 
 
+# --- the per-session buffer: events are linked when their transaction commits ------------------
+
+PENDING = "casebook.audit.pending"  # the session.info key of the buffer
+
+
+@dataclass(frozen=True)
+class _Pending:
+    event: AuditEvent
+    key: bytes
+    transaction: SessionTransaction  # the innermost (savepoint or root) transaction it was recorded in
+
+
+class SealInSavepoint(RuntimeError):
+    """``seal`` was called inside a savepoint: rolling it back would take events of the enclosing
+    transaction with it. A programming error; the commit seals by itself."""
+
+
+def enqueue(session: Session, event: AuditEvent, key: bytes) -> AuditEvent:
+    """Buffer ``event`` to be chained under ``key`` when ``session`` commits; returns it unchained
+    (no ``seq``, ``prev_hash`` or ``hash`` until then, or until ``seal``).
+
+    The event belongs to the transaction (or savepoint) in progress: rolling that back drops it.
+    The session's pending changes are flushed, as an immediate append always did (callers rely on
+    the ids and version bumps that flush gives them); a session that has not begun a transaction
+    yet begins it here.
+    """
+    session.flush()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is None:
+        session.connection()
+        transaction = session.get_transaction()
+    session.info.setdefault(PENDING, []).append(_Pending(event, key, transaction))
+    return event
+
+
+def pending(session: Session) -> list[AuditEvent]:
+    """The events ``session`` will chain at its commit, in order."""
+    return [entry.event for entry in session.info.get(PENDING, ())]
+
+
+def seal(session: Session) -> list[AuditEvent]:
+    """Chain the session's buffered events now and flush them; returns them (linked, with ids).
+
+    The transaction's other changes are flushed before the chain lock is taken, so the lock's
+    holder never waits for a row lock (no deadlock with a writer queued on the chain lock), and the
+    lock is held from here to the end of the transaction: call it from the commit (the hook does)
+    or where a test or a check must see its own events before committing.
+
+    :raises SealInSavepoint: called inside a savepoint (the commit hook never is).
+    """
+    entries = session.info.get(PENDING)
+    if not entries:
+        return []
+    if session.in_nested_transaction():
+        raise SealInSavepoint("seal the audit buffer outside savepoints (the commit does)")
+    del session.info[PENDING]  # linked at most once, whatever happens below
+    session.flush()
+    anchor, seq, head_hash = _locked_head(session, entries[0].key)
+    events = [] if anchor is None else [anchor]
+    for entry in entries:
+        events.append(_link(entry.event, entry.key, seq, head_hash))
+        seq, head_hash = entry.event.seq, entry.event.hash
+    session.add_all(events)
+    session.flush()  # one multi-row INSERT (the events share their columns)
+    return events[1:] if anchor is not None else events
+
+
 def append(session: Session, event: AuditEvent, key: bytes) -> AuditEvent:
-    """Link ``event`` to the head of the chain under ``key`` and flush it (re-anchoring first if needed)."""
-    _anchor, seq, head_hash = _anchor_if_needed(session, key)
-    return _link(session, event, key, seq, head_hash)
+    """Link ``event`` (after whatever the session had buffered) to the head of the chain now and
+    flush it, re-anchoring first if needed. Holds the chain lock until the transaction ends: for
+    maintenance commands and tests; requests use ``enqueue`` (through ``audit.record``)."""
+    enqueue(session, event, key)
+    seal(session)
+    return event
 
 
 def reanchor(session: Session, key: bytes) -> AuditEvent | None:
     """Write the re-anchoring event now (``casebook audit reanchor``); None when there is nothing to anchor."""
-    return _anchor_if_needed(session, key)[0]
+    anchor, _seq, _hash = _locked_head(session, key)
+    if anchor is not None:
+        session.add(anchor)
+        session.flush()
+    return anchor
+
+
+def _inside(transaction: SessionTransaction | None, outer: SessionTransaction) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+# Registered on the Session class itself, so every session — the app's scoped session, the CLI's,
+# a test's own — seals its buffer at commit and drops it on rollback.
+
+
+@orm_event.listens_for(Session, "before_commit")
+def _seal_at_commit(session: Session) -> None:
+    # before_commit also runs when a savepoint is released; the events wait for the real commit
+    if session.info.get(PENDING) and not session.in_nested_transaction():
+        seal(session)
+
+
+@orm_event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    entries = session.info.get(PENDING)
+    if not entries or not (previous_transaction.parent is None or previous_transaction.nested):
+        return  # nothing buffered, or an internal subtransaction (a failed flush): its owner rolls back next
+    kept = [entry for entry in entries if not _inside(entry.transaction, previous_transaction)]
+    if kept:
+        session.info[PENDING] = kept
+    else:
+        del session.info[PENDING]
+
+
+@orm_event.listens_for(Session, "after_transaction_end")
+def _drop_at_end(session: Session, transaction: SessionTransaction) -> None:
+    # the transaction is over (committed: already sealed; rolled back or closed: its events go)
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 @dataclass(frozen=True)

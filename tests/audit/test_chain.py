@@ -26,7 +26,9 @@ from tests.factories import make_user
 def events():
     user = make_user()
     before = db.session.scalar(select(func.count(AuditEvent.id)))
-    made = [snapshot(audit.record(user, "case.list", details={"page": i})) for i in range(6)]
+    recorded = [audit.record(user, "case.list", details={"page": i}) for i in range(6)]
+    db.session.commit()  # chains them (a savepoint in the test harness)
+    made = [snapshot(event) for event in recorded]
     assert made[0].seq == before + 1
     return made
 

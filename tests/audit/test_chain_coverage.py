@@ -52,6 +52,7 @@ def _verify(app, *args: str):
 def events(app):
     user = make_user()
     made = [audit.record(user, "case.list", details={"page": i, "filter": "open"}) for i in range(3)]
+    db.session.commit()
     ids = [(e.id, e.seq, e.occurred_at) for e in made]
     assert _verify(app).exit_code == 0
     return ids
@@ -67,8 +68,9 @@ def test_a_backdated_event_breaks_the_chain(app, events):
 def test_a_denial_turned_into_an_allowed_access_breaks_the_chain(app):
     user = make_user()
     denied = audit.record(user, "case.view", outcome=Outcome.DENIED, details={"page": 1})
-    event_id, seq = denied.id, denied.seq
     audit.record(user, "case.list")
+    db.session.commit()
+    event_id, seq = denied.id, denied.seq
     assert _verify(app).exit_code == 0
     _change(event_id, outcome=str(Outcome.ALLOWED))
     result = _verify(app)
@@ -103,6 +105,7 @@ def test_a_chain_emptied_entirely_fails_against_a_checkpoint_of_its_first_event(
     with _append_only_triggers_off():
         db.session.execute(text("DELETE FROM audit_event"))
     first = audit.record(user, "case.list")
+    db.session.commit()
     assert first.seq == 1
     file = tmp_path / "checkpoints.txt"
     taken = app.test_cli_runner().invoke(cli, ["audit", "checkpoint", "--append", str(file)])
@@ -129,6 +132,7 @@ def test_a_tail_replaced_by_new_events_fails_against_the_checkpoints(app, tmp_pa
     checkpoint()  # of the empty chain: seq=0
     for i in range(3):
         audit.record(user, "case.list", details={"page": i})
+    db.session.commit()
     checkpoint()
     with file.open("a") as handle:
         handle.write("   # indented comment: kept on the WORM share\n")
@@ -139,6 +143,7 @@ def test_a_tail_replaced_by_new_events_fails_against_the_checkpoints(app, tmp_pa
         db.session.execute(text("DELETE FROM audit_event WHERE seq > 1"))
     for i in range(2):
         audit.record(user, "case.view", details={"page": i})
+    db.session.commit()
     assert _verify(app).exit_code == 0  # consistent in itself
     result = _verify(app, "--checkpoint", str(file))
     assert result.exit_code == 1, result.output

@@ -21,7 +21,9 @@ def runner(app):
 @pytest.fixture
 def events():
     user = make_user()
-    return [snapshot(audit.record(user, "case.list", details={"page": i})) for i in range(4)]
+    recorded = [audit.record(user, "case.list", details={"page": i}) for i in range(4)]
+    db.session.commit()  # chains them
+    return [snapshot(event) for event in recorded]
 
 
 def test_verify_passes_on_an_intact_chain(runner, events):
@@ -45,6 +47,7 @@ def test_checkpoint_appends_and_verify_checks_it(runner, events, tmp_path):
     assert f"seq={events[-1].seq} hash={events[-1].hash}" in first.output
     assert file.read_text().strip() == first.output.strip()
     audit.record(None, "case.list")
+    db.session.commit()
     runner.invoke(cli, ["audit", "checkpoint", "--append", str(file)])
     assert len(file.read_text().splitlines()) == 2
     ok = runner.invoke(cli, ["audit", "verify", "--checkpoint", str(file)])

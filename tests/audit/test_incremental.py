@@ -7,6 +7,7 @@ import pytest
 
 from casebook import audit
 from casebook.cli import cli
+from casebook.db import db
 from tests.audit.tamper import snapshot, tamper
 from tests.factories import make_user
 
@@ -20,10 +21,14 @@ def runner(app):
 def checkpointed(runner, tmp_path):
     """Four events, a checkpoint of their head, then three more events."""
     user = make_user()
-    before = [snapshot(audit.record(user, "case.list", details={"page": i})) for i in range(4)]
+    before = [audit.record(user, "case.list", details={"page": i}) for i in range(4)]
+    db.session.commit()  # chains them
+    before = [snapshot(event) for event in before]
     file = tmp_path / "checkpoints.txt"
     assert runner.invoke(cli, ["audit", "checkpoint", "--append", str(file)]).exit_code == 0
-    after = [snapshot(audit.record(user, "case.list", details={"page": i})) for i in range(4, 7)]
+    after = [audit.record(user, "case.list", details={"page": i}) for i in range(4, 7)]
+    db.session.commit()
+    after = [snapshot(event) for event in after]
     return before, after, file
 
 

@@ -49,6 +49,7 @@ def upgraded():
     old = _unkeyed_chain(3, reasons={2: "oude reden met BSN 999996873"})
     user = make_user()
     new = [audit.record(user, "case.list", details={"page": i}) for i in range(2)]
+    db.session.commit()  # the commit chains them, re-anchoring first
     return old, new
 
 

@@ -62,7 +62,9 @@ def _verify(app):
 @pytest.fixture
 def recorded(app):
     user = make_user()
-    ids = [(e.id, e.seq) for e in (audit.record(user, "case.list", details={"page": i}) for i in range(3))]
+    events = [audit.record(user, "case.list", details={"page": i}) for i in range(3)]
+    db.session.commit()  # chains them
+    ids = [(e.id, e.seq) for e in events]
     ok = _verify(app)
     assert ok.exit_code == 0, ok.output
     return ids

@@ -44,7 +44,7 @@ def world():
     visible = make_case(lead=zvh)
     shielded_event = audit.record(worker, "note.add", Note(secret.id), details={"marker": DETAIL})
     visible_event = audit.record(worker, "case.view", visible, details={"marker": "zichtbaar"})
-    db.session.flush()
+    db.session.commit()  # chains them
     return {
         "supervisor": supervisor,
         "secret_reference": secret.reference,
