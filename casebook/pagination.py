@@ -116,7 +116,8 @@ def _plain(value: Any) -> Any:
 
 
 def _typed(value: Any, column: InstrumentedAttribute[Any]) -> Any:
-    expected = column.type.python_type
+    column_type = column.type
+    expected = getattr(column_type, "impl_instance", column_type).python_type  # a TypeDecorator: its impl's
     try:
         if expected is datetime and isinstance(value, str):
             parsed = datetime.fromisoformat(value)
