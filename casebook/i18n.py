@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel, format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -76,6 +76,11 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         if value is None:
             return ""
         return format_date(value, "d MMMM yyyy")
+
+    @app.template_filter("number")
+    def _number_filter(value: int) -> str:
+        """``1.000`` in Dutch, ``1,000`` in English."""
+        return format_decimal(value)
 
     @app.context_processor
     def _locale_context() -> dict[str, Any]:

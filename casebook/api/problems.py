@@ -20,6 +20,7 @@ PROBLEM_TYPES = {
     "read-only-token": "A read-only token tried to change something (403).",
     "forbidden": "The user's roles do not allow this action (403).",
     "malformed-json": "The body is not valid JSON (400).",
+    "invalid-cursor": "`after` or `before` is not a cursor this list issued, or both were given (400).",
     "unsupported-media-type": "The body is not application/json (415).",
     "validation-error": "The input does not match the schema; see errors (422).",
     "precondition-required": "A change needs If-Match with the ETag of the version being changed (428).",

@@ -316,6 +316,8 @@ def build_openapi(api: Api) -> dict[str, Any]:
             for name, schema in component.get("properties", {}).items():
                 schema = _without_null(schema)
                 parameter = {"name": name, "in": "query", "required": name in required, "schema": schema}
+                if name not in required:
+                    parameter["allowEmptyValue"] = True  # ``parse_query``: an empty value counts as absent
                 if "description" in schema:
                     parameter["description"] = schema["description"]
                 parameters.append(parameter)

@@ -29,7 +29,7 @@ from casebook.cases.models import (
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
 from casebook.organisations.models import District, Organisation
-from casebook.pagination import Page, paginate
+from casebook.pagination import Order, Page, PageRequest, paginate
 from casebook.people.models import Household, Person
 
 
@@ -54,9 +54,18 @@ class CaseFilters:
         )
 
 
-def list_for(user: User, filters: CaseFilters, page: int = 1, per_page: int = 25) -> Page[Case]:
-    """The cases ``user`` may see, filtered and paginated in SQL, newest first. Audited."""
-    query = select(Case).where(case_scope(user)).order_by(Case.opened_at.desc(), Case.id.desc())
+# Newest first, served by the index on (opened_at, id); the id makes the order total for the cursors.
+CASE_LIST_ORDER = Order("cases", (Case.opened_at, Case.id), descending=True)
+
+
+def list_for(user: User, filters: CaseFilters, page: PageRequest | None = None) -> Page[Case]:
+    """The cases ``user`` may see, filtered and paged in SQL (keyset on ``CASE_LIST_ORDER``, the
+    total capped unless asked exact), newest first. Audited with the filters and the page's position.
+
+    :raises InvalidCursor: the page's cursor was not issued for this list (nothing is read or audited).
+    """
+    page = page or PageRequest()
+    query = select(Case).where(case_scope(user))
     if filters.case_type:
         query = query.join(Case.case_type).where(CaseType.code == filters.case_type)
     if filters.status:
@@ -71,8 +80,8 @@ def list_for(user: User, filters: CaseFilters, page: int = 1, per_page: int = 25
                 CaseParticipant.organisation.has(Organisation.slug == filters.organisation),
             )
         )
-    result = paginate(db.session(), query, page, per_page)
-    audit.record(user, Action.LIST_CASES, details={"filters": filters.as_details(), "page": result.page})
+    result = paginate(db.session(), query, CASE_LIST_ORDER, page)
+    audit.record(user, Action.LIST_CASES, details={"filters": filters.as_details(), **page.audit_details()})
     return result
 
 

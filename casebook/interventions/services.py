@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from casebook import audit
@@ -22,6 +22,7 @@ from casebook.db import db
 from casebook.errors import RuleViolation
 from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
 from casebook.organisations.models import Organisation
+from casebook.pagination import Order, Page, PageRequest, paginate
 
 MAX_OUTCOME_LENGTH = 4_000
 
@@ -62,19 +63,35 @@ def balance(case: Case) -> dict[InterventionCategory, int]:
     return counts
 
 
+def _of_case(case: Case) -> Select:
+    return (
+        select(Intervention)
+        .where(Intervention.case_id == case.id)
+        .options(joinedload(Intervention.recorded_by).lazyload(User.role_rows))  # names only, no roles
+    )
+
+
+# Most recent first; the id makes the order total for keyset pages (``interventions_page``).
+INTERVENTION_ORDER = Order("interventions", (Intervention.occurred_on, Intervention.id), descending=True)
+
+
 def interventions_for(user: User, case: Case) -> list[Intervention]:
     """All interventions of ``case``, most recent first. Audited as ``intervention.list``."""
     require_audited(user, Action.VIEW_CASE, case)
-    rows = list(
-        db.session.scalars(
-            select(Intervention)
-            .where(Intervention.case_id == case.id)
-            .options(joinedload(Intervention.recorded_by).lazyload(User.role_rows))  # names only, no roles
-            .order_by(Intervention.occurred_on.desc(), Intervention.id.desc())
-        )
-    )
+    rows = list(db.session.scalars(_of_case(case).order_by(Intervention.occurred_on.desc(), Intervention.id.desc())))
     audit.record(user, "intervention.list", case, details={"count": len(rows)})
     return rows
+
+
+def interventions_page(user: User, case: Case, page: PageRequest) -> Page[Intervention]:
+    """One keyset page of ``interventions_for`` (the API). Audited as ``intervention.list`` with the page's position.
+
+    :raises AccessDenied: (audited) :raises InvalidCursor: a cursor not issued for this list.
+    """
+    require_audited(user, Action.VIEW_CASE, case)
+    result = paginate(db.session(), _of_case(case), INTERVENTION_ORDER, page)
+    audit.record(user, "intervention.list", case, details={"count": len(result.items), **page.audit_details()})
+    return result
 
 
 def add_intervention(

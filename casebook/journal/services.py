@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from casebook import audit
@@ -21,6 +21,7 @@ from casebook.cases.models import Case
 from casebook.db import db
 from casebook.errors import RuleViolation
 from casebook.journal.models import Note, NoteVisibility
+from casebook.pagination import Order, Page, PageRequest, paginate
 
 MAX_BODY_LENGTH = 20_000
 
@@ -37,26 +38,44 @@ def _visible(user: User, note: Note) -> bool:
     return note.visibility is NoteVisibility.SHARED or note.author_organisation_id == user.organisation_id
 
 
+def _readable(user: User, case: Case) -> Select:
+    return (
+        select(Note)
+        .where(Note.case_id == case.id, _visible_to(user))
+        .options(  # one statement: authors joined (their roles are not shown), corrections joined
+            joinedload(Note.author).lazyload(User.role_rows),
+            joinedload(Note.corrected_by).joinedload(Note.author).lazyload(User.role_rows),
+            selectinload(Note.corrects),  # among the notes just read: no statement of its own
+        )
+    )
+
+
+# Newest first; the id makes the order total for keyset pages (``notes_page``).
+NOTE_ORDER = Order("notes", (Note.created_at, Note.id), descending=True)
+
+
 def notes_for(user: User, case: Case, *, via: str = "journal") -> list[Note]:
     """The notes of ``case`` that ``user`` may read, newest first. Audited as ``note.list``.
 
     :raises AccessDenied: the user may not read notes on this case (audited).
     """
     require_audited(user, Action.READ_NOTES, case)
-    notes = list(
-        db.session.scalars(
-            select(Note)
-            .where(Note.case_id == case.id, _visible_to(user))
-            .options(  # one statement: authors joined (their roles are not shown), corrections joined
-                joinedload(Note.author).lazyload(User.role_rows),
-                joinedload(Note.corrected_by).joinedload(Note.author).lazyload(User.role_rows),
-                selectinload(Note.corrects),  # among the notes just read: no statement of its own
-            )
-            .order_by(Note.created_at.desc(), Note.id.desc())
-        )
-    )
+    notes = list(db.session.scalars(_readable(user, case).order_by(Note.created_at.desc(), Note.id.desc())))
     audit.record(user, Action.READ_NOTES, case, details={"count": len(notes), "via": via})
     return notes
+
+
+def notes_page(user: User, case: Case, page: PageRequest, *, via: str = "api") -> Page[Note]:
+    """One keyset page of ``notes_for`` (the API: a long journal is not read and decrypted whole).
+    Audited as ``note.list`` with the page's position.
+
+    :raises AccessDenied: (audited) :raises InvalidCursor: a cursor not issued for this list.
+    """
+    require_audited(user, Action.READ_NOTES, case)
+    result = paginate(db.session(), _readable(user, case), NOTE_ORDER, page)
+    details = {"count": len(result.items), "via": via, **page.audit_details()}
+    audit.record(user, Action.READ_NOTES, case, details=details)
+    return result
 
 
 def load_note(user: User, case: Case, note_id: int) -> Note:

@@ -13,13 +13,14 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
@@ -47,6 +48,7 @@ from casebook.cases.services import NewCase, open_case
 from casebook.crypto.blind_index import bsn_is_valid, normalise_bsn
 from casebook.db import db, utcnow
 from casebook.organisations.models import District, Organisation
+from casebook.pagination import Order, Page, PageRequest, paginate
 from casebook.people import services as people
 from casebook.people.models import Person
 from casebook.signals.models import Channel, Signal, SignalPerson, TriageDecision
@@ -285,22 +287,45 @@ def local_today() -> date:
     return utcnow().astimezone(_zone()).date()
 
 
-def queue(user: User, *, today: date | None = None) -> list[QueueItem]:
-    """Untriaged signals, oldest first, each with its age in working days. Audited."""
-    require_audited(user, Action.TRIAGE_SIGNALS)
-    today = today or local_today()
-    signals = db.session.scalars(
+def _waiting(user: User) -> Select:
+    return (
         select(Signal)
         .where(Signal.triaged_at.is_(None), signal_visibility(user, Signal.case_type_id))
         .options(selectinload(Signal.persons))
-        .order_by(Signal.received_at, Signal.id)
-    ).all()
-    items = []
-    for signal in signals:
+    )
+
+
+def _queue_item(today: date) -> Callable[[Signal], QueueItem]:
+    def item(signal: Signal) -> QueueItem:
         age = working_days_between(signal.received_at.astimezone(_zone()).date(), today)
-        items.append(QueueItem(signal=signal, working_days=age, overdue=age > overdue_after()))
+        return QueueItem(signal=signal, working_days=age, overdue=age > overdue_after())
+
+    return item
+
+
+# Oldest first (the weegtafel works from the front); the id makes the order total for keyset pages.
+QUEUE_ORDER = Order("signals.queue", (Signal.received_at, Signal.id), descending=False)
+
+
+def queue(user: User, *, today: date | None = None) -> list[QueueItem]:
+    """Untriaged signals, oldest first, each with its age in working days. Audited."""
+    require_audited(user, Action.TRIAGE_SIGNALS)
+    item = _queue_item(today or local_today())
+    items = [item(s) for s in db.session.scalars(_waiting(user).order_by(Signal.received_at, Signal.id)).all()]
     audit.record(user, "signal.list", details={"untriaged": len(items)})
     return items
+
+
+def queue_page(user: User, page: PageRequest, *, today: date | None = None) -> Page[QueueItem]:
+    """One keyset page of ``queue`` (the API). Audited as ``signal.list`` with the page's position;
+    ``untriaged`` is the queue's (capped) total.
+
+    :raises AccessDenied: (audited) :raises InvalidCursor: a cursor not issued for this list.
+    """
+    require_audited(user, Action.TRIAGE_SIGNALS)
+    result = paginate(db.session(), _waiting(user), QUEUE_ORDER, page).map(_queue_item(today or local_today()))
+    audit.record(user, "signal.list", details={"untriaged": result.total, **page.audit_details()})
+    return result
 
 
 def queue_counts(user: User, *, today: date | None = None) -> tuple[int, int] | None:

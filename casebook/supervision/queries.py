@@ -30,7 +30,7 @@ from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db, utcnow
 from casebook.organisations.models import Organisation
-from casebook.pagination import Page, paginate
+from casebook.pagination import Order, Page, PageRequest, paginate
 
 
 @dataclass(frozen=True)
@@ -135,12 +135,22 @@ class EventPage:
     references: dict[int, str] = field(default_factory=dict)
 
 
-def search(user: User, filters: AuditFilters, page: int = 1, per_page: int = 50) -> EventPage:
-    """The audit log ``user`` may read, filtered and paginated in SQL, newest first. Audited."""
+# Newest first on every audit list, served by the indexes on (actor_user_id | case_id |
+# actor_organisation, occurred_at, id) and (occurred_at, id); the id makes the order total.
+AUDIT_ORDER = Order("audit", (AuditEvent.occurred_at, AuditEvent.id), descending=True)
+
+
+def search(user: User, filters: AuditFilters, page: PageRequest | None = None) -> EventPage:
+    """The audit log ``user`` may read, filtered and paged in SQL (keyset, capped total), newest first.
+    Audited with the filters and the page's position.
+
+    :raises AccessDenied: not a trail reader (audited). :raises InvalidCursor: a cursor not issued for this list.
+    """
+    page = page or PageRequest(per_page=50)
     _require_supervisor(user, "audit.list", {"filters": filters.as_details()})
-    query = _filtered(select(AuditEvent).where(audit_scope(user)), filters, user).order_by(AuditEvent.seq.desc())
-    result = paginate(db.session(), query, page, per_page)
-    audit.record(user, "audit.list", details={"filters": filters.as_details(), "page": result.page})
+    query = _filtered(select(AuditEvent).where(audit_scope(user)), filters, user)
+    result = paginate(db.session(), query, AUDIT_ORDER, page)
+    audit.record(user, "audit.list", details={"filters": filters.as_details(), **page.audit_details()})
     return EventPage(result, visible_references(user, result.items))
 
 
@@ -218,12 +228,16 @@ def load_user_for_trail(supervisor: User, user_id: int) -> User:
     return subject
 
 
-def user_history(supervisor: User, user_id: int, page: int = 1, per_page: int = 50) -> tuple[User, EventPage]:
-    """Everything one user did or tried, newest first. Audited."""
+def user_history(supervisor: User, user_id: int, page: PageRequest | None = None) -> tuple[User, EventPage]:
+    """Everything one user did or tried, newest first (keyset, capped total). Audited.
+
+    :raises AccessDenied: (audited) :raises InvalidCursor:
+    """
+    page = page or PageRequest(per_page=50)
     subject = load_user_for_trail(supervisor, user_id)
-    query = select(AuditEvent).where(AuditEvent.actor_user_id == subject.id).order_by(AuditEvent.seq.desc())
-    result = paginate(db.session(), query, page, per_page)
-    audit.record(supervisor, "audit.user.view", subject, details={"page": result.page})
+    query = select(AuditEvent).where(AuditEvent.actor_user_id == subject.id)
+    result = paginate(db.session(), query, AUDIT_ORDER, page)
+    audit.record(supervisor, "audit.user.view", subject, details=page.audit_details())
     return subject, EventPage(result, visible_references(supervisor, result.items))
 
 
@@ -253,9 +267,16 @@ class Accessor:
     denied: int
 
 
-def case_history(supervisor: User, case_id: int, page: int = 1, per_page: int = 50) -> tuple[Case, list, EventPage]:
-    """Who accessed this case: one line per user (with counts), and the events, newest first. Audited."""
+def case_history(supervisor: User, case_id: int, page: PageRequest | None = None) -> tuple[Case, list, EventPage]:
+    """Who accessed this case: one line per user (with counts), and the events, newest first (keyset,
+    capped total). Audited.
+
+    :raises AccessDenied: (audited) :raises InvalidCursor:
+    """
+    page = page or PageRequest(per_page=50)
     case = load_case_for_trail(supervisor, case_id)
+    query = select(AuditEvent).where(AuditEvent.case_id == case.id)
+    result = paginate(db.session(), query, AUDIT_ORDER, page)  # first: an invalid cursor reads nothing more
     denied = func.sum(sql_case((AuditEvent.outcome == Outcome.DENIED, 1), else_=0))
     summary = [
         Accessor(row[0], row[1], row[2], row[3], row[4], row[5], int(row[6] or 0))
@@ -274,9 +295,7 @@ def case_history(supervisor: User, case_id: int, page: int = 1, per_page: int = 
             .order_by(func.max(AuditEvent.occurred_at).desc())
         )
     ]
-    query = select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq.desc())
-    result = paginate(db.session(), query, page, per_page)
-    audit.record(supervisor, "audit.case.view", case, details={"page": result.page})
+    audit.record(supervisor, "audit.case.view", case, details=page.audit_details())
     return case, summary, EventPage(result, {case.id: case.reference})
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from casebook.auth.reauth import is_recent_login
 from casebook.db import utcnow
+from casebook.pagination import PageRequest, first_page_if_invalid
 from casebook.supervision import audit_bp as bp
 from casebook.supervision import queries as trail
 from casebook.supervision.forms import OUTCOME_LABELS, AuditFilterForm
@@ -17,23 +18,36 @@ from casebook.supervision.forms import OUTCOME_LABELS, AuditFilterForm
 EXPORT_REAUTH_SECONDS = 5 * 60  # an export needs the password (and second factor) within 5 minutes
 
 
-def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+FILTER_ARGS = ("user", "organisation", "case", "action", "outcome", "date_from", "date_to")
+
+
+def _asked() -> PageRequest:
+    return PageRequest.from_args(request.args, current_app.config["AUDIT_PAGE_SIZE"])
+
+
+def _list_args(names: tuple[str, ...] = (), **kept: object) -> dict[str, object]:
+    """The query string of the list's links: the filters ``names`` as given and ``total=exact``; never
+    a cursor, nor a parameter the list does not know."""
+    args: dict[str, object] = {name: request.args[name] for name in names if request.args.get(name)}
+    if request.args.get("total") == "exact":
+        args["total"] = "exact"
+    return {**args, **kept}
 
 
 @bp.get("/")
 def index() -> str:
     form = AuditFilterForm(request.args).fill_choices()
     filters = form.filters()
-    result = trail.search(current_user, filters, page=_page(), per_page=current_app.config["AUDIT_PAGE_SIZE"])
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    result, cursor_refused = first_page_if_invalid(lambda page: trail.search(current_user, filters, page), _asked())
+    args = _list_args(FILTER_ARGS)
     return render_template(
         "supervision/index.html",
         form=form,
         events=result,
         args=args,
-        export_url=url_for("audit.export", **args),
+        export_url=url_for("audit.export", **{k: v for k, v in args.items() if k != "total"}),
         outcome_labels=OUTCOME_LABELS,
+        cursor_refused=cursor_refused,
     )
 
 
@@ -62,15 +76,32 @@ def export() -> Response | WerkzeugResponse:
 
 @bp.get("/users/<int:user_id>")
 def user_history(user_id: int) -> str:
-    subject, result = trail.user_history(current_user, user_id, page=_page())
-    return render_template("supervision/user.html", subject=subject, events=result, outcome_labels=OUTCOME_LABELS)
+    (subject, result), cursor_refused = first_page_if_invalid(
+        lambda page: trail.user_history(current_user, user_id, page), _asked()
+    )
+    return render_template(
+        "supervision/user.html",
+        subject=subject,
+        events=result,
+        args=_list_args(user_id=subject.id),
+        outcome_labels=OUTCOME_LABELS,
+        cursor_refused=cursor_refused,
+    )
 
 
 @bp.get("/cases/<int:case_id>")
 def case_history(case_id: int) -> str:
-    case, summary, result = trail.case_history(current_user, case_id, page=_page())
+    (case, summary, result), cursor_refused = first_page_if_invalid(
+        lambda page: trail.case_history(current_user, case_id, page), _asked()
+    )
     return render_template(
-        "supervision/case.html", audited_case=case, summary=summary, events=result, outcome_labels=OUTCOME_LABELS
+        "supervision/case.html",
+        audited_case=case,
+        summary=summary,
+        events=result,
+        args=_list_args(case_id=case.id),
+        outcome_labels=OUTCOME_LABELS,
+        cursor_refused=cursor_refused,
     )
 
 

@@ -11,6 +11,7 @@ from casebook.cases import services as cases
 from casebook.cases.models import Case, Involvement
 from casebook.db import db
 from casebook.demo.seed import seed
+from casebook.pagination import PageRequest
 
 
 def _user(username: str) -> User:
@@ -18,7 +19,7 @@ def _user(username: str) -> User:
 
 
 def _visible(username: str) -> list[Case]:
-    return cases.list_for(_user(username), cases.CaseFilters(), 1, 500).items
+    return cases.list_for(_user(username), cases.CaseFilters(), PageRequest(per_page=500)).items
 
 
 def test_demo_accounts_see_their_cases_and_restricted_types_only_when_authorised():

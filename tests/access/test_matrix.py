@@ -20,6 +20,7 @@ from casebook.cases import services as cases
 from casebook.cases.models import Case, Involvement
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
+from casebook.pagination import PageRequest
 from tests.access.helpers import add_participant, give_break_glass
 from tests.factories import authorise_roles, login_as, make_case, make_case_type, make_org, make_user
 from tests.helpers import audit_events, last_event
@@ -95,13 +96,13 @@ def test_service_cell(role, relation, level, action):
     allowed = expected(role, relation, level, action)
     assert can(user, action, case) is allowed
     if action is Action.LIST_CASES:
-        page = cases.list_for(user, cases.CaseFilters(), 1, 100)
+        page = cases.list_for(user, cases.CaseFilters(), PageRequest(per_page=100))
         assert (case.id in {c.id for c in page.items}) is allowed
         assert (page.total == 1) is allowed
         in_scope = db.session.scalar(select(Case.id).where(Case.id == case.id, case_scope(user)))
         assert (in_scope is not None) is allowed
         event = last_event("case.list", actor_user_id=user.id)
-        assert event.outcome is Outcome.ALLOWED and event.details["page"] == 1
+        assert event.outcome is Outcome.ALLOWED and event.details["page"] == "first"
         return
     if allowed:
         assert cases.load_for(user, case.id, action) is case

@@ -20,6 +20,7 @@ from casebook.cases import services as cases
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
+from casebook.pagination import PageRequest
 from tests.factories import make_case, make_case_type, make_org, make_user
 from tests.helpers import last_event
 
@@ -148,7 +149,7 @@ class PolicyMachine(RuleBasedStateMachine):
                 cases.load_for(actor, case_id)
         event = last_event("case.view", actor_user_id=actor.id)
         assert (event.case_id, event.outcome) == (case_id, Outcome.ALLOWED if expected else Outcome.DENIED)
-        listed = {c.id for c in cases.list_for(actor, cases.CaseFilters(), 1, 500).items}
+        listed = {c.id for c in cases.list_for(actor, cases.CaseFilters(), PageRequest(per_page=500)).items}
         assert (case_id in listed) is expected
         assert can(actor, Action.ADD_NOTE, case) is self.expected_write(user, case_id)
 

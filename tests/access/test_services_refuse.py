@@ -122,7 +122,9 @@ EXEMPT: dict[str, str] = {
     "casebook.interventions.services:participating_organisations": RULE,
     "casebook.interventions.services:balance": READ,
     "casebook.interventions.services:interventions_for": READ,
+    "casebook.interventions.services:interventions_page": READ,
     "casebook.journal.services:notes_for": READ,
+    "casebook.journal.services:notes_page": READ,
     "casebook.journal.services:load_note": READ,
     # meetings
     "casebook.meetings.services:meeting_scope": RULE,
@@ -148,6 +150,7 @@ EXEMPT: dict[str, str] = {
     "casebook.signals.services:overdue_after": RULE,
     "casebook.signals.services:local_today": RULE,
     "casebook.signals.services:queue": READ,
+    "casebook.signals.services:queue_page": READ,
     "casebook.signals.services:queue_counts": READ,
     "casebook.signals.services:inclusion_met": RULE,
     "casebook.signals.services:coordinators_of": RULE,

@@ -50,7 +50,10 @@ def test_notes_are_paginated(client, world):
     for i in range(3):
         make_note(world.case, world.user("worker"), body=f"Notitie {i}")
     body = client.get(f"/api/v1/cases/{world.case_id}/notes?per_page=2", headers=world.headers("worker")).json
-    assert body["total"] == 3 and len(body["items"]) == 2 and "page=2" in body["next"]
+    assert body["total"] == 3 and len(body["items"]) == 2 and "after=" in body["next"]
+    rest = client.get(body["next"], headers=world.headers("worker")).json
+    assert [n["body"] for n in body["items"] + rest["items"]] == ["Notitie 2", "Notitie 1", "Notitie 0"]
+    assert rest["next"] is None and "before=" in rest["prev"]
 
 
 def test_notes_are_never_shown_to_supervisors_or_outsiders(client, world):

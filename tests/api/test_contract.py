@@ -174,13 +174,15 @@ def test_list_is_paginated_with_total_and_next(client, coordinator, token):
     made = [make_case(lead=zvh) for _ in range(3)]
     make_case(lead=make_org())  # out of scope
     body = client.get("/api/v1/cases?per_page=2", headers=bearer(token)).json
-    assert body["total"] == 3 and body["page"] == 1 and body["per_page"] == 2 and len(body["items"]) == 2
+    assert (body["total"], body["total_is_exact"], body["per_page"], len(body["items"])) == (3, True, 2, 2)
+    assert body["prev"] is None and "page" not in body
     assert body["next"].startswith("http://localhost/api/v1/cases?")
-    assert parse_qs(urlsplit(body["next"]).query) == {"page": ["2"], "per_page": ["2"]}
+    assert set(parse_qs(urlsplit(body["next"]).query)) == {"after", "per_page"}
     second = client.get(body["next"], headers=bearer(token)).json
-    assert second["next"] is None and len(second["items"]) == 1
+    assert second["next"] is None and len(second["items"]) == 1 and second["total"] == 3
     assert {i["id"] for i in body["items"] + second["items"]} == {c.id for c in made}
-    assert last_event(str(Action.LIST_CASES), actor_user_id=coordinator.id).details["page"] == 2
+    event = last_event(str(Action.LIST_CASES), actor_user_id=coordinator.id)
+    assert event.details == {"filters": {}, "page": "next", "per_page": 2}
 
 
 def test_list_filters_like_the_screens_plus_organisation(client, coordinator, token):
@@ -206,8 +208,9 @@ def test_list_filters_like_the_screens_plus_organisation(client, coordinator, to
     [
         ("per_page=101", "per_page"),
         ("per_page=0", "per_page"),
-        ("page=abc", "page"),
+        ("page=2", "page"),  # replaced by the cursor parameters after and before
         ("page=99999999999999999999999999", "page"),
+        ("total=all", "total"),
         ("type=DROP%20TABLE", "type"),
         ("colour=red", "colour"),
     ],

@@ -82,6 +82,10 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/signals/{signal_id}/triage"),
     ("POST", "/api/v1/handoffs/{handoff_id}/accept"),
 }
+# A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
+# not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for
+# such examples; every other check still applies to them.
+CURSOR_PARAMETERS = frozenset({"after", "before"})
 cases_run: dict[tuple[str, str], int] = {}
 
 
@@ -111,7 +115,8 @@ def test_every_operation_honours_its_openapi_document(app, api_headers, method, 
     )
     def fuzz(case: Any) -> None:
         cases_run[(method, path)] = cases_run.get((method, path), 0) + 1
-        excluded = [positive_data_acceptance] if (method, path) in DATA_RULE_OPERATIONS else []
+        with_cursor = bool(CURSOR_PARAMETERS & set(case.query or {}))
+        excluded = [positive_data_acceptance] if (method, path) in DATA_RULE_OPERATIONS or with_cursor else []
         case.call_and_validate(headers=api_headers, excluded_checks=excluded)
 
     fuzz()

@@ -11,6 +11,7 @@ from casebook.cases import services as cases
 from casebook.cases.models import Case, Involvement
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
+from casebook.pagination import PageRequest
 from tests.factories import bearer, make_api_token, make_case, make_org, make_user
 
 
@@ -41,7 +42,7 @@ def world():
 )
 def test_api_list_equals_the_screens_list(client, world, username):
     user = world[username]
-    expected = [c.id for c in cases.list_for(user, cases.CaseFilters(), page=1, per_page=100).items]
+    expected = [c.id for c in cases.list_for(user, cases.CaseFilters(), PageRequest(per_page=100)).items]
     response = client.get("/api/v1/cases?per_page=100", headers=bearer(make_api_token(user)))
     assert response.status_code == 200
     assert [item["id"] for item in response.json["items"]] == expected

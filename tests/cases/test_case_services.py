@@ -12,6 +12,7 @@ from casebook.cases import services as cases
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.cases.services import CaseFilters
 from casebook.db import db, utcnow
+from casebook.pagination import PageRequest
 from tests.factories import make_case, make_case_type, make_district, make_org, make_user
 from tests.helpers import last_event
 
@@ -100,11 +101,12 @@ def test_filters_and_pagination_happen_in_sql(west):
     assert cases.list_for(user, CaseFilters(case_type="housing_nuisance")).total == 2
     assert cases.list_for(user, CaseFilters(status="casusoverleg")).total == 7
     assert cases.list_for(user, CaseFilters(status="nazorg")).total == 0
-    first, last = cases.list_for(user, CaseFilters(), 1, 5), cases.list_for(user, CaseFilters(), 2, 5)
-    assert (len(first.items), len(last.items), first.pages, first.total) == (5, 2, 2, 7)
-    assert not {c.id for c in first.items} & {c.id for c in last.items}
+    first = cases.list_for(user, CaseFilters(), PageRequest(per_page=5))
+    last = cases.list_for(user, CaseFilters(), PageRequest(per_page=5, after=first.next_cursor))
+    assert (len(first.items), len(last.items), first.total, last.total) == (5, 2, 7, 7)
+    assert last.next_cursor is None and not {c.id for c in first.items} & {c.id for c in last.items}
     event = last_event("case.list", actor_user_id=user.id)
-    assert event.details == {"filters": {}, "page": 2}
+    assert event.details == {"filters": {}, "page": "next", "per_page": 5}
 
 
 def test_sql_scope_and_object_check_agree(west, noord):
@@ -117,7 +119,7 @@ def test_sql_scope_and_object_check_agree(west, noord):
         make_case(lead=noord, participants=[(observer_org, Involvement.OBSERVER)]),
     ]
     for user in (make_user(org=west), make_user(org=noord), make_user(org=observer_org), make_user(roles=["admin"])):
-        listed = {c.id for c in cases.list_for(user, CaseFilters(), 1, 100).items}
+        listed = {c.id for c in cases.list_for(user, CaseFilters(), PageRequest(per_page=100)).items}
         allowed = {c.id for c in all_cases if can(user, Action.VIEW_CASE, c)}
         assert listed == allowed, user.username
 

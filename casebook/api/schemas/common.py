@@ -1,4 +1,4 @@
-"""Shared API schema pieces: base classes, constrained types, pagination and the problem document."""
+"""Shared API schema pieces: base classes, constrained types, keyset pagination and the problem document."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from casebook.confidentiality import Confidentiality
+from casebook.pagination import TOTAL_CAP, PageRequest
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns (PostgreSQL int4): larger ids cannot exist and would overflow
 
@@ -49,20 +50,50 @@ class QueryModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+CURSOR_DESCRIPTION = (
+    "An opaque cursor from a list's `next` (for `after`) or `prev` (for `before`) link; do not build or edit one. "
+    "A cursor this list did not issue is a 400 `invalid-cursor`."
+)
+
+
 class PageQuery(QueryModel):
-    page: int = Field(1, ge=1, le=100_000, description="1-based page number.")
+    """Keyset paging: follow `next` (and `prev`); there are no page numbers (`page` was replaced by `after`)."""
+
     per_page: int = Field(25, ge=1, le=100, description="Items per page, at most 100.")
+    after: str | None = Field(None, description="The page after this cursor. " + CURSOR_DESCRIPTION)
+    before: str | None = Field(None, description="The page before this cursor. " + CURSOR_DESCRIPTION)
+    total: Literal["capped", "exact"] = Field(
+        "capped",
+        description=f"`capped` (default): count at most {TOTAL_CAP:,} items; `exact`: count all of them (slower).",
+    )
+
+    def page_request(self) -> PageRequest:
+        return PageRequest(
+            per_page=self.per_page, after=self.after, before=self.before, exact_total=self.total == "exact"
+        )
 
 
 T = TypeVar("T")
 
 
 class PageOf(ApiModel, Generic[T]):
+    """One page of a list, in the list's fixed order; follow `next` until it is null."""
+
     items: list[T]
-    total: int = Field(description="Items matching the filters, over all pages.")
-    page: int
+    total: int = Field(
+        description=(
+            f"Items matching the filters over all pages: exact when `total_is_exact`, else {TOTAL_CAP:,}, "
+            f"meaning more than {TOTAL_CAP:,} (ask `total=exact` to count them all)."
+        )
+    )
+    total_is_exact: bool = Field(description=f"False when `total` is the cap: the list holds more than {TOTAL_CAP:,}.")
     per_page: int
-    next: str | None = Field(description="URL of the next page, or null on the last page.")
+    next: str | None = Field(
+        description="URL of the next page (the same query with `after`), or null on the last page."
+    )
+    prev: str | None = Field(
+        description="URL of the previous page (the same query with `before`), or null on the first page."
+    )
 
 
 class FieldError(ApiModel):

@@ -12,6 +12,7 @@ from casebook.api.auth import api_user
 from casebook.api.problems import ApiProblem
 from casebook.api.registry import Reply
 from casebook.api.schemas.cases import CaseCreate, CaseListQuery, CaseOut, CasePage, CaseSummary
+from casebook.api.views.paging import CURSOR_ERRORS, page_members, valid_cursors
 from casebook.audit import Outcome
 from casebook.cases import services as cases
 from casebook.cases.models import CaseType
@@ -20,24 +21,15 @@ from casebook.db import db
 from casebook.organisations.models import District, Organisation
 
 
-@api.get("/cases", query=CaseListQuery, response=CasePage, tags=["cases"])
+@api.get("/cases", query=CaseListQuery, response=CasePage, tags=["cases"], errors=CURSOR_ERRORS)
 def list_cases(query: CaseListQuery) -> CasePage:
-    """Cases the caller may see, newest first; filters as on the case list screen."""
+    """Cases the caller may see, newest first; filters as on the case list screen. Follow `next` for more."""
     filters = cases.CaseFilters(
         case_type=query.type, status=query.status, district=query.district, organisation=query.organisation
     )
-    page = cases.list_for(api_user(), filters, page=query.page, per_page=query.per_page)
-    next_url = None
-    if page.has_next:
-        args = {k: v for k, v in query.model_dump().items() if v is not None}
-        next_url = url_for("api.list_cases", **{**args, "page": page.page + 1}, _external=True)
-    return CasePage(
-        items=[CaseSummary.of(c) for c in page.items],
-        total=page.total,
-        page=page.page,
-        per_page=page.per_page,
-        next=next_url,
-    )
+    with valid_cursors():
+        page = cases.list_for(api_user(), filters, query.page_request())
+    return CasePage(items=[CaseSummary.of(c) for c in page.items], **page_members(page, query, "api.list_cases"))
 
 
 @api.get("/cases/<id:case_id>", response=CaseOut, etag=True, tags=["cases"])

@@ -7,7 +7,6 @@ audit the read or the change themselves, once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 from flask import url_for
 
@@ -32,6 +31,7 @@ from casebook.api.schemas.casework import (
     NotePage,
     PlanOut,
 )
+from casebook.api.views.paging import CURSOR_ERRORS, page_members, valid_cursors
 from casebook.auth.models import User
 from casebook.casework import load_case
 from casebook.interventions import services as interventions
@@ -40,35 +40,19 @@ from casebook.journal import services as journal
 from casebook.organisations.models import Organisation
 from casebook.plans import services as plans
 
-T = TypeVar("T")
-
-
-def page_of(rows: list[T], query: ListQuery, endpoint: str, **args: Any) -> dict[str, Any]:
-    """One page of a list the service returned whole (a case's notes or interventions are few)."""
-    start = (query.page - 1) * query.per_page
-    has_next = start + query.per_page < len(rows)
-    next_url = (
-        url_for(endpoint, **args, page=query.page + 1, per_page=query.per_page, _external=True) if has_next else None
-    )
-    return {
-        "rows": rows[start : start + query.per_page],
-        "total": len(rows),
-        "page": query.page,
-        "per_page": query.per_page,
-        "next": next_url,
-    }
-
-
 # -- journal ---------------------------------------------------------------------------------------
 
 
-@api.get("/cases/<id:case_id>/notes", query=ListQuery, response=NotePage, tags=["journal"])
+@api.get("/cases/<id:case_id>/notes", query=ListQuery, response=NotePage, tags=["journal"], errors=CURSOR_ERRORS)
 def list_notes(case_id: int, query: ListQuery) -> NotePage:
     """Notes the caller may read: shared ones, and internal ones of their own organisation. Never to supervisors."""
     user = api_user()
     case = load_case(user, case_id, Action.READ_NOTES)
-    page = page_of(journal.notes_for(user, case, via="api"), query, "api.list_notes", case_id=case.id)
-    return NotePage(items=[NoteOut.of(n) for n in page.pop("rows")], **page)
+    with valid_cursors():
+        page = journal.notes_page(user, case, query.page_request(), via="api")
+    return NotePage(
+        items=[NoteOut.of(n) for n in page.items], **page_members(page, query, "api.list_notes", case_id=case.id)
+    )
 
 
 @api.post("/cases/<id:case_id>/notes", body=NoteIn, response=NoteOut, status=201, tags=["journal"])
@@ -86,17 +70,26 @@ def add_note(case_id: int, body: Callable[[], NoteIn]) -> Reply:
 # -- interventions ---------------------------------------------------------------------------------
 
 
-@api.get("/cases/<id:case_id>/interventions", query=ListQuery, response=InterventionPage, tags=["interventions"])
+@api.get(
+    "/cases/<id:case_id>/interventions",
+    query=ListQuery,
+    response=InterventionPage,
+    tags=["interventions"],
+    errors=CURSOR_ERRORS,
+)
 def list_interventions(case_id: int, query: ListQuery) -> InterventionPage:
     """What was done on the case, most recent first, and the balance of prevention, care and enforcement."""
     user = api_user()
     case = load_case(user, case_id, Action.VIEW_CASE)
-    rows = interventions.interventions_for(user, case)
+    with valid_cursors():
+        page = interventions.interventions_page(user, case, query.page_request())
     balance = {str(category): count for category, count in interventions.balance(case).items()}
-    page = page_of(rows, query, "api.list_interventions", case_id=case.id)
     content = can(user, Action.READ_CASE_CONTENT, case)  # outcomes are content: not for supervisors
-    items = [InterventionOut.of(r, content=content) for r in page.pop("rows")]
-    return InterventionPage(items=items, balance=Balance(**balance), **page)
+    return InterventionPage(
+        items=[InterventionOut.of(r, content=content) for r in page.items],
+        balance=Balance(**balance),
+        **page_members(page, query, "api.list_interventions", case_id=case.id),
+    )
 
 
 @api.post(

@@ -13,23 +13,23 @@ from casebook.api.errors import forbid_unless, refusals
 from casebook.api.lookup import id_of
 from casebook.api.registry import Reply
 from casebook.api.schemas.signals import SignalCreate, SignalOut, SignalPage, SignalQuery, TriageIn
-from casebook.api.views.casework import page_of
+from casebook.api.views.paging import CURSOR_ERRORS, page_members, valid_cursors
 from casebook.auth.models import User
 from casebook.cases.models import CaseType
 from casebook.organisations.models import District, Organisation
 from casebook.signals import services as signals
 
 
-@api.get("/signals", query=SignalQuery, response=SignalPage, tags=["signals"], errors=[403])
+@api.get("/signals", query=SignalQuery, response=SignalPage, tags=["signals"], errors=[403, *CURSOR_ERRORS])
 def list_signals(query: SignalQuery) -> SignalPage:
     """The weegtafel's queue: untriaged signals, oldest first, with their age (coordinators)."""
     user = api_user()
     forbid_unless(user, Action.TRIAGE_SIGNALS, lambda: can(user, Action.TRIAGE_SIGNALS))
-    items = signals.queue(user)
-    page = page_of(items, query, "api.list_signals")
+    with valid_cursors():
+        page = signals.queue_page(user, query.page_request())
     return SignalPage(
-        items=[SignalOut.of(i.signal, user, working_days=i.working_days, overdue=i.overdue) for i in page.pop("rows")],
-        **page,
+        items=[SignalOut.of(i.signal, user, working_days=i.working_days, overdue=i.overdue) for i in page.items],
+        **page_members(page, query, "api.list_signals"),
     )
 
 
