@@ -34,7 +34,9 @@ class AuditEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(unique=True)  # position in the hash chain; unique, so it cannot fork
+    # Position in the hash chain; unique, so it cannot fork. Also the insert sentinel: the chain sets
+    # it before the INSERT, so a commit's events go in as one multi-row INSERT on SQLite as well.
+    seq: Mapped[int] = mapped_column(unique=True, insert_sentinel=True)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     actor_user_id: Mapped[int | None]
     actor_username: Mapped[str | None] = mapped_column(String(80))
