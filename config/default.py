@@ -35,6 +35,11 @@ SIGNAL_OVERDUE_WORKING_DAYS = 5
 # Case list page size.
 PAGE_SIZE = 25
 
+# Reference data the screens offer as choices (status types, results, case types, districts,
+# intervention kinds) is read once per process and kept this many seconds; a change made in the
+# same process shows at once, one made by another process (a migration, seed-demo) after this. 0: off.
+REFERENCE_CACHE_SECONDS = 300
+
 # Log SQL statements (development aid only; never enable in production).
 SQL_ECHO = False
 

@@ -223,8 +223,12 @@ def break_glass_eligible(case: Case) -> bool:
 
 
 def break_glass_active(user: Any, case: Case | None, now: datetime | None = None) -> BreakGlassAccess | None:
-    """The user's running break-the-glass grant on ``case``, if any (templates show a banner)."""
+    """The running break-the-glass grant through which the user sees ``case``, if any (templates
+    show a banner). None while their organisation (or they by name) take part: then the
+    participation lets them in, not a grant — and no statement is needed to know it."""
     if case is None or not is_live_user(user) or not user.has_role(*WORK_ROLES) or not break_glass_eligible(case):
+        return None
+    if active_involvements(user, case):
         return None
     now = now or utcnow()
     return db.session.scalar(

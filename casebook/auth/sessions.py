@@ -24,6 +24,7 @@ from datetime import timedelta
 from flask import Flask, current_app, flash, g, has_request_context, request, session
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from casebook import audit
 from casebook.auth import clock
@@ -165,7 +166,15 @@ def _lookup() -> UserSession | None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+    row = (  # one statement with the user's roles, which every page asks the policy about
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.token_hash == token_hash(token))
+            .options(joinedload(UserSession.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         session.pop(SESSION_KEY, None)
         return None

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from casebook.cases.models import CaseType, StatusType
-from casebook.db import db
-from casebook.organisations.models import District
+from casebook.cases.choices import filter_choices
 
 
 class CaseFilterForm(FlaskForm):
@@ -25,15 +22,16 @@ class CaseFilterForm(FlaskForm):
     district = SelectField(_l("Wijk"), default="")
 
     def fill_choices(self, locale: str) -> CaseFilterForm:
+        """The options from the reference data kept per process (``cases.choices``): no statement."""
         everything = [("", _l("Alle"))]
-        types = db.session.scalars(select(CaseType).where(CaseType.active).order_by(CaseType.label_nl)).all()
-        self.type.choices = everything + [(t.code, t.label(locale)) for t in types]
-        statuses: dict[str, str] = {}
-        for status in db.session.scalars(select(StatusType).order_by(StatusType.position)).all():
-            statuses.setdefault(status.code, status.label(locale))
-        self.status.choices = everything + list(statuses.items())
-        districts = db.session.scalars(select(District).order_by(District.name)).all()
-        self.district.choices = everything + [(d.code, d.name) for d in districts]
+        options = filter_choices()
+
+        def shown(rows: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str]]:
+            return [(code, label_en if locale == "en" else label_nl) for code, label_nl, label_en in rows]
+
+        self.type.choices = everything + shown(options.types)
+        self.status.choices = everything + shown(options.statuses)
+        self.district.choices = everything + shown(options.districts)
         return self
 
 

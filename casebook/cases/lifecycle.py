@@ -14,9 +14,10 @@ and why in an append-only history, writes its audit event and flushes; the reque
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -39,6 +40,8 @@ from casebook.cases.models import (
     StatusType,
 )
 from casebook.db import db, utcnow
+
+S = TypeVar("S")  # a status type, or a status as the screens keep it (id, position, is_end)
 
 
 def local_date(moment: datetime) -> date:
@@ -79,14 +82,18 @@ def ordered_statuses(case: Case) -> list[StatusType]:
     return sorted(case.case_type.statuses, key=lambda s: s.position)
 
 
-def next_status(case: Case) -> StatusType | None:
-    later = [s for s in ordered_statuses(case) if s.position > case.status.position]
+def next_status(case: Case, statuses: Sequence[S] | None = None) -> StatusType | S | None:
+    """The step after the case's status. ``statuses``: the type's steps as the screens keep them
+    (``cases.choices.statuses_of``), for showing; a transition decides on the case's own rows."""
+    steps = sorted(statuses, key=lambda s: s.position) if statuses is not None else ordered_statuses(case)
+    later = [s for s in steps if s.position > case.status.position]
     return later[0] if later else None
 
 
-def transition_targets(case: Case) -> list[StatusType]:
+def transition_targets(case: Case, statuses: Sequence[S] | None = None) -> list[StatusType] | list[S]:
     """Statuses a transition may go to: every non-end step except the current one."""
-    return [s for s in ordered_statuses(case) if not s.is_end and s.id != case.status_id]
+    steps = sorted(statuses, key=lambda s: s.position) if statuses is not None else ordered_statuses(case)
+    return [s for s in steps if not s.is_end and s.id != case.status_id]
 
 
 def end_status(case: Case) -> StatusType:

@@ -15,7 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from casebook.access import Action, can
-from casebook.cases import bp, lifecycle
+from casebook.cases import bp, choices, lifecycle
 from casebook.cases import participants as participation
 from casebook.cases import services as cases
 from casebook.cases.errors import ChangeSummary
@@ -61,18 +61,22 @@ def detail(case_id: int) -> str:
 
 
 def fill_status_choices(form: TransitionForm | ReopenForm, case: Case) -> Any:
+    """The type's steps from the reference data kept per process; the transition checks the step
+    against the case's own type again."""
     locale = select_locale()
-    form.to_status.choices = [(None, "—")] + [(s.id, s.label(locale)) for s in lifecycle.transition_targets(case)]
+    statuses = choices.statuses_of(case.case_type_id)
+    form.to_status.choices = [(None, "—")] + [
+        (s.id, s.label(locale)) for s in lifecycle.transition_targets(case, statuses)
+    ]
     if isinstance(form, ReopenForm):
-        form.to_status.choices = [(None, "—")] + [
-            (s.id, s.label(locale)) for s in lifecycle.ordered_statuses(case) if not s.is_end
-        ]
+        form.to_status.choices = [(None, "—")] + [(s.id, s.label(locale)) for s in statuses if not s.is_end]
     return form
 
 
 def fill_result_choices(form: ProposeClosureForm, case: Case) -> ProposeClosureForm:
+    """The type's active results, kept per process; proposing checks the result again."""
     locale = select_locale()
-    form.result.choices = [(None, "—")] + [(r.id, r.label(locale)) for r in lifecycle.results_for(case)]
+    form.result.choices = [(None, "—")] + [(r.id, r.label(locale)) for r in choices.results_of(case.case_type_id)]
     return form
 
 
@@ -141,7 +145,7 @@ def _render_case(case: Case, *, status: int, conflict: list[ChangeSummary] | Non
         "cases/detail.html",
         case=case,
         allowed=allowed,
-        next_status=lifecycle.next_status(case),
+        next_status=lifecycle.next_status(case, choices.statuses_of(case.case_type_id)),
         proposal=proposal,
         proposal_shown=proposal_shown,
         content=content,

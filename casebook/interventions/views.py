@@ -21,13 +21,24 @@ from casebook.interventions import services as interventions
 from casebook.interventions.forms import InterventionForm
 from casebook.interventions.models import InterventionCategory, InterventionKind
 from casebook.organisations.models import Organisation
+from casebook.reference import reference_values
+
+
+def _kind_choices() -> tuple[tuple[int, str, str, str], ...]:
+    """``(id, label_nl, label_en, category)`` of the active kinds: reference data, kept per process
+    (``casebook.reference``); logging an intervention checks its kind is active again."""
+    return reference_values(
+        "intervention-kinds",
+        lambda: tuple((k.id, k.label_nl, k.label_en, k.category.value) for k in interventions.active_kinds()),
+        models=(InterventionKind,),
+    )
 
 
 def _fill(form: InterventionForm, case: Case, user: User) -> InterventionForm:
     locale = select_locale()
     form.kind.choices = [("", _("— kies —"))] + [
-        (str(k.id), f"{k.label(locale)} ({INTERVENTION_CATEGORY_LABELS[k.category.value]})")
-        for k in interventions.active_kinds()
+        (str(kind_id), f"{label_en if locale == 'en' else label_nl} ({INTERVENTION_CATEGORY_LABELS[category]})")
+        for kind_id, label_nl, label_en, category in _kind_choices()
     ]
     orgs = interventions.participating_organisations(case)
     form.organisation.choices = [(str(o.id), o.name) for o in orgs]

@@ -34,11 +34,12 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
     items = db.session.scalars(
         select(AgendaItem)
         .where(AgendaItem.case_id == case.id)
-        .options(  # one statement for the items and their meetings, one for who is invited to them
-            joinedload(AgendaItem.meeting).selectinload(Meeting.invitations),
+        .options(  # one statement: the items, their meetings and who is invited (a handful each)
+            joinedload(AgendaItem.meeting).joinedload(Meeting.invitations),
             joinedload(AgendaItem.decided_by).lazyload(User.role_rows),
         )
-    )
+        .order_by(AgendaItem.id)
+    ).unique()
     for item in items:
         meeting = item.meeting
         url = url_for("meetings.detail", meeting_id=meeting.id) if can(user, Action.VIEW_MEETING, meeting) else None

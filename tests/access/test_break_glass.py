@@ -13,6 +13,7 @@ from casebook.access import break_glass as glass
 from casebook.access.models import BreakGlassAccess, ReviewStatus
 from casebook.audit import Outcome
 from casebook.cases import services as cases
+from casebook.cases.models import CaseParticipant, Involvement
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
 from casebook.organisations.models import OrganisationKind
@@ -126,6 +127,17 @@ def test_review_queue_and_verdict(setting):
     event = last_event("break_glass.review", actor_user_id=setting["lead_supervisor"].id)
     assert event.details == {"grant_id": grant.id, "verdict": "unjustified", "grant_user_id": officer.id, "note": True}
     assert (event.case_id, grant.review_note) == (case.id, "Geen spoed.")
+
+
+def test_a_grant_is_not_what_lets_a_participant_in(setting):
+    """Once the officer's organisation takes part, the participation lets them in (and lets them
+    write): no grant is consulted, so no banner says they see the case without taking part."""
+    officer, case = setting["officer"], setting["case"]
+    glass.break_glass(officer, case.reference, REASON)
+    case.participants.append(CaseParticipant(organisation=setting["police"], involvement=Involvement.CONTRIBUTOR))
+    db.session.flush()
+    assert break_glass_active(officer, case) is None
+    assert can(officer, Action.VIEW_CASE, case) and can(officer, Action.ADD_NOTE, case)
 
 
 def test_break_glass_over_http_with_banner_on_the_case(client, setting):

@@ -7,8 +7,11 @@ budget and must not grow with the data: a statement per row (N+1) fails here, wh
 added it. The case page must also write one audit event per kind of personal data it reads.
 
 Counted: every statement the request sends through the engine (``before_cursor_execute``),
-audit writes included, except the savepoints the test harness turns commits into. Runs on SQLite
-and, with ``CASEBOOK_TEST_DATABASE_URL`` naming one, PostgreSQL.
+audit writes included, except the savepoints the test harness turns commits into. The budgets are
+the issue's, on the whole request: the page's reads plus the audit trail's writes, which may cost a
+request a fixed ``AUDIT_TRAIL_BUDGET`` however many events it writes. Each page is checked in two
+parts: its reads (budget minus the audit trail's share, not growing with the data) and the total.
+Runs on SQLite and, with ``CASEBOOK_TEST_DATABASE_URL`` naming one, PostgreSQL.
 """
 
 from __future__ import annotations
@@ -55,14 +58,25 @@ from tests.factories import (
     make_user,
 )
 
-# Budgets for the statements a page reads with; the audit trail's writes are counted beside them
-# (``Statements.audit``): one event per kind of data read, each costing the chain's own statements
-# (head read and insert; on PostgreSQL also the chain lock), which the chain's design sets, not the page.
-CASE_LIST_BUDGET = 8
-CASE_PAGE_BUDGET = 27
-API_LIST_BUDGET = 6
-API_CASE_BUDGET = 6
-AUDIT_STATEMENTS_PER_EVENT = 3
+# Every statement of one request (issue 13): its reads and the audit trail's writes together.
+CASE_LIST_BUDGET = 10
+CASE_PAGE_BUDGET = 25
+API_LIST_BUDGET = 10
+API_CASE_BUDGET = 10
+# The audit trail's share of each budget, however many events the request writes (one per kind of
+# data read): the events are buffered and inserted at commit — on PostgreSQL the chain's lock, its
+# head, one multi-row INSERT; on SQLite the head and the INSERT. A page reads with the rest.
+AUDIT_TRAIL_BUDGET = 3
+
+# Until the audit trail buffers its events, each event still costs its own head read and insert
+# (and lock), so a request that writes more than one is over its total. Marks the "total" part of
+# the pages that write several events; remove it when the chain's buffered writes are merged.
+AUDIT_WRITTEN_PER_EVENT = pytest.mark.xfail(
+    strict=True,
+    reason="audit events are chained one by one (head read + INSERT each); the chain branch buffers them "
+    "and writes them at commit in a fixed <= 3 statements",
+)
+PARTS = ("reads", pytest.param("total", marks=AUDIT_WRITTEN_PER_EVENT))
 
 HARNESS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 AUDIT_TRAIL = ("audit_event", "pg_advisory_xact_lock")
@@ -123,15 +137,22 @@ def get(client: FlaskClient, url: str, **kwargs) -> tuple[Statements, object]:
     return statements, response
 
 
-def within_budget(small: Statements, large: Statements, budget: int, page: str) -> None:
-    """At most ``budget`` reads and as many statements over a lot of data as over a little; the
-    audit trail's statements only those of the events written."""
-    assert len(small.reads) <= budget and len(large) == len(small), (
-        f"{page}: {len(small)} statements over a little data, {len(large)} over a lot "
-        f"({len(small.reads)} reads, budget {budget})\n"
-        f"-- small --\n{small.report()}\n-- large --\n{large.report()}"
+def within_budget(small: Statements, large: Statements, budget: int, page: str, part: str) -> None:
+    """``part`` "reads": at most ``budget`` minus the audit trail's share, and as many statements
+    over a lot of data as over a little. ``part`` "total": at most ``budget`` statements in all, of
+    which the audit trail's at most ``AUDIT_TRAIL_BUDGET``, over a little data and over a lot."""
+    counts = (
+        f"{page}: {len(small)} statements over a little data ({len(small.reads)} reads, {len(small.audit)} "
+        f"writing {small.events} audit events), {len(large)} over a lot ({len(large.reads)} reads, "
+        f"{len(large.audit)} writing {large.events} audit events); budget {budget}, of which the audit "
+        f"trail {AUDIT_TRAIL_BUDGET}\n-- small --\n{small.report()}\n-- large --\n{large.report()}"
     )
-    assert len(small.audit) <= AUDIT_STATEMENTS_PER_EVENT * small.events, small.report()
+    if part == "reads":
+        assert len(small.reads) <= budget - AUDIT_TRAIL_BUDGET, counts
+        assert len(large.reads) == len(small.reads) and len(large) == len(small), counts
+    else:
+        assert max(len(small.audit), len(large.audit)) <= AUDIT_TRAIL_BUDGET, counts
+        assert max(len(small), len(large)) <= budget, counts
 
 
 # -- the case page -------------------------------------------------------------------------------
@@ -223,13 +244,14 @@ def case_page(client: FlaskClient, case: Case) -> tuple[Statements, Counter]:
     return statements, Counter(events)
 
 
-def test_the_case_page_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator):
+@pytest.mark.parametrize("part", PARTS)
+def test_the_case_page_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator, part):
     grow(case, coordinator, to=2)
     login_as(client, coordinator)
     small, _ = case_page(client, case)
     grow(case, coordinator, to=50)
     large, _ = case_page(client, case)
-    within_budget(small, large, CASE_PAGE_BUDGET, "case page")
+    within_budget(small, large, CASE_PAGE_BUDGET, "case page", part)
 
 
 def test_the_case_page_audits_each_kind_of_data_once(client, case, coordinator):
@@ -240,14 +262,15 @@ def test_the_case_page_audits_each_kind_of_data_once(client, case, coordinator):
     assert all(count == 1 for count in events.values()), events
 
 
-def test_a_supervisor_sees_the_case_page_within_the_budget(client, case, coordinator, lead):
+@pytest.mark.parametrize("part", PARTS)
+def test_a_supervisor_sees_the_case_page_within_the_budget(client, case, coordinator, lead, part):
     grow(case, coordinator, to=2)
     supervisor = make_user(org=lead, roles=[Role.SUPERVISOR])
     login_as(client, supervisor)
     small, events = case_page(client, case)
     grow(case, coordinator, to=20)
     large, _ = case_page(client, case)
-    within_budget(small, large, CASE_PAGE_BUDGET, "case page (supervisor)")
+    within_budget(small, large, CASE_PAGE_BUDGET, "case page (supervisor)", part)
     assert all(count == 1 for count in events.values()), events
 
 
@@ -267,28 +290,31 @@ def many_cases(lead) -> User:
     return viewer
 
 
-def test_the_case_list_has_a_fixed_budget_whatever_the_page_size(app, client, many_cases, monkeypatch):
+@pytest.mark.parametrize("part", ["reads", "total"])  # one audit event: within the total already
+def test_the_case_list_has_a_fixed_budget_whatever_the_page_size(app, client, many_cases, monkeypatch, part):
     login_as(client, many_cases)
     monkeypatch.setitem(app.config, "PAGE_SIZE", 10)
     small, _ = get(client, "/cases")
     monkeypatch.setitem(app.config, "PAGE_SIZE", 50)
     large, response = get(client, "/cases")
     assert response.get_data(as_text=True).count("/cases/") >= 50
-    within_budget(small, large, CASE_LIST_BUDGET, "case list")
+    within_budget(small, large, CASE_LIST_BUDGET, "case list", part)
 
 
 # -- the API -------------------------------------------------------------------------------------
 
 
-def test_the_api_case_list_has_a_fixed_budget_whatever_the_page_size(client, many_cases):
+@pytest.mark.parametrize("part", PARTS)
+def test_the_api_case_list_has_a_fixed_budget_whatever_the_page_size(client, many_cases, part):
     headers = bearer(make_api_token(many_cases))
     small, _ = get(client, "/api/v1/cases?per_page=10", headers=headers)
     large, response = get(client, "/api/v1/cases?per_page=50", headers=headers)
     assert len(response.get_json()["items"]) == 50
-    within_budget(small, large, API_LIST_BUDGET, "API case list")
+    within_budget(small, large, API_LIST_BUDGET, "API case list", part)
 
 
-def test_the_api_case_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator):
+@pytest.mark.parametrize("part", PARTS)
+def test_the_api_case_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator, part):
     grow(case, coordinator, to=2)
     headers = bearer(make_api_token(coordinator))
     small, _ = get(client, f"/api/v1/cases/{case.id}", headers=headers)
@@ -296,4 +322,4 @@ def test_the_api_case_has_a_fixed_budget_whatever_the_size_of_the_case(client, c
     large, response = get(client, f"/api/v1/cases/{case.id}", headers=headers)
     body = response.get_json()
     assert body["subject_count"] == 50 and len(body["participants"]) > 50
-    within_budget(small, large, API_CASE_BUDGET, "API case")
+    within_budget(small, large, API_CASE_BUDGET, "API case", part)
