@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from casebook.auth.models import User
 from casebook.cases.errors import ChangeSummary
+from casebook.cases.extensions import read_once
 from casebook.cases.models import (
     Case,
     CaseClosureStep,
@@ -47,14 +48,20 @@ def status_changes(case: Case, since_version: int = 0) -> list[CaseStatusChange]
 
 
 def closure_steps(case: Case, since_version: int = 0) -> list[CaseClosureStep]:
-    return list(
-        db.session.scalars(
-            select(CaseClosureStep)
-            .where(CaseClosureStep.case_id == case.id, CaseClosureStep.version > since_version)
-            .options(joinedload(CaseClosureStep.by).lazyload(User.role_rows), joinedload(CaseClosureStep.result))
-            .order_by(CaseClosureStep.id)
+    """The closing steps, oldest first. All of them are read once per case page (``read_once``):
+    the timeline shows them and the pending proposal is the last of them."""
+
+    def read() -> list[CaseClosureStep]:
+        return list(
+            db.session.scalars(
+                select(CaseClosureStep)
+                .where(CaseClosureStep.case_id == case.id, CaseClosureStep.version > since_version)
+                .options(joinedload(CaseClosureStep.by).lazyload(User.role_rows), joinedload(CaseClosureStep.result))
+                .order_by(CaseClosureStep.id)
+            )
         )
-    )
+
+    return read() if since_version else read_once("closure-steps", None, case, read)
 
 
 def field_changes(case: Case, since_version: int = 0) -> list[CaseFieldChange]:

@@ -244,14 +244,11 @@ def propose_closure(
 
 
 def pending_proposal(case: Case) -> CaseClosureStep | None:
+    """The latest proposal while one is pending: from the case's closing steps, which the case page
+    reads once for this, the approval step and the timeline (``history.closure_steps``)."""
     if case.closure_proposed_at is None:
         return None
-    return db.session.scalar(
-        select(CaseClosureStep)
-        .where(CaseClosureStep.case_id == case.id, CaseClosureStep.kind == ClosureStepKind.PROPOSED)
-        .order_by(CaseClosureStep.id.desc())
-        .limit(1)
-    )
+    return next((s for s in reversed(history.closure_steps(case)) if s.kind is ClosureStepKind.PROPOSED), None)
 
 
 CLOSURE_VIEW = "case.closure.view"

@@ -7,6 +7,7 @@ effect on the next request. The lead organisation changes only through a handoff
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,12 +31,31 @@ from casebook.cases.extensions import read_once
 from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case, CaseParticipant, Involvement
 from casebook.db import db, utcnow
-from casebook.organisations.models import Organisation
+from casebook.organisations.models import Organisation, OrganisationKind
+from casebook.reference import reference_values
 
 
-def organisation_choices(case: Case) -> list[Organisation]:
-    """The organisations the policy lets take part in ``case`` (``access.organisations_allowed_in``)."""
-    return organisations_allowed_in(case.case_type, case.confidentiality)
+@dataclass(frozen=True)
+class OrganisationChoice:
+    """An active organisation as the participant form offers it (kept per process)."""
+
+    id: int
+    name: str
+    kind: OrganisationKind
+
+
+def _active_organisations() -> tuple[OrganisationChoice, ...]:
+    def read() -> tuple[OrganisationChoice, ...]:
+        rows = db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name))
+        return tuple(OrganisationChoice(o.id, o.name, o.kind) for o in rows)
+
+    return reference_values("active-organisations", read, models=(Organisation,))
+
+
+def organisation_choices(case: Case) -> list[OrganisationChoice]:
+    """The organisations the policy lets take part in ``case`` (``access.organisations_allowed_in``),
+    chosen from the active organisations kept per process: adding one decides on a fresh read."""
+    return organisations_allowed_in(case.case_type, case.confidentiality, _active_organisations())
 
 
 def user_choices(case: Case) -> list[User]:

@@ -85,10 +85,14 @@ def list_for(user: User, filters: CaseFilters, page: PageRequest | None = None) 
     return result
 
 
-# Two statements whatever the size of the case: the case with its subjects (and their persons)
-# joined, and its participants with the people named in them (names only, not their roles).
+# Two statements whatever the size of the case: the case with its subjects (and their persons),
+# the partner who brought it in, its household and its procesregisseur joined, and its participants
+# with the people named in them (names only, not their roles).
 CASE_PAGE_LOADING = (
     joinedload(Case.subjects).joinedload(CaseSubject.person),
+    joinedload(Case.referring_organisation),
+    joinedload(Case.household),
+    joinedload(Case.process_coordinator).lazyload(User.role_rows),
     selectinload(Case.participants).options(
         joinedload(CaseParticipant.user).lazyload(User.role_rows),
         joinedload(CaseParticipant.added_by).lazyload(User.role_rows),

@@ -122,11 +122,11 @@ def _render_case(case: Case, *, status: int, conflict: list[ChangeSummary] | Non
         "propose_form": fill_result_choices(forms.get("propose_form") or _fresh(ProposeClosureForm, case), case),
         "decide_form": forms.get("decide_form") or _fresh(DecideClosureForm, case),
         "reopen_form": fill_status_choices(forms.get("reopen_form") or _fresh(ReopenForm, case), case),
-        "participant_form": fill_participant_choices(
-            forms.get("participant_form") or _fresh(AddParticipantForm, case), case
-        ),
+        "participant_form": forms.get("participant_form") or _fresh(AddParticipantForm, case),
         "end_form": EndParticipantForm(formdata=None),
     }
+    if allowed["participants"] and not case.closed_at:  # the form is shown: its choices are read
+        fill_participant_choices(context["participant_form"], case)
     # Case content (subject names, summaries, the proposal's result and text) only for readers
     # of content; a supervisor sees metadata, and the proposal in the approval step (audited).
     content = can(user, Action.READ_CASE_CONTENT, case)

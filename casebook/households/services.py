@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
@@ -73,7 +73,12 @@ def members_with_cases(user: User, household: Household, cases: list[Case]) -> l
 
 
 def coordination_of(household_id: int) -> HouseholdCoordination | None:
-    return db.session.scalar(select(HouseholdCoordination).where(HouseholdCoordination.household_id == household_id))
+    """The household's procesregisseur, named (one statement: the screens show the name, not the roles)."""
+    return db.session.scalar(
+        select(HouseholdCoordination)
+        .where(HouseholdCoordination.household_id == household_id)
+        .options(joinedload(HouseholdCoordination.process_coordinator).lazyload(User.role_rows))
+    )
 
 
 def coordinator_choices(cases: list[Case]) -> list[User]:

@@ -18,10 +18,11 @@ the meeting list is its clause composed with this module's columns.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from casebook import audit
@@ -112,6 +113,46 @@ def minutes(user: User, meeting: Meeting) -> list[AgendaItem]:
     items = visible_items(user, meeting)
     audit.record(user, "meeting.view", meeting, details={"cases": [i.case_id for i in items]})
     return items
+
+
+@dataclass(frozen=True)
+class CaseAgendaItem:
+    """A placement of a case on an agenda as a viewer of the case may see it: the meeting is linked
+    only for who may see it, the decision given only to who may read it (case content)."""
+
+    item: AgendaItem
+    meeting_visible: bool
+    decision: str | None
+
+
+def case_agenda(user: User, case: Case) -> list[CaseAgendaItem]:
+    """Every placement of ``case`` on an agenda, for its page's timeline. One statement: the items,
+    their meetings and who is invited (the meeting rule asks), the decider's name. Audited as
+    ``meeting.item.list`` when a decision is handed out. :raises Refused: (audited)"""
+    require_audited(user, Action.VIEW_CASE, case)
+    items = db.session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.case_id == case.id)
+        .options(
+            joinedload(AgendaItem.meeting).joinedload(Meeting.invitations),
+            joinedload(AgendaItem.decided_by).lazyload(User.role_rows),
+        )
+        .order_by(AgendaItem.id)
+    ).unique()
+    shown = []
+    for item in items:
+        readable = item.decided_at is not None and can(user, Action.READ_AGENDA_DECISION, item)
+        shown.append(
+            CaseAgendaItem(
+                item=item,
+                meeting_visible=can(user, Action.VIEW_MEETING, item.meeting),
+                decision=item.decision if readable else None,
+            )
+        )
+    decisions = sum(1 for entry in shown if entry.decision is not None)
+    if decisions:
+        audit.record(user, "meeting.item.list", case, details={"items": len(shown), "decisions": decisions})
+    return shown
 
 
 def load_item(user: User, meeting: Meeting, item_id: int) -> AgendaItem:

@@ -8,12 +8,11 @@ from flask import Flask, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from casebook.access import Action, can, deny
 from casebook.auth.models import User
-from casebook.cases.extensions import TimelineEntry, register_timeline_source
+from casebook.cases.extensions import TimelineEntry, read_once, register_timeline_source
 from casebook.cases.models import Case
 from casebook.db import db
 from casebook.meetings import bp
@@ -27,22 +26,14 @@ from casebook.plans.views import action_arguments, apply_refusal, fill_action_fo
 
 
 def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
-    """Agenda placements and decisions of this case, for viewers of the case."""
+    """Agenda placements and decisions of this case, for viewers of the case: from the one audited
+    read of them (``meetings.case_agenda``), once per page (``read_once``)."""
     if not can(user, Action.VIEW_CASE, case):
         return []
     entries = []
-    items = db.session.scalars(
-        select(AgendaItem)
-        .where(AgendaItem.case_id == case.id)
-        .options(  # one statement: the items, their meetings and who is invited (a handful each)
-            joinedload(AgendaItem.meeting).joinedload(Meeting.invitations),
-            joinedload(AgendaItem.decided_by).lazyload(User.role_rows),
-        )
-        .order_by(AgendaItem.id)
-    ).unique()
-    for item in items:
-        meeting = item.meeting
-        url = url_for("meetings.detail", meeting_id=meeting.id) if can(user, Action.VIEW_MEETING, meeting) else None
+    for shown in read_once("meetings", user, case, lambda: meetings.case_agenda(user, case)):
+        item, meeting = shown.item, shown.item.meeting
+        url = url_for("meetings.detail", meeting_id=meeting.id) if shown.meeting_visible else None
         entries.append(
             TimelineEntry(
                 at=item.added_at,
@@ -62,7 +53,7 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
                     title=_("Besluit %(title)s van %(date)s", title=meeting.title, date=meeting.held_on.isoformat()),
                     actor=item.decided_by.display_name if item.decided_by else None,
                     organisation=meeting.organiser_organisation.name,
-                    detail=item.decision if can(user, Action.READ_AGENDA_DECISION, item) else None,
+                    detail=shown.decision,
                     url=url,
                 )
             )

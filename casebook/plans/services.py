@@ -101,9 +101,10 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     require_audited(user, Action.VIEW_CASE, case)
     content = can(user, Action.READ_CASE_CONTENT, case)
     today = today or local_today()
-    # Three statements whatever the size of the plan: the actions with their status changes, the
-    # goals (given their actions from the first read), the case manager. Names are joined in;
-    # the roles of the people named are not needed to show them.
+    # Two statements whatever the size of the plan: the actions with their status changes, and the
+    # goals (given their actions from the first read) with the plan's case manager, anchored on the
+    # case so that the plan row comes along when there are no goals. Names are joined in; the roles
+    # of the people named are not needed to show them.
     actions = list(
         db.session.scalars(
             select(PlanAction)
@@ -116,25 +117,26 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
             .order_by(PlanAction.due_on, PlanAction.id)
         ).unique()
     )
-    goals = list(
-        db.session.scalars(
-            select(PlanGoal)
-            .where(PlanGoal.case_id == case.id)
-            .options(joinedload(PlanGoal.created_by).lazyload(User.role_rows))
-            .order_by(PlanGoal.created_at, PlanGoal.id)
+    rows = db.session.execute(
+        select(CasePlan, PlanGoal)
+        .select_from(Case)
+        .outerjoin(CasePlan, CasePlan.case_id == Case.id)  # at most one per case
+        .outerjoin(PlanGoal, PlanGoal.case_id == Case.id)
+        .where(Case.id == case.id)
+        .options(
+            joinedload(CasePlan.case_manager).lazyload(User.role_rows),
+            joinedload(PlanGoal.created_by).lazyload(User.role_rows),
         )
-    )
+        .order_by(PlanGoal.created_at, PlanGoal.id)
+    ).all()
+    plan = rows[0][0] if rows else None
+    goals = [goal for _plan, goal in rows if goal is not None]
     for goal in goals:  # the relationship's own order: (due_on, id), as ``actions`` was read
         set_committed_value(goal, "actions", [a for a in actions if a.goal_id == goal.id])
     by_domain: OrderedDict[LifeDomain, list[PlanGoal]] = OrderedDict((d, []) for d in LifeDomain)
     for goal in goals:
         by_domain[goal.domain].append(goal)
     overdue = [a for a in actions if a.is_overdue(today)]
-    plan = db.session.scalar(
-        select(CasePlan)
-        .where(CasePlan.case_id == case.id)
-        .options(joinedload(CasePlan.case_manager).lazyload(User.role_rows))
-    )
     view = PlanView(
         case=case,
         case_manager=plan.case_manager if plan else None,

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from casebook import audit
 from casebook.access import (
@@ -471,5 +471,32 @@ def triage(signal: Signal, decision: Triage, *, by: User, now: datetime | None =
     return case
 
 
-def origin_of(case: Case) -> Signal | None:
-    return db.session.scalar(select(Signal).where(Signal.case_id == case.id))
+@dataclass(frozen=True)
+class SignalOrigin:
+    """The signal a case came from, as a viewer of the case may see it: when, from whom, through
+    which channel, always; its description and the weegtafel's reasoning, which become part of the
+    case file, only for readers of the case's content (``READ_CASE_CONTENT``, not supervisors)."""
+
+    signal: Signal
+    description: str | None
+    decision_reason: str | None
+
+
+def origin_for(viewer: User, case: Case) -> SignalOrigin | None:
+    """The signal ``case`` came from, for its page's timeline. One statement, the people named
+    joined in; audited as ``signal.origin.view`` when its texts are handed out. :raises Refused:"""
+    require_audited(viewer, Action.VIEW_CASE, case)
+    signal = db.session.scalar(
+        select(Signal)
+        .where(Signal.case_id == case.id)
+        .options(
+            joinedload(Signal.registered_by).lazyload(User.role_rows),
+            joinedload(Signal.triaged_by).lazyload(User.role_rows),
+        )
+    )
+    if signal is None:
+        return None
+    if not can(viewer, Action.READ_CASE_CONTENT, case):
+        return SignalOrigin(signal, None, None)
+    audit.record(viewer, "signal.origin.view", signal, case_id=case.id)
+    return SignalOrigin(signal, signal.description, signal.decision_reason if signal.triaged_at else None)

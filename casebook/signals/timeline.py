@@ -1,8 +1,8 @@
 """The signal a case came from, on the case's timeline (kind ``signal``).
 
 The signal's description becomes part of the case file: shown to those who may read the case's
-content (``READ_CASE_CONTENT``, not supervisors); the others see that and when the case came in,
-from whom and through which channel.
+content (``READ_CASE_CONTENT``, not supervisors), audited; the others see that and when the case
+came in, from whom and through which channel (``signals.services.origin_for`` decides).
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from collections.abc import Iterable
 from flask import Flask
 from flask_babel import gettext as _
 
-from casebook.access import Action, can
 from casebook.auth.models import User
-from casebook.cases.extensions import TimelineEntry, register_timeline_source
+from casebook.cases.extensions import TimelineEntry, read_once, register_timeline_source
 from casebook.cases.models import Case
 from casebook.i18n import CHANNEL_LABELS
-from casebook.signals.services import origin_of
+from casebook.signals.services import origin_for
 
 
 def signal_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
-    signal = origin_of(case)
-    if signal is None:
+    """From the one audited read of the case's origin (``signals.origin_for``), once per page."""
+    origin = read_once("signal", viewer, case, lambda: origin_for(viewer, case))
+    if origin is None:
         return
+    signal = origin.signal
     channel = CHANNEL_LABELS.get(signal.channel.value, signal.channel.value)
     yield TimelineEntry(
         at=signal.received_at,
@@ -36,7 +37,7 @@ def signal_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
         ),
         actor=signal.registered_by.display_name,
         organisation=signal.registered_by.organisation.name,
-        detail=signal.description if can(viewer, Action.READ_CASE_CONTENT, case) else None,
+        detail=origin.description,
     )
     if signal.triaged_at is not None and signal.triaged_by is not None:
         yield TimelineEntry(
@@ -45,7 +46,7 @@ def signal_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
             title=_("Gewogen op de weegtafel: casus openen"),
             actor=signal.triaged_by.display_name,
             organisation=signal.triaged_by.organisation.name,
-            detail=signal.decision_reason if can(viewer, Action.READ_CASE_CONTENT, case) else None,
+            detail=origin.decision_reason,
         )
 
 

@@ -138,6 +138,7 @@ EXEMPT: dict[str, str] = {
     "casebook.meetings.services:load_item": READ,
     "casebook.meetings.services:inviteable_organisations": RULE,
     "casebook.meetings.services:agenda_candidates": READ,
+    "casebook.meetings.services:case_agenda": READ,
     # handoffs and transfer requests
     "casebook.handoffs.services.deciding:eligible_process_coordinators": RULE,
     "casebook.handoffs.services.deciding:expire_due": SYSTEM,
@@ -157,7 +158,7 @@ EXEMPT: dict[str, str] = {
     "casebook.signals.services:lead_choices": RULE,
     "casebook.cases.lifecycle:accepts_changes": RULE,
     "casebook.cases.lifecycle:require_open": RULE,
-    "casebook.signals.services:origin_of": READ,
+    "casebook.signals.services:origin_for": READ,
     # people and households
     "casebook.people.services:require_search": RULE,
     "casebook.people.services:search_persons": READ,

@@ -14,7 +14,7 @@ from casebook.cases.extensions import timeline_for
 from casebook.cases.models import Involvement
 from casebook.meetings import services as meetings
 from tests.factories import login_as, make_case, make_meeting, make_org, make_user
-from tests.helpers import last_event
+from tests.helpers import audit_events, last_event
 
 TODAY = date.today()
 DECISION = "Besluit: huisbezoek door wijkagent en schuldhulp starten."
@@ -61,11 +61,16 @@ def test_a_supervisor_sees_that_a_case_was_discussed_not_the_decision(client, de
 
 
 def test_the_case_timeline_gives_a_supervisor_no_decision_text(app, decided, supervisor, chair):
+    """And a decision handed out is a read of case content: audited, once per read."""
     _meeting, item = decided
     with app.test_request_context():
         mine = [e for e in timeline_for(chair, item.case, kinds=["meeting"]) if e.detail]
         theirs = [e for e in timeline_for(supervisor, item.case, kinds=["meeting"]) if e.detail]
-    assert [e.detail for e in mine] == [DECISION] and theirs == []
+        assert [e.detail for e in mine] == [DECISION] and theirs == []
+        event = last_event("meeting.item.list", case_id=item.case_id)
+        assert (event.actor_user_id, event.outcome) == (chair.id, Outcome.ALLOWED)
+        assert event.details == {"items": 1, "decisions": 1}
+        assert audit_events("meeting.item.list", actor_user_id=supervisor.id) == []
 
 
 def test_workers_on_the_case_read_the_decision(decided, police, chair):

@@ -27,6 +27,7 @@ from sqlalchemy import event, func, select
 
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import Role, User
+from casebook.cases import lifecycle
 from casebook.cases.models import (
     Case,
     CaseFieldChange,
@@ -39,10 +40,13 @@ from casebook.cases.models import (
 from casebook.db import db
 from casebook.handoffs import services as handoffs
 from casebook.handoffs.models import HandoffKind, LegalBasis
+from casebook.households.models import HouseholdCoordination
 from casebook.interventions import services as interventions
 from casebook.interventions.models import InterventionKind
 from casebook.meetings import services as meetings
 from casebook.organisations.models import OrganisationKind
+from casebook.people.models import Household, HouseholdMember, HouseholdRelation
+from casebook.signals.models import TriageDecision
 from tests.factories import (
     bearer,
     login_as,
@@ -55,6 +59,8 @@ from tests.factories import (
     make_note,
     make_org,
     make_person,
+    make_results,
+    make_signal,
     make_user,
 )
 
@@ -169,8 +175,27 @@ def coordinator(lead) -> User:
 
 
 @pytest.fixture
-def case(lead) -> Case:
-    return make_case(lead=lead)
+def case(lead, coordinator) -> Case:
+    """A case as the demo has them: brought in by a partner, from a triaged signal, with a
+    procesregisseur, in a household that has its own procesregisseur, its closing proposed (the
+    supervisor's approval step shows the proposal). Every one of these is a row the page shows."""
+    case = make_case(lead=lead)
+    case.process_coordinator = coordinator
+    case.referring_organisation = make_org("budget-referrer", kind=OrganisationKind.POLICE, name="Politie")
+    household = Household(reference="HH-BUDGET-1")
+    household.members.append(HouseholdMember(person=make_person("Gezinslid"), relation=HouseholdRelation.PARENT))
+    case.household = household
+    db.session.flush()
+    db.session.add(HouseholdCoordination(household=household, process_coordinator=coordinator, set_by=coordinator))
+    signal = make_signal(coordinator, source=case.referring_organisation, case=case)
+    signal.triaged_at, signal.triaged_by, signal.decision = signal.received_at, coordinator, TriageDecision.OPEN_CASE
+    signal.decision_reason = "Meerdere leefgebieden, meerdere ketens."
+    make_results(case.case_type)
+    db.session.flush()
+    lifecycle.propose_closure(
+        case, lifecycle.results_for(case)[0].id, "Doelen bereikt.", by=coordinator, expected_version=case.version
+    )
+    return case
 
 
 def grow(case: Case, coordinator: User, *, to: int) -> None:

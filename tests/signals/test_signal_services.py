@@ -16,7 +16,7 @@ from casebook.people.models import Person
 from casebook.signals import services as signals
 from casebook.signals.models import Channel, Signal, TriageDecision
 from tests.factories import make_case, make_case_type, make_org, make_person, make_signal, make_user
-from tests.helpers import last_event
+from tests.helpers import audit_events, last_event
 
 VALID_BSN = "999990019"
 
@@ -324,5 +324,12 @@ def test_signal_origin_on_the_case_timeline(app, coordinator, police_worker, zvh
         entries = timeline_for(coordinator, case, ["signal"])
         assert len(entries) == 2
         assert signal.reference in entries[-1].title and entries[-1].detail == signal.description
+        event = last_event("signal.origin.view", case_id=case.id)
+        assert (event.actor_user_id, event.object_id, event.outcome) == (
+            coordinator.id,
+            str(signal.id),
+            Outcome.ALLOWED,
+        )
         supervisor = make_user(org=zvh, roles=["supervisor"])
         assert all(e.detail is None for e in timeline_for(supervisor, case, ["signal"]))
+        assert audit_events("signal.origin.view", actor_user_id=supervisor.id) == []

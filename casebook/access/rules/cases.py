@@ -18,7 +18,8 @@ its type (``obj`` a ``CaseType``). The SQL twin of these rules is ``scope.case_s
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_, select
 
@@ -42,6 +43,8 @@ from casebook.cases.models import Case, CaseType, RestrictedTypeReceiverKind
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
 from casebook.organisations.models import Organisation, OrganisationKind
+
+OrgT = TypeVar("OrgT")  # an organisation, or one as a screen keeps it (with its ``id`` and ``kind``)
 
 # The roles that may do an action on a case at all (the relation to the case and the
 # authorisations then decide). Also the answer for ``can(user, action)`` without a case: "could
@@ -183,15 +186,22 @@ def organisations_authorised_for(case_type_id: int, confidentiality: Confidentia
     return set(db.session.scalars(authorised_users))
 
 
-def organisations_allowed_in(case_type: CaseType, confidentiality: Confidentiality) -> list[Organisation]:
+def organisations_allowed_in(
+    case_type: CaseType, confidentiality: Confidentiality, active: Sequence[OrgT] | None = None
+) -> list[Organisation] | list[OrgT]:
     """Active organisations that may take part in a case of this type at this confidentiality.
 
     Unrestricted types: every active organisation. Restricted types: only organisations with an
     active user authorised for the type at that level, and — when the type lists organisation
     kinds (``RestrictedTypeReceiverKind``) — only of those kinds.
+
+    ``active``: the active organisations by name, when a screen already has them to offer as
+    choices (kept per process, ``casebook.reference``); a decision (``may_take_part``) reads them.
     """
-    organisations = list(
-        db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name))
+    organisations = (
+        list(active)
+        if active is not None
+        else list(db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name)))
     )
     if not case_type.restricted:
         return organisations
