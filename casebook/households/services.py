@@ -17,7 +17,15 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
-from casebook.access import Action, can, household_cases, load_or_404, require_audited, visible_members
+from casebook.access import (
+    Action,
+    can,
+    household_cases,
+    load_or_404,
+    prime_grants,
+    require_audited,
+    visible_members,
+)
 from casebook.auth.models import User
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.models import Case
@@ -82,11 +90,21 @@ def coordination_of(household_id: int) -> HouseholdCoordination | None:
 
 
 def coordinator_choices(cases: list[Case]) -> list[User]:
-    """Users of the lead organisations of the household's (visible) cases who may coordinate it."""
+    """Users of the lead organisations of the household's (visible) cases who may coordinate it.
+
+    The candidates with their roles in one statement, and their authorisations in one per case
+    type (``prime_grants``), so the list costs the same for 5 coordinators as for 500."""
     lead_ids = {c.lead_organisation_id for c in cases}
-    users = db.session.scalars(
-        select(User).where(User.organisation_id.in_(lead_ids), User.active).order_by(User.display_name)
+    users = list(
+        db.session.scalars(
+            select(User)
+            .where(User.organisation_id.in_(lead_ids), User.active)
+            .options(joinedload(User.role_rows))
+            .order_by(User.display_name)
+        ).unique()
     )
+    for case_type_id in sorted({c.case_type_id for c in cases}):
+        prime_grants(users, case_type_id)
     return [
         u
         for u in users

@@ -69,6 +69,9 @@ CASE_LIST_BUDGET = 10
 CASE_PAGE_BUDGET = 25
 API_LIST_BUDGET = 10
 API_CASE_BUDGET = 10
+# Not named by the issue; held to the case page's budget so that they, too, stay fixed.
+HOUSEHOLD_PAGE_BUDGET = 25
+MY_WORK_BUDGET = 25
 # The audit trail's share of each budget, however many events the request writes (one per kind of
 # data read): the events are buffered and inserted at commit — on PostgreSQL the chain's lock, its
 # head, one multi-row INSERT; on SQLite the head and the INSERT. A page reads with the rest.
@@ -324,6 +327,70 @@ def test_the_case_list_has_a_fixed_budget_whatever_the_page_size(app, client, ma
     large, response = get(client, "/cases")
     assert response.get_data(as_text=True).count("/cases/") >= 50
     within_budget(small, large, CASE_LIST_BUDGET, "case list", part)
+
+
+# -- the household page and My work --------------------------------------------------------------
+
+
+def grow_household(household: Household, viewer: User, *, to: int) -> None:
+    """Bring the household to ``to`` members, each the subject of a case led by another
+    organisation (with a coordinator of its own, a candidate procesregisseur of the household) that
+    the viewer's organisation takes part in, each case with a goal."""
+    household, viewer = db.session.get(Household, household.id), db.session.get(User, viewer.id)
+    for i in range(len(household.members), to):
+        person = make_person(f"Gezinslid{i}")
+        household.members.append(HouseholdMember(person=person, relation=HouseholdRelation.CHILD))
+        other = make_org(f"budget-household-lead-{i}", kind=OrganisationKind.WIJKTEAM, name=f"Wijkteam {i}")
+        make_user(org=other, roles=[Role.COORDINATOR])
+        member_case = make_case(
+            lead=other, subjects=[person], participants=[(viewer.organisation, Involvement.CONTRIBUTOR)]
+        )
+        member_case.household = household
+        make_goal(member_case, viewer, text=f"Doel {i}")
+    db.session.flush()
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_the_household_page_has_a_fixed_budget_whatever_the_size_of_the_household(client, coordinator, part):
+    household = Household(reference="HH-BUDGET-2")
+    db.session.add(household)
+    db.session.flush()
+    grow_household(household, coordinator, to=2)
+    login_as(client, coordinator)
+    small, _ = get(client, f"/households/{household.id}")
+    grow_household(household, coordinator, to=20)
+    large, response = get(client, f"/households/{household.id}")
+    assert response.get_data(as_text=True).count("/cases/") >= 20
+    within_budget(small, large, HOUSEHOLD_PAGE_BUDGET, "household page", part)
+
+
+def grow_work(viewer: User, *, to: int) -> None:
+    """Bring the viewer's organisation to ``to`` cases it leads, each with an evaluation due, an
+    action for it and its closing proposed, and as many signals waiting at the weegtafel."""
+    viewer = db.session.get(User, viewer.id)
+    today = date.today()
+    led = select(func.count()).select_from(Case).where(Case.lead_organisation_id == viewer.organisation_id)
+    for i in range(db.session.scalar(led), to):
+        work_case = make_case(lead=viewer.organisation)
+        work_case.next_evaluation_on = today + timedelta(days=3)
+        make_action(work_case, viewer, today + timedelta(days=i + 1), owner=viewer.organisation, today=today)
+        make_results(work_case.case_type)
+        db.session.flush()
+        lifecycle.propose_closure(
+            work_case, lifecycle.results_for(work_case)[0].id, "Klaar.", by=viewer, expected_version=work_case.version
+        )
+        make_signal(viewer)
+    db.session.flush()
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_my_work_has_a_fixed_budget_whatever_the_amount_of_work(client, coordinator, part):
+    grow_work(coordinator, to=2)
+    login_as(client, coordinator)
+    small, _ = get(client, "/")
+    grow_work(coordinator, to=30)
+    large, _ = get(client, "/")
+    within_budget(small, large, MY_WORK_BUDGET, "My work", part)
 
 
 # -- the API -------------------------------------------------------------------------------------
