@@ -47,7 +47,6 @@ from casebook.meetings import services as meetings
 from casebook.organisations.models import OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from casebook.signals.models import TriageDecision
-from tests.conftest import TEST_DATABASE_URL
 from tests.factories import (
     bearer,
     login_as,
@@ -78,19 +77,7 @@ MY_WORK_BUDGET = 25
 # head, one multi-row INSERT; on SQLite the head and the INSERT. A page reads with the rest.
 AUDIT_TRAIL_BUDGET = 3
 
-# On SQLite the chain still inserts its buffered events one statement each (the ORM cannot batch an
-# INSERT … RETURNING there and keep the rows in order), so the audit trail costs 1 + the events and a
-# page that reads more than two kinds of data is over its share there (PostgreSQL: one INSERT). Marks
-# the "total" part of those pages; remove it when the chain inserts its events at once on SQLite too.
-ON_SQLITE = not (TEST_DATABASE_URL or "").startswith("postgresql")
-AUDIT_INSERTED_PER_EVENT_ON_SQLITE = pytest.mark.xfail(
-    ON_SQLITE,
-    strict=True,
-    reason="casebook.audit.chain.seal inserts the buffered events one INSERT … RETURNING each on SQLite "
-    "(head read + N statements, not the fixed head read + one INSERT)",
-)
 PARTS = ("reads", "total")
-PARTS_OF_A_PAGE_WITH_MANY_EVENTS = ("reads", pytest.param("total", marks=AUDIT_INSERTED_PER_EVENT_ON_SQLITE))
 
 HARNESS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 AUDIT_TRAIL = ("audit_event", "pg_advisory_xact_lock")
@@ -278,7 +265,7 @@ def case_page(client: FlaskClient, case: Case) -> tuple[Statements, Counter]:
     return statements, Counter(events)
 
 
-@pytest.mark.parametrize("part", PARTS_OF_A_PAGE_WITH_MANY_EVENTS)
+@pytest.mark.parametrize("part", PARTS)
 def test_the_case_page_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator, part):
     grow(case, coordinator, to=2)
     login_as(client, coordinator)
@@ -296,7 +283,7 @@ def test_the_case_page_audits_each_kind_of_data_once(client, case, coordinator):
     assert all(count == 1 for count in events.values()), events
 
 
-@pytest.mark.parametrize("part", PARTS_OF_A_PAGE_WITH_MANY_EVENTS)
+@pytest.mark.parametrize("part", PARTS)
 def test_a_supervisor_sees_the_case_page_within_the_budget(client, case, coordinator, lead, part):
     grow(case, coordinator, to=2)
     supervisor = make_user(org=lead, roles=[Role.SUPERVISOR])
