@@ -20,10 +20,13 @@ The shape that matters for plans (counted in ``World.counts``):
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 from casebook.auth.models import Role
 from casebook.cases.models import Case, CaseSubject, CaseType, SubjectRole
@@ -108,6 +111,7 @@ def build(scale: Scale) -> World:
     supervisor = make_user("qp.supervisor", org=zvh, roles=[Role.SUPERVISOR])
     municipal_supervisor = make_user("qp.gemeente", org=municipality, roles=[Role.SUPERVISOR])
     db.session.flush()
+    named = (caseworker, coordinator, supervisor, municipal_supervisor)
 
     connection = db.session.connection()
     organisations = [zvh, municipality, *partners]
@@ -123,6 +127,11 @@ def build(scale: Scale) -> World:
         type_levels=[int(level) for *_rest, level in CASE_TYPES],
         caseworker=caseworker.id,
         coordinator=coordinator.id,
+        actors=[
+            (100000 + g, f"bulk{g}", organisations[(g - 1) // BULK_USERS_PER_ORGANISATION].slug)
+            for g in range(1, len(organisations) * BULK_USERS_PER_ORGANISATION + 1)
+        ]
+        + [(u.id, u.username, u.organisation.slug) for u in named],
     )
 
     # The persons searched for: real ones (encrypted, blind-indexed by the flush hook), each a
@@ -171,24 +180,24 @@ BULK_TABLES = (
     "person_search_index",
     "plan_goal",
     "plan_action",
-    "audit_event",
 )
 
 
-def _bulk(connection: Connection, scale: Scale, **ids) -> None:
-    """The bulk, loaded as a restore would: foreign keys unchecked (the rows are consistent by
-    construction) and the secondary indexes built once at the end rather than row by row."""
-    run = _runner(connection, {"cases": scale.cases, **ids})
+@contextmanager
+def _restoring(run, tables: tuple[str, ...]) -> Iterator[None]:
+    """Load ``tables`` as a restore would: foreign keys unchecked (the rows are consistent by
+    construction) and the secondary indexes and unique constraints built once at the end rather
+    than row by row (unique constraints only where no foreign key points at them: the uuids, the
+    references, the chain's seq)."""
     run("SET LOCAL session_replication_role = replica")
-    deferred = run(
+    indexes = run(
         """
         SELECT i.indexname, i.indexdef FROM pg_indexes i
         WHERE i.schemaname = current_schema() AND i.tablename = ANY(:tables)
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = to_regclass(quote_ident(i.indexname)))
         """,
-        tables=list(BULK_TABLES),
+        tables=list(tables),
     ).all()
-    # Unique constraints no foreign key points at (the uuids, the references, the chain's seq).
     constraints = run(
         """
         SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
@@ -196,19 +205,58 @@ def _bulk(connection: Connection, scale: Scale, **ids) -> None:
           AND c.conrelid::regclass::text = ANY(:tables)
           AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
         """,
-        tables=[f'"{t}"' if t == "case" else t for t in BULK_TABLES],
+        tables=[f'"{t}"' if t == "case" else t for t in tables],
     ).all()
-    for name, _definition in deferred:
+    for name, _definition in indexes:
         run(f'DROP INDEX "{name}"')
     for table, name, _definition in constraints:
         run(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    _load(run, scale)
+    yield
     run("SET LOCAL maintenance_work_mem = '256MB'")
-    for _name, definition in deferred:
+    for _name, definition in indexes:
         run(definition)
     for table, name, definition in constraints:
         run(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
     run("SET LOCAL session_replication_role = DEFAULT")
+
+
+def _bulk(connection: Connection, scale: Scale, **ids) -> None:
+    """Everything but the trail, on the session's connection; the trail meanwhile on one of its own
+    (it points at cases and users by value only), so that the two loads share the machine's cores."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        trail = pool.submit(_load_trail, connection.engine, scale, ids.pop("actors"))
+        run = _runner(connection, {"cases": scale.cases, **ids})
+        with _restoring(run, BULK_TABLES):
+            _load(run, scale)
+        trail.result()
+
+
+def _load_trail(engine: Engine, scale: Scale, actors: list[tuple[int, str, str]]) -> None:
+    """The trail: in seq order through time, spread over ``actors`` (id, username, organisation slug:
+    by value, as events keep them); 70% about a case; 2% denied."""
+    with engine.begin() as connection:
+        run = _runner(connection, {"cases": scale.cases})
+        with _restoring(run, ("audit_event",)):
+            run(
+                f"""
+                INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_username, actor_organisation,
+                                         action, object_type, object_id, case_id, outcome, details, prev_hash, hash)
+                SELECT g, now() - ({scale.audit_events} - g) * (interval '5 years' / {scale.audit_events}),
+                       a.id, a.username, a.slug, (CAST(:actions AS text[]))[1 + g % {len(AUDIT_ACTIONS)}],
+                       CASE WHEN g % 10 < 7 THEN 'case' END,
+                       CASE WHEN g % 10 < 7 THEN (1 + (g * 31) % :cases)::text END,
+                       CASE WHEN g % 10 < 7 THEN 1 + (g * 31) % :cases END,
+                       CASE WHEN g % 50 = 0 THEN 'denied' ELSE 'allowed' END, '{{}}', '-', '-'
+                FROM generate_series(1, {scale.audit_events}) g
+                JOIN unnest(CAST(:ids AS int[]), CAST(:names AS text[]), CAST(:slugs AS text[]))
+                     WITH ORDINALITY AS a(id, username, slug, n) ON a.n = 1 + (g * 13) % {len(actors)}
+                """,
+                actions=list(AUDIT_ACTIONS),
+                ids=[a[0] for a in actors],
+                names=[a[1] for a in actors],
+                slugs=[a[2] for a in actors],
+            )
+            run("SELECT setval(pg_get_serial_sequence('audit_event', 'id'), (SELECT max(id) FROM audit_event))")
 
 
 def _load(run, scale: Scale) -> None:
@@ -357,29 +405,7 @@ def _load(run, scale: Scale) -> None:
         FROM generate_series(1, 5) g
         """
     )
-    # The trail: in seq order through time; 70% about a case; 2% denied.
-    run(
-        """
-        CREATE TEMPORARY TABLE qp_actor ON COMMIT DROP AS
-        SELECT row_number() OVER (ORDER BY u.id) AS n, u.id, u.username, o.slug
-        FROM user_account u JOIN organisation o ON o.id = u.organisation_id
-        """
-    )
-    run(
-        f"""
-        INSERT INTO audit_event (seq, occurred_at, actor_user_id, actor_username, actor_organisation, action,
-                                 object_type, object_id, case_id, outcome, details, prev_hash, hash)
-        SELECT g, now() - ({scale.audit_events} - g) * (interval '5 years' / {scale.audit_events}),
-               a.id, a.username, a.slug, (CAST(:actions AS text[]))[1 + g % 7],
-               CASE WHEN g % 10 < 7 THEN 'case' END, CASE WHEN g % 10 < 7 THEN (1 + (g * 31) % :cases)::text END,
-               CASE WHEN g % 10 < 7 THEN 1 + (g * 31) % :cases END,
-               CASE WHEN g % 50 = 0 THEN 'denied' ELSE 'allowed' END, '{{}}', '-', '-'
-        FROM generate_series(1, {scale.audit_events}) g
-        JOIN qp_actor a ON a.n = 1 + (g * 13) % (SELECT count(*) FROM qp_actor)
-        """,
-        actions=list(AUDIT_ACTIONS),
-    )
-    for table in ("user_account", "case", "person", "audit_event"):
+    for table in ("user_account", "case", "person"):
         run(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))")
 
 
