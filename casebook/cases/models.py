@@ -75,7 +75,11 @@ def _self(obj: Case) -> Case:
 class Case(Base):
     __tablename__ = "case"
     crypto_owner_type = "case"
-    __table_args__ = (Index("ix_case_type_status", "case_type_id", "status_id"),)
+    __table_args__ = (
+        Index("ix_case_type_status", "case_type_id", "status_id"),
+        # the case list's order, newest first, with the id as tie-breaker (keyset pagination)
+        Index("ix_case_opened_at_id", "opened_at", "id"),
+    )
     crypto_owner_type = "case"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +93,7 @@ class Case(Base):
     referring_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     process_coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), index=True)
-    opened_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     next_evaluation_on: Mapped[date | None] = mapped_column(index=True)
     # Closing (two-step): set while a coordinator's proposal awaits a supervisor's decision.
