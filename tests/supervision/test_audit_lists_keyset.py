@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from casebook import audit, pagination
 from casebook.audit.models import AuditEvent
+from casebook.db import db
 from casebook.organisations.models import OrganisationKind
 from casebook.pagination import InvalidCursor, PageRequest
 from casebook.supervision import queries as trail
@@ -38,6 +39,7 @@ def world(monkeypatch):
             audit.record(police_worker, "case.view", police_case)
         for _ in range(3):
             audit.record(worker, "case.list")
+    db.session.commit()  # events reach the trail when their transaction commits
     return {
         "worker": worker,
         "police_worker": police_worker,
@@ -48,8 +50,6 @@ def world(monkeypatch):
 
 
 def newest_first(*conditions) -> list[int]:
-    from casebook.db import db
-
     query = select(AuditEvent.id).where(*conditions).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     return list(db.session.scalars(query))
 
