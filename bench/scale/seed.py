@@ -9,10 +9,16 @@ Phases (each timed and reported):
 2. ``cases``: worker processes (``--workers``, default 2) build chunks of cases with their participants,
    persons (own data keys, blind indexes), notes, plan goals and interventions, encrypt them, and
    COPY them on a connection of their own.
-3. ``audit``: ten events per case, chained after the head phase 1 left (``audit_rows``).
+3. ``audit``: ten events per case, built by worker processes and chained by this one after the
+   head phase 1 left (``audit_rows``).
 4. ``indexes``: the indexes and constraints set aside for the load are built again (those of the
    other tables already while the audit events load); sequences and the reference counter move
-   past the loaded rows; ``ANALYZE``.
+   past the loaded rows.
+5. ``vacuum``: ``VACUUM (ANALYZE)``, so the measurement reads pages as a database under autovacuum
+   would be, with planner statistics.
+
+``save`` writes ``seed.json`` beside the keyring; ``load_kept`` opens a kept database from them
+(``--measure-only``).
 """
 
 from __future__ import annotations
@@ -121,15 +127,14 @@ def issue_token(settings: dict[str, Any]) -> str:
 
 
 def _extrapolate(seconds: dict[str, float], cases: int, events: int) -> float | None:
-    """Linear in the size for the loading and the indexes (the index sorts are n log n: a slight
-    underestimate), the reference phase as measured; 10 audit events per case."""
+    """Linear in the size for the loading, the indexes and the vacuum (the index sorts are n log n: a
+    slight underestimate), the reference phase as measured; 10 audit events per case."""
     if not cases:
         return None
     factor = 1_000_000 / cases
     audit = seconds.get("audit", 0) * (10_000_000 / events if events else 0)
-    return round(
-        seconds.get("reference", 0) + seconds.get("cases", 0) * factor + audit + seconds.get("indexes", 0) * factor
-    )
+    scaled = sum(seconds.get(phase, 0) for phase in ("cases", "indexes", "vacuum")) * factor
+    return round(seconds.get("reference", 0) + scaled + audit)
 
 
 def app_settings(url: str, workdir: str, keyring_json: str) -> dict[str, Any]:
@@ -381,26 +386,45 @@ def _reset_reference_counters(url: str) -> None:
 
 
 def check_readable(result: SeedResult) -> None:
-    """The app itself decrypts a seeded note, subject and finds the person by BSN's blind index.
+    """The app itself decrypts every kind of seeded value of the bench case (a note, a plan goal, an
+    intervention, its first subject's fields) and finds that subject by the blind index of its BSN.
 
     :raises RuntimeError: the seeded ciphertexts do not fit the app's crypto (a bug here, or a rule changed).
     """
     from sqlalchemy import select
 
     from casebook import create_app
-    from casebook.crypto.store import UnreadableText
+    from casebook.crypto import bsn_index
+    from casebook.crypto.store import UnreadableText, current_keyring
     from casebook.db import db
+    from casebook.interventions.models import Intervention
     from casebook.journal.models import Note
-    from casebook.people.models import Person
+    from casebook.people.blind_indexes import BSN
+    from casebook.people.models import Person, PersonSearchIndex
+    from casebook.plans.models import PlanGoal
 
+    case_id = result.fixtures["bench_case_id"]
     app = create_app(result.settings)
     with app.app_context():
-        note = db.session.scalar(select(Note).where(Note.case_id == result.fixtures["bench_case_id"]).limit(1))
+        values = [
+            getattr(db.session.scalar(select(model).where(model.case_id == case_id).limit(1)), name, None)
+            for model, name in ((Note, "body"), (PlanGoal, "text"), (Intervention, "outcome"))
+        ]
         person = db.session.get(Person, 1)
-        values = [note.body if note else None, person.bsn if person else None, person.family_name if person else None]
+        fields = ("family_name", "given_names", "birth_date", "bsn", "address", "phone")
+        values += [getattr(person, name, None) for name in fields]
+        found = db.session.scalars(
+            select(PersonSearchIndex.person_id).where(
+                PersonSearchIndex.index_name == BSN,
+                PersonSearchIndex.value == bsn_index(current_keyring(), result.fixtures["bsn"]),
+            )
+        ).all()
+        bsn = person.bsn if person else None
         db.session.rollback()
-    if any(v is None or isinstance(v, UnreadableText) for v in values) or values[1] != result.fixtures["bsn"]:
+    if any(v is None or isinstance(v, UnreadableText) for v in values) or bsn != result.fixtures["bsn"]:
         raise RuntimeError("the app cannot read the seeded data: encryption of the bench rows does not match")
+    if found != [1]:
+        raise RuntimeError(f"the bench case's subject is not found by its BSN's blind index (found {found})")
 
 
 def verify(result: SeedResult) -> commands.CommandRun:
