@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -90,6 +91,8 @@ def bench_scale(
 
     if measure_only and (not database_name or seed_only):
         raise click.UsageError("--measure-only needs --database NAME (a database kept by --seed-only --keep)")
+    if database_name is not None and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", database_name):
+        raise click.UsageError("--database: lower-case letters, digits and _ (it is quoted into CREATE DATABASE)")
     started = time.monotonic()
     load_before = os.getloadavg()
     kept = keep or measure_only
