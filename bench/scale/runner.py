@@ -8,8 +8,6 @@ throughput at the highest concurrency to that at one user (for the app and for t
 
 from __future__ import annotations
 
-import json
-import os
 import pickle
 import signal
 import socket
@@ -24,6 +22,7 @@ from urllib.parse import urlencode
 
 from bench.scale import capture as capture_module
 from bench.scale import load
+from bench.scale.commands import app_environment
 from bench.scale.seed import SeedResult
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -33,14 +32,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def app_environment(settings: dict[str, Any]) -> dict[str, str]:
-    """The bench settings as ``CASEBOOK_*`` variables (parsed as JSON when they look like JSON)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEBOOK_")}
-    for name, value in settings.items():
-        env[f"CASEBOOK_{name}"] = value if isinstance(value, str) else json.dumps(value)
-    return env
 
 
 @contextmanager

@@ -9,14 +9,21 @@ Phases (each timed and reported):
 2. ``cases``: worker processes (``--workers``, default 2) build chunks of cases with their participants,
    persons (own data keys, blind indexes), notes, plan goals and interventions, encrypt them, and
    COPY them on a connection of their own.
-3. ``audit``: ten events per case, chained after the head phase 1 left (``audit_rows``).
+3. ``audit``: ten events per case, built by worker processes and chained by this one after the
+   head phase 1 left (``audit_rows``).
 4. ``indexes``: the indexes and constraints set aside for the load are built again (those of the
    other tables already while the audit events load); sequences and the reference counter move
-   past the loaded rows; ``ANALYZE``.
+   past the loaded rows.
+5. ``vacuum``: ``VACUUM (ANALYZE)``, so the measurement reads pages as a database under autovacuum
+   would be, with planner statistics.
+
+``save`` writes ``seed.json`` beside the keyring; ``load_kept`` opens a kept database from them
+(``--measure-only``).
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import secrets
@@ -28,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from bench.scale import audit_rows, database
+from bench.scale import audit_rows, commands, database
 from bench.scale.rows import ChunkBuilder, Reference, bench_fixture_bsn, case_reference
 
 HTML_USER = "zvh.coordinator"  # case list, case page, person search
@@ -51,12 +58,16 @@ class SeedResult:
     seconds: dict[str, float] = field(default_factory=dict)
     chain_rule: str = ""
     chain_verified: str = "not checked"
+    verify_seconds: float | None = None  # `casebook audit verify --full` right after seeding
+    database_bytes: int | None = None
+    load_average: dict[str, Any] = field(default_factory=dict)  # (1, 5, 15 min) at start and end of seeding
 
     def report(self) -> dict[str, Any]:
         """The part that goes into the JSON output (no secrets)."""
         out = asdict(self)
         for secret in ("settings", "password", "api_token", "url"):
             out.pop(secret)
+        out["database_gb"] = round(self.database_bytes / 1e9, 2) if self.database_bytes else None
         total = sum(self.seconds.values())
         out["seconds"]["total"] = round(total, 1)
         cases, events = self.counts.get("case", 0), self.counts.get("audit_event", 0)
@@ -70,16 +81,60 @@ class SeedResult:
         return out
 
 
+SEED_FILE = "seed.json"
+
+
+def save(result: SeedResult, workdir: str) -> None:
+    """What ``--measure-only`` needs besides the keyring, beside it (mode 0600: the demo password)."""
+    document = {k: v for k, v in asdict(result).items() if k not in ("settings", "api_token", "url")}
+    path = os.path.join(workdir, SEED_FILE)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        json.dump(document, f, indent=2)
+
+
+def load_kept(admin_url: str, name: str, workdir: str) -> SeedResult:
+    """A database kept by an earlier ``--seed-only --keep``, opened with its keyring and a fresh API token.
+
+    :raises FileNotFoundError: the work directory lacks the keyring or ``seed.json``.
+    :raises RuntimeError: the work directory belongs to another database.
+    """
+    with open(os.path.join(workdir, "keyring.json")) as f:
+        keyring_json = f.read()
+    with open(os.path.join(workdir, SEED_FILE)) as f:
+        document = json.load(f)
+    if document["name"] != name:
+        raise RuntimeError(f"{workdir} holds the work directory of {document['name']}, not of {name}")
+    url = database.with_database(admin_url, name)
+    settings = app_settings(url, workdir, keyring_json)
+    return SeedResult(url=url, settings=settings, api_token=issue_token(settings), **document)
+
+
+def issue_token(settings: dict[str, Any]) -> str:
+    """A bearer token for the API list, issued by the app to the case list's user (7 days)."""
+    from sqlalchemy import select
+
+    from casebook import create_app
+    from casebook.api.tokens import create_token
+    from casebook.auth.models import User
+    from casebook.db import db
+
+    app = create_app(settings)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == HTML_USER))
+        token = create_token(user, name="bench scale", lifetime=timedelta(days=7), by=None)
+        db.session.commit()
+        return token.plaintext
+
+
 def _extrapolate(seconds: dict[str, float], cases: int, events: int) -> float | None:
-    """Linear in the size for the loading and the indexes (the index sorts are n log n: a slight
-    underestimate), the reference phase as measured; 10 audit events per case."""
+    """Linear in the size for the loading, the indexes and the vacuum (the index sorts are n log n: a
+    slight underestimate), the reference phase as measured; 10 audit events per case."""
     if not cases:
         return None
     factor = 1_000_000 / cases
     audit = seconds.get("audit", 0) * (10_000_000 / events if events else 0)
-    return round(
-        seconds.get("reference", 0) + seconds.get("cases", 0) * factor + audit + seconds.get("indexes", 0) * factor
-    )
+    scaled = sum(seconds.get(phase, 0) for phase in ("cases", "indexes", "vacuum")) * factor
+    return round(seconds.get("reference", 0) + scaled + audit)
 
 
 def app_settings(url: str, workdir: str, keyring_json: str) -> dict[str, Any]:
@@ -211,19 +266,25 @@ def seed(
     workers: int = 2,
     chunk: int = 500,
     verify_chain: bool = False,
+    name: str | None = None,
     say: Callable[[str], None] = _say,
 ) -> SeedResult:
-    """Create, migrate and fill a bench database. The caller drops it (``database.drop_database``);
-    a seeding that fails drops it itself.
+    """Create, migrate and fill a bench database ``name`` (default ``casebook_bench_<timestamp>``);
+    write ``seed.json`` beside the keyring in ``workdir``. The caller drops it
+    (``database.drop_database``); a seeding that fails drops it itself.
     """
 
-    name = database.bench_database_name()
+    name = name or database.bench_database_name()
     url = database.create_database(admin_url, name)
+    load_before = os.getloadavg()
     try:
-        return _seed(admin_url, name, url, cases, workdir, events_per_case, workers, chunk, verify_chain, say)
+        result = _seed(admin_url, name, url, cases, workdir, events_per_case, workers, chunk, verify_chain, say)
     except BaseException:
         database.drop_database(admin_url, name)
         raise
+    result.load_average = {"start": load_before, "end": os.getloadavg(), "cpus": os.cpu_count()}
+    save(result, workdir)
+    return result
 
 
 def _seed(
@@ -263,22 +324,20 @@ def _seed(
     total_events = cases * events_per_case
     say(f"chaining and loading {total_events:,} audit events ({audit_rows.chain_rule()})")
     started = time.monotonic()
-    users = fixtures["user_names"]
-    source = audit_rows.events(headers, users, events_per_case, reference.seed)
     event_key = load_keyring(env_value=settings["MASTER_KEYS"]).chain_key_for("event")
 
     def progress(written: int) -> None:
         rate = written / max(time.monotonic() - started, 1e-9)
         say(f"  audit events {written:>11,}/{total_events:,}  {rate:,.0f}/s")
 
-    # The other tables' indexes and constraints are built meanwhile: chaining keeps one core busy in
-    # Python, the index sorts run in PostgreSQL.
+    # The other tables' indexes and constraints are built meanwhile, in PostgreSQL.
     audit_aside, others = aside.split("audit_event")
     with ThreadPoolExecutor(max_workers=1) as background:
         building = background.submit(database.restore, url, others, 1)
         counts["audit_event"] = audit_rows.load(
-            lambda: database.bulk_connection(url), source, key=event_key, progress=progress
-        )
+            lambda: database.bulk_connection(url), headers, fixtures["user_names"], events_per_case, reference.seed,
+            key=event_key, workers=workers, progress=progress,
+        )  # fmt: skip
         seconds["audit"] = time.monotonic() - started
         say(f"building the rest of {len(aside.indexes)} indexes and {len(aside.constraints)} constraints")
         started = time.monotonic()
@@ -287,6 +346,11 @@ def _seed(
     database.reset_sequences(url)
     _reset_reference_counters(url)
     seconds["indexes"] = time.monotonic() - started
+
+    say("VACUUM ANALYZE (hint bits and visibility map, as autovacuum would have left them; planner statistics)")
+    started = time.monotonic()
+    database.vacuum_analyze(url, parallel=workers)
+    seconds["vacuum"] = time.monotonic() - started
 
     result = SeedResult(
         name=name,
@@ -300,9 +364,12 @@ def _seed(
         chain_rule=audit_rows.chain_rule(),
     )
     check_readable(result)
+    result.database_bytes = database.database_size(url)
     if verify_chain:
-        result.chain_verified = verify(result)
-        say(result.chain_verified)
+        run = verify(result)
+        say(f"{run.command}: {run.output} ({run.seconds:,.1f} s)")
+        if not run.ok:
+            raise RuntimeError(f"the seeded audit chain does not verify: {run.output}")
     return result
 
 
@@ -319,39 +386,54 @@ def _reset_reference_counters(url: str) -> None:
 
 
 def check_readable(result: SeedResult) -> None:
-    """The app itself decrypts a seeded note, subject and finds the person by BSN's blind index.
+    """The app itself decrypts every kind of seeded value of the bench case (a note, a plan goal, an
+    intervention, its first subject's fields) and finds that subject by the blind index of its BSN.
 
     :raises RuntimeError: the seeded ciphertexts do not fit the app's crypto (a bug here, or a rule changed).
     """
     from sqlalchemy import select
 
     from casebook import create_app
-    from casebook.crypto.store import UnreadableText
+    from casebook.crypto import bsn_index
+    from casebook.crypto.store import UnreadableText, current_keyring
     from casebook.db import db
+    from casebook.interventions.models import Intervention
     from casebook.journal.models import Note
-    from casebook.people.models import Person
+    from casebook.people.blind_indexes import BSN
+    from casebook.people.models import Person, PersonSearchIndex
+    from casebook.plans.models import PlanGoal
 
+    case_id = result.fixtures["bench_case_id"]
     app = create_app(result.settings)
     with app.app_context():
-        note = db.session.scalar(select(Note).where(Note.case_id == result.fixtures["bench_case_id"]).limit(1))
+        values = [
+            getattr(db.session.scalar(select(model).where(model.case_id == case_id).limit(1)), name, None)
+            for model, name in ((Note, "body"), (PlanGoal, "text"), (Intervention, "outcome"))
+        ]
         person = db.session.get(Person, 1)
-        values = [note.body if note else None, person.bsn if person else None, person.family_name if person else None]
+        fields = ("family_name", "given_names", "birth_date", "bsn", "address", "phone")
+        values += [getattr(person, name, None) for name in fields]
+        found = db.session.scalars(
+            select(PersonSearchIndex.person_id).where(
+                PersonSearchIndex.index_name == BSN,
+                PersonSearchIndex.value == bsn_index(current_keyring(), result.fixtures["bsn"]),
+            )
+        ).all()
+        bsn = person.bsn if person else None
         db.session.rollback()
-    if any(v is None or isinstance(v, UnreadableText) for v in values) or values[1] != result.fixtures["bsn"]:
+    if any(v is None or isinstance(v, UnreadableText) for v in values) or bsn != result.fixtures["bsn"]:
         raise RuntimeError("the app cannot read the seeded data: encryption of the bench rows does not match")
+    if found != [1]:
+        raise RuntimeError(f"the bench case's subject is not found by its BSN's blind index (found {found})")
 
 
-def verify(result: SeedResult) -> str:
-    """``casebook audit verify``'s walk over the seeded chain."""
-    from casebook import create_app
-    from casebook.audit.cli import verify_chain
-    from casebook.db import db
-
-    app = create_app(result.settings)
-    with app.app_context():
-        outcome = verify_chain()
-        db.session.rollback()
-    return outcome.describe()
+def verify(result: SeedResult) -> commands.CommandRun:
+    """``casebook audit verify --full`` over the seeded chain (a process of its own, timed); the
+    outcome and time go into ``result``."""
+    run = commands.verify_audit(result.settings)
+    result.chain_verified = run.output.splitlines()[-1] if run.output else f"exit {run.exit_code}"
+    result.verify_seconds = run.seconds
+    return run
 
 
 if __name__ == "__main__":  # pragma: no cover - manual use: python -m bench.scale.seed 1000
