@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, event, false, func, or_, select, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, event, false, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from casebook.access.actions import Action
@@ -348,12 +348,20 @@ def active_involvements(user: User, case: Case) -> set[Involvement]:
 
 
 def audit_scope(user: Any) -> ColumnElement[bool]:
-    """The audit events ``user`` may read: supervisors see their organisation's users and cases;
-    a supervisor of the municipality sees every organisation's.
+    """The audit events ``user`` may read: supervisors see their organisation's users and cases
+    (every case the organisation ever took part in); a supervisor of the municipality sees every
+    organisation's.
+
+    One correlated ``EXISTS (actor's organisation UNION ALL a participation in the event's case)``
+    per event, so a page walks the trail's index newest first and probes each event (an OR with
+    ``case_id IN (…)`` hashed every case the organisation ever took part in, for every page).
     """
     if not is_live_user(user) or not user.has_role(Role.SUPERVISOR):
         return false()
     if user.organisation.kind is OrganisationKind.MUNICIPALITY:
         return true()
-    own_cases = select(CaseParticipant.case_id).where(CaseParticipant.organisation_id == user.organisation_id)
-    return or_(AuditEvent.actor_organisation == user.organisation.slug, AuditEvent.case_id.in_(own_cases))
+    by_actor = select(literal(1)).where(AuditEvent.actor_organisation == user.organisation.slug)
+    by_case = select(literal(1)).where(
+        CaseParticipant.case_id == AuditEvent.case_id, CaseParticipant.organisation_id == user.organisation_id
+    )
+    return union_all(by_actor.correlate(AuditEvent), by_case.correlate(AuditEvent)).exists()
