@@ -213,8 +213,13 @@ def count_capped(
     return (TOTAL_CAP, False) if counted > TOTAL_CAP else (counted, True)
 
 
-def paginate(session: Session, query: Select[Any], order: Order, request: PageRequest) -> Page[Any]:
+def paginate(
+    session: Session, query: Select[Any], order: Order, request: PageRequest, count_query: Select[Any] | None = None
+) -> Page[Any]:
     """One page of ``query`` (its WHERE decides what exists; it has no ORDER BY) in ``order``.
+
+    ``count_query``, if given, selects the same rows as ``query`` written for counting (a scope whose
+    fastest form for a count differs from the fastest for a page); the total is counted on it.
 
     Two statements: the capped count and the page's rows; three when a ``before`` page reaches the
     top of the list short of a full page (rows were added meanwhile), which is then the first page.
@@ -226,7 +231,9 @@ def paginate(session: Session, query: Select[Any], order: Order, request: PageRe
     cursor = request.after or request.before
     key = order.decode(cursor) if cursor is not None else None  # refuse before reading anything
     per_page = request.per_page
-    total, exact = count_capped(session, query, order.columns[-1], exact=request.exact_total)
+    total, exact = count_capped(
+        session, query if count_query is None else count_query, order.columns[-1], exact=request.exact_total
+    )
 
     def fetch(where: ColumnElement[bool] | None, reverse: bool) -> list[Any]:
         page_query = query if where is None else query.where(where)

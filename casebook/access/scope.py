@@ -8,12 +8,13 @@ break-the-glass grant, which both the clauses and the rules consult.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, event, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, event, false, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import Session, aliased
 
 from casebook.access.actions import Action
 from casebook.access.models import Authorisation, BreakGlassAccess
@@ -203,20 +204,6 @@ def is_authorised(user: User, action: Action, case_type_id: int, level: Confiden
 # --- break-the-glass ------------------------------------------------------------------------
 
 
-def _break_glass_clause(user: User, now: datetime) -> ColumnElement[bool]:
-    return and_(
-        _correlated_exists(
-            BreakGlassAccess.id,
-            BreakGlassAccess.user_id == user.id,
-            BreakGlassAccess.case_id == Case.id,
-            BreakGlassAccess.started_at <= now,
-            BreakGlassAccess.expires_at > now,
-        ),
-        Case.confidentiality <= BREAK_GLASS_MAX_CONFIDENTIALITY,
-        _correlated_exists(CaseType.id, CaseType.id == Case.case_type_id, CaseType.restricted.is_(False)),
-    )
-
-
 def break_glass_eligible(case: Case) -> bool:
     """Only non-restricted types up to ``vertrouwelijk`` can be opened by breaking the glass."""
     return not case.case_type.restricted and case.confidentiality <= BREAK_GLASS_MAX_CONFIDENTIALITY
@@ -247,30 +234,107 @@ def break_glass_active(user: Any, case: Case | None, now: datetime | None = None
 # --- scope ----------------------------------------------------------------------------------
 
 
-def _participation(user: User) -> ColumnElement[bool]:
-    """An active participation of the user's organisation, or of the user by name *for* that
-    organisation: a named participation stops counting the moment the user moves to another one."""
-    return _correlated_exists(
-        CaseParticipant.id,
-        CaseParticipant.case_id == Case.id,
+class ScopeForm(enum.Enum):
+    """How ``case_scope`` asks "does the user reach this case?" — the same cases either way.
+
+    ``EXISTS``: one correlated probe per case row, ``EXISTS (participation UNION ALL grant)``. The
+    planner walks the list's index in order and probes each case, so a page stops after its rows
+    (an OR of two EXISTS instead hashes all of the organisation's participations for every page).
+    ``IN``: ``case.id IN (participation UNION ALL grant)``, driven by the organisation's (and the
+    user's) rows — for the capped count of a small organisation, where walking the cases in order
+    would read most of the table to find its few.
+    """
+
+    EXISTS = "exists"
+    IN = "in"
+
+
+def _participation_source(user: User) -> tuple[Any, Select[Any]]:
+    participation = select(CaseParticipant.case_id).where(
         CaseParticipant.ended_at.is_(None),
         CaseParticipant.organisation_id == user.organisation_id,
         or_(CaseParticipant.user_id.is_(None), CaseParticipant.user_id == user.id),
     )
+    return CaseParticipant.case_id, participation
 
 
-def case_scope(user: Any, now: datetime | None = None) -> ColumnElement[bool]:
-    """A WHERE clause selecting exactly the cases ``user`` may list (scope and authorisation, in SQL)."""
+def _reach_sources(user: User, now: datetime) -> list[tuple[Any, Select[Any]]]:
+    """Where the user's reach to a case comes from, each as (its case id column, the SELECT of it):
+    the one definition both forms of ``case_scope`` are generated from.
+
+    An active participation of the user's organisation, or of the user by name *for* that
+    organisation (a named participation stops counting the moment the user moves to another one);
+    for those who work on cases also a running break-the-glass grant, read only, never on a
+    restricted type and never above ``BREAK_GLASS_MAX_CONFIDENTIALITY`` (the granted case and its
+    type are aliased, so the conditions apply to this source alone and never touch the caller's
+    tables).
+    """
+    sources = [_participation_source(user)]
+    if user.has_role(*WORK_ROLES):
+        granted, granted_type = aliased(Case), aliased(CaseType)
+        glass = (
+            select(BreakGlassAccess.case_id)
+            .join(granted, granted.id == BreakGlassAccess.case_id)
+            .join(granted_type, granted_type.id == granted.case_type_id)
+            .where(
+                BreakGlassAccess.user_id == user.id,
+                BreakGlassAccess.started_at <= now,
+                BreakGlassAccess.expires_at > now,
+                granted.confidentiality <= BREAK_GLASS_MAX_CONFIDENTIALITY,
+                granted_type.restricted.is_(False),
+            )
+        )
+        sources.append((BreakGlassAccess.case_id, glass))
+    return sources
+
+
+def _participation(user: User) -> ColumnElement[bool]:
+    """The participation source alone, as a correlated EXISTS (a meeting's agenda reaches a case
+    only through taking part in it, never through a grant)."""
+    column, query = _participation_source(user)
+    return query.where(column == Case.id).correlate(Case).exists()
+
+
+def _reach(user: User, now: datetime, form: ScopeForm) -> ColumnElement[bool]:
+    sources = _reach_sources(user, now)
+    if form is ScopeForm.IN:
+        # Uncorrelated (``correlate(None)``): a table of the caller's query is never taken for one of these.
+        selects = [query.correlate(None) for _column, query in sources]
+        return Case.id.in_(selects[0] if len(selects) == 1 else union_all(*selects))
+    # Correlated to ``case`` only, so callers may join any other table into their query.
+    probes = [query.where(column == Case.id).correlate(Case) for column, query in sources]
+    return (probes[0] if len(probes) == 1 else union_all(*probes)).exists()
+
+
+def case_scope(user: Any, now: datetime | None = None, form: ScopeForm = ScopeForm.EXISTS) -> ColumnElement[bool]:
+    """A WHERE clause selecting exactly the cases ``user`` may list (scope and authorisation, in SQL).
+
+    ``form`` changes only how the database is asked (see ``ScopeForm``), never which cases.
+    """
     if not is_live_user(user) or not user.has_role(*CASE_ROLES):
         return false()
-    reach = _participation(user)
-    if user.has_role(*WORK_ROLES):
-        reach = or_(reach, _break_glass_clause(user, now or utcnow()))
-    return and_(reach, case_visibility(user))
+    return and_(_reach(user, now or utcnow(), form), case_visibility(user))
+
+
+# An organisation taking part in at most this many cases is "small": its capped count is driven by
+# its own participations (``ScopeForm.IN``, at most this many rows hashed); a larger one's walks
+# the cases and stops at the cap (``ScopeForm.EXISTS``, about cap ÷ its share of the cases).
+SMALL_REACH = 5000
+
+
+def count_form(user: Any) -> ScopeForm:
+    """The form of ``case_scope`` for a capped count of ``user``'s cases: one index-only read of at
+    most ``SMALL_REACH + 1`` of the organisation's participations tells a small organisation from a
+    large one. Only the speed depends on the answer, never which cases are counted."""
+    if not is_live_user(user) or not user.has_role(*CASE_ROLES):
+        return ScopeForm.EXISTS
+    _column, participations = _participation_source(user)
+    counted = db.session.scalar(select(func.count()).select_from(participations.limit(SMALL_REACH + 1).subquery()))
+    return ScopeForm.IN if (counted or 0) <= SMALL_REACH else ScopeForm.EXISTS
 
 
 def active_involvements(user: User, case: Case) -> set[Involvement]:
-    """The Python twin of ``_participation``: the organisation's rows and the user's own rows for it."""
+    """The Python twin of ``_participation_source``: the organisation's rows and the user's own rows for it."""
     return {
         p.involvement
         for p in case.participants
@@ -284,12 +348,20 @@ def active_involvements(user: User, case: Case) -> set[Involvement]:
 
 
 def audit_scope(user: Any) -> ColumnElement[bool]:
-    """The audit events ``user`` may read: supervisors see their organisation's users and cases;
-    a supervisor of the municipality sees every organisation's.
+    """The audit events ``user`` may read: supervisors see their organisation's users and cases
+    (every case the organisation ever took part in); a supervisor of the municipality sees every
+    organisation's.
+
+    One correlated ``EXISTS (actor's organisation UNION ALL a participation in the event's case)``
+    per event, so a page walks the trail's index newest first and probes each event (an OR with
+    ``case_id IN (…)`` hashed every case the organisation ever took part in, for every page).
     """
     if not is_live_user(user) or not user.has_role(Role.SUPERVISOR):
         return false()
     if user.organisation.kind is OrganisationKind.MUNICIPALITY:
         return true()
-    own_cases = select(CaseParticipant.case_id).where(CaseParticipant.organisation_id == user.organisation_id)
-    return or_(AuditEvent.actor_organisation == user.organisation.slug, AuditEvent.case_id.in_(own_cases))
+    by_actor = select(literal(1)).where(AuditEvent.actor_organisation == user.organisation.slug)
+    by_case = select(literal(1)).where(
+        CaseParticipant.case_id == AuditEvent.case_id, CaseParticipant.organisation_id == user.organisation_id
+    )
+    return union_all(by_actor.correlate(AuditEvent), by_case.correlate(AuditEvent)).exists()

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Select, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, deny, load_or_404
+from casebook.access.scope import ScopeForm, count_form
 from casebook.auth.models import User
 from casebook.cases import lifecycle
 from casebook.cases.models import (
@@ -65,22 +66,31 @@ def list_for(user: User, filters: CaseFilters, page: PageRequest | None = None) 
     :raises InvalidCursor: the page's cursor was not issued for this list (nothing is read or audited).
     """
     page = page or PageRequest()
-    query = select(Case).where(case_scope(user))
-    if filters.case_type:
-        query = query.join(Case.case_type).where(CaseType.code == filters.case_type)
-    if filters.status:
-        query = query.join(Case.status).where(StatusType.code == filters.status)
-    if filters.district:
-        query = query.join(Case.district).where(District.code == filters.district)
-    if filters.organisation:
-        query = query.where(
-            exists().where(
-                CaseParticipant.case_id == Case.id,
-                CaseParticipant.ended_at.is_(None),
-                CaseParticipant.organisation.has(Organisation.slug == filters.organisation),
+    now = utcnow()  # one instant for the page and its count
+
+    def scoped(form: ScopeForm) -> Select:
+        query = select(Case).where(case_scope(user, now, form))
+        if filters.case_type:
+            query = query.join(Case.case_type).where(CaseType.code == filters.case_type)
+        if filters.status:
+            query = query.join(Case.status).where(StatusType.code == filters.status)
+        if filters.district:
+            query = query.join(Case.district).where(District.code == filters.district)
+        if filters.organisation:
+            query = query.where(
+                exists().where(
+                    CaseParticipant.case_id == Case.id,
+                    CaseParticipant.ended_at.is_(None),
+                    CaseParticipant.organisation.has(Organisation.slug == filters.organisation),
+                )
             )
-        )
-    result = paginate(db.session(), query, CASE_LIST_ORDER, page)
+        return query
+
+    # The page walks the list's index and probes each case; the total is counted in the form that
+    # suits the size of the user's organisation (``access.scope.count_form``): the same cases.
+    result = paginate(
+        db.session(), scoped(ScopeForm.EXISTS), CASE_LIST_ORDER, page, count_query=scoped(count_form(user))
+    )
     audit.record(user, Action.LIST_CASES, details={"filters": filters.as_details(), **page.audit_details()})
     return result
 

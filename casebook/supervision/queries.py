@@ -82,7 +82,10 @@ def _local_midnight_utc(day: date) -> datetime:
 
 def _filtered(query: Select, filters: AuditFilters, user: User) -> Select:
     if filters.username:
-        query = query.where(func.lower(AuditEvent.actor_username) == filters.username.strip().lower())
+        # The actor's id, served by the trail's (actor_user_id, occurred_at, id) index: the username an
+        # event recorded is that of the user then, and usernames are unique and never reused.
+        named = select(User.id).where(func.lower(User.username) == _lower(filters.username))
+        query = query.where(AuditEvent.actor_user_id.in_(named))
     if filters.organisation:
         query = query.where(AuditEvent.actor_organisation == filters.organisation)
     if filters.case_reference:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from flask import Flask, url_for
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from casebook import audit
 from casebook.access import Action, can, case_scope
@@ -113,6 +114,7 @@ def closures_to_approve(user: User, today: date) -> WorkWidget | None:
         return None
     pending = db.session.scalars(
         select(Case)
+        .options(selectinload(Case.participants))  # ``can()`` reads them: one statement, not one per case
         .where(
             case_scope(user),
             Case.closure_proposed_at.is_not(None),
