@@ -37,6 +37,7 @@ TOKEN_PREFIX = "cbt"  # noqa: S105 - a public marker, not a secret
 REVOKED_BY_OWNER = "revoked"  # the revoked_reason of a token revoked by hand (its owner, or the CLI)
 DEFAULT_LIFETIME = timedelta(days=30)
 MAX_LIFETIME = timedelta(days=365)
+LAST_USED_PRECISION = timedelta(seconds=60)  # "last used" is written at most once a minute
 _LIFETIME_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1), "y": timedelta(days=365)}
 _TOKEN_SHAPE = re.compile(rf"^{TOKEN_PREFIX}_([0-9a-f]{{16}})_([A-Za-z0-9_-]{{43}})$")
 
@@ -151,8 +152,16 @@ def _deny(user: User | None, token: ApiToken | None, reason: str) -> None:
 
 
 def record_use(token: ApiToken, *, method: str, endpoint: str, now: datetime | None = None) -> None:
-    """Mark the token used and audit the use durably (kept even when the request fails)."""
-    token.last_used_at = now or utcnow()
+    """Mark the token used and audit the use durably (kept even when the request fails).
+
+    "Last used" is written at most once per ``LAST_USED_PRECISION``: writing it on every request
+    would lock the token's row from the first flush to the commit, so every request made with one
+    token — an integration's parallel calls — would wait for the one before it. Each use is in the
+    audit trail anyway.
+    """
+    moment = now or utcnow()
+    if token.last_used_at is None or moment - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = moment
     audit.record(token.user, "api.token.use", token, details={"method": method, "endpoint": endpoint}, durable=True)
 
 

@@ -351,3 +351,19 @@ def test_failed_writes_still_record_the_token_use(client, token):
     token_id = token.token.id
     client.post("/api/v1/cases", headers=bearer(token), json={"type": "unknown"})
     assert audit_events("api.token.use", object_id=str(token_id))[-1].details["endpoint"] == "api.create_case"
+
+
+def test_last_used_is_written_at_most_once_a_minute(token):
+    """Parallel calls with one token must not queue on its row: "last used" is refreshed only when stale."""
+    from datetime import timedelta
+
+    from casebook.api import tokens
+
+    row = token.token
+    tokens.record_use(row, method="GET", endpoint="api.me")
+    used = row.last_used_at
+    assert used is not None
+    tokens.record_use(row, method="GET", endpoint="api.me", now=used + timedelta(seconds=30))
+    assert row.last_used_at == used
+    tokens.record_use(row, method="GET", endpoint="api.me", now=used + timedelta(seconds=61))
+    assert row.last_used_at == used + timedelta(seconds=61)
