@@ -483,13 +483,13 @@ def verify(
             if walk.mode == "keyed":
                 break
 
-    if session.get_bind().dialect.name == "postgresql":
-        from casebook.audit import scan
-
-        scan.fast_forward(session, walk, key, workers=workers)
-
+    fast = session.get_bind().dialect.name == "postgresql"
     while True:
-        rows = _rows_after(session, walk.last_seq, batch_size)
+        if fast:  # over what the scan accepts; then one event here (broken, or one the scan could not judge)
+            from casebook.audit import scan
+
+            scan.fast_forward(session, walk, key, workers=workers)
+        rows = _rows_after(session, walk.last_seq, 1 if fast else batch_size)
         if not rows:
             return walk.finish()
         for event in rows:
