@@ -31,6 +31,7 @@ so concurrent transactions cannot fork the chain.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -74,10 +75,10 @@ UNKEYED_FIELDS = (*HASHED_FIELDS[:10], "reason", *HASHED_FIELDS[10:])
 ReasonLookup = Callable[[int], "str | None"]
 
 
-def canonical_json(event: Any, *, unkeyed_reason: str | None = None, unkeyed: bool = False) -> str:
-    """The hashed form of an event (an ``AuditEvent`` or a row of its table)."""
+def _canonical_generic(event: Any, fields: tuple[str, ...], unkeyed_reason: str | None = None) -> str:
+    """The definition of the hashed form: the fields as one JSON object, keys sorted, compact, UTF-8."""
     values: dict[str, Any] = {}
-    for name in UNKEYED_FIELDS if unkeyed else HASHED_FIELDS:
+    for name in fields:
         if name == "reason":
             values[name] = unkeyed_reason
             continue
@@ -90,15 +91,78 @@ def canonical_json(event: Any, *, unkeyed_reason: str | None = None, unkeyed: bo
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+quote_json = json.encoder.encode_basestring  # json.dumps's own quoting of a str (ensure_ascii=False)
+
+
+def json_value(value: Any) -> str:
+    """``value`` as ``json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
+    writes it, with the common cases (None, str, int) done without the encoder's set-up."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return quote_json(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+#: The keyed form's fields in the order the canonical JSON holds them (its keys sorted).
+KEYED_ORDER = tuple(sorted(HASHED_FIELDS))
+#: The keyed canonical JSON with a ``%s`` for each field's JSON text, in ``KEYED_ORDER``.
+KEYED_TEMPLATE = "{" + ",".join(f'"{name}":%s' for name in KEYED_ORDER) + "}"
+
+
+def _keyed_field(event: Any, name: str) -> str:
+    value = getattr(event, name)
+    if name == "occurred_at":
+        return '"' + value.isoformat(timespec="microseconds") + '"'
+    if name == "outcome":
+        return quote_json(str(value))
+    return json_value(value)
+
+
+def canonical_json(event: Any, *, unkeyed_reason: str | None = None, unkeyed: bool = False) -> str:
+    """The hashed form of an event (an ``AuditEvent`` or a row of its table).
+
+    The keyed form is built field by field into ``KEYED_TEMPLATE``: the same text as
+    ``_canonical_generic`` (a test holds them equal over awkward values), at a fraction of its cost.
+    """
+    if unkeyed:
+        return _canonical_generic(event, UNKEYED_FIELDS, unkeyed_reason)
+    return KEYED_TEMPLATE % tuple(_keyed_field(event, name) for name in KEYED_ORDER)
+
+
 def compute_hash(prev_hash: str, event: Any, reason: str | None = None) -> str:
     """The *unkeyed* rule of events written before the chain key: anyone can compute it, so it
     only ever verifies the part of the chain before the re-anchoring event."""
     return hashlib.sha256((prev_hash + canonical_json(event, unkeyed_reason=reason, unkeyed=True)).encode()).hexdigest()
 
 
+@functools.lru_cache(maxsize=8)
+def mac_states(key: bytes) -> tuple[Any, Any]:
+    """HMAC-SHA-256's inner and outer hash states after the padded key (RFC 2104): copying them
+    saves hashing the key's two blocks again for every event."""
+    block = hashlib.sha256().block_size
+    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+    inner, outer = hashlib.sha256(), hashlib.sha256()
+    inner.update(bytes(b ^ 0x36 for b in padded))
+    outer.update(bytes(b ^ 0x5C for b in padded))
+    return inner, outer
+
+
+def mac_hex(key: bytes, message: bytes) -> str:
+    """``hmac.new(key, message, sha256).hexdigest()``, from the cached key states."""
+    inner_state, outer_state = mac_states(key)
+    inner = inner_state.copy()
+    inner.update(message)
+    outer = outer_state.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
+
+
 def compute_mac(key: bytes, prev_hash: str, event: Any) -> str:
     """The keyed rule: HMAC-SHA-256 under the chain's event key."""
-    return hmac.new(key, (prev_hash + canonical_json(event)).encode(), hashlib.sha256).hexdigest()
+    return mac_hex(key, (prev_hash + canonical_json(event)).encode())
 
 
 def lock_chain(session: Session) -> None:
@@ -313,12 +377,75 @@ def _mode_at(session: Session, key: bytes, point: Checkpoint) -> tuple[str | Non
     return "unkeyed", None
 
 
+class _Walk:
+    """The sequential check: where the walk is, and the rule in force there."""
+
+    def __init__(self, key: bytes, reason_of: ReasonLookup) -> None:
+        self.key, self.reason_of = key, reason_of
+        self.expected_seq, self.prev_hash, self.checked, self.last_seq = 1, GENESIS_HASH, 0, 0
+        self.mode: str | None = None  # None until the first event says; then "unkeyed" or "keyed"
+        self.anchor: int | None = None
+
+    def broken(self, seq: int, problem: str) -> VerifyResult:
+        return VerifyResult(False, self.checked, self.last_seq, self.prev_hash, seq, problem, self.anchor)
+
+    def finish(self) -> VerifyResult:
+        """The chain ended here."""
+        if self.mode == "unkeyed":
+            return self.broken(
+                self.last_seq + 1, "unkeyed chain without a re-anchoring event (run `casebook audit reanchor`)"
+            )
+        return VerifyResult(True, self.checked, self.last_seq, self.prev_hash, anchor_seq=self.anchor)
+
+    def step(self, event: Any) -> VerifyResult | None:
+        """Check the next event; the broken result, or None when it fits."""
+        key, prev_hash = self.key, self.prev_hash
+        if event.seq != self.expected_seq:
+            return self.broken(self.expected_seq, "missing event (deleted)")
+        if event.prev_hash != prev_hash:
+            return self.broken(event.seq, "prev_hash does not match")
+        keyed_ok = hmac.compare_digest(compute_mac(key, prev_hash, event), event.hash)
+        if event.action == REANCHOR_ACTION and keyed_ok:
+            if self.mode == "keyed":
+                return self.broken(event.seq, "a second re-anchoring event")
+            if event.details != {"unkeyed_seq": event.seq - 1, "unkeyed_hash": prev_hash}:
+                return self.broken(event.seq, "re-anchoring event does not name the event before it")
+            self.mode, self.anchor = "keyed", event.seq
+        elif self.mode == "keyed":
+            if not keyed_ok:
+                unkeyed = compute_hash(prev_hash, event, self.reason_of(event.seq)) == event.hash
+                return self.broken(
+                    event.seq,
+                    "unkeyed event in the keyed chain (forged without the chain key)" if unkeyed else "content changed",
+                )
+        elif keyed_ok and self.mode is None:
+            self.mode = "keyed"
+        elif compute_hash(prev_hash, event, self.reason_of(event.seq)) == event.hash:
+            self.mode = "unkeyed"
+        else:
+            return self.broken(event.seq, "content changed")
+        self.accepted(1, event.seq, event.hash)
+        return None
+
+    def accepted(self, count: int, last_seq: int, last_hash: str) -> None:
+        """``count`` more events fit, up to ``last_seq`` (also from a fast scan of the keyed part)."""
+        self.prev_hash, self.last_seq = last_hash, last_seq
+        self.expected_seq = last_seq + 1
+        self.checked += count
+
+
+def _rows_after(session: Session, seq: int, limit: int) -> list[Any]:
+    table = AuditEvent.__table__
+    return session.execute(select(table).where(table.c.seq > seq).order_by(table.c.seq).limit(limit)).all()
+
+
 def verify(
     session: Session,
     key: bytes,
     batch_size: int = 5000,
     unkeyed_reasons: ReasonLookup | None = None,
     start: Checkpoint | None = None,
+    workers: int = 1,
 ) -> VerifyResult:
     """Walk the chain in ``seq`` order; report the first event that does not fit.
 
@@ -326,66 +453,48 @@ def verify(
     begins after the checkpoint's event, trusting the head hash the checkpoint signed, so its cost
     is the number of events since then. Without it the whole chain is walked (``--full``).
 
+    On PostgreSQL the keyed part is checked by a fast scan (``casebook.audit.scan``), split over
+    ``workers`` processes when it is long (they read committed rows on connections of their own);
+    the scan only accepts events this walk would accept and stops at the first it does not, from
+    where this walk goes on — so the result (first broken seq, problem) is the walk's.
+
     ``unkeyed_reasons`` gives the reason an unkeyed event was hashed with (kept encrypted outside
     the event table since free text left the chain). Reads plain rows (not ORM objects), so it
     neither fills nor clears the caller's session.
     """
-    reason_of = unkeyed_reasons or _no_reasons
+    walk = _Walk(key, unkeyed_reasons or _no_reasons)
     table = AuditEvent.__table__
-    expected_seq, prev_hash, checked, last_seq = 1, GENESIS_HASH, 0, 0
-    mode: str | None = None  # None until the first event says; then "unkeyed" or "keyed"
-    anchor: int | None = None
-
-    def broken(seq: int, problem: str) -> VerifyResult:
-        return VerifyResult(False, checked, last_seq, prev_hash, seq, problem, anchor)
-
     if start is not None and start.seq > 0:
         stored = session.execute(select(table.c.hash).where(table.c.seq == start.seq)).scalar()
         if stored is None or not hmac.compare_digest(stored, start.hash):
             problem = "missing" if stored is None else "hash differs"
-            return broken(start.seq, f"event of checkpoint {start.body()} {problem}")
-        mode, anchor = _mode_at(session, key, start)
-        expected_seq, prev_hash, last_seq = start.seq + 1, start.hash, start.seq
+            return walk.broken(start.seq, f"event of checkpoint {start.body()} {problem}")
+        walk.mode, walk.anchor = _mode_at(session, key, start)
+        walk.accepted(0, start.seq, start.hash)
 
-    while True:
-        rows = session.execute(select(table).where(table.c.seq > last_seq).order_by(table.c.seq).limit(batch_size))
-        rows = rows.all()
+    # The rule in force is known once an event was keyed (the first, or the re-anchoring event).
+    while walk.mode != "keyed":
+        rows = _rows_after(session, walk.last_seq, 1 if walk.mode is None else batch_size)
         if not rows:
-            if mode == "unkeyed":
-                return broken(
-                    last_seq + 1, "unkeyed chain without a re-anchoring event (run `casebook audit reanchor`)"
-                )
-            return VerifyResult(True, checked, last_seq, prev_hash, anchor_seq=anchor)
+            return walk.finish()
         for event in rows:
-            if event.seq != expected_seq:
-                return broken(expected_seq, "missing event (deleted)")
-            if event.prev_hash != prev_hash:
-                return broken(event.seq, "prev_hash does not match")
-            keyed_ok = hmac.compare_digest(compute_mac(key, prev_hash, event), event.hash)
-            if event.action == REANCHOR_ACTION and keyed_ok:
-                if mode == "keyed":
-                    return broken(event.seq, "a second re-anchoring event")
-                if event.details != {"unkeyed_seq": event.seq - 1, "unkeyed_hash": prev_hash}:
-                    return broken(event.seq, "re-anchoring event does not name the event before it")
-                mode, anchor = "keyed", event.seq
-            elif mode == "keyed":
-                if not keyed_ok:
-                    unkeyed = compute_hash(prev_hash, event, reason_of(event.seq)) == event.hash
-                    return broken(
-                        event.seq,
-                        "unkeyed event in the keyed chain (forged without the chain key)"
-                        if unkeyed
-                        else "content changed",
-                    )
-            elif keyed_ok and mode is None:
-                mode = "keyed"
-            elif compute_hash(prev_hash, event, reason_of(event.seq)) == event.hash:
-                mode = "unkeyed"
-            else:
-                return broken(event.seq, "content changed")
-            prev_hash, last_seq = event.hash, event.seq
-            expected_seq += 1
-            checked += 1
+            if (result := walk.step(event)) is not None:
+                return result
+            if walk.mode == "keyed":
+                break
+
+    fast = session.get_bind().dialect.name == "postgresql"
+    while True:
+        if fast:  # over what the scan accepts; then one event here (broken, or one the scan could not judge)
+            from casebook.audit import scan
+
+            scan.fast_forward(session, walk, key, workers=workers)
+        rows = _rows_after(session, walk.last_seq, 1 if fast else batch_size)
+        if not rows:
+            return walk.finish()
+        for event in rows:
+            if (result := walk.step(event)) is not None:
+                return result
 
 
 # --- checkpoints: the head hash kept outside the database, signed ----------------------------

@@ -11,6 +11,7 @@ before the chain key (see README, "Audit trail").
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -43,9 +44,12 @@ def unkeyed_reasons():
     return lookup
 
 
-def verify_chain(start: chain.Checkpoint | None = None) -> chain.VerifyResult:
-    """The walk of ``casebook audit verify`` (also used by ``casebook bench scale``)."""
-    return chain.verify(db.session(), audit.chain_key(), unkeyed_reasons=unkeyed_reasons(), start=start)
+def verify_chain(start: chain.Checkpoint | None = None, workers: int = 1) -> chain.VerifyResult:
+    """The walk of ``casebook audit verify`` (also used by ``casebook bench scale``); ``workers``
+    processes share a long keyed stretch on PostgreSQL."""
+    return chain.verify(
+        db.session(), audit.chain_key(), unkeyed_reasons=unkeyed_reasons(), start=start, workers=workers
+    )
 
 
 def _checked_start(checkpoint_file: Path | None, full: bool) -> tuple[chain.Checkpoint | None, int]:
@@ -77,17 +81,25 @@ CHECKPOINT_OPTION = click.option(
 FULL_OPTION = click.option(
     "--full", is_flag=True, help="Walk the whole chain, not only the events after the checkpoint."
 )
+WORKERS_OPTION = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="the number of CPUs",
+    help="PostgreSQL: processes that check a long stretch of the chain side by side.",
+)
 
 
 @audit_group.command("verify")
 @CHECKPOINT_OPTION
 @FULL_OPTION
+@WORKERS_OPTION
 @with_appcontext
-def verify(checkpoint_file: Path | None, full: bool) -> None:
+def verify(checkpoint_file: Path | None, full: bool, workers: int) -> None:
     """Walk the chain (after the last checkpoint, or all of it with ``--full``); exit 1 naming the
     first broken event or refused checkpoint."""
     start, count = _checked_start(checkpoint_file, full)
-    result = verify_chain(start)
+    result = verify_chain(start, workers)
     if not result.ok:
         click.echo(result.describe(), err=True)
         sys.exit(1)
@@ -101,6 +113,7 @@ def verify(checkpoint_file: Path | None, full: bool) -> None:
 @audit_group.command("checkpoint")
 @CHECKPOINT_OPTION
 @FULL_OPTION
+@WORKERS_OPTION
 @click.option(
     "--append",
     "append_to",
@@ -108,11 +121,11 @@ def verify(checkpoint_file: Path | None, full: bool) -> None:
     help="Also append the line to this file; keep it outside the database server (WORM storage, another host).",
 )
 @with_appcontext
-def checkpoint(checkpoint_file: Path | None, full: bool, append_to: Path | None) -> None:
+def checkpoint(checkpoint_file: Path | None, full: bool, workers: int, append_to: Path | None) -> None:
     """Print the current head of the chain with a timestamp and signature (after verifying the chain,
     from the last checkpoint given on)."""
     start, _count = _checked_start(checkpoint_file, full)
-    result = verify_chain(start)  # the checkpoint is the head this walk verified
+    result = verify_chain(start, workers)  # the checkpoint is the head this walk verified
     if not result.ok:
         click.echo(result.describe(), err=True)
         click.echo("no checkpoint taken of a broken chain", err=True)
