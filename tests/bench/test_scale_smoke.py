@@ -17,10 +17,20 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bench.scale.capture import endpoints
+from tests.conftest import TEST_DATABASE_URL
 
-pytestmark = pytest.mark.postgres
+# The bench makes PostgreSQL databases of its own whatever the suite runs on, so it runs once: in the
+# PostgreSQL run of the suite (``CASEBOOK_TEST_DATABASE_URL``), not again in the SQLite one.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not TEST_DATABASE_URL or make_url(TEST_DATABASE_URL).get_backend_name() != "postgresql",
+        reason="the bench runs in the suite's PostgreSQL run: set CASEBOOK_TEST_DATABASE_URL to a PostgreSQL database",
+    ),
+]
 
 
 def _bench(admin_url: str, *arguments: str) -> subprocess.CompletedProcess:
