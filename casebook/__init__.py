@@ -36,6 +36,7 @@ MODULES: tuple[str, ...] = (
     "interventions",
     "meetings",
     "handoffs",
+    "notifications",
     "people",
     "work",
     "api",

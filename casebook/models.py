@@ -22,7 +22,6 @@ from casebook.handoffs.models import (
     BsnProcessingRule,
     Handoff,
     HandoffItem,
-    HandoffNotification,
     LegalBasis,
     RestrictedTypeReceiverKind,
     TransferRequest,
@@ -31,6 +30,7 @@ from casebook.households.models import HouseholdCoordination
 from casebook.interventions.models import Intervention, InterventionKind
 from casebook.journal.models import Note
 from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
+from casebook.notifications.models import Notification, NotificationPreference
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
 from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
@@ -59,7 +59,6 @@ __all__ = [
     "District",
     "Handoff",
     "HandoffItem",
-    "HandoffNotification",
     "Household",
     "HouseholdCoordination",
     "HouseholdMember",
@@ -69,6 +68,8 @@ __all__ = [
     "Meeting",
     "MeetingInvitation",
     "Note",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
     "Person",
     "PersonSearchIndex",

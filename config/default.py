@@ -122,3 +122,17 @@ HANDOFF_EXPIRY_DAYS = 14
 # X-Forwarded-Proto headers are trusted (0: none, the direct peer is the client). Set it to the real
 # number of hops: the client address feeds the audit trail and the per-address rate limits.
 TRUSTED_PROXIES = 0
+
+# Reminders and notifications (`casebook notifications send`, schedule it e.g. every 15 minutes):
+# actions and evaluations count as due this many days ahead. E-mails carry counts and a link to
+# BASE_URL only. Without SMTP_HOST (development) the digests are written as .eml files to
+# MAIL_FILE_DIR (default: instance/mail/); production refuses to send without SMTP_HOST and BASE_URL.
+REMINDER_DUE_DAYS = 3
+BASE_URL = ""
+SMTP_HOST = ""
+SMTP_PORT = 587
+SMTP_USERNAME = ""
+SMTP_PASSWORD = ""
+SMTP_STARTTLS = True
+SMTP_FROM = "casebook@localhost"
+MAIL_FILE_DIR = ""

@@ -67,10 +67,11 @@ class Action(enum.StrEnum):
     VIEW_TRANSFER_REQUEST = "handoff.request.view", _l("Verzoek tot overdracht inzien")
     ANSWER_TRANSFER_REQUEST = "handoff.request.answer", _l("Verzoek tot overdracht beantwoorden")
     WITHDRAW_TRANSFER_REQUEST = "handoff.request.withdraw", _l("Verzoek tot overdracht intrekken")
-    # --- accounts: users (admins), one's own API tokens and sessions ---------------------------
+    # --- accounts: users (admins), one's own API tokens, sessions and notifications -------------
     VIEW_USER = "user.view", _l("Gebruiker inzien")
     LOAD_OWN_TOKEN = "api.token.load", _l("Eigen API-token beheren")
     END_OWN_SESSION = "auth.session.end", _l("Eigen sessie beëindigen")
+    READ_OWN_NOTIFICATION = "notification.read", _l("Eigen melding lezen")
     # --- persons and households -----------------------------------------------------------------
     # a person exists for a user only through a case they may list (never through a hidden case)
     VIEW_PERSON = "person.view", _l("Persoon inzien")

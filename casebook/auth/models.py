@@ -41,6 +41,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # UI language chosen by the user ("nl", "en"); None: the session's choice or the default.
     locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # Work address for reminder digests (casebook.notifications), set by the user. Stored plainly like
+    # the display name: an employee's business contact, read by the scheduled send run without a case
+    # key; the mails themselves carry no personal data of anyone in a case.
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set by an admin's initial password: the user must choose their own before doing anything else.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())

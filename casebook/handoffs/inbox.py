@@ -22,7 +22,6 @@ from casebook.db import db, utcnow
 from casebook.handoffs import notifications
 from casebook.handoffs.models import (
     Handoff,
-    HandoffNotification,
     HandoffStatus,
     RequestStatus,
     TransferRequest,
@@ -41,7 +40,7 @@ class Inbox:
     outgoing_requests: list[TransferRequest] = field(default_factory=list)
     decided: list[Handoff] = field(default_factory=list)
     decided_requests: list[TransferRequest] = field(default_factory=list)
-    notifications: list[HandoffNotification] = field(default_factory=list)
+    notifications: list[Any] = field(default_factory=list)  # notifications.Shown, the unread handoff notices
     viewable: set[int] = field(default_factory=set)  # handoff ids the user may open
 
 
@@ -177,7 +176,7 @@ def inbox_for(user: User, now: datetime | None = None) -> Inbox:
     inbox.viewable = {
         h.id for h in (*inbox.incoming, *inbox.outgoing, *inbox.decided) if can(user, Action.VIEW_HANDOFF, h)
     }
-    inbox.notifications = notifications.unread_for(user)
+    inbox.notifications = notifications.shown_to(user)
     audit.record(
         user,
         "handoff.list",

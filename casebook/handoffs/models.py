@@ -6,7 +6,8 @@
 - ``TransferRequest``: a coordinator of another organisation asks the lead for a transfer.
 - ``LegalBasis``, ``RestrictedTypeReceiverKind``: data, not code. (``BsnProcessingRule`` is the
   policy's data and lives with the person models; it is re-exported here.)
-- ``HandoffNotification``: the sender's in-app notice of a decision or an expiry (no personal data).
+- ``HandoffNotification``: the sender's notice of a decision or an expiry — now a ``Notification`` of
+  kind ``handoff_outcome`` (``casebook.notifications``), the one table of in-app notices.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from casebook.cases.models import (
 )
 from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
+from casebook.notifications.models import Notification
 from casebook.organisations.models import Organisation
 from casebook.people.models import BsnProcessingRule  # noqa: F401  (the policy's data, kernel; re-exported)
 
@@ -225,22 +227,6 @@ class TransferRequest(Base):
         return RequestStatus.EXPIRED if is_overdue(self) else self.status
 
 
-class HandoffNotification(Base):
-    """An in-app notice to one user. Carries a kind and references only: the text is built on display."""
-
-    __tablename__ = "handoff_notification"
-    __table_args__ = (Index("ix_handoff_notification_recipient_read", "recipient_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    event: Mapped[str] = mapped_column(String(32))  # accepted, rejected, expired, completed, declined …
-    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoff.id", ondelete="CASCADE"), index=True)
-    request_id: Mapped[int | None] = mapped_column(ForeignKey("transfer_request.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    read_at: Mapped[datetime | None]
-
-    handoff: Mapped[Handoff | None] = relationship()
-    request: Mapped[TransferRequest | None] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<HandoffNotification {self.id} {self.event} to={self.recipient_id}>"
+# The handoff notices live in the one notification table (casebook.notifications), kind
+# ``handoff_outcome``; the old name stays for the module's callers and tests.
+HandoffNotification = Notification

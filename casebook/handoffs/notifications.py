@@ -1,29 +1,22 @@
 """In-app notifications for handoffs: the sender learns of every decision and of expiry.
 
-A notification stores the event and references only; its text is built on display, so no
-personal data is copied. E-mail is not sent: user accounts carry no address yet (see README).
+Kept as this module's vocabulary over the one notification table (``casebook.notifications``,
+kind ``handoff_outcome``): a notice stores the event and references only, its text is built on
+display, and the recipient's choices (off, in Casebook, also by e-mail) apply as to every kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
-
 from casebook.auth.models import User
-from casebook.db import db, utcnow
-from casebook.handoffs.models import Handoff, HandoffNotification, TransferRequest
+from casebook.handoffs.models import Handoff, TransferRequest
+from casebook.notifications import kinds
+from casebook.notifications import services as notices
+from casebook.notifications.models import Notification
 
-EVENT_TEXTS = {
-    "accepted": _l("Uw overdracht is geaccepteerd"),
-    "rejected": _l("Uw overdracht is afgewezen"),
-    "expired": _l("Uw overdracht is verlopen zonder besluit"),
-    "completed": _l("Uw verwijzing is afgerond door de ontvanger"),
-    "request_accepted": _l("Uw verzoek tot overdracht is gehonoreerd: er staat een overdracht voor u klaar"),
-    "request_declined": _l("Uw verzoek tot overdracht is afgewezen"),
-    "request_expired": _l("Uw verzoek tot overdracht is verlopen zonder besluit"),
-}
+KIND = "handoff_outcome"
+EVENT_TEXTS = {event: text for (kind, event), text in kinds.EVENT_TEXTS.items() if kind == KIND}
 
 
 def notify(
@@ -32,49 +25,37 @@ def notify(
     *,
     handoff: Handoff | None = None,
     request: TransferRequest | None = None,
-) -> list[HandoffNotification]:
+) -> list[Notification]:
+    """Tell each recipient (once) of ``event``; the handoff is the reference when there is one."""
     assert event in EVENT_TEXTS, event
-    created = []
-    seen: set[int] = set()
-    for user in recipients:
-        if user is None or user.id in seen:
-            continue
-        seen.add(user.id)
-        note = HandoffNotification(recipient_id=user.id, event=event, handoff=handoff, request=request)
-        db.session.add(note)
-        created.append(note)
-    return created
-
-
-def unread_for(user: User, limit: int = 20) -> list[HandoffNotification]:
-    return list(
-        db.session.scalars(
-            select(HandoffNotification)
-            .where(HandoffNotification.recipient_id == user.id, HandoffNotification.read_at.is_(None))
-            .order_by(HandoffNotification.created_at.desc(), HandoffNotification.id.desc())
-            .limit(limit)
-        )
+    target = handoff if handoff is not None else request
+    assert target is not None
+    object_type = "handoff" if handoff is not None else "transfer_request"
+    key = f"outcome:{event}:{object_type}:{target.id}"
+    return notices.create(
+        notices.Notice(user.id, KIND, event, key, target.case_id, object_type, target.id)
+        for user in recipients
+        if user is not None
     )
+
+
+def unread_for(user: User, limit: int = 20) -> list[Notification]:
+    return notices.unread_for(user, kind=KIND, limit=limit)
+
+
+def shown_to(user: User, limit: int = 20) -> list[notices.Shown]:
+    """The unread notices as the inbox shows them (references only where the policy still allows)."""
+    return notices.describe(user, unread_for(user, limit))
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(HandoffNotification.id)).where(
-            HandoffNotification.recipient_id == user.id, HandoffNotification.read_at.is_(None)
-        )
-    )
+    return notices.unread_count(user, kind=KIND)
 
 
 def mark_all_read(user: User) -> int:
-    """Only the user's own notifications; returns how many were marked."""
-    result = db.session.execute(
-        update(HandoffNotification)
-        .where(HandoffNotification.recipient_id == user.id, HandoffNotification.read_at.is_(None))
-        .values(read_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount
+    """Only the user's own handoff notices; returns how many were marked."""
+    return notices.mark_all_read(user, kind=KIND)
 
 
-def text_of(note: HandoffNotification) -> str:
-    return str(EVENT_TEXTS.get(note.event, note.event))
+def text_of(note: Notification) -> str:
+    return kinds.text_of(note.kind, note.event)

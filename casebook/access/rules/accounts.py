@@ -28,3 +28,9 @@ def own_token(user: User, action: Action, token: Any) -> bool:
 @rule(Action.END_OWN_SESSION)
 def own_session(user: User, action: Action, row: Any) -> bool:
     return row is not None and getattr(row, "user_id", None) == user.id and getattr(row, "ended_at", 1) is None
+
+
+@rule(Action.READ_OWN_NOTIFICATION)
+def own_notification(user: User, action: Action, row: Any) -> bool:
+    """A notification is its recipient's alone (it is read as ``recipient_id``: no import of the module)."""
+    return row is not None and getattr(row, "recipient_id", None) == user.id
