@@ -34,12 +34,14 @@ class PreferencesForm(FlaskForm):
         render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
     )
 
-    def validate_email(self, field: StringField) -> None:
-        """E-mail chosen for a kind needs an address."""
-        if not (field.data or "").strip() and any(
-            self[f"kind_{k.key}"].data == Channel.EMAIL.value for k in kinds.KINDS
-        ):
-            raise ValidationError(_l("Vul een e-mailadres in om meldingen per e-mail te ontvangen."))
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """E-mail chosen for a kind needs an address (checked after the fields, also when it is empty)."""
+        valid = super().validate(extra_validators)
+        wants_mail = any(self[f"kind_{k.key}"].data == Channel.EMAIL.value for k in kinds.KINDS)
+        if valid and wants_mail and not (self.email.data or "").strip():
+            self.email.errors = [_l("Vul een e-mailadres in om meldingen per e-mail te ontvangen.")]
+            return False
+        return valid
 
     def channels(self) -> dict[str, Channel]:
         return {k.key: Channel(self[f"kind_{k.key}"].data) for k in kinds.KINDS}

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import url_for
 from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.orm import selectinload
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, load_or_404
@@ -109,13 +110,12 @@ def create(notices: Iterable[Notice]) -> list[Notification]:
     keys = list(wanted)
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        existing.update(
-            db.session.execute(
-                select(Notification.recipient_id, Notification.dedupe_key).where(
-                    tuple_(Notification.recipient_id, Notification.dedupe_key).in_(chunk)
-                )
+        rows = db.session.execute(
+            select(Notification.recipient_id, Notification.dedupe_key).where(
+                tuple_(Notification.recipient_id, Notification.dedupe_key).in_(chunk)
             )
         )
+        existing.update((recipient_id, key) for recipient_id, key in rows)
     choices = channels_for(user_id for user_id, _key in keys)
     created = []
     for key, notice in wanted.items():
@@ -184,13 +184,13 @@ def describe(user: User, rows: list[Notification]) -> list[Shown]:
     visible: dict[int, str] = {}
     if case_ids:
         visible = dict(
-            db.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids), case_scope(user)))
+            db.session.execute(select(Case.id, Case.reference).where(Case.id.in_(case_ids), case_scope(user))).all()
         )
     handoffs = _by_id(Handoff, {r.object_id for r in rows if r.object_type == "handoff"})
     asked = _by_id(TransferRequest, {r.object_id for r in rows if r.object_type == "transfer_request"})
     item_ids = {r.object_id for r in rows if r.object_type == "meeting_agenda_item" and r.case_id in visible}
     meeting_of = (
-        dict(db.session.execute(select(AgendaItem.id, AgendaItem.meeting_id).where(AgendaItem.id.in_(item_ids))))
+        dict(db.session.execute(select(AgendaItem.id, AgendaItem.meeting_id).where(AgendaItem.id.in_(item_ids))).all())
         if item_ids
         else {}
     )
@@ -226,7 +226,9 @@ def _by_id(model: Any, ids: set[int | None]) -> dict[int, Any]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    # the policy reads the case and its participants of each handoff or request: loaded with them
+    query = select(model).where(model.id.in_(ids)).options(selectinload(model.case).selectinload(Case.participants))
+    return {row.id: row for row in db.session.scalars(query)}
 
 
 def page_for(user: User, asked: PageRequest) -> Page[Shown]:

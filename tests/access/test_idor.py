@@ -23,6 +23,7 @@ from casebook.handoffs import requests as handoff_requests
 from casebook.handoffs import services as handoff_services
 from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
 from casebook.meetings.services import add_to_agenda
+from casebook.notifications import services as notification_services
 from casebook.organisations.models import OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, PersonMatch
 from tests.factories import (
@@ -106,6 +107,13 @@ def _foreign_objects(home, other) -> dict:
     participant = CaseParticipant(organisation=make_org(), involvement=Involvement.CONTRIBUTOR)
     case.participants.append(participant)
     db.session.flush()
+    [notification] = notification_services.create(
+        [
+            notification_services.Notice(
+                other_worker.id, "action", "overdue", "idor", case.id, "plan_action", plan_action.id
+            )
+        ]
+    )
     db.session.commit()  # keep the set-up when the request context below ends its session
     with current_app.test_request_context():
         other_session_id = start_session(other_worker).id
@@ -131,6 +139,7 @@ def _foreign_objects(home, other) -> dict:
         "handoff_id": handoff.id,
         "request_id": transfer_request.id,
         "match_id": match.id,
+        "notification_id": notification.id,
     }
 
 
@@ -154,6 +163,7 @@ ID_NAMES = {
     "handoff_id",
     "request_id",
     "match_id",
+    "notification_id",
 }
 
 

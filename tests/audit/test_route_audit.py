@@ -74,6 +74,7 @@ PERSONAL_DATA_ROUTES = {
     "api.search_persons": ("caseworker", "/api/v1/persons?family_name=Doe&birth_date=2008-05-17", "person.search"),
     "api.list_signals": ("coordinator", "/api/v1/signals", "signal.list"),
     "api.list_audit": ("supervisor", "/api/v1/audit", "audit.list"),
+    "notifications.index": ("caseworker", "/notifications", "notification.list"),
 }
 NO_PERSONAL_DATA = {
     "site.index",  # my work: only the viewer's own lists, each through audited services
@@ -88,6 +89,7 @@ NO_PERSONAL_DATA = {
     "auth.reauth",  # a password form
     "api.openapi",  # the API description
     "api.me",  # the caller's own account
+    "notifications.preferences",  # the user's own address and reminder choices
 }
 
 
