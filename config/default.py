@@ -115,7 +115,7 @@ AUDIT_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100000
 
 # Handoffs between organisations: a pending handoff or request for a case expires after this many
-# days (`casebook handoffs expire`, safe to schedule). Notifications are in-app only: no e-mail.
+# days (`casebook handoffs expire`, safe to schedule). Their notices go through casebook.notifications.
 HANDOFF_EXPIRY_DAYS = 14
 
 # Number of reverse proxies / load balancers in front of the app whose X-Forwarded-For and

@@ -19,11 +19,11 @@ def init_app(app: Flask) -> None:
     nav = navigation(app)
     nav.add(
         "notifications.index",
-        _l("Meldingen"),
+        _l("Notificaties"),
         order=95,
         active=("notifications.index",),
         badge=services.unread_count,
         badge_hint=_l("ongelezen"),
     )
     # an account item (the header's account area): the address and choices of the user
-    nav.add("notifications.preferences", _l("Meldingen instellen"), order=56, active=("notifications.preferences",))
+    nav.add("notifications.preferences", _l("Notificaties instellen"), order=56, active=("notifications.preferences",))

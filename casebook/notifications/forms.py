@@ -39,7 +39,7 @@ class PreferencesForm(FlaskForm):
         valid = super().validate(extra_validators)
         wants_mail = any(self[f"kind_{k.key}"].data == Channel.EMAIL.value for k in kinds.KINDS)
         if valid and wants_mail and not (self.email.data or "").strip():
-            self.email.errors = [_l("Vul een e-mailadres in om meldingen per e-mail te ontvangen.")]
+            self.email.errors = [_l("Vul een e-mailadres in om notificaties per e-mail te ontvangen.")]
             return False
         return valid
 

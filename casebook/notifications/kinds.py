@@ -63,7 +63,7 @@ EVENT_TEXTS: dict[tuple[str, str], Any] = {
     ("closure", "to_approve"): _l("Een voorstel tot afsluiten wacht op uw goedkeuring"),
 }
 
-HIDDEN_TEXT = _l("Een melding over iets dat u niet (meer) kunt inzien")
+HIDDEN_TEXT = _l("Een notificatie over iets dat u niet (meer) kunt inzien")
 
 
 def text_of(kind: str, event: str) -> str:
@@ -94,4 +94,4 @@ def mail_line(kind: str, event: str, num: int) -> str:
         )
     if kind == "closure":
         return ngettext("%(num)d afsluiting goed te keuren", "%(num)d afsluitingen goed te keuren", num)
-    return ngettext("%(num)d melding", "%(num)d meldingen", num)
+    return ngettext("%(num)d notificatie", "%(num)d notificaties", num)

@@ -119,14 +119,14 @@ def digest(user: User, rows: list[Notification], settings: MailSettings) -> Emai
     locale = user.locale or current_app.config.get("DEFAULT_LOCALE", "nl")
     with force_locale(locale):
         lines = [kinds.mail_line(kind, event, num) for (kind, event), num in sorted(counts.items())]
-        subject = _("Casebook: nieuwe meldingen voor u")
+        subject = _("Casebook: nieuwe notificaties voor u")
         body = "\n".join(
             [
                 _("In Casebook staat nieuws voor u:"),
                 "",
                 *[f"- {line}" for line in lines],
                 "",
-                _("Bekijk uw meldingen: %(url)s", url=f"{settings.base_url}/notifications"),
+                _("Bekijk uw notificaties: %(url)s", url=f"{settings.base_url}/notifications"),
                 "",
                 _("Deze e-mail bevat bewust geen gegevens over casussen of personen."),
                 _("Uw keuzes wijzigen: %(url)s", url=f"{settings.base_url}/account/notifications"),

@@ -46,7 +46,7 @@ def read_all() -> Any:
     if ButtonForm().validate_on_submit():
         marked = services.mark_all_read(_user())
         if marked:
-            flash(_("Alle meldingen zijn als gelezen gemarkeerd."), "success")
+            flash(_("Alle notificaties zijn als gelezen gemarkeerd."), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -62,5 +62,5 @@ def preferences() -> Any:
     if not form.validate_on_submit():
         return render_template("notifications/preferences.html", form=form), 422
     services.save_preferences(user, email=form.email.data, channels=form.channels())
-    flash(_("Uw keuzes voor meldingen zijn opgeslagen."), "success")
+    flash(_("Uw keuzes voor notificaties zijn opgeslagen."), "success")
     return redirect(url_for("notifications.preferences"))

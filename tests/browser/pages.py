@@ -117,6 +117,14 @@ def _search_person_on_signal(page: Any) -> None:
     page.get_by_role("heading", name="Nieuwe persoon vastleggen").wait_for()
 
 
+def _submit_bad_address(page: Any) -> None:
+    """A malformed address and e-mail asked for: the error summary, the field error, the input kept."""
+    page.get_by_label("E-mailadres (werk)").fill("geen-adres")
+    page.get_by_label("Acties").select_option(value="email")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_selector(".cb-error-summary")
+
+
 # The user "wijkteam-west.coordinator" is the one whose language is switched to English.
 MAIN_PAGES = [
     MainPage("login", "/login", "Inloggen bij Casebook", user=None, screenshot="login"),
@@ -176,4 +184,12 @@ MAIN_PAGES = [
     MainPage("my sessions", "/account/sessions", "Mijn sessies"),
     MainPage("API tokens", "/account/api-tokens", "Mijn API-tokens"),
     MainPage("second factor", "/account/mfa", "Tweede factor"),
+    MainPage("notifications", "/notifications", "Notificaties"),
+    MainPage("notification preferences", "/account/notifications", "Notificaties instellen"),
+    MainPage(
+        "notification preferences with errors",
+        "/account/notifications",
+        "Notificaties instellen",
+        prepare=_submit_bad_address,
+    ),
 ]

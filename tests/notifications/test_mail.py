@@ -48,7 +48,7 @@ def test_send_twice_delivers_one_digest_over_smtp_without_personal_data(
     sender, recipients, raw = smtp_config.messages[0]
     assert (sender, recipients) == ("casebook@gemeente.example", ["j.jansen@gemeente.example"])
     message = email.message_from_bytes(raw, policy=policy.default)
-    assert message["Subject"] == "Casebook: nieuwe meldingen voor u"
+    assert message["Subject"] == "Casebook: nieuwe notificaties voor u"
     body = message.get_content()
     assert "2 acties over de datum" in body and "1 evaluatie binnenkort" in body
     assert "https://casebook.example/notifications" in body

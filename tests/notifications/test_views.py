@@ -28,7 +28,7 @@ def test_the_bell_counts_unread_and_the_page_lists_them_with_a_link(client, case
     _overdue(case, zvh_coord, zvh_worker, today)
     login_as(client, zvh_worker)
     html = client.get("/").get_data(as_text=True)
-    assert re.search(r'href="/notifications">Meldingen <span class="cb-badge">1<', html)
+    assert re.search(r'href="/notifications">Notificaties <span class="cb-badge">1<', html)
     response = client.get("/notifications")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -44,7 +44,7 @@ def test_a_notification_about_a_case_out_of_scope_shows_nothing_of_it(client, zv
     login_as(client, zvh_worker)
     page = client.get("/notifications").get_data(as_text=True)
     assert hidden.reference not in page and f"/cases/{hidden.id}" not in page
-    assert "Een melding over iets dat u niet (meer) kunt inzien" in page
+    assert "Een notificatie over iets dat u niet (meer) kunt inzien" in page
     assert "Een evaluatie is verstreken" not in page
 
 
@@ -95,7 +95,7 @@ def test_mail_without_an_address_is_refused(client, zvh_worker):
     login_as(client, zvh_worker)
     response = client.post("/account/notifications", data={"email": "", "kind_action": "email"})
     assert response.status_code == 422
-    assert "Vul een e-mailadres in om meldingen per e-mail te ontvangen" in response.get_data(as_text=True)
+    assert "Vul een e-mailadres in om notificaties per e-mail te ontvangen" in response.get_data(as_text=True)
 
 
 def test_preferences_are_saved_and_audited_without_the_address(client, zvh_worker):
