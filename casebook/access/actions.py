@@ -71,7 +71,7 @@ class Action(enum.StrEnum):
     VIEW_USER = "user.view", _l("Gebruiker inzien")
     LOAD_OWN_TOKEN = "api.token.load", _l("Eigen API-token beheren")
     END_OWN_SESSION = "auth.session.end", _l("Eigen sessie beëindigen")
-    READ_OWN_NOTIFICATION = "notification.read", _l("Eigen melding lezen")
+    READ_OWN_NOTIFICATION = "notification.read", _l("Eigen notificatie lezen")
     # --- persons and households -----------------------------------------------------------------
     # a person exists for a user only through a case they may list (never through a hidden case)
     VIEW_PERSON = "person.view", _l("Persoon inzien")
