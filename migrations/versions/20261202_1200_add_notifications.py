@@ -133,5 +133,6 @@ def downgrade() -> None:
     )
     op.drop_table("notification_preference")
     op.drop_table("notification")
-    with op.batch_alter_table("user_account") as batch:
-        batch.drop_column("email")
+    # not a batch (which on SQLite recreates the table, and dropping the old one would cascade into
+    # every row that refers to a user); SQLite >= 3.35 and PostgreSQL drop a column in place
+    op.execute("ALTER TABLE user_account DROP COLUMN email")
