@@ -128,6 +128,8 @@ TRUSTED_PROXIES = 0
 # BASE_URL only. Without SMTP_HOST (development) the digests are written as .eml files to
 # MAIL_FILE_DIR (default: instance/mail/); production refuses to send without SMTP_HOST and BASE_URL.
 REMINDER_DUE_DAYS = 3
+# ... and are looked at until this many days past their date (each run's work stays bounded).
+REMINDER_LOOKBACK_DAYS = 30
 BASE_URL = ""
 SMTP_HOST = ""
 SMTP_PORT = 587

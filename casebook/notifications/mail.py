@@ -115,7 +115,8 @@ class Outbox:
 
 def digest(user: User, rows: list[Notification], settings: MailSettings) -> EmailMessage:
     """The message for ``user``: counts per kind and event, a link, in the user's language."""
-    counts = Counter((row.kind, row.event) for row in rows)
+    # actions and evaluations: due and overdue apart; other kinds one line each
+    counts = Counter((row.kind, row.event if row.kind in ("action", "evaluation") else "") for row in rows)
     locale = user.locale or current_app.config.get("DEFAULT_LOCALE", "nl")
     with force_locale(locale):
         lines = [kinds.mail_line(kind, event, num) for (kind, event), num in sorted(counts.items())]

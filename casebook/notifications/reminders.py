@@ -30,12 +30,24 @@ from casebook.notifications.models import Notification
 from casebook.notifications.services import Notice, create
 
 DEFAULT_DUE_DAYS = 3
+DEFAULT_LOOKBACK_DAYS = 30
 
 
 def due_days() -> int:
     """``REMINDER_DUE_DAYS``: how many days ahead an action or evaluation counts as due (default 3)."""
     value = int(current_app.config.get("REMINDER_DUE_DAYS", DEFAULT_DUE_DAYS))
     return max(value, 0)
+
+
+def lookback_days() -> int:
+    """``REMINDER_LOOKBACK_DAYS``: how long past its date an action or evaluation is still looked at.
+
+    Runs come every few minutes, so anything overdue was reminded of long before this; the window
+    keeps each run's work bounded however many old overdue actions a municipality accumulates (the
+    range is on the indexes ``(status, due_on)`` and ``next_evaluation_on``). Default 30 days.
+    """
+    value = int(current_app.config.get("REMINDER_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS))
+    return max(value, 1)
 
 
 def create_due(today: date | None = None) -> list[Notification]:
@@ -79,7 +91,10 @@ def _actions(today: date) -> Iterator[Notice]:
     actions = list(
         db.session.scalars(
             select(PlanAction)
-            .where(PlanAction.status.in_(OPEN_STATUSES), PlanAction.due_on <= today + timedelta(days=due_days()))
+            .where(
+                PlanAction.status.in_(OPEN_STATUSES),
+                PlanAction.due_on.between(today - timedelta(days=lookback_days()), today + timedelta(days=due_days())),
+            )
             .options(selectinload(PlanAction.case).selectinload(Case.process_coordinator))
         )
     )
@@ -120,8 +135,9 @@ def _evaluations(today: date) -> Iterator[Notice]:
         db.session.scalars(
             select(Case)
             .where(
-                Case.next_evaluation_on.is_not(None),
-                Case.next_evaluation_on <= today + timedelta(days=due_days()),
+                Case.next_evaluation_on.between(
+                    today - timedelta(days=lookback_days()), today + timedelta(days=due_days())
+                ),
                 Case.closed_at.is_(None),
             )
             .options(selectinload(Case.process_coordinator))

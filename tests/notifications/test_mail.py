@@ -141,3 +141,19 @@ def test_the_digest_is_in_the_users_language(app, zvh, today):
 
     message = mail.digest(user, [Notification(kind="action", event="overdue")], settings)
     assert message["To"] == "u@example.nl" and "notifications" in message.get_content()
+
+
+def test_the_digest_counts_per_kind_and_keeps_due_and_overdue_apart(app, zvh):
+    user = make_user(org=zvh, roles=[Role.COORDINATOR])
+    user.email = "c@example.nl"
+    from casebook.notifications.models import Notification
+
+    rows = [
+        Notification(kind="handoff", event="to_decide"),
+        Notification(kind="handoff", event="request_to_decide"),
+        Notification(kind="action", event="due"),
+        Notification(kind="action", event="overdue"),
+    ]
+    body = mail.digest(user, rows, mail.MailSettings.from_config(app.config)).get_content()
+    assert "2 overdrachten of verzoeken te beslissen" in body
+    assert "1 actie over de datum" in body and "1 actie die binnenkort op de datum staat" in body

@@ -44,6 +44,13 @@ def test_an_overdue_and_a_due_action_remind_their_owner_once(case, zvh_coord, zv
     assert _total() == before
 
 
+def test_actions_long_past_their_date_are_not_looked_at_again(app, case, zvh_coord, zvh_worker, today, monkeypatch):
+    monkeypatch.setitem(app.config, "REMINDER_LOOKBACK_DAYS", 10)
+    make_action(case, zvh_coord, due_on=today - timedelta(days=11), owner_user=zvh_worker)
+    reminders.create_due(today)
+    assert not [k for k in _mine(zvh_worker) if k[0] == "action"]
+
+
 def test_a_new_due_date_reminds_again(case, zvh_coord, zvh_worker, today):
     action = make_action(case, zvh_coord, due_on=today - timedelta(days=1), owner_user=zvh_worker)
     reminders.create_due(today)
