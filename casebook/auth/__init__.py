@@ -17,6 +17,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(account_bp)
     nav = navigation(app)
     # the account menu under the user's name, not the main menu
-    nav.add("account.sessions_list", _l("Mijn sessies"), order=10, area="account", active="account.sessions_list")
-    nav.add("account.mfa_status", _l("Tweede factor"), order=20, area="account", active="account.mfa_status")
-    nav.add("account.change_password", _l("Wachtwoord wijzigen"), order=30, area="account", active="account.change_password")
+    for order, (endpoint, label) in enumerate(
+        [
+            ("account.sessions_list", _l("Mijn sessies")),
+            ("account.mfa_status", _l("Tweede factor")),
+            ("account.change_password", _l("Wachtwoord wijzigen")),
+        ]
+    ):
+        nav.add(endpoint, label, order=10 * (order + 1), area="account", active=endpoint)

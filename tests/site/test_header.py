@@ -34,7 +34,7 @@ def test_account_items_are_under_the_name_not_in_the_main_menu(client):
     assert 'href="/cases"' in main and 'href="/cases"' not in account
     assert "Sanne de Wit" in re.search(r"<summary.*?</summary>", account, re.DOTALL).group(0)
     assert 'aria-label="Accountmenu"' in account
-    assert "<details class=\"cb-account\">" in account  # closed on a page of the work
+    assert '<details class="cb-account">' in account  # closed on a page of the work
 
 
 def test_the_account_menu_is_open_and_marks_the_current_account_page(client):
