@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy import case as when
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from casebook import audit
 from casebook.access import Action, can, case_content_scope, case_scope, deny, require_audited
@@ -64,7 +64,7 @@ def _actions_query(user: User, group: ActionGroup) -> Select:
         select(PlanAction)
         .join(Case, PlanAction.case_id == Case.id)
         .where(*_open_actions(user), _owner(user, group))
-        .options(selectinload(PlanAction.case))
+        .options(selectinload(PlanAction.case), joinedload(PlanAction.owner_user).lazyload(User.role_rows))
     )
 
 
@@ -127,7 +127,7 @@ def first_actions(user: User, today: date, limit: int) -> list[ActionRow]:
         select(PlanAction)
         .join(Case, PlanAction.case_id == Case.id)
         .where(*_open_actions(user), either)
-        .options(selectinload(PlanAction.case))
+        .options(selectinload(PlanAction.case), joinedload(PlanAction.owner_user).lazyload(User.role_rows))
         .order_by(*ACTIONS_ORDER.columns)
         .limit(limit)
     )
