@@ -17,6 +17,7 @@ from casebook.cases.models import (
     CaseType,
     StatusType,
 )
+from casebook.cases.dossier_models import CaseFlag, CaseFlagType
 from casebook.crypto.models import DataKey
 from casebook.handoffs.models import (
     BsnProcessingRule,
@@ -48,6 +49,8 @@ __all__ = [
     "Case",
     "CaseClosureStep",
     "CaseFieldChange",
+    "CaseFlag",
+    "CaseFlagType",
     "CaseParticipant",
     "CasePlan",
     "CaseReferenceCounter",
