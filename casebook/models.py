@@ -5,6 +5,7 @@ from casebook.admin.models import AccessReview
 from casebook.api.models import ApiToken
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import ActivationToken, RecoveryCode, User, UserRole, UserSession
+from casebook.cases.dossier_models import CaseFlag, CaseFlagType
 from casebook.cases.models import (
     Case,
     CaseClosureStep,
@@ -17,7 +18,6 @@ from casebook.cases.models import (
     CaseType,
     StatusType,
 )
-from casebook.cases.dossier_models import CaseFlag, CaseFlagType
 from casebook.crypto.models import DataKey
 from casebook.handoffs.models import (
     BsnProcessingRule,

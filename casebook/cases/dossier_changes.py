@@ -85,9 +85,15 @@ def _history(case: Case, by: User, rows: list[tuple[str, str | None, str | None]
     now = utcnow()
     db.session.add_all(
         CaseFieldChange(
-            case_id=case.id, field=field, old_value=old, new_value=new, changed_by=by, changed_at=now, version=case.version
+            case_id=case.id,
+            field=name,
+            old_value=old,
+            new_value=new,
+            changed_by=by,
+            changed_at=now,
+            version=case.version,
         )
-        for field, old, new in rows
+        for name, old, new in rows
     )
     db.session.flush()
 

@@ -38,7 +38,5 @@ class FlagsForm(VersionedForm):
 
     def fill_choices(self, types: tuple[FlagChoice, ...], current: set[str], locale: str) -> FlagsForm:
         """Active types, and inactive ones still set on the case (they may be kept or ended)."""
-        self.flags.choices = [
-            (t.code, t.label(locale)) for t in types if t.active or t.code in current
-        ]
+        self.flags.choices = [(t.code, t.label(locale)) for t in types if t.active or t.code in current]
         return self
