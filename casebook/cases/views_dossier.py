@@ -14,13 +14,19 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casebook.access import Action
+from casebook.access import Action, load_or_404
 from casebook.cases import bp, dossier, dossier_changes
 from casebook.cases import services as cases
 from casebook.cases.dossier_forms import FlagsForm, SummaryForm
 from casebook.cases.errors import CaseRuleError, StaleCase
 from casebook.cases.models import Case
 from casebook.i18n import select_locale
+
+
+def _load_for_form(case_id: int) -> Case:
+    """The case for an edit form (``UPDATE_CASE``, or an audited 404). The form shows what the
+    dossier read returns, and that read is the page's one audit event (``case.dossier.view``)."""
+    return load_or_404(current_user, Case, case_id, Action.UPDATE_CASE, audit_read=False)
 
 
 def _done(case: Case, message: str) -> Any:
@@ -50,7 +56,7 @@ def _refused(template: str, case: Case, form: Any, exc: CaseRuleError | StaleCas
 
 @bp.get("/cases/<int:case_id>/summary/edit")
 def edit_summary(case_id: int) -> Any:
-    case = cases.load_for(current_user, case_id, Action.UPDATE_CASE)
+    case = _load_for_form(case_id)
     form = SummaryForm(formdata=None)
     form.version.data = case.version
     shown = dossier.summary_flags_for(current_user, case)  # the texts, read and audited
@@ -94,7 +100,7 @@ def _flags_form(case: Case, *, formdata: bool) -> FlagsForm:
 
 @bp.get("/cases/<int:case_id>/flags/edit")
 def edit_flags(case_id: int) -> Any:
-    case = cases.load_for(current_user, case_id, Action.UPDATE_CASE)
+    case = _load_for_form(case_id)
     return _render("cases/flags_edit.html", case, _flags_form(case, formdata=False))
 
 

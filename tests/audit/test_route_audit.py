@@ -55,6 +55,8 @@ PERSONAL_DATA_ROUTES = {
     "signals.detail": ("coordinator", "/signals/{signal}", "signal.view"),
     "households.detail": ("coordinator", "/households/{household}", "household.view"),
     "cases.edit": ("coordinator", "/cases/{case}/edit", "case.update"),
+    "cases.edit_summary": ("coordinator", "/cases/{case}/summary/edit", "case.dossier.view"),
+    "cases.edit_flags": ("coordinator", "/cases/{case}/flags/edit", "case.dossier.view"),
     "journal.index": ("caseworker", "/cases/{case}/notes", "note.list"),
     "journal.correct": ("caseworker", "/cases/{case}/notes/{note}/correction", "note.view"),
     "plans.index": ("caseworker", "/cases/{case}/plan", "plan.view"),
