@@ -13,21 +13,16 @@ from casebook.cases import dossier_changes, views
 from casebook.cases.models import Case
 from casebook.db import db
 from tests.factories import login_as, make_user
-from tests.scale.test_statement_budget import (  # noqa: F401 - fixtures
-    CASE_PAGE_BUDGET,
-    case,
-    case_page,
-    coordinator,
-    grow,
-    lead,
-    within_budget,
-)
+from tests.scale import test_statement_budget as budget
+from tests.scale.test_statement_budget import CASE_PAGE_BUDGET, case_page, grow, within_budget
+
+lead, coordinator, case = budget.lead, budget.coordinator, budget.case  # the budget test's fixtures
 
 EXTRA_STATEMENTS = 2
 
 
-def _with_dossier(case: Case, coordinator) -> None:
-    case = db.session.get(Case, case.id)
+def _with_dossier(page_case: Case, by) -> None:
+    case, coordinator = db.session.get(Case, page_case.id), by
     edit = dossier_changes.SummaryEdit(problem_analysis="Schulden en overlast.", help_request="Hulp bij schulden.")
     dossier_changes.update_summary(case, edit, by=coordinator, expected_version=case.version)
     dossier_changes.set_flags(case, ["wapenbezit", "zorgmijder"], by=coordinator, expected_version=case.version)
