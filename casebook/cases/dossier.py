@@ -92,6 +92,8 @@ def flag_view(flags: list[CaseFlag], locale: str) -> list[dict[str, Any]]:
             {
                 "code": kind.code,
                 "label": kind.label(locale),
+                "label_nl": kind.label_nl,
+                "label_en": kind.label_en,
                 "safety": kind.safety,
                 "set_at": flag.set_at,
                 "set_by": flag.set_by.display_name if flag.set_by else None,
