@@ -14,7 +14,8 @@ from casebook.cases.dossier_models import CaseFlag
 from casebook.cases.models import Case
 from casebook.db import db
 
-# (probleemanalyse, hulpvraag, flag codes) for the first open cases the demo coordinator may edit
+# (probleemanalyse, hulpvraag, flag codes) for the newest open cases the demo coordinator may edit (the
+# first ones of the case list, so the dossier header shows them at once)
 DOSSIERS = [
     (
         "Huurachterstand van vier maanden en oplopende schulden. Herhaalde geluidsoverlast; "
@@ -42,7 +43,7 @@ DOSSIERS = [
 
 
 def seed_dossiers() -> dict[str, int]:
-    """Summaries and flags on the first few open cases (each through ``dossier_changes``)."""
+    """Summaries and flags on the newest few open cases (each through ``dossier_changes``)."""
     if db.session.scalar(select(func.count(CaseFlag.id))):
         return {"dossiers": 0}
     coordinator = db.session.scalar(select(User).where(User.username == "zvh.coordinator"))
@@ -50,7 +51,9 @@ def seed_dossiers() -> dict[str, int]:
         return {"dossiers": 0}
     cases = [
         c
-        for c in db.session.scalars(select(Case).where(Case.closed_at.is_(None)).order_by(Case.id).limit(40))
+        for c in db.session.scalars(
+            select(Case).where(Case.closed_at.is_(None)).order_by(Case.opened_at.desc(), Case.id.desc()).limit(40)
+        )
         if can(coordinator, Action.UPDATE_CASE, c) and c.closure_proposed_at is None
     ][: len(DOSSIERS)]
     for case, (analysis, request, flags) in zip(cases, DOSSIERS, strict=False):
