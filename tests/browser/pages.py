@@ -166,6 +166,8 @@ MAIN_PAGES = [
     MainPage("handoff inbox", "/handoffs", "Overdrachten", screenshot="handoffs"),
     MainPage("handoff detail", "{handoff}", "PGA-", screenshot="handoff-detail"),
     MainPage("new handoff", "/cases/{case}/handoffs/new", "Nieuwe overdracht"),
+    MainPage("case summary edit", "/cases/{case}/summary/edit", "Probleemanalyse en hulpvraag wijzigen"),
+    MainPage("case flags edit", "/cases/{case}/flags/edit", "Signaleringen wijzigen"),
     MainPage("persons search", "/persons", "Personen zoeken"),
     MainPage("persons search results", "/persons", "Personen zoeken", prepare=_search_person_by_name),
     MainPage("person page", "{person}", "Persoon: "),
