@@ -98,7 +98,8 @@ def _extra_modules(value: Any) -> tuple[str, ...]:
 
 def _init_templates(app: Flask) -> None:
     """Templates ask the policy, never decide: ``can(current_user, Action.VIEW_AUDIT)``, the header's
-    registered entries (``nav_links()``) and ``break_glass_active(current_user, case)`` (the banner on
+    registered entries (``nav_links()`` for the main menu, ``nav_links("account")`` for the menu under
+    the user's name) and ``break_glass_active(current_user, case)`` (the banner on
     every page of a case)."""
     from flask_login import current_user
 
@@ -109,7 +110,7 @@ def _init_templates(app: Flask) -> None:
         can=can,
         Action=Action,
         break_glass_active=break_glass_active,
-        nav_links=lambda: nav_links(can, current_user),
+        nav_links=lambda area="main": nav_links(can, current_user, area),
     )
 
 

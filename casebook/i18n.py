@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal
+from flask_babel import Babel, format_date, format_decimal, format_time
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -57,6 +57,25 @@ def select_timezone() -> str:
     return current_app.config["DISPLAY_TIMEZONE"]
 
 
+def show_date(value: date | datetime | None) -> str:
+    """A date written out in the UI language: ``3 december 2026`` / ``December 3, 2026``.
+
+    One format for every date in running text and tables (Babel's ``long``); ISO ``yyyy-mm-dd`` only
+    ever appears inside ``<input type="date">`` and ``<time datetime>``. A datetime is taken in
+    Amsterdam time first, so a late-evening UTC time shows the Dutch calendar day.
+    """
+    if value is None:
+        return ""
+    return format_date(value, "long")
+
+
+def show_datetime(value: datetime | None) -> str:
+    """A moment: the written-out date and the 24-hour time in Amsterdam, ``3 december 2026 14:05``."""
+    if value is None:
+        return ""
+    return f"{format_date(value, 'long')} {format_time(value, 'HH:mm')}"
+
+
 def init_i18n(app: Flask, babel: Babel) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["DISPLAY_TIMEZONE"])
@@ -64,18 +83,8 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     _warn_about_uncompiled_catalogues(app)
 
-    @app.template_filter("datetime")
-    def _datetime_filter(value: datetime | None) -> str:
-        """``28 november 2026, 14:05`` in Amsterdam time."""
-        if value is None:
-            return ""
-        return format_datetime(value, "d MMMM yyyy, HH:mm")
-
-    @app.template_filter("date")
-    def _date_filter(value: date | datetime | None) -> str:
-        if value is None:
-            return ""
-        return format_date(value, "d MMMM yyyy")
+    app.add_template_filter(show_datetime, "datetime")
+    app.add_template_filter(show_date, "date")
 
     @app.template_filter("number")
     def _number_filter(value: int) -> str:

@@ -5,6 +5,7 @@ from casebook.admin.models import AccessReview
 from casebook.api.models import ApiToken
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import ActivationToken, RecoveryCode, User, UserRole, UserSession
+from casebook.cases.dossier_models import CaseFlag, CaseFlagType
 from casebook.cases.models import (
     Case,
     CaseClosureStep,
@@ -48,6 +49,8 @@ __all__ = [
     "Case",
     "CaseClosureStep",
     "CaseFieldChange",
+    "CaseFlag",
+    "CaseFlagType",
     "CaseParticipant",
     "CasePlan",
     "CaseReferenceCounter",

@@ -6,7 +6,8 @@ adds its contributions to the registries below, which live in ``app.extensions["
 in process globals filled at import time. Two apps built in one process (tests, the crypto bench)
 therefore never share or leak contributions, and importing a views module registers nothing.
 
-- ``navigation(app)`` — header entries, each shown only when the policy allows its ``Action``;
+- ``navigation(app)`` — header entries, each shown only when the policy allows its ``Action``: the main
+  menu (``area="main"``) or the account menu under the user's name (``area="account"``);
 - ``contributions(app).case_sections`` / ``.timeline_sources`` — the case page (``casebook.cases.extensions``);
   a module's section and timeline source share one audited read per view (``read_once``);
 - ``contributions(app).household_sections`` — the household page (``casebook.households.extensions``);
@@ -49,6 +50,10 @@ class NavEntry:
     when: Callable[[Any], bool] | None = None  # an extra condition of the module (e.g. a box it owns)
     badge: Callable[[Any], int] | None = None  # a count shown next to the label, e.g. items to decide
     badge_hint: Any = None  # words read out after the count by screen readers
+    area: str = "main"  # where the header shows it: the main menu, or "account" (the menu under the user's name)
+
+
+AREAS = ("main", "account")
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class NavLink:
     current: bool
     badge: int = 0
     badge_hint: str = ""
+    area: str = "main"
 
 
 class Navigation:
@@ -82,11 +88,18 @@ class Navigation:
         when: Callable[[Any], bool] | None = None,
         badge: Callable[[Any], int] | None = None,
         badge_hint: Any = None,
+        area: str = "main",
     ) -> NavEntry:
         """Add an entry linking ``endpoint`` when ``can(user, action)``; ``choices`` are tried after it.
 
-        ``active`` defaults to the endpoint's blueprint (``"cases."`` for ``cases.index``).
+        ``active`` defaults to the endpoint's blueprint (``"cases."`` for ``cases.index``). ``area`` is
+        ``"main"`` for the work of the day, ``"account"`` for what concerns the user's own account
+        (sessions, tokens, second factor, notifications) — kept out of the main menu so it stays short.
+
+        :raises ValueError: the key is taken, or ``area`` is not one of ``AREAS``.
         """
+        if area not in AREAS:
+            raise ValueError(f"navigation area {area!r} is not one of {AREAS}")
         if active is None:
             active = (endpoint.split(".", 1)[0] + ".",)
         elif isinstance(active, str):
@@ -99,6 +112,7 @@ class Navigation:
             when=when,
             badge=badge,
             badge_hint=badge_hint,
+            area=area,
         )
         if entry.key in self._entries:
             raise ValueError(f"navigation entry {entry.key!r} is registered twice")
@@ -108,10 +122,14 @@ class Navigation:
     def entries(self) -> list[NavEntry]:
         return sorted(self._entries.values(), key=lambda e: (e.order, e.key))
 
-    def links_for(self, user: Any, can: Callable[[Any, Any], bool], endpoint: str | None = None) -> list[NavLink]:
-        """The entries ``user`` may follow (``can`` is the policy), with the current page marked."""
+    def links_for(
+        self, user: Any, can: Callable[[Any, Any], bool], endpoint: str | None = None, area: str = "main"
+    ) -> list[NavLink]:
+        """The entries of ``area`` that ``user`` may follow (``can`` is the policy), the current page marked."""
         links = []
         for entry in self.entries():
+            if entry.area != area:
+                continue
             choice = next((c for c in entry.choices if c.action is None or can(user, c.action)), None)
             if choice is None or (entry.when is not None and not entry.when(user)):
                 continue
@@ -126,6 +144,7 @@ class Navigation:
                     current=current,
                     badge=entry.badge(user) if entry.badge is not None else 0,
                     badge_hint=str(entry.badge_hint or ""),
+                    area=entry.area,
                 )
             )
         return links
@@ -174,6 +193,6 @@ def init_modules(app: Flask, modules: Iterable[str]) -> None:
         registry.modules.append(module.__name__)
 
 
-def nav_links(can: Callable[[Any, Any], bool], user: Any) -> list[NavLink]:
-    """For templates: the current app's header entries for ``user``."""
-    return navigation().links_for(user, can, request.endpoint)
+def nav_links(can: Callable[[Any, Any], bool], user: Any, area: str = "main") -> list[NavLink]:
+    """For templates: the current app's header entries of ``area`` for ``user`` (the main menu by default)."""
+    return navigation().links_for(user, can, request.endpoint, area)

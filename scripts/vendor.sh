@@ -14,6 +14,10 @@ tar xzf utrecht-component-library-css-*.tgz -C components
 tar xzf utrecht-design-tokens-*.tgz -C tokens
 mkdir -p "$dest"
 cp components/package/dist/index.css "$dest/component-library.css"
+# A required field is not an error before anything was typed: style invalid controls only after the
+# user has interacted (:user-invalid) or the server marked them (aria-invalid). See VERSIONS.md.
+sed -i 's/--html-input:invalid/--html-input:user-invalid/g; s/--html-textarea:invalid/--html-textarea:user-invalid/g' \
+  "$dest/component-library.css"
 cp components/package/LICENSE.md "$dest/LICENSE-component-library.md"
 cp tokens/package/dist/index.css "$dest/design-tokens.css"
 cp tokens/package/LICENSE.md "$dest/LICENSE-design-tokens.md" 2>/dev/null || true

@@ -30,3 +30,22 @@ def test_demo_has_queue_statuses_pending_closure_and_a_household(app):
     household = db.session.scalar(select(Household).where(Household.reference == DEMO_HOUSEHOLD))
     assert db.session.scalar(select(func.count(Case.id)).where(Case.household_id == household.id)) == 3
     assert all(value == 0 for value in seed_casework().values())
+
+
+def test_demo_has_a_casusregisseur_who_finds_their_cases_on_my_work(app):
+    from datetime import date
+
+    from casebook.auth.models import User
+    from casebook.plans.models import CasePlan
+    from casebook.work import services as work
+
+    seed("demo-password-for-tests")
+    plans = list(db.session.scalars(select(CasePlan).where(CasePlan.case_manager_id.is_not(None))))
+    assert plans
+    manager = db.session.get(User, plans[0].case_manager_id)
+    assert manager.username in ("wijkteam-west.caseworker", "zvh.caseworker")
+    assert all(plan.case.process_coordinator_id != manager.id for plan in plans)
+    with app.test_request_context():
+        widgets = {w.key: w for w in work.my_work(manager, date.today())}
+    references = [item.label.split(" · ")[0] for item in widgets["my_cases"].items]
+    assert plans[0].case.reference in references

@@ -12,6 +12,7 @@ PUBLIC_ALLOW_LIST = {
     "static",
     "auth.login",
     "site.healthz",
+    "site.favicon",
     "site.set_language",
     "auth.mfa_verify",
     "auth.mfa_setup",

@@ -18,7 +18,14 @@ from casebook.access.rules.cases import (
 from casebook.access.rules.households import household_cases, visible_members
 from casebook.access.rules.persons import may_process_bsn, person_visibility, visible_persons
 from casebook.access.rules.roles import access_review_interval_days, roles_compatible
-from casebook.access.scope import audit_scope, break_glass_active, case_scope, case_visibility, prime_grants
+from casebook.access.scope import (
+    audit_scope,
+    break_glass_active,
+    case_content_scope,
+    case_scope,
+    case_visibility,
+    prime_grants,
+)
 from casebook.errors import Refused
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "break_glass_active",
     "can",
     "can_open",
+    "case_content_scope",
     "case_scope",
     "case_visibility",
     "could_see",

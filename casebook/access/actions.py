@@ -93,6 +93,8 @@ class Action(enum.StrEnum):
     VIEW_SIGNAL = "signal.view", _l("Melding inzien")
     # name another organisation than one's own as the source of a signal (ZVH, hotlines)
     NAME_SIGNAL_SOURCE = "signal.source.name", _l("Bron van een melding kiezen")
+    # the registrant follows their own signals: what they wrote and the outcome's metadata
+    VIEW_OWN_SIGNALS = "signal.own.view", _l("Eigen meldingen volgen")
     # --- meetings -------------------------------------------------------------------------------
     # without an object: may schedule meetings; on a meeting: its organiser's coordinators
     MANAGE_MEETINGS = "meeting.manage", _l("Casusoverleg beheren")

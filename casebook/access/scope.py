@@ -316,6 +316,15 @@ def case_scope(user: Any, now: datetime | None = None, form: ScopeForm = ScopeFo
     return and_(_reach(user, now or utcnow(), form), case_visibility(user))
 
 
+def case_content_scope(user: Any, now: datetime | None = None) -> ColumnElement[bool]:
+    """The cases whose content ``user`` may read (``READ_CASE_CONTENT``), in SQL: the cases they may
+    list, for those who work on cases (supervisors see metadata only). Break-the-glass is part of
+    ``case_scope`` and gives reading too."""
+    if not is_live_user(user) or not user.has_role(*WORK_ROLES):
+        return false()
+    return case_scope(user, now)
+
+
 # An organisation taking part in at most this many cases is "small": its capped count is driven by
 # its own participations (``ScopeForm.IN``, at most this many rows hashed); a larger one's walks
 # the cases and stops at the cap (``ScopeForm.EXISTS``, about cap ÷ its share of the cases).

@@ -35,4 +35,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(tokens_bp)
     app.cli.add_command(token_group)
-    navigation(app).add("api_tokens.index", _l("API-tokens"), order=60)
+    navigation(app).add("api_tokens.index", _l("API-tokens"), order=40, area="account")

@@ -15,4 +15,13 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(account_bp)
-    navigation(app).add("account.sessions_list", _l("Mijn sessies"), order=55)
+    nav = navigation(app)
+    # the account menu under the user's name, not the main menu
+    for order, (endpoint, label) in enumerate(
+        [
+            ("account.sessions_list", _l("Mijn sessies")),
+            ("account.mfa_status", _l("Tweede factor")),
+            ("account.change_password", _l("Wachtwoord wijzigen")),
+        ]
+    ):
+        nav.add(endpoint, label, order=10 * (order + 1), area="account", active=endpoint)

@@ -29,6 +29,9 @@ FIELD_LABELS = {
     "next_evaluation_on": "Volgende evaluatie",
     "process_coordinator": "Procesregisseur",
     "case_manager": "Casusregisseur",
+    "problem_analysis": "Probleemanalyse",
+    "help_request": "Hulpvraag",
+    "flags": "Signaleringen",
 }
 
 

@@ -101,6 +101,9 @@ class Case(Base):
     result_id: Mapped[int | None] = mapped_column(ForeignKey("case_result.id"), index=True)
     closing_summary_ciphertext: Mapped[bytes | None] = mapped_column("closing_summary", LargeBinary)
     archive_action_on: Mapped[date | None] = mapped_column(index=True)  # archiefactiedatum
+    # The dossier's short summary (probleemanalyse, hulpvraag): case content, encrypted with the case's key.
+    problem_analysis_ciphertext: Mapped[bytes | None] = mapped_column("problem_analysis", LargeBinary)
+    help_request_ciphertext: Mapped[bytes | None] = mapped_column("help_request", LargeBinary)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -121,6 +124,8 @@ class Case(Base):
     result: Mapped[CaseResult | None] = relationship()
 
     closing_summary = EncryptedText("closing_summary_ciphertext", owner=_self)
+    problem_analysis = EncryptedText("problem_analysis_ciphertext", owner=_self)
+    help_request = EncryptedText("help_request_ciphertext", owner=_self)
 
     def __repr__(self) -> str:
         return f"<Case {self.id} {self.reference}>"

@@ -61,15 +61,19 @@ def closure_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
 def edit_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
     for change in history.field_changes(case):
         actor, organisation = _who(change.changed_by)
-        yield TimelineEntry(
-            at=change.changed_at,
-            kind="edit",
-            title=_(
+        if change.old_value is None and change.new_value is None:  # a text field: that it changed, no text
+            title = _("%(field)s gewijzigd", field=history.field_label(change.field))
+        else:
+            title = _(
                 "%(field)s gewijzigd: %(old)s → %(new)s",
                 field=history.field_label(change.field),
                 old=change.old_value or "—",
                 new=change.new_value or "—",
-            ),
+            )
+        yield TimelineEntry(
+            at=change.changed_at,
+            kind="edit",
+            title=title,
             actor=actor,
             organisation=organisation,
         )

@@ -18,6 +18,7 @@ from casebook.access import Action, can
 from casebook.cases import bp, choices, lifecycle
 from casebook.cases import participants as participation
 from casebook.cases import services as cases
+from casebook.cases.dossier import summary_flags_for
 from casebook.cases.errors import ChangeSummary
 from casebook.cases.extensions import one_read_per_module, sections_for, timeline_for, timeline_kinds
 from casebook.cases.forms import (
@@ -155,6 +156,7 @@ def _render_case(case: Case, *, status: int, conflict: list[ChangeSummary] | Non
         selected_kinds=kinds,
         conflict=conflict,
         household_coordination=household_coordination,
+        summary_flags=summary_flags_for(user, case),
         **context,
     )
     return html, status

@@ -45,18 +45,18 @@ INTERVENTIONS = [
 
 def seed_case_work() -> dict[str, int]:
     if db.session.scalar(select(func.count(Note.id))):
-        return {"notes": 0, "goals": 0, "actions": 0, "interventions": 0, "meetings": 0}
+        return {"notes": 0, "goals": 0, "actions": 0, "interventions": 0, "meetings": 0, "case managers": 0}
     users = {u.username: u for u in db.session.scalars(select(User))}
     coordinator, caseworker = users.get("zvh.coordinator"), users.get("zvh.caseworker")
     if coordinator is None or caseworker is None:
-        return {"notes": 0, "goals": 0, "actions": 0, "interventions": 0, "meetings": 0}
+        return {"notes": 0, "goals": 0, "actions": 0, "interventions": 0, "meetings": 0, "case managers": 0}
     today = local_today()
     cases = [
         c
         for c in db.session.scalars(select(Case).where(Case.closed_at.is_(None)).order_by(Case.id).limit(40))
         if can(coordinator, Action.EDIT_PLAN, c) and can(caseworker, Action.ADD_NOTE, c)
     ][:8]
-    counts = {"notes": 0, "goals": 0, "actions": 0, "interventions": 0, "meetings": 0}
+    counts = {"notes": 0, "goals": 0, "actions": 0, "interventions": 0, "meetings": 0, "case managers": 0}
     for index, case in enumerate(cases):
         counts["notes"] += _notes(case, caseworker, coordinator, first=index == 0)
         goals, actions = _plan(case, coordinator, today, index)
@@ -65,7 +65,27 @@ def seed_case_work() -> dict[str, int]:
         counts["interventions"] += _interventions(case, caseworker, today, index)
     if cases:
         counts["meetings"] = _meetings(cases, coordinator, users, today)
+        counts["case managers"] = _case_managers(cases, coordinator)
     return counts
+
+
+# A partner's worker directs the content of the help (casusregisseur) on two cases, so that My work
+# has someone who is neither procesregisseur nor named participant and still finds "their" cases.
+CASE_MANAGERS = ("wijkteam-west.caseworker", "zvh.caseworker")
+
+
+def _case_managers(cases: list[Case], coordinator: User) -> int:
+    named = 0
+    for case in cases:
+        candidates = {u.username: u for u in plans.owner_users(case)}
+        manager = next((candidates[name] for name in CASE_MANAGERS if name in candidates), None)
+        if manager is None or manager.id == case.process_coordinator_id:
+            continue
+        plans.set_case_manager(case, by=coordinator, manager=manager, expected_version=case.version)
+        named += 1
+        if named == 2:
+            break
+    return named
 
 
 def _notes(case: Case, caseworker: User, coordinator: User, *, first: bool) -> int:

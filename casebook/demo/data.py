@@ -195,3 +195,15 @@ STREETS = [
     "Nassauweg",
     "Spuiweg",
 ]
+
+# Signaleringen (code, label_nl, label_en, safety), as the migration seeds them
+# (migrations/versions/20261202_1200_case_summary_and_flags.py).
+FLAG_TYPES = [
+    ("veiligheidsrisico_huisbezoek", "Veiligheidsrisico bij huisbezoek", "Safety risk on home visits", True),
+    ("wapenbezit", "Wapenbezit", "Possession of weapons", True),
+    ("agressie", "Agressie", "Aggression", True),
+    ("drugs_verslaving", "Drugs / verslaving", "Drugs / addiction", False),
+    ("zorgmijder", "Zorgmijder", "Avoids care", False),
+    ("taalbarriere", "Taalbarrière", "Language barrier", False),
+    ("minderjarige_kinderen", "Minderjarige kinderen in huis", "Minor children in the home", False),
+]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from casebook.auth.models import Role, User
 from casebook.auth.services import create_user
+from casebook.cases.dossier_models import CaseFlagType
 from casebook.cases.models import Case, CaseParticipant, CaseType, Involvement, StatusType, SubjectRole
 from casebook.cases.services import NewCase, open_case
 from casebook.confidentiality import Confidentiality as C
@@ -19,6 +20,7 @@ from casebook.db import db
 from casebook.demo import data
 from casebook.demo.casework import seed_casework
 from casebook.demo.content import seed_case_work
+from casebook.demo.dossier import seed_dossiers
 from casebook.handoffs.demo import seed_handoffs
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
@@ -81,6 +83,10 @@ def seed_reference_data() -> dict[str, int]:
                         is_end=position == len(data.PGA_STATUSES),
                     )
                 )
+    for position, (code, label_nl, label_en, safety) in enumerate(data.FLAG_TYPES, start=1):
+        _get_or_create(
+            CaseFlagType, {"code": code}, label_nl=label_nl, label_en=label_en, safety=safety, position=position
+        )
     db.session.flush()
     return created
 
@@ -233,6 +239,7 @@ def seed(password: str) -> dict[str, int]:
     summary["break-the-glass grants"] = seed_break_glass()
     summary.update(seed_casework())
     summary.update(seed_case_work())
+    summary.update(seed_dossiers())
     db.session.flush()
     summary.update(seed_handoffs())
     return summary

@@ -9,9 +9,10 @@ bp = Blueprint("meetings", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from casebook.meetings import views
+    from casebook.meetings import views, work
     from casebook.modules import navigation
 
     app.register_blueprint(bp)
     views.register(app)
+    work.register(app)
     navigation(app).add("meetings.index", _l("Casusoverleg"), order=30)

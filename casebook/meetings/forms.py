@@ -22,7 +22,7 @@ class MeetingForm(FlaskForm):
         validators=[DataRequired(message=_l("Geef het overleg een naam.")), Length(max=200)],
         default="Casusoverleg PGA",
     )
-    held_on = DateField(_l("Datum"), validators=[DataRequired(message=_l("Vul een geldige datum in (jjjj-mm-dd)."))])
+    held_on = DateField(_l("Datum"), validators=[DataRequired(message=_l("Kies de datum van het overleg."))])
     organisations = MultiCheckboxField(_l("Uitgenodigde organisaties"), coerce=str)
 
 

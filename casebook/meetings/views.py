@@ -15,6 +15,7 @@ from casebook.auth.models import User
 from casebook.cases.extensions import TimelineEntry, read_once, register_timeline_source
 from casebook.cases.models import Case
 from casebook.db import db
+from casebook.i18n import show_date
 from casebook.meetings import bp
 from casebook.meetings import services as meetings
 from casebook.meetings.forms import AgendaForm, DecisionForm, MeetingForm
@@ -39,7 +40,7 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
                 at=item.added_at,
                 kind="meeting",
                 title=_(
-                    "Geagendeerd voor %(title)s van %(date)s", title=meeting.title, date=meeting.held_on.isoformat()
+                    "Geagendeerd voor %(title)s van %(date)s", title=meeting.title, date=show_date(meeting.held_on)
                 ),
                 organisation=meeting.organiser_organisation.name,
                 url=url,
@@ -50,7 +51,7 @@ def timeline_meetings(user: User, case: Case) -> list[TimelineEntry]:
                 TimelineEntry(
                     at=item.decided_at,
                     kind="meeting",
-                    title=_("Besluit %(title)s van %(date)s", title=meeting.title, date=meeting.held_on.isoformat()),
+                    title=_("Besluit %(title)s van %(date)s", title=meeting.title, date=show_date(meeting.held_on)),
                     actor=item.decided_by.display_name if item.decided_by else None,
                     organisation=meeting.organiser_organisation.name,
                     detail=shown.decision,

@@ -26,4 +26,10 @@ def init_app(app: Flask) -> None:
         badge_hint=_l("ongelezen"),
     )
     # an account item (the header's account area): the address and choices of the user
-    nav.add("notifications.preferences", _l("Notificaties instellen"), order=56, active=("notifications.preferences",))
+    nav.add(
+        "notifications.preferences",
+        _l("Notificaties instellen"),
+        order=56,
+        area="account",
+        active=("notifications.preferences",),
+    )

@@ -11,15 +11,16 @@ bp = Blueprint("signals", __name__)
 def init_app(app: Flask) -> None:
     from casebook.access import Action
     from casebook.modules import NavChoice, navigation
-    from casebook.signals import timeline, views  # noqa: F401 - defines the routes on ``bp``
+    from casebook.signals import mine, timeline, views  # noqa: F401 - define the routes on ``bp``
 
     app.register_blueprint(bp)
     timeline.register(app)
-    # triage leads to the queue; who may only register a signal gets the form
+    mine.register(app)
+    # triage leads to the queue; who may only register signals follows their own (with "Nieuwe melding")
     navigation(app).add(
         "signals.queue",
         _l("Meldingen"),
         action=Action.TRIAGE_SIGNALS,
         order=40,
-        choices=(NavChoice("signals.new", _l("Meldingen"), Action.REGISTER_SIGNAL),),
+        choices=(NavChoice("signals.mine", _l("Mijn meldingen"), Action.VIEW_OWN_SIGNALS),),
     )

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from casebook.access import Action, can, deny
@@ -89,7 +90,10 @@ def new() -> Any:
     except CaseRuleError as exc:
         _attach(form, exc)
         return render_template("signals/new.html", form=form), 422
-    flash(_("Melding %(reference)s geregistreerd. Voeg nu de betrokkenen toe.", reference=signal.reference), "info")
+    registered = _("Melding %(reference)s geregistreerd. Voeg nu de betrokkenen toe.", reference=signal.reference)
+    mine = Markup('<a class="utrecht-link" href="%s">%s</a>') % (url_for("signals.mine"), _("Mijn meldingen"))
+    follow = escape(_("De uitkomst volgt u in %(link)s.")) % {"link": mine}  # the link is ours, not typed
+    flash(escape(registered) + Markup(" ") + follow, "info")
     return redirect(url_for("signals.detail", signal_id=signal.id, _anchor="persons"))
 
 
@@ -125,6 +129,7 @@ def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str,
         view=signals.view_for(current_user, signal),
         may_edit=signals.may_edit(current_user, signal),
         may_triage=can(current_user, Action.TRIAGE_SIGNALS, signal) and not signal.is_triaged,
+        own_signal=can(current_user, Action.VIEW_OWN_SIGNALS, signal),
         search_form=search,
         search_error=search_error,
         results=results,

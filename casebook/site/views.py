@@ -1,8 +1,8 @@
-"""Start page and health check."""
+"""Start page, health check, language switch and the favicon at the root."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, redirect, render_template, request
+from flask import Response, current_app, jsonify, redirect, render_template, request, send_from_directory
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -31,6 +31,13 @@ def healthz() -> tuple[Response, int]:
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon() -> Response:
+    """The icon browsers ask for at the root whatever the page says; the pages link the SVG beside it."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")
 
 
 @bp.post("/language")

@@ -39,6 +39,8 @@ class WorkWidget:
     flagged_count: int = 0  # e.g. overdue among ``count``
     flagged_label: str | None = None
     empty_text: str | None = None
+    more_label: str | None = None  # the link to the list behind the tile; default "Alles bekijken"
+    links: list[WidgetItem] = field(default_factory=list)  # further lists, e.g. the organisation's actions
 
 
 WidgetLoader = Callable[[User, date], WorkWidget | None]

@@ -1,42 +1,34 @@
 """The built-in widgets of My work: my cases, evaluations due, signals to triage, closures to approve.
 
-"My cases" are the open cases the user directs as procesregisseur or takes part in by name; the
-organisation-wide list stays on the case list. Every list and its count come from one query
-limited by ``case_scope``, so a count never includes a case the user cannot see; whether a widget
-applies to the user is the policy's answer (``can(user, Action.X)``), never a role check.
+"My cases" are the open cases the user is named on (``casebook.work.mine``: procesregisseur,
+casusregisseur, named participant, owner of an open action); the organisation-wide list stays on
+the case list. Every list and its count come from one query limited by ``case_scope``, so a count
+never includes a case the user cannot see; each tile links to the paged list behind it
+(``casebook.work.lists``); whether a widget applies to the user is the policy's answer
+(``can(user, Action.X)``), never a role check.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Flask, url_for
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from casebook import audit
 from casebook.access import Action, can, case_scope
 from casebook.auth.models import User
-from casebook.cases.models import Case, CaseParticipant, StatusType
+from casebook.cases.models import Case
 from casebook.db import db
 from casebook.i18n import select_locale
 from casebook.signals.services import queue_counts
 from casebook.work.extensions import WidgetItem, WorkWidget, register_widget, widgets_for
+from casebook.work.lists import EVALUATION_HORIZON_DAYS, closures_clause, evaluations_clause, open_case_clause
+from casebook.work.mine import mine_clause
 
-EVALUATION_HORIZON_DAYS = 7
 ITEMS_SHOWN = 10
-
-
-def _mine(user: User):
-    named = exists().where(
-        CaseParticipant.case_id == Case.id, CaseParticipant.ended_at.is_(None), CaseParticipant.user_id == user.id
-    )
-    return or_(Case.process_coordinator_id == user.id, named)
-
-
-def _open():
-    return Case.status_id.in_(select(StatusType.id).where(StatusType.is_end.is_(False)))
 
 
 def _count(*conditions) -> int:
@@ -59,23 +51,22 @@ def _case_item(case: Case, note: str | None = None, flagged: bool = False) -> Wi
 def my_cases(user: User, today: date) -> WorkWidget | None:
     if not can(user, Action.UPDATE_CASE):  # for those who work on cases
         return None
-    conditions = (case_scope(user), _mine(user), _open())
+    conditions = (case_scope(user), mine_clause(user), open_case_clause())
     cases = _cases(*conditions, order=(Case.opened_at.desc(), Case.id.desc()))
     return WorkWidget(
         key="my_cases",
         title=_("Mijn casussen"),
         count=_count(*conditions),
         items=[_case_item(c, note=c.status.label(select_locale())) for c in cases],
-        more_url=url_for("cases.index"),
-        empty_text=_("U bent van geen open casus procesregisseur of benoemde deelnemer."),
+        more_url=url_for("cases.index", mine=1),
+        empty_text=_("U bent op geen open casus procesregisseur, casusregisseur, benoemde deelnemer of actiehouder."),
     )
 
 
 def evaluations_due(user: User, today: date) -> WorkWidget | None:
     if not can(user, Action.UPDATE_CASE):  # the evaluation date is set by those who work on the case
         return None
-    horizon = today + timedelta(days=EVALUATION_HORIZON_DAYS)
-    conditions = (case_scope(user), _mine(user), _open(), Case.next_evaluation_on <= horizon)
+    conditions = evaluations_clause(user, today)
     cases = _cases(*conditions, order=(Case.next_evaluation_on, Case.id))
     overdue = _count(*conditions, Case.next_evaluation_on < today)
     return WorkWidget(
@@ -85,6 +76,7 @@ def evaluations_due(user: User, today: date) -> WorkWidget | None:
         items=[
             _case_item(c, note=c.next_evaluation_on.isoformat(), flagged=c.next_evaluation_on < today) for c in cases
         ],
+        more_url=url_for("work.evaluations"),
         flagged_count=overdue,
         flagged_label=_("verstreken"),
         empty_text=_("Geen evaluaties op korte termijn."),
@@ -115,11 +107,7 @@ def closures_to_approve(user: User, today: date) -> WorkWidget | None:
     pending = db.session.scalars(
         select(Case)
         .options(selectinload(Case.participants))  # ``can()`` reads them: one statement, not one per case
-        .where(
-            case_scope(user),
-            Case.closure_proposed_at.is_not(None),
-            Case.lead_organisation_id == user.organisation_id,
-        )
+        .where(*closures_clause(user))
         .order_by(Case.closure_proposed_at, Case.id)
     )
     cases = [case for case in pending if can(user, Action.APPROVE_CLOSURE, case)]
@@ -128,6 +116,7 @@ def closures_to_approve(user: User, today: date) -> WorkWidget | None:
         title=_("Af te sluiten casussen ter goedkeuring"),
         count=len(cases),
         items=[_case_item(c, note=c.closure_proposed_at.date().isoformat()) for c in cases[:ITEMS_SHOWN]],
+        more_url=url_for("work.closures"),
         empty_text=_("Er liggen geen voorstellen tot afsluiten."),
     )
 

@@ -30,7 +30,7 @@ from casebook import audit
 from casebook.access import Refused
 from casebook.audit.models import AuditEvent
 from casebook.auth.models import Role
-from casebook.cases import editing, lifecycle, participants
+from casebook.cases import dossier_changes, editing, lifecycle, participants
 from casebook.cases import services as cases
 from casebook.cases.models import Involvement, SubjectRole
 from casebook.confidentiality import Confidentiality
@@ -69,6 +69,7 @@ SERVICE_MODULES = (
     "casebook.cases.lifecycle",
     "casebook.cases.participants",
     "casebook.cases.editing",
+    "casebook.cases.dossier_changes",
     "casebook.plans.services",
     "casebook.interventions.services",
     "casebook.journal.services",
@@ -302,6 +303,16 @@ REFUSALS: list[Refusal] = [
             by=w.outsider,
             expected_version=w.case.version,
         ),
+    ),
+    Refusal(
+        "casebook.cases.dossier_changes:update_summary",
+        lambda w: dossier_changes.update_summary(
+            w.case, dossier_changes.SummaryEdit("x", None), by=w.outsider, expected_version=w.case.version
+        ),
+    ),
+    Refusal(
+        "casebook.cases.dossier_changes:set_flags",
+        lambda w: dossier_changes.set_flags(w.case, ["agressie"], by=w.outsider, expected_version=w.case.version),
     ),
     # --- plans, interventions, journal -----------------------------------------------------------
     Refusal(

@@ -71,6 +71,7 @@ OPERATIONS = _operations()
 DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/cases"),
     ("PATCH", "/api/v1/cases/{case_id}"),
+    ("PUT", "/api/v1/cases/{case_id}/flags"),
     ("POST", "/api/v1/cases/{case_id}/transitions"),
     ("POST", "/api/v1/cases/{case_id}/participants"),
     ("POST", "/api/v1/cases/{case_id}/interventions"),

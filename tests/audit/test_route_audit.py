@@ -53,8 +53,14 @@ PERSONAL_DATA_ROUTES = {
     "account.sessions_list": ("caseworker", "/account/sessions", "auth.session.list"),
     "signals.queue": ("coordinator", "/signals", "signal.list"),
     "signals.detail": ("coordinator", "/signals/{signal}", "signal.view"),
+    "signals.mine": ("caseworker", "/signals/mine", "signal.own.list"),
+    "work.actions": ("caseworker", "/work/actions", "plan.action.list"),
+    "work.evaluations": ("caseworker", "/work/evaluations", "case.list"),
+    "work.closures": ("supervisor", "/work/closures", "case.list"),
     "households.detail": ("coordinator", "/households/{household}", "household.view"),
     "cases.edit": ("coordinator", "/cases/{case}/edit", "case.update"),
+    "cases.edit_summary": ("coordinator", "/cases/{case}/summary/edit", "case.dossier.view"),
+    "cases.edit_flags": ("coordinator", "/cases/{case}/flags/edit", "case.dossier.view"),
     "journal.index": ("caseworker", "/cases/{case}/notes", "note.list"),
     "journal.correct": ("caseworker", "/cases/{case}/notes/{note}/correction", "note.view"),
     "plans.index": ("caseworker", "/cases/{case}/plan", "plan.view"),
@@ -145,7 +151,8 @@ def test_the_route_writes_its_event(client, endpoint):
     assert response.status_code == 200, path
     events = audit_events(request_id=response.headers["X-Request-Id"])
     found = [(e.action, e.outcome, e.actor_user_id) for e in events]
-    if endpoint in ("cases.detail", "households.detail"):  # sections audit their own reads after the page
+    # sections (and the case resource's dossier read) audit their own reads after the page's
+    if endpoint in ("cases.detail", "households.detail", "api.get_case"):
         assert found[: len(expected)] == expected
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])
         return

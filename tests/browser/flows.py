@@ -20,6 +20,12 @@ def expect():
     return playwright_expect
 
 
+def main_menu(page: Any) -> Any:
+    """The header's navigation: its entries, not a link on the page that happens to share a word
+    (My work lists actions whose text may say "meldingen")."""
+    return page.get_by_role("navigation", name="Hoofdmenu")
+
+
 def choose(select: Any, text: str) -> None:
     """Choose the first option of a <select> whose visible text contains ``text`` (case-insensitive)."""
     options = select.locator("option").all_inner_texts()
@@ -41,9 +47,12 @@ class NewSignal:
 
 def register_signal(page: Any, description: str) -> NewSignal:
     """Fill in "Melding registreren" (the logged-in user's organisation is the source) and submit it."""
-    page.get_by_role("link", name="Meldingen").click()
-    if page.get_by_role("link", name="Nieuwe melding registreren").count():  # coordinators land on the weegtafel
-        page.get_by_role("link", name="Nieuwe melding registreren").click()
+    main_menu(page).get_by_role("link", name="Meldingen").click()  # "Meldingen" (the weegtafel) or "Mijn meldingen"
+    for name in ("Nieuwe melding registreren", "Nieuwe melding"):  # coordinators land on the weegtafel
+        link = page.get_by_role("link", name=name, exact=True)
+        if link.count():
+            link.click()
+            break
     expect()(page.get_by_role("heading", level=1)).to_have_text("Melding registreren")
     page.get_by_label("Kanaal").select_option(label="partner")
     choose(page.get_by_label("Casustype"), CASE_TYPE)
@@ -85,7 +94,7 @@ def triage_into_case(page: Any, signal: NewSignal, reason: str, *, lead: str, co
 
     Returns the new case's reference; the page is then the case page.
     """
-    page.get_by_role("link", name="Meldingen").click()
+    main_menu(page).get_by_role("link", name="Meldingen").click()
     expect()(page.get_by_role("heading", level=1)).to_have_text("Weegtafel: meldingen om te wegen")
     page.get_by_role("link", name=signal.reference).click()
     expect()(page.get_by_role("heading", name="Wegen")).to_be_visible()

@@ -19,6 +19,7 @@ USER = "jongerenwerk.caseworker"
 
 def test_enrol_totp_then_log_in_with_a_code(page):
     log_in(page, USER, next_path="/")
+    page.locator("summary.cb-account__summary").click()  # the account menu under the user's name
     page.get_by_role("link", name="Mijn sessies").click()
     page.get_by_role("link", name="Wachtwoord en tweede factor").click()
     expect()(page.get_by_role("heading", level=1)).to_have_text("Tweede factor")

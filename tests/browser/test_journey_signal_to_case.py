@@ -7,7 +7,14 @@ import re
 
 import pytest
 
-from tests.browser.flows import add_new_person, expect, register_signal, triage_into_case, unique_family_name
+from tests.browser.flows import (
+    add_new_person,
+    expect,
+    main_menu,
+    register_signal,
+    triage_into_case,
+    unique_family_name,
+)
 from tests.browser.support import log_in
 
 pytestmark = pytest.mark.browser
@@ -30,7 +37,7 @@ def test_register_a_signal_and_triage_it_into_a_case(page, browser, live_server)
     try:
         weegtafel = coordinator.new_page()
         log_in(weegtafel, "zvh.coordinator", next_path="/")
-        weegtafel.get_by_role("link", name="Meldingen").click()
+        main_menu(weegtafel).get_by_role("link", name="Meldingen").click()
         row = weegtafel.get_by_role("row").filter(has=weegtafel.get_by_role("link", name=signal.reference))
         expect()(row).to_contain_text("Woonoverlast")
         expect()(row).to_contain_text("Crabbehof")
@@ -50,7 +57,7 @@ def test_register_a_signal_and_triage_it_into_a_case(page, browser, live_server)
         expect()(weegtafel.locator("#timeline")).to_contain_text(signal.reference)
 
         # The signal left the queue and records the decision.
-        weegtafel.get_by_role("link", name="Meldingen").click()
+        main_menu(weegtafel).get_by_role("link", name="Meldingen").click()
         expect()(weegtafel.get_by_role("link", name=signal.reference)).to_have_count(0)
         weegtafel.goto(signal.path)
         expect()(weegtafel.locator("dl.cb-meta")).to_contain_text(f"casus openen: {reference}")

@@ -18,15 +18,23 @@ def test_datetime_is_shown_in_amsterdam_time_in_dutch(app):
         winter = render_template_string("{{ value|datetime }}", value=datetime(2026, 11, 28, 13, 5, tzinfo=UTC))
         summer = render_template_string("{{ value|datetime }}", value=datetime(2026, 7, 1, 12, 5, tzinfo=UTC))
         day = render_template_string("{{ value|date }}", value=date(2026, 3, 2))
-    assert winter == "28 november 2026, 14:05"  # CET, UTC+1
-    assert summer == "1 juli 2026, 14:05"  # CEST, UTC+2
+    assert winter == "28 november 2026 14:05"  # CET, UTC+1
+    assert summer == "1 juli 2026 14:05"  # CEST, UTC+2
     assert day == "2 maart 2026"
+
+
+def test_a_late_evening_utc_moment_is_shown_on_its_amsterdam_day(app):
+    with app.test_request_context():
+        shown = render_template_string("{{ value|date }}", value=datetime(2026, 12, 31, 23, 30, tzinfo=UTC))
+    assert shown == "1 januari 2027"
 
 
 def test_dates_in_english_use_english_month_names(app):
     with app.test_request_context(), force_locale("en"):
         shown = render_template_string("{{ value|datetime }}", value=datetime(2026, 11, 28, 13, 5, tzinfo=UTC))
-    assert shown == "28 November 2026, 14:05"
+        day = render_template_string("{{ value|date }}", value=date(2026, 12, 3))
+    assert shown == "November 28, 2026 14:05"
+    assert day == "December 3, 2026"
 
 
 def test_interface_is_dutch_by_default(client):

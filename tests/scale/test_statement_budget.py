@@ -72,6 +72,8 @@ API_CASE_BUDGET = 10
 # Not named by the issue; held to the case page's budget so that they, too, stay fixed.
 HOUSEHOLD_PAGE_BUDGET = 25
 MY_WORK_BUDGET = 25
+# The paged lists behind My work's tiles and Mijn meldingen: held to the case list's budget.
+WORK_LIST_BUDGET = 10
 # The audit trail's share of each budget, however many events the request writes (one per kind of
 # data read): the events are buffered and chained at commit — on PostgreSQL the chain's lock, its
 # head, one multi-row INSERT; on SQLite the head and the INSERT. A page reads with the rest.
@@ -358,21 +360,40 @@ def test_the_household_page_has_a_fixed_budget_whatever_the_size_of_the_househol
 
 
 def grow_work(viewer: User, *, to: int) -> None:
-    """Bring the viewer's organisation to ``to`` cases it leads, each with an evaluation due, an
-    action for it and its closing proposed, and as many signals waiting at the weegtafel."""
+    """Bring the viewer's organisation to ``to`` cases it leads, each with the viewer as its
+    procesregisseur, an evaluation due, an action for the organisation and one named for the viewer,
+    its closing proposed, on the agenda of a coming meeting; and as many signals the viewer
+    registered, half of them weighed by a coordinator of another organisation (one opened a case)."""
     viewer = db.session.get(User, viewer.id)
     today = date.today()
     led = select(func.count()).select_from(Case).where(Case.lead_organisation_id == viewer.organisation_id)
     for i in range(db.session.scalar(led), to):
         work_case = make_case(lead=viewer.organisation)
+        work_case.process_coordinator = viewer
         work_case.next_evaluation_on = today + timedelta(days=3)
         make_action(work_case, viewer, today + timedelta(days=i + 1), owner=viewer.organisation, today=today)
+        make_action(
+            work_case,
+            viewer,
+            today + timedelta(days=i + 1),
+            owner=viewer.organisation,
+            owner_user=viewer,
+            description=f"Actie {i} voor mij",
+            today=today,
+        )
+        meeting = make_meeting(viewer, today + timedelta(days=i + 1), title=f"Casusoverleg {i}")
+        meetings.add_to_agenda(meeting, by=viewer, reference=work_case.reference)
         make_results(work_case.case_type)
         db.session.flush()
         lifecycle.propose_closure(
             work_case, lifecycle.results_for(work_case)[0].id, "Klaar.", by=viewer, expected_version=work_case.version
         )
-        make_signal(viewer)
+        signal = make_signal(viewer)
+        if i % 2:
+            weigher = make_user(org=make_org(f"budget-weigher-{i}", name=f"Weger {i}"), roles=[Role.COORDINATOR])
+            signal.triaged_at, signal.triaged_by, signal.decision = signal.received_at, weigher, TriageDecision.ADVICE
+            signal.referred_to = weigher.organisation
+            signal.case = work_case if i % 4 == 1 else None
     db.session.flush()
 
 
@@ -382,8 +403,37 @@ def test_my_work_has_a_fixed_budget_whatever_the_amount_of_work(client, coordina
     login_as(client, coordinator)
     small, _ = get(client, "/")
     grow_work(coordinator, to=30)
-    large, _ = get(client, "/")
+    large, response = get(client, "/")
+    html = response.get_data(as_text=True)
+    for tile in ("my_cases", "plan_actions", "evaluations_due", "handoffs", "my_meetings", "signals", "my_signals"):
+        assert f'id="{tile}"' in html, tile
     within_budget(small, large, MY_WORK_BUDGET, "My work", part)
+    print(f"My work: {len(small)} / {len(large)} statements")
+
+
+@pytest.mark.parametrize(
+    "role, url",
+    [
+        ("coordinator", "/work/actions"),
+        ("coordinator", "/work/actions?group=organisation"),
+        ("coordinator", "/work/evaluations"),
+        ("supervisor", "/work/closures"),
+        ("coordinator", "/signals/mine"),
+    ],
+)
+@pytest.mark.parametrize("part", PARTS)
+def test_the_lists_behind_my_work_have_a_fixed_budget_whatever_the_page_size(
+    app, client, coordinator, lead, monkeypatch, role, url, part
+):
+    reader = coordinator if role == "coordinator" else make_user(org=lead, roles=[Role.SUPERVISOR])
+    login_as(client, reader)
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 50)
+    grow_work(coordinator, to=2)
+    small, _ = get(client, url)
+    grow_work(coordinator, to=30)
+    large, response = get(client, url)
+    assert response.get_data(as_text=True).count('<tr class="utrecht-table__row">') > 20
+    within_budget(small, large, WORK_LIST_BUDGET, url, part)
 
 
 # -- the API -------------------------------------------------------------------------------------

@@ -9,6 +9,10 @@
   confidentiality a case opened from it would get); other types by every coordinator who triages.
 - Who registered a signal keeps seeing it (they wrote it) — but not the case it opened nor the
   persons others linked to it, unless they may see those (see the end of this file).
+- ``VIEW_OWN_SIGNALS`` ("Mijn meldingen"): who may register signals follows their own — without an
+  object, may keep such a list at all; on a signal, only one they registered themselves (another
+  officer of the same organisation does not see it). The list's SQL twin is ``own_signals``, and
+  the case reference it may show is limited by ``resulting_case_visibility``.
 
 The SQL twin of the type check is ``signal_visibility``, composed by the queue and its counts.
 """
@@ -25,7 +29,7 @@ from casebook.access.rules import rule
 from casebook.access.rules.cases import case_rule
 from casebook.access.rules.persons import view_person_rule
 from casebook.access.rules.roles import roles_allow
-from casebook.access.scope import CASE_ROLES, authorisation_applies_to, is_authorised, is_live_user
+from casebook.access.scope import CASE_ROLES, authorisation_applies_to, case_scope, is_authorised, is_live_user
 from casebook.auth.models import User
 from casebook.cases.models import CaseType
 from casebook.organisations.models import OrganisationKind
@@ -93,6 +97,28 @@ def view_rule(user: User, action: Action, signal: Signal | Any) -> bool:
     if triage_rule(user, Action.TRIAGE_SIGNALS, signal):
         return True
     return roles_allow(user, Action.REGISTER_SIGNAL) and signal.registered_by_id == user.id
+
+
+@rule(Action.VIEW_OWN_SIGNALS)
+def own_signals_rule(user: User, action: Action, signal: Signal | Any) -> bool:
+    """Without an object: may follow the signals they registered. On a signal: registered it."""
+    if not roles_allow(user, Action.REGISTER_SIGNAL):
+        return False
+    return signal is None or (_is_signal(signal) and signal.registered_by_id == user.id)
+
+
+def own_signals(user: User, registered_by_column: Any) -> ColumnElement[bool]:
+    """SQL twin of ``own_signals_rule`` on a signal: the signals ``user`` registered (nothing for who
+    may not follow signals)."""
+    if not is_live_user(user) or not roles_allow(user, Action.REGISTER_SIGNAL):
+        return false()
+    return registered_by_column == user.id
+
+
+def resulting_case_visibility(user: User) -> ColumnElement[bool]:
+    """SQL twin of ``may_see_resulting_case`` on ``Case``: the cases whose reference a signal's
+    registrant may be shown — exactly the cases they may list (``case_scope``)."""
+    return case_scope(user)
 
 
 # --- what a viewer of the signal learns of its outcome and persons --------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import Field
 
 from casebook.api.schemas.common import ApiModel, Code, CodeFilter, ConfidentialityCode, InputModel, PageOf, PageQuery
+from casebook.api.schemas.dossier import Flag, dossier_fields
 from casebook.cases.models import Case, CaseParticipant, CaseSubject, Involvement, SubjectRole
 
 
@@ -77,16 +79,27 @@ class CaseOut(CaseSummary):
         description="Who the case is about; null for callers who see the case's metadata only (supervisors)."
     )
     subject_count: int = Field(description="How many persons the case is about.")
+    flags: list[Flag] = Field(
+        description="Signaleringen set now (safety ones first): safety information, shown to every viewer."
+    )
+    problem_analysis: str | None = Field(
+        description="Probleemanalyse; null when empty or for callers who see the case's metadata only."
+    )
+    help_request: str | None = Field(
+        description="Hulpvraag; null when empty or for callers who see the case's metadata only."
+    )
 
     @classmethod
-    def of(cls, case: Case, *, content: bool = False) -> CaseOut:
+    def of(cls, case: Case, *, content: bool = False, dossier: dict[str, Any] | None = None) -> CaseOut:
         """``content``: the caller may read the case's content (``Action.READ_CASE_CONTENT``);
-        without it the subjects are left out, so metadata is all a supervisor can get."""
+        without it the subjects are left out, so metadata is all a supervisor can get. ``dossier``:
+        what ``cases.dossier.summary_flags_for`` let the caller see (the summary only for content)."""
         return cls(
             **CaseSummary.fields_of(case),
             participants=[Participant.of(p) for p in case.participants],
             subjects=[Subject.of(s) for s in case.subjects] if content else None,
             subject_count=len(case.subjects),
+            **dossier_fields(dossier),
         )
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from casebook.api.schemas.cases import Participant
 from casebook.api.schemas.common import ApiModel, Code, ConfidentialityCode, Id, InputModel, PageOf, PageQuery
 from casebook.api.schemas.common import text as bounded
+from casebook.api.schemas.dossier import SummaryText
 from casebook.cases.models import Involvement
 from casebook.interventions.models import Intervention, InterventionCategory
 from casebook.journal.models import Note, NoteVisibility
@@ -29,6 +30,12 @@ class CaseUpdate(InputModel):
     next_evaluation_on: date | None = Field(None, description="ISO date, not before the case opened; null clears.")
     process_coordinator: Username | None = Field(  # type: ignore[valid-type]
         None, description="Username of an active coordinator of the lead organisation; null clears."
+    )
+    problem_analysis: SummaryText | None = Field(  # type: ignore[valid-type]
+        None, description="Probleemanalyse (encrypted at rest); null or empty clears. Any writing participant."
+    )
+    help_request: SummaryText | None = Field(  # type: ignore[valid-type]
+        None, description="Hulpvraag (encrypted at rest); null or empty clears. Any writing participant."
     )
 
 

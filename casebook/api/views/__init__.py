@@ -5,4 +5,14 @@ from casebook.api import (
     setup,  # noqa: F401 - before the routes: authentication, error rendering
     token_views,  # noqa: F401 - the "Mijn API-tokens" screens
 )
-from casebook.api.views import audit, case_changes, cases, casework, handoffs, meta, persons, signals  # noqa: F401
+from casebook.api.views import (  # noqa: F401
+    audit,
+    case_changes,
+    cases,
+    casework,
+    dossier,
+    handoffs,
+    meta,
+    persons,
+    signals,
+)

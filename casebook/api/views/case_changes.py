@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask import url_for
 
-from casebook.access import Action, Refused, can
+from casebook.access import Action, Refused
 from casebook.api import api
 from casebook.api.auth import api_user
 from casebook.api.errors import refusals
@@ -20,17 +20,30 @@ from casebook.api.problems import ApiProblem
 from casebook.api.registry import Reply
 from casebook.api.schemas.cases import CaseOut, Participant
 from casebook.api.schemas.casework import CaseUpdate, ParticipantIn, ParticipantList, TransitionIn
+from casebook.api.views.dossier import case_out
 from casebook.auth.models import User
-from casebook.cases import editing, lifecycle
+from casebook.cases import dossier_changes, editing, lifecycle
 from casebook.cases import participants as participation
 from casebook.cases import services as cases
+from casebook.cases.models import Case
 from casebook.confidentiality import Confidentiality
 from casebook.organisations.models import District, Organisation
+
+SUMMARY_FIELDS = frozenset({"problem_analysis", "help_request"})
+
+
+def _summary_edit(case: Case, body: CaseUpdate, given: set[str]) -> dossier_changes.SummaryEdit:
+    """The summary after the PATCH: members left out keep the case's text."""
+    return dossier_changes.SummaryEdit(
+        problem_analysis=body.problem_analysis if "problem_analysis" in given else case.problem_analysis,
+        help_request=body.help_request if "help_request" in given else case.help_request,
+    )
 
 
 @api.patch("/cases/<id:case_id>", body=CaseUpdate, response=CaseOut, tags=["cases"], errors=[409])
 def update_case(case_id: int, body: Callable[[], CaseUpdate], if_match: Callable[[], IfMatch]) -> CaseOut:
-    """Change district, confidentiality, next evaluation date or procesregisseur (``If-Match`` required)."""
+    """Change district, confidentiality, next evaluation date, procesregisseur, probleemanalyse or hulpvraag
+    (``If-Match`` required)."""
     user = api_user()
     case = cases.load_for(user, case_id, Action.UPDATE_CASE)
     precondition, body = if_match(), body()  # type: ignore[assignment]
@@ -50,12 +63,18 @@ def update_case(case_id: int, body: Callable[[], CaseUpdate], if_match: Callable
         ),
     )
     expected = precondition.check(case.version)
+    summary = SUMMARY_FIELDS & given
     try:
         with refusals():
-            editing.update_case(case, edit, by=user, expected_version=expected)
+            if given - SUMMARY_FIELDS or not summary:
+                editing.update_case(case, edit, by=user, expected_version=expected)
+            if summary:  # after the fields' change, in the same request: at the version that left
+                dossier_changes.update_summary(
+                    case, _summary_edit(case, body, given), by=user, expected_version=case.version
+                )
     except Refused:  # a process field without process rights: the service audited the denial
         raise ApiProblem(403, "forbidden", detail="Uw rollen staan deze handeling op deze casus niet toe.") from None
-    return CaseOut.of(case, content=can(user, Action.READ_CASE_CONTENT, case))
+    return case_out(user, case)
 
 
 @api.post(
@@ -76,7 +95,7 @@ def transition_case(case_id: int, body: Callable[[], TransitionIn], if_match: Ca
     expected = precondition.check(case.version)
     with refusals(fields={"to_status": "to"}):
         lifecycle.transition(case, target, reason=body.reason, by=user, expected_version=expected)
-    return CaseOut.of(case, content=can(user, Action.READ_CASE_CONTENT, case))
+    return case_out(user, case)
 
 
 @api.get("/cases/<id:case_id>/participants", response=ParticipantList, tags=["participants"])

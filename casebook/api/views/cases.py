@@ -12,6 +12,7 @@ from casebook.api.auth import api_user
 from casebook.api.problems import ApiProblem
 from casebook.api.registry import Reply
 from casebook.api.schemas.cases import CaseCreate, CaseListQuery, CaseOut, CasePage, CaseSummary
+from casebook.api.views.dossier import case_out
 from casebook.api.views.paging import CURSOR_ERRORS, page_members, valid_cursors
 from casebook.audit import Outcome
 from casebook.cases import services as cases
@@ -34,10 +35,9 @@ def list_cases(query: CaseListQuery) -> CasePage:
 
 @api.get("/cases/<id:case_id>", response=CaseOut, etag=True, tags=["cases"])
 def get_case(case_id: int) -> CaseOut:
-    """One case with its participants and subjects (person ids). 404 when out of scope."""
+    """One case with its participants, subjects (person ids), signaleringen and summary. 404 when out of scope."""
     user = api_user()
-    case = cases.load_for(user, case_id)
-    return CaseOut.of(case, content=can(user, Action.READ_CASE_CONTENT, case))
+    return case_out(user, cases.load_for(user, case_id))
 
 
 def _lookup(model: type, column: object, value: str | None, field: str) -> object | None:
@@ -75,8 +75,7 @@ def create_case(body: CaseCreate) -> Reply:
         case = cases.open_case(new, by=user)  # the service asks the policy about the type (audited)
     except Refused:
         raise ApiProblem(403, "forbidden", detail="U mag geen casus van dit type openen.") from None
-    content = can(user, Action.READ_CASE_CONTENT, case)
     return Reply(
-        CaseOut.of(case, content=content),
+        case_out(user, case),
         headers={"Location": url_for("api.get_case", case_id=case.id, _external=True)},
     )

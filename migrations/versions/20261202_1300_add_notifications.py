@@ -5,8 +5,8 @@ per recipient; the handoff notices of ``handoff_notification`` move into it as k
 ``handoff_outcome`` and that table goes. ``notification_preference`` holds each user's channel per
 kind; ``user_account.email`` the work address for digest e-mails.
 
-Revision ID: 9c0d1e2f3a4b
-Revises: 8b9c0d1e2f3a
+Revision ID: ad0e1f2a3b4c
+Revises: 9c0d1e2f3a4b
 Create Date: 2026-12-02 12:00:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "9c0d1e2f3a4b"
-down_revision: str | None = "8b9c0d1e2f3a"
+revision: str = "ad0e1f2a3b4c"
+down_revision: str | None = "9c0d1e2f3a4b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
