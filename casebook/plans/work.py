@@ -28,7 +28,7 @@ def my_actions(user: User, today: date) -> WorkWidget | None:
     items = [
         WidgetItem(
             label=action.case.reference,
-            url=url_for("cases.detail", case_id=action.case_id, _anchor=f"action-{action.id}"),
+            url=url_for("cases.section", case_id=action.case_id, path="plan", _anchor=f"action-{action.id}"),
             note=action.due_on.isoformat() if action.due_on else None,
             flagged=action in overdue,
         )

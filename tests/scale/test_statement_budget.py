@@ -188,6 +188,7 @@ def case(lead, coordinator) -> Case:
     signal.decision_reason = "Meerdere leefgebieden, meerdere ketens."
     make_results(case.case_type)
     db.session.flush()
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=1)
     lifecycle.propose_closure(
         case, lifecycle.results_for(case)[0].id, "Doelen bereikt.", by=coordinator, expected_version=case.version
     )
@@ -369,6 +370,9 @@ def grow_work(viewer: User, *, to: int) -> None:
         make_action(work_case, viewer, today + timedelta(days=i + 1), owner=viewer.organisation, today=today)
         make_results(work_case.case_type)
         db.session.flush()
+        lifecycle.transition(
+            work_case, lifecycle.next_status(work_case).id, reason="", by=viewer, expected_version=work_case.version
+        )
         lifecycle.propose_closure(
             work_case, lifecycle.results_for(work_case)[0].id, "Klaar.", by=viewer, expected_version=work_case.version
         )
