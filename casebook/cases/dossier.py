@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from casebook.access import Action, can
+from casebook.access import Action, can, deny
 from casebook.auth.models import User
 from casebook.cases import choices, lifecycle
 from casebook.cases.errors import ChangeSummary
@@ -78,7 +78,11 @@ def _render(
 ) -> tuple[str, int]:
     user = current_user
     section = registered_sections().get(key)
-    if section is None or not section.shown_to(user, case):
+    if section is None:
+        abort(404)
+    if section.action is not None and not can(user, section.action, case):
+        raise deny(user, section.action, case)
+    if not section.shown_to(user, case):
         abort(404)
     context = section.load(user, case)
     if context is None:

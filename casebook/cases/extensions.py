@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_app_context
 
+from casebook.access import Action, can
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.modules import contributions
@@ -50,14 +51,19 @@ class CaseSection:
     order: int = 100
     label: Any = None  # the tab's label (a lazy string); None: the section has no tab
     path: str | None = None  # the tab's page ``/cases/<id>/<path>``; "" is the case's own URL (Overzicht)
-    # Is there a tab for this viewer? A policy check that reads nothing; it must agree with ``load``
-    # returning None. None: every viewer of the case has the tab.
+    # The action a viewer needs on the case for this tab (``can(user, action, case)``): without it
+    # there is no tab, and asking for its page is a denial (audited, 404).
+    action: Action | None = None
+    # Any other check whether there is a tab for this viewer, reading nothing; it must agree with
+    # ``load`` returning None. None: the action (if any) decides.
     visible: Callable[[User, Case], bool] | None = None
     facts: Callable[[User, Case], list[CaseFact]] | None = None  # header lines, on every tab
     summary: Callable[[User, Case], dict[str, Any] | None] | None = None  # the Overzicht's block
     summary_template: str | None = None  # receives ``case``, ``summary`` and ``section_url``
 
     def shown_to(self, user: User, case: Case) -> bool:
+        if self.action is not None and not can(user, self.action, case):
+            return False
         return self.visible is None or self.visible(user, case)
 
 

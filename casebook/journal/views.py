@@ -126,7 +126,7 @@ def register(app: Flask) -> None:
             order=40,
             label=_l("Journaal"),
             path="journal",
-            visible=_may_read,
+            action=Action.READ_NOTES,
             summary=summary,
             summary_template="journal/_summary.html",
         ),
