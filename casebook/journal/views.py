@@ -80,8 +80,10 @@ def timeline_notes(user: User, case: Case) -> list[TimelineEntry]:
 
 @bp.get("/cases/<int:case_id>/notes")
 def index(case_id: int) -> Response:
-    """The journal's old address: its tab of the dossier now (which loads and audits)."""
-    return redirect(url_for("cases.section", case_id=case_id, path="journal"), 301)
+    """The journal's old address: its tab of the dossier now, which reads and audits the notes. A
+    case the user may not read notes of is an audited 404 here too."""
+    case = load_case(current_user, case_id, Action.READ_NOTES)
+    return redirect(url_for("cases.section", case_id=case.id, path="journal"), 301)
 
 
 @bp.post("/cases/<int:case_id>/notes")
