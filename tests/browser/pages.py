@@ -1,7 +1,7 @@
 """The main pages: each is checked by axe-core, has its title checked and (optionally) its screenshot taken.
 
 Add a page with one ``MainPage(...)`` line. ``path`` may contain a placeholder from ``LINKS``
-(``{case}``: the first case in the user's case list; ``{signal}``, ``{meeting}``, ``{handoff}``,
+(``{case}``: the first case in the user's case list, ``{open_case}`` the first that is not closed; ``{signal}``, ``{meeting}``, ``{handoff}``,
 ``{person}``, ``{household}`` likewise): it is replaced by the first matching link the user sees,
 so the pages are found as a user finds them. ``prepare`` runs after the page is open (e.g. submit
 an empty form to check the error state). ``user`` is a demo username, or None for a page seen
@@ -51,6 +51,8 @@ class MainPage:
 # A placeholder that stands for a whole path ({signal} …) is replaced by the link's path.
 LINKS = {
     "{case}": ("/cases", "main table tbody a[href^='/cases/']"),
+    # the first case that is not closed: one that takes changes, so its forms can be opened
+    "{open_case}": ("/cases", "main table tbody tr:not(:has-text('Afgesloten')) a[href^='/cases/']"),
     "{signal}": ("/signals", "main table a[href^='/signals/']"),
     "{meeting}": ("/meetings", "main a[href^='/meetings/']:not([href$='/new'])"),
     "{handoff}": ("/handoffs", "main a[href^='/handoffs/']:not([href*='/requests'])"),
@@ -67,7 +69,7 @@ def resolve(page: Any, path: str) -> str:
         page.goto(resolve(page, list_path))
         href = page.locator(selector).first.get_attribute("href")
         assert href, f"no link {selector!r} on {list_path} for {placeholder}"
-        if placeholder == "{case}":
+        if placeholder in ("{case}", "{open_case}"):
             path = path.replace(placeholder, href.rsplit("/", 1)[-1])
         else:
             path = path.replace(placeholder, href)
@@ -131,7 +133,7 @@ MAIN_PAGES = [
     MainPage("case list", "/cases", "Casussen", screenshot="cases"),
     MainPage("case list filtered", "/cases", "Casussen", prepare=_filter_first_type),
     MainPage("case detail", "/cases/{case}", "Casus PGA-", screenshot="case-dossier"),
-    MainPage("case status form", "/cases/{case}?form=status", "Casus PGA-"),
+    MainPage("case status form", "/cases/{open_case}?form=status", "Casus PGA-"),
     MainPage("not found", "/cases/999999", "Niet gevonden", status=404, screenshot="not-found"),
     MainPage(
         "case list in English",
@@ -155,15 +157,16 @@ MAIN_PAGES = [
         prepare=_submit_empty("Registreren"),
     ),
     MainPage("journal page", "/cases/{case}/journal", "Casus PGA-", screenshot="case-journal"),
-    MainPage("journal note form", "/cases/{case}/journal?form=note", "Casus PGA-"),
+    MainPage("journal note form", "/cases/{open_case}/journal?form=note", "Casus PGA-"),
     MainPage(
         "journal note form with errors",
-        "/cases/{case}/journal?form=note",
+        "/cases/{open_case}/journal?form=note",
         "Casus PGA-",
         prepare=_submit_empty("Notitie toevoegen"),
     ),
     MainPage("plan page", "/cases/{case}/plan", "Casus PGA-", screenshot="case-plan"),
-    MainPage("plan goal form", "/cases/{case}/plan?form=goal", "Casus PGA-"),
+    MainPage("plan goal form", "/cases/{open_case}/plan?form=goal", "Casus PGA-"),
+    MainPage("people participant form", "/cases/{open_case}/people?form=participant", "Casus PGA-"),
     MainPage("interventions page", "/cases/{case}/interventions", "Casus PGA-", screenshot="interventions"),
     MainPage("people page", "/cases/{case}/people", "Casus PGA-"),
     MainPage("case handoffs page", "/cases/{case}/handoffs", "Casus PGA-"),
