@@ -1,11 +1,11 @@
 """The main pages: each is checked by axe-core, has its title checked and (optionally) its screenshot taken.
 
 Add a page with one ``MainPage(...)`` line. ``path`` may contain a placeholder from ``LINKS``
-(``{case}``: the first case in the user's case list, ``{open_case}`` the first that is not closed; ``{signal}``, ``{meeting}``, ``{handoff}``,
-``{person}``, ``{household}`` likewise): it is replaced by the first matching link the user sees,
-so the pages are found as a user finds them. ``prepare`` runs after the page is open (e.g. submit
-an empty form to check the error state). ``user`` is a demo username, or None for a page seen
-before login.
+(``{case}``: the first case in the user's case list, ``{open_case}`` the first that is not closed;
+``{signal}``, ``{meeting}``, ``{handoff}``, ``{person}``, ``{household}`` likewise): it is replaced
+by the first matching link the user sees, so the pages are found as a user finds them. ``prepare``
+runs after the page is open (e.g. submit an empty form to check the error state). ``user`` is a
+demo username, or None for a page seen before login.
 
 The pages run before the journeys (tests/browser/conftest.py orders them), on the demo data as
 seeded, so "the first case" is the same case and the screenshots the same picture in every run.
