@@ -48,3 +48,16 @@ def back_to_section(case: Case, key: str, message: str, anchor: str | None = Non
     confirmation (Post/Redirect/Get; 303 so the browser follows with a GET)."""
     flash(message, "success")
     return redirect(section_url(case, key, anchor), 303)
+
+
+def closed_case_redirect(case: Case) -> Response | None:
+    """A form page (a correction, a new action …) of a closed case: back to its Overzicht with the
+    reason, rather than a form that cannot be saved. None while the case takes changes."""
+    from flask_babel import gettext as _
+
+    from casebook.cases.lifecycle import accepts_changes
+
+    if accepts_changes(case):
+        return None
+    flash(_("Deze casus is afgesloten. Heropen de casus eerst."), "error")
+    return redirect(section_url(case, "overview"), 303)

@@ -206,6 +206,9 @@ def _render_edit(case: Case, form: EditCaseForm, status: int = 200, conflict: An
 @bp.get("/cases/<int:case_id>/edit")
 def edit(case_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.UPDATE_CASE)
+    if not lifecycle.accepts_changes(case):  # no form that cannot be saved: back, with the reason
+        flash(_("Deze casus is afgesloten. Heropen de casus eerst."), "error")
+        return redirect(url_of(case, OVERVIEW), 303)
     return _render_edit(case, _edit_form(case, formdata=False))
 
 

@@ -16,7 +16,7 @@ from casebook.cases.dossier import render_dossier
 from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
-from casebook.casework import back_to_section, load_case, section_url
+from casebook.casework import back_to_section, closed_case_redirect, load_case, section_url
 from casebook.journal import bp
 from casebook.journal import services as journal
 from casebook.journal.forms import CorrectionForm, NoteForm
@@ -104,6 +104,8 @@ def add(case_id: int) -> Response | tuple[str, int]:
 def correct(case_id: int, note_id: int) -> Response | str | tuple[str, int]:
     case = load_case(current_user, case_id, Action.ADD_NOTE)
     original = journal.load_note(current_user, case, note_id)
+    if (closed := closed_case_redirect(case)) is not None:
+        return closed
     form = CorrectionForm()
     if form.is_submitted():
         if form.validate():

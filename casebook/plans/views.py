@@ -26,7 +26,7 @@ from casebook.cases.extensions import (
 )
 from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
-from casebook.casework import back_to_section, load_case, section_url
+from casebook.casework import back_to_section, closed_case_redirect, load_case, section_url
 from casebook.db import db
 from casebook.i18n import ACTION_STATUS_LABELS, LIFE_DOMAIN_LABELS
 from casebook.organisations.models import Organisation
@@ -191,6 +191,8 @@ def add_goal(case_id: int) -> Response | tuple[str, int]:
 def add_action(case_id: int, goal_id: int) -> Response | str | tuple[str, int]:
     case = load_case(current_user, case_id, Action.EDIT_PLAN)
     goal = plans.load_goal(current_user, case, goal_id)
+    if (closed := closed_case_redirect(case)) is not None:
+        return closed
     form = fill_action_form(ActionForm(), case, with_goal=False)
     if form.is_submitted():
         if form.validate():

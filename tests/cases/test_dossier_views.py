@@ -178,3 +178,18 @@ def test_a_closed_case_offers_no_change_but_reopening(client, case, coordinator,
         assert "Beëindigen" not in html and "/status" not in html.replace("/status-", ""), tab
     for tab, (name, field) in FORMS.items():  # asking for the form does not open it either
         assert field not in client.get(f"/cases/{case.id}{tab}?form={name}").get_data(as_text=True), tab
+
+
+def test_form_pages_of_a_closed_case_lead_back_with_the_reason(client, case, coordinator, supervisor):
+    from tests.factories import make_note
+
+    goal = make_goal(case, coordinator)
+    note = make_note(case, coordinator)
+    _close(case, coordinator, supervisor)
+    login_as(client, coordinator)
+    for path in (f"/cases/{case.id}/edit", f"/cases/{case.id}/plan/goals/{goal.id}/actions"):
+        response = client.get(path)
+        assert response.status_code == 303 and response.headers["Location"] == f"/cases/{case.id}", path
+    response = client.get(f"/cases/{case.id}/notes/{note.id}/correction")
+    assert response.status_code == 303
+    assert "Deze casus is afgesloten." in client.get(response.headers["Location"]).get_data(as_text=True)
