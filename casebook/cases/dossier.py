@@ -154,6 +154,11 @@ def overview(user: User, case: Case) -> dict[str, Any]:
     offers = {
         "transition": open_case and proposal is None and can(user, Action.TRANSITION_CASE, case),
         "propose": lifecycle.may_propose_closure(case, statuses) and can(user, Action.PROPOSE_CLOSURE, case),
+        # said, not offered: proposing waits until the case is past its first step
+        "propose_later": open_case
+        and proposal is None
+        and lifecycle.in_first_phase(case, statuses)
+        and can(user, Action.PROPOSE_CLOSURE, case),
         "decide": proposal is not None and can(user, Action.APPROVE_CLOSURE, case),
         "reopen": not open_case and can(user, Action.REOPEN_CASE, case),
         "edit": open_case and can(user, Action.UPDATE_CASE, case),
@@ -170,7 +175,6 @@ def overview(user: User, case: Case) -> dict[str, Any]:
         "proposal": proposal,
         "proposal_shown": proposal_shown,
         "next_status": lifecycle.next_status(case, statuses),
-        "first_phase": lifecycle.in_first_phase(case, statuses),
         "summaries": [
             Markup(  # noqa: S704 - rendered templates, escaped by Jinja
                 render_template(s.summary_template, case=case, summary=summary, section_url=section_url(case, s))

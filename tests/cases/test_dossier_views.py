@@ -115,7 +115,7 @@ def test_forms_open_on_demand(client, case, coordinator, tab):
 def test_no_closing_proposal_in_the_first_phase(client, case, coordinator):
     login_as(client, coordinator)
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "?form=closure" not in html
+    assert "?form=closure" not in html and "voorbij de eerste fase" in html
     assert 'name="summary"' not in client.get(f"/cases/{case.id}?form=closure").get_data(as_text=True)
     result = lifecycle.results_for(case)[0].id
     response = client.post(f"/cases/{case.id}/closure", data={"version": 1, "result": result, "summary": "Klaar."})
