@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, redirect, url_for
+from flask import current_app, flash, redirect
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -36,6 +36,28 @@ def load_case(user: User, case_id: Any, action: Action) -> Case:
     return load_or_404(user, Case, case_id, action, options=(selectinload(Case.participants),), audit_read=False)
 
 
-def redirect_to_case(case: Case, anchor: str) -> Response:
-    """After a change, back to the case page at the changed item (Post/Redirect/Get)."""
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor=anchor))
+def section_url(case: Case, key: str, anchor: str | None = None) -> str:
+    """The dossier tab of the section registered as ``key``, at ``anchor`` (e.g. a note's id)."""
+    from casebook.cases.dossier import url_of
+
+    return url_of(case, key, _anchor=anchor) if anchor else url_of(case, key)
+
+
+def back_to_section(case: Case, key: str, message: str, anchor: str | None = None) -> Response:
+    """After a change, back to the dossier tab it belongs to, at the changed item, with a
+    confirmation (Post/Redirect/Get; 303 so the browser follows with a GET)."""
+    flash(message, "success")
+    return redirect(section_url(case, key, anchor), 303)
+
+
+def closed_case_redirect(case: Case) -> Response | None:
+    """A form page (a correction, a new action …) of a closed case: back to its Overzicht with the
+    reason, rather than a form that cannot be saved. None while the case takes changes."""
+    from flask_babel import gettext as _
+
+    from casebook.cases.lifecycle import accepts_changes
+
+    if accepts_changes(case):
+        return None
+    flash(_("Deze casus is afgesloten. Heropen de casus eerst."), "error")
+    return redirect(section_url(case, "overview"), 303)

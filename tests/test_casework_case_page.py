@@ -103,6 +103,6 @@ def test_a_case_page_reads_and_audits_each_module_once_for_its_section_and_timel
     assert {"note", "plan"} <= {e.kind for e in entries}
     for action in reads:
         assert len(audit_events(action, case_id=case.id)) == before[action] + 1, action
-    extensions.sections_for(coordinator, case)
+    extensions.registered_sections()["journal"].load(coordinator, case)
     extensions.timeline_for(coordinator, case)
     assert len(audit_events("note.list", case_id=case.id)) == before["note.list"] + 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from casebook.cases import dossier
+from casebook.cases import summary_flags as dossier
 from casebook.cases.dossier_models import CaseFlag, CaseFlagType
 from casebook.cases.models import Case
 from casebook.db import db

@@ -83,8 +83,9 @@ def test_the_route_works_and_is_audited(example_client):
     assert response.status_code == 200 and f"summary of {reference}" in response.get_data(as_text=True)
     [event] = audit_events("case.view", actor_user_id=reader_id)
     assert event.outcome is Outcome.ALLOWED and event.case_id == case_id
-    # the case page shows the module's section
-    assert f"example section of {reference}" in example_client.get(f"/cases/{case_id}").get_data(as_text=True)
+    # the dossier has a tab for the module's section, at a page of its own
+    assert f'href="/cases/{case_id}/example"' in example_client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert f"example section of {reference}" in example_client.get(f"/cases/{case_id}/example").get_data(as_text=True)
 
 
 def test_the_route_is_protected(example_client):

@@ -9,11 +9,12 @@ bp = Blueprint("cases", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from casebook.cases import timeline, views, views_dossier, views_process  # noqa: F401 - define the routes on ``bp``
+    from casebook.cases import dossier, timeline, views, views_dossier, views_process  # noqa: F401 - define the routes on ``bp``
     from casebook.cases.lifecycle import accepts_changes
     from casebook.modules import navigation
 
     app.register_blueprint(bp)
     app.jinja_env.globals["accepts_changes"] = accepts_changes  # forms hidden on a closed case
     timeline.register(app)
+    dossier.register(app)  # the dossier's own tabs: Overzicht, Betrokkenen & deelnemers, Tijdlijn
     navigation(app).add("cases.index", _l("Casussen"), order=20)

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from casebook import audit
 from casebook.access import Action, require_audited
 from casebook.auth.models import User
-from casebook.cases.dossier import SUMMARY_FIELDS, SUMMARY_MAX_LENGTH, current_flags
 from casebook.cases.dossier_models import CaseFlag, CaseFlagType
 from casebook.cases.errors import CaseRuleError
 from casebook.cases.lifecycle import case_change, check_version, require_open
 from casebook.cases.models import Case, CaseFieldChange
+from casebook.cases.summary_flags import SUMMARY_FIELDS, SUMMARY_MAX_LENGTH, current_flags
 from casebook.db import db, utcnow
 
 FLAGS_FIELD = "flags"

@@ -8,8 +8,8 @@ from wtforms import SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from casebook.cases.dossier import SUMMARY_MAX_LENGTH, FlagChoice
 from casebook.cases.forms import VersionedForm
+from casebook.cases.summary_flags import SUMMARY_MAX_LENGTH, FlagChoice
 
 
 class SummaryForm(VersionedForm):

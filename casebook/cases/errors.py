@@ -50,3 +50,13 @@ class CaseClosed(CaseRuleError):
 
     def __init__(self, message: Any) -> None:
         super().__init__(message, None)
+
+
+class ClosureTooEarly(CaseRuleError):
+    """A closing proposal while the case is in the first step of its type: about the case's state,
+    not a field (409 in the API; the screens do not offer the proposal then)."""
+
+    about_state = True
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message, None)

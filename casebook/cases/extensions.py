@@ -4,8 +4,12 @@ Contributions are kept per app (``casebook.modules.contributions``): a module ad
 ``init_app(app)`` — ``register_section(app, ...)``, ``register_timeline_source(app, ...)`` — never as
 a side effect of being imported.
 
-- **Sections**: a module registers a ``CaseSection`` (template + loader); the case page renders
-  every section whose loader returns a context (None hides it: the viewer may not see it).
+- **Sections**: a module registers a ``CaseSection`` (template + loader, and for a tab of the case
+  dossier its ``label`` and ``path``: ``/cases/<id>/<path>``). The dossier shows one section per
+  page — the tab asked for — under the case's header; a section whose loader returns None (the
+  viewer may not see it) has no tab and its page is a 404. ``visible`` answers "is there a tab?"
+  without reading the section's data; ``facts`` add lines to the header on every tab and
+  ``summary`` a short block to the Overzicht, both from the section's one read (``read_once``).
 - **Timeline**: a module registers a source that yields ``TimelineEntry`` items for a case and
   viewer; the case page merges them newest first. Sources apply the policy themselves.
 - **One read per module**: a module's section and its timeline entries come from the same audited
@@ -23,17 +27,44 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_app_context
 
+from casebook.access import Action, can
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.modules import contributions
 
 
 @dataclass(frozen=True)
+class CaseFact:
+    """One line of the case's header (e.g. "Casusregisseur: …"), contributed by a module."""
+
+    label: str  # already translated
+    value: str  # already translated; templates escape it
+    url: str | None = None
+    warning: str | None = None  # a badge that asks for attention (e.g. "2 te laat"), already translated
+
+
+@dataclass(frozen=True)
 class CaseSection:
     key: str  # anchor id on the page, e.g. "journal"
-    template: str  # e.g. "journal/_section.html"; receives ``case`` and the loader's context
+    template: str  # e.g. "journal/_section.html"; receives ``case``, ``open_form`` and the loader's context
     load: Callable[[User, Case], dict[str, Any] | None]
     order: int = 100
+    label: Any = None  # the tab's label (a lazy string); None: the section has no tab
+    path: str | None = None  # the tab's page ``/cases/<id>/<path>``; "" is the case's own URL (Overzicht)
+    # The action a viewer needs on the case for this tab (``can(user, action, case)``): without it
+    # there is no tab, and asking for its page is a denial (audited, 404).
+    action: Action | None = None
+    # Any other check whether there is a tab for this viewer, reading nothing; it must agree with
+    # ``load`` returning None. None: the action (if any) decides.
+    visible: Callable[[User, Case], bool] | None = None
+    facts: Callable[[User, Case], list[CaseFact]] | None = None  # header lines, on every tab
+    summary: Callable[[User, Case], dict[str, Any] | None] | None = None  # the Overzicht's block
+    summary_template: str | None = None  # receives ``case``, ``summary`` and ``section_url``
+
+    def shown_to(self, user: User, case: Case) -> bool:
+        if self.action is not None and not can(user, self.action, case):
+            return False
+        return self.visible is None or self.visible(user, case)
 
 
 @dataclass(frozen=True)
@@ -93,6 +124,21 @@ def register_timeline_source(app: Flask, kind: str, source: TimelineSource) -> N
 def registered_sections() -> dict[str, CaseSection]:
     """The current app's case-page sections by key."""
     return contributions().case_sections
+
+
+def tabs_for(user: User, case: Case) -> list[CaseSection]:
+    """The dossier's tabs for ``user``, in order: the sections with a label and a page that the
+    viewer may see (``CaseSection.visible``; no section's data is read for this)."""
+    return [
+        section
+        for section in sorted(registered_sections().values(), key=lambda s: (s.order, s.key))
+        if section.label is not None and section.path is not None and section.shown_to(user, case)
+    ]
+
+
+def section_at(path: str) -> CaseSection | None:
+    """The registered section whose tab lives at ``/cases/<id>/<path>``, if any."""
+    return next((s for s in registered_sections().values() if s.path == path and s.label is not None), None)
 
 
 def timeline_kinds() -> list[str]:

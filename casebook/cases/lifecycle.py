@@ -30,7 +30,7 @@ from casebook.access import Action, can, require_audited
 from casebook.auth.models import User
 from casebook.cases import history
 from casebook.cases.durations import parse_duration
-from casebook.cases.errors import CaseClosed, CaseRuleError, StaleCase
+from casebook.cases.errors import CaseClosed, CaseRuleError, ClosureTooEarly, StaleCase
 from casebook.cases.models import (
     Case,
     CaseClosureStep,
@@ -94,6 +94,20 @@ def transition_targets(case: Case, statuses: Sequence[S] | None = None) -> list[
     """Statuses a transition may go to: every non-end step except the current one."""
     steps = sorted(statuses, key=lambda s: s.position) if statuses is not None else ordered_statuses(case)
     return [s for s in steps if not s.is_end and s.id != case.status_id]
+
+
+def in_first_phase(case: Case, statuses: Sequence[S] | None = None) -> bool:
+    """Is the case in the first step of its type (the lowest position)? Nothing has been worked on
+    yet, so closing it is not proposed (a case opened by mistake is closed after its first step).
+    ``statuses``: the type's steps as the screens keep them; the services ask the case's own rows."""
+    steps = list(statuses) if statuses is not None else ordered_statuses(case)
+    return bool(steps) and case.status.position <= min(s.position for s in steps)
+
+
+def may_propose_closure(case: Case, statuses: Sequence[S] | None = None) -> bool:
+    """Does a closing proposal make sense now: open, none pending, past the first step? The screens
+    offer the form only then; ``propose_closure`` refuses the rest."""
+    return accepts_changes(case) and case.closure_proposed_at is None and not in_first_phase(case, statuses)
 
 
 def end_status(case: Case) -> StatusType:
@@ -219,10 +233,17 @@ def propose_closure(
     expected_version: int | None,
     now: datetime | None = None,
 ) -> CaseClosureStep:
-    """Step one of closing: a coordinator of the lead organisation proposes result and summary."""
+    """Step one of closing: a coordinator of the lead organisation proposes result and summary.
+
+    :raises ClosureTooEarly: the case is still in its first step (409 in the API).
+    """
     require_audited(by, Action.PROPOSE_CLOSURE, case)
     check_version(case, expected_version)
     _refuse_if_closed_or_pending(case)
+    if in_first_phase(case):
+        raise ClosureTooEarly(
+            _l("De casus staat nog in de eerste fase. Zet eerst een stap verder voordat u afsluiten voorstelt.")
+        )
     result = next((r for r in results_for(case) if r.id == result_id), None)
     errors = []
     if result is None:

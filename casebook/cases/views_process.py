@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from casebook.access import Action, can
 from casebook.cases import bp, editing, lifecycle
 from casebook.cases import participants as participation
 from casebook.cases import services as cases
+from casebook.cases.dossier import OVERVIEW, render_dossier, url_of
 from casebook.cases.errors import CaseRuleError, StaleCase
 from casebook.cases.forms import (
     AddParticipantForm,
@@ -28,30 +29,45 @@ from casebook.cases.forms import (
     TransitionForm,
 )
 from casebook.cases.models import Case, Involvement
-from casebook.cases.views import (
-    fill_participant_choices,
-    fill_result_choices,
-    fill_status_choices,
-    render_case,
-)
+from casebook.cases.views import fill_participant_choices, fill_result_choices, fill_status_choices
 from casebook.confidentiality import Confidentiality
 from casebook.i18n import CONFIDENTIALITY_LABELS
 from casebook.organisations.models import District
 
+# The form each refused change re-opens, on the tab it belongs to (``?form=`` names the same).
+OPEN_FORMS = {
+    "transition_form": (OVERVIEW, "status"),
+    "propose_form": (OVERVIEW, "closure"),
+    "decide_form": (OVERVIEW, "decision"),
+    "reopen_form": (OVERVIEW, "reopen"),
+    "participant_form": ("people", "participant"),
+}
 
-def _to_case(case: Case, anchor: str, message: str) -> Any:
-    flash(message, "info")
-    return redirect(url_for("cases.detail", case_id=case.id, _anchor=anchor))
+
+def _to_section(case: Case, key: str, message: str) -> Any:
+    """Post/Redirect/Get: back to the tab the change belongs to, with a confirmation."""
+    flash(message, "success")
+    return redirect(url_of(case, key), 303)
+
+
+def _reshow(case: Case, form_name: str, form: Any, status: int = 422, conflict: Any = None) -> tuple[str, int]:
+    key, open_form = OPEN_FORMS[form_name]
+    return render_dossier(case, key, status=status, open_form=open_form, conflict=conflict, **{form_name: form})
 
 
 def _refused(case: Case, form_name: str, form: Any, exc: CaseRuleError | StaleCase) -> tuple[str, int]:
-    """Re-render the case page with the refused form: 409 for a stale form, 422 otherwise."""
+    """Re-render the tab with the refused form open: 409 for a stale form, 422 otherwise. A refusal
+    about the case's state (closed, still in its first step) is no fault of the input: the tab with
+    the message, 409."""
+    if getattr(exc, "about_state", False):
+        flash(str(exc.message), "error")
+        return render_dossier(case, OPEN_FORMS[form_name][0], status=409)
     if isinstance(exc, StaleCase):
         form.version.data = exc.current_version  # a conscious resubmit applies to the current case
         form.version.raw_data = [str(exc.current_version)]
-        return render_case(case, status=409, conflict=exc.changes, **{form_name: form})
+        return _reshow(case, form_name, form, 409, conflict=exc.changes)
     _attach_error(form, exc)
-    return render_case(case, status=422, **{form_name: form})
+    return _reshow(case, form_name, form)
 
 
 def _attach_error(form: Any, exc: CaseRuleError) -> None:
@@ -67,14 +83,14 @@ def transition(case_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.TRANSITION_CASE)
     form = fill_status_choices(TransitionForm(), case)
     if not form.validate():
-        return render_case(case, status=422, transition_form=form)
+        return _reshow(case, "transition_form", form)
     try:
         lifecycle.transition(
             case, form.to_status.data, reason=form.reason.data, by=current_user, expected_version=form.version.data
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "transition_form", form, exc)
-    return _to_case(case, "status", _("Status gewijzigd."))
+    return _to_section(case, OVERVIEW, _("Status gewijzigd."))
 
 
 @bp.post("/cases/<int:case_id>/closure")
@@ -82,14 +98,14 @@ def propose_closure(case_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.PROPOSE_CLOSURE)
     form = fill_result_choices(ProposeClosureForm(), case)
     if not form.validate():
-        return render_case(case, status=422, propose_form=form)
+        return _reshow(case, "propose_form", form)
     try:
         lifecycle.propose_closure(
             case, form.result.data, form.summary.data, by=current_user, expected_version=form.version.data
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "propose_form", form, exc)
-    return _to_case(case, "status", _("Voorstel tot afsluiten ingediend; een teamleider beoordeelt het."))
+    return _to_section(case, OVERVIEW, _("Voorstel tot afsluiten ingediend; een teamleider beoordeelt het."))
 
 
 @bp.post("/cases/<int:case_id>/closure/decision")
@@ -97,7 +113,7 @@ def decide_closure(case_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.APPROVE_CLOSURE)
     form = DecideClosureForm()
     if not form.validate():
-        return render_case(case, status=422, decide_form=form)
+        return _reshow(case, "decide_form", form)
     approve = form.decision.data == "approve"
     try:
         lifecycle.decide_closure(
@@ -105,7 +121,7 @@ def decide_closure(case_id: int) -> Any:
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "decide_form", form, exc)
-    return _to_case(case, "status", _("Casus afgesloten.") if approve else _("Voorstel teruggestuurd."))
+    return _to_section(case, OVERVIEW, _("Casus afgesloten.") if approve else _("Voorstel teruggestuurd."))
 
 
 @bp.post("/cases/<int:case_id>/reopen")
@@ -113,14 +129,14 @@ def reopen(case_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.REOPEN_CASE)
     form = fill_status_choices(ReopenForm(), case)
     if not form.validate():
-        return render_case(case, status=422, reopen_form=form)
+        return _reshow(case, "reopen_form", form)
     try:
         lifecycle.reopen(
             case, form.to_status.data, reason=form.reason.data, by=current_user, expected_version=form.version.data
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "reopen_form", form, exc)
-    return _to_case(case, "status", _("Casus heropend."))
+    return _to_section(case, OVERVIEW, _("Casus heropend."))
 
 
 @bp.post("/cases/<int:case_id>/participants")
@@ -128,15 +144,15 @@ def add_participant(case_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.MANAGE_PARTICIPANTS)
     form = fill_participant_choices(AddParticipantForm(), case)
     if not form.validate():
-        return render_case(case, status=422, participant_form=form)
+        return _reshow(case, "participant_form", form)
     try:
         participation.add_participant(
             case, form.organisation.data, Involvement(form.involvement.data), user_id=form.user.data, by=current_user
         )
     except CaseRuleError as exc:
         _attach_error(form, exc)
-        return render_case(case, status=422, participant_form=form)
-    return _to_case(case, "participants", _("Deelnemer toegevoegd."))
+        return _reshow(case, "participant_form", form)
+    return _to_section(case, "people", _("Deelnemer toegevoegd."))
 
 
 @bp.post("/cases/<int:case_id>/participants/<int:participant_id>/end")
@@ -144,13 +160,13 @@ def end_participant(case_id: int, participant_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.MANAGE_PARTICIPANTS)
     form = EndParticipantForm()
     if not form.validate():
-        return render_case(case, status=422)
+        return render_dossier(case, "people", status=422)
     try:
         participation.end_participant(case, participant_id, by=current_user)
     except CaseRuleError as exc:
         flash(str(exc.message), "error")
-        return render_case(case, status=422)
-    return _to_case(case, "participants", _("Deelname beëindigd."))
+        return render_dossier(case, "people", status=422)
+    return _to_section(case, "people", _("Deelname beëindigd."))
 
 
 # -- editing the case's fields -------------------------------------------------------------------
@@ -190,6 +206,9 @@ def _render_edit(case: Case, form: EditCaseForm, status: int = 200, conflict: An
 @bp.get("/cases/<int:case_id>/edit")
 def edit(case_id: int) -> Any:
     case = cases.load_for(current_user, case_id, Action.UPDATE_CASE)
+    if not lifecycle.accepts_changes(case):  # no form that cannot be saved: back, with the reason
+        flash(_("Deze casus is afgesloten. Heropen de casus eerst."), "error")
+        return redirect(url_of(case, OVERVIEW), 303)
     return _render_edit(case, _edit_form(case, formdata=False))
 
 
@@ -223,4 +242,4 @@ def update(case_id: int) -> Any:
         _attach_error(form, exc)
         return _render_edit(case, form, 422)
     message = _("Casus bijgewerkt.") if changed else _("Er was niets gewijzigd.")
-    return _to_case(case, "timeline", message)
+    return _to_section(case, OVERVIEW, message)

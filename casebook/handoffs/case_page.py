@@ -12,12 +12,14 @@ from typing import Any
 
 from flask import Flask, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from casebook.access import Action, can
 from casebook.auth.models import User
 from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
+from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
 from casebook.db import db
 from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, RequestStatus, TransferRequest
@@ -43,13 +45,19 @@ def _handoffs_of(user: User, case: Case) -> list[Handoff]:
     return read_once("handoffs", user, case, read)
 
 
+def _visible(user: User, case: Case) -> bool:
+    return can(user, Action.USE_HANDOFF_INBOX)
+
+
 def section(user: User, case: Case) -> dict[str, Any] | None:
-    if not can(user, Action.USE_HANDOFF_INBOX):
+    """The Overdrachten tab; drafting and sending are offered only while the case takes changes."""
+    if not _visible(user, case):
         return None
+    open_case = accepts_changes(case)
     context: dict[str, Any] = {
         "handoffs": [h for h in _handoffs_of(user, case) if can(user, Action.VIEW_HANDOFF, h)],
-        "can_draft": can(user, Action.DRAFT_HANDOFF, case),
-        "can_send": can(user, Action.SEND_HANDOFF, case),
+        "can_draft": open_case and can(user, Action.DRAFT_HANDOFF, case),
+        "can_send": open_case and can(user, Action.SEND_HANDOFF, case),
         "can_request": can(user, Action.REQUEST_TRANSFER, case),
         "requests": [],
     }
@@ -64,6 +72,15 @@ def section(user: User, case: Case) -> dict[str, Any] | None:
             if can(user, Action.ANSWER_TRANSFER_REQUEST, r)
         ]
     return context
+
+
+def summary(user: User, case: Case) -> dict[str, Any] | None:
+    """The Overzicht's line: the handoffs still waiting for the receiver's decision."""
+    if not _visible(user, case):
+        return None
+    handoffs = [h for h in _handoffs_of(user, case) if can(user, Action.VIEW_HANDOFF, h)]
+    pending = [h for h in handoffs if h.sent_at is not None and h.shown_status is HandoffStatus.PENDING]
+    return {"count": len(handoffs), "pending": pending}
 
 
 SENT_TITLES = {
@@ -115,5 +132,18 @@ def timeline(user: User, case: Case) -> Iterable[TimelineEntry]:
 
 def register(app: Flask) -> None:
     """Add the handoffs section and timeline source to ``app`` (from ``casebook.handoffs.init_app``)."""
-    register_section(app, CaseSection(key="handoffs", template="handoffs/_case_section.html", load=section, order=80))
+    register_section(
+        app,
+        CaseSection(
+            key="handoffs",
+            template="handoffs/_case_section.html",
+            load=section,
+            order=80,
+            label=_l("Overdrachten"),
+            path="handoffs",
+            visible=_visible,
+            summary=summary,
+            summary_template="handoffs/_case_summary.html",
+        ),
+    )
     register_timeline_source(app, "handoff", timeline)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, url_for
+from flask import Flask, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
 from casebook.auth.models import User
+from casebook.cases.dossier import render_dossier
 from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
+from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
-from casebook.casework import load_case, redirect_to_case
+from casebook.casework import back_to_section, load_case, section_url
 from casebook.db import db
 from casebook.i18n import INTERVENTION_CATEGORY_LABELS, select_locale
 from casebook.interventions import bp
@@ -62,14 +65,17 @@ def _balance(rows: list) -> dict[InterventionCategory, int]:
 
 
 def _context(user: User, case: Case, form: InterventionForm | None = None) -> dict[str, Any]:
-    may_add = can(user, Action.ADD_INTERVENTION, case)
-    if form is None and may_add:
+    """The interventions tab; the form (``?form=intervention``) only while the case takes changes,
+    its choices read only when it is open."""
+    may_add = accepts_changes(case) and can(user, Action.ADD_INTERVENTION, case)
+    if form is None and may_add and request.args.get("form") == "intervention":
         form = _fill(InterventionForm(formdata=None), case, user)
     rows = _read(user, case)
     return {
         "interventions": rows,
         "balance": _balance(rows),
         "intervention_form": form if may_add else None,
+        "can_add_intervention": may_add,
         "show_outcomes": can(user, Action.READ_CASE_CONTENT, case),  # an outcome is content
     }
 
@@ -78,6 +84,12 @@ def load_section(user: User, case: Case) -> dict[str, Any] | None:
     if not can(user, Action.VIEW_CASE, case):
         return None
     return _context(user, case)
+
+
+def summary(user: User, case: Case) -> dict[str, Any] | None:
+    """The Overzicht's block: the balance of prevention, care and enforcement."""
+    rows = _read(user, case)
+    return {"count": len(rows), "balance": _balance(rows)}
 
 
 def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
@@ -98,16 +110,10 @@ def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
             actor=row.recorded_by.display_name if row.recorded_by else None,
             organisation=row.organisation.name,
             detail=row.outcome if content else None,
-            url=url_for("cases.detail", case_id=case.id, _anchor=f"intervention-{row.id}"),
+            url=section_url(case, "interventions", f"intervention-{row.id}"),
         )
         for row in _read(user, case)
     ]
-
-
-@bp.get("/cases/<int:case_id>/interventions")
-def index(case_id: int) -> str:
-    case = load_case(current_user, case_id, Action.VIEW_CASE)
-    return render_template("interventions/page.html", case=case, **_context(current_user, case))
 
 
 @bp.post("/cases/<int:case_id>/interventions")
@@ -128,13 +134,23 @@ def add(case_id: int) -> Response | tuple[str, int]:
             name = refused.field if refused.field in form else "kind"
             form[name].errors = [*form[name].errors, str(refused)]
         else:
-            return redirect_to_case(case, f"intervention-{row.id}")
-    return render_template("interventions/page.html", case=case, **_context(current_user, case, form)), 422
+            return back_to_section(case, "interventions", _("Interventie vastgelegd."), f"intervention-{row.id}")
+    return render_dossier(case, "interventions", status=422, open_form="intervention", intervention_form=form)
 
 
 def register(app: Flask) -> None:
     """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
     register_section(
-        app, CaseSection(key="interventions", template="interventions/_section.html", load=load_section, order=30)
+        app,
+        CaseSection(
+            key="interventions",
+            template="interventions/_section.html",
+            load=load_section,
+            order=30,
+            label=_l("Interventies"),
+            path="interventions",
+            summary=summary,
+            summary_template="interventions/_summary.html",
+        ),
     )
     register_timeline_source(app, "intervention", timeline_interventions)

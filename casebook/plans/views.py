@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, url_for
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
 from casebook.auth.models import User
+from casebook.cases.dossier import render_dossier
 from casebook.cases.errors import StaleCase
-from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
+from casebook.cases.extensions import (
+    CaseFact,
+    CaseSection,
+    TimelineEntry,
+    read_once,
+    register_section,
+    register_timeline_source,
+)
+from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
-from casebook.casework import load_case, redirect_to_case
+from casebook.casework import back_to_section, closed_case_redirect, load_case, section_url
 from casebook.db import db
 from casebook.i18n import ACTION_STATUS_LABELS, LIFE_DOMAIN_LABELS
 from casebook.organisations.models import Organisation
@@ -67,8 +78,11 @@ def apply_refusal(form: Any, refused: plans.PlanRefused, fallback: str) -> None:
 
 
 def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
-    may_edit = can(user, Action.EDIT_PLAN, case)
-    may_direct = can(user, Action.MANAGE_PARTICIPANTS, case)
+    """The plan tab. Its forms open on demand (``?form=goal|evaluation|case-manager``) and are offered
+    only while the case takes changes; ``forms`` keeps a refused form's input."""
+    open_case = accepts_changes(case)
+    may_edit = open_case and can(user, Action.EDIT_PLAN, case)
+    may_direct = open_case and can(user, Action.MANAGE_PARTICIPANTS, case)
     context: dict[str, Any] = {
         "plan": _plan_on_case_page(user, case),
         "can_edit_plan": may_edit,
@@ -80,11 +94,12 @@ def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
             else None
         ),
         "case_manager_form": None,
-        "conflict": forms.get("conflict"),
+        "can_direct": may_direct,
         "status_form": ActionStatusForm(formdata=None) if may_edit else None,
         "plan_error": forms.get("plan_error"),
     }
-    if may_direct:
+    opened = forms.get("open_form") or request.args.get("form")
+    if may_direct and (opened == "case-manager" or forms.get("case_manager_form")):  # its choices are read
         form = forms.get("case_manager_form") or CaseManagerForm(formdata=None, version=case.version)
         form.case_manager.choices = [("", _("— nog niet benoemd —"))] + [
             (str(u.id), f"{u.display_name} ({u.organisation.name})") for u in plans.owner_users(case)
@@ -96,10 +111,30 @@ def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
 
 
 def load_section(user: User, case: Case) -> dict[str, Any] | None:
-    """The plan on the case page, for everyone who may see the case."""
+    """The plan tab, for everyone who may see the case."""
     if not can(user, Action.VIEW_CASE, case):
         return None
     return _context(user, case)
+
+
+def facts(user: User, case: Case) -> list[CaseFact]:
+    """The header's lines from the plan: the casusregisseur and the open (and overdue) actions."""
+    plan = _plan_on_case_page(user, case)
+    manager = plan.case_manager
+    open_actions = ngettext("%(num)d open actie", "%(num)d open acties", plan.open_action_count)
+    overdue = ngettext("%(num)d te laat", "%(num)d te laat", plan.overdue_count) if plan.overdue_count else None
+    return [
+        CaseFact(
+            _("Casusregisseur"),
+            f"{manager.display_name} · {manager.organisation.name}" if manager else _("nog niet benoemd"),
+        ),
+        CaseFact(_("Acties"), open_actions, url=section_url(case, "plan"), warning=overdue),
+    ]
+
+
+def summary(user: User, case: Case) -> dict[str, Any] | None:
+    """The Overzicht's block: goals, open actions and whether an evaluation is due."""
+    return {"plan": _plan_on_case_page(user, case)}
 
 
 def _plan_on_case_page(user: User, case: Case) -> plans.PlanView:
@@ -121,7 +156,7 @@ def _plan_entry(event: plans.PlanEvent, case: Case) -> TimelineEntry:
         actor=event.actor.display_name if event.actor else None,
         organisation=event.actor.organisation.name if event.actor else None,
         detail=event.text,
-        url=url_for("cases.detail", case_id=case.id, _anchor=event.anchor),
+        url=section_url(case, "plan", event.anchor),
     )
 
 
@@ -132,13 +167,10 @@ def timeline_plan(user: User, case: Case) -> list[TimelineEntry]:
     return [_plan_entry(event, case) for event in _plan_on_case_page(user, case).history]
 
 
-def _page(case: Case, status: int = 200, **forms: Any) -> tuple[str, int]:
-    return render_template("plans/page.html", case=case, **_context(current_user, case, **forms)), status
-
-
-@bp.get("/cases/<int:case_id>/plan")
-def index(case_id: int) -> tuple[str, int]:
-    return _page(load_case(current_user, case_id, Action.VIEW_CASE))
+def _page(case: Case, status: int = 200, open_form: str | None = None, **forms: Any) -> tuple[str, int]:
+    """The plan tab again, after a refused change: its form open with the input kept."""
+    context = _context(current_user, case, open_form=open_form, **forms)
+    return render_dossier(case, "plan", status=status, open_form=open_form, conflict=forms.get("conflict"), **context)
 
 
 @bp.post("/cases/<int:case_id>/plan/goals")
@@ -151,14 +183,16 @@ def add_goal(case_id: int) -> Response | tuple[str, int]:
         except plans.PlanRefused as refused:
             apply_refusal(form, refused, "text")
         else:
-            return redirect_to_case(case, f"goal-{goal.id}")
-    return _page(case, 422, goal_form=form)
+            return back_to_section(case, "plan", _("Doel toegevoegd."), f"goal-{goal.id}")
+    return _page(case, 422, "goal", goal_form=form)
 
 
 @bp.route("/cases/<int:case_id>/plan/goals/<int:goal_id>/actions", methods=["GET", "POST"])
 def add_action(case_id: int, goal_id: int) -> Response | str | tuple[str, int]:
     case = load_case(current_user, case_id, Action.EDIT_PLAN)
     goal = plans.load_goal(current_user, case, goal_id)
+    if (closed := closed_case_redirect(case)) is not None:
+        return closed
     form = fill_action_form(ActionForm(), case, with_goal=False)
     if form.is_submitted():
         if form.validate():
@@ -167,7 +201,7 @@ def add_action(case_id: int, goal_id: int) -> Response | str | tuple[str, int]:
             except plans.PlanRefused as refused:
                 apply_refusal(form, refused, "description")
             else:
-                return redirect_to_case(case, f"action-{action.id}")
+                return back_to_section(case, "plan", _("Actie toegevoegd."), f"action-{action.id}")
         return render_template("plans/action_form.html", case=case, goal=goal, form=form), 422
     return render_template("plans/action_form.html", case=case, goal=goal, form=form)
 
@@ -184,8 +218,11 @@ def change_status(case_id: int, action_id: int) -> Response | tuple[str, int]:
         except plans.PlanRefused as refused:
             error = str(refused)
         else:
-            return redirect_to_case(case, f"action-{action.id}")
+            return back_to_section(case, "plan", _("Status van de actie gewijzigd."), f"action-{action.id}")
     return _page(case, 422, plan_error=error)
+
+
+OPEN_FORMS = {"evaluation_form": "evaluation", "case_manager_form": "case-manager"}
 
 
 def _stale(case: Case, form: Any, exc: StaleCase, form_name: str) -> tuple[str, int]:
@@ -193,7 +230,7 @@ def _stale(case: Case, form: Any, exc: StaleCase, form_name: str) -> tuple[str, 
     current case (the form now carries its version)."""
     form.version.data = exc.current_version
     form.version.raw_data = [str(exc.current_version)]
-    return _page(case, 409, conflict=exc.changes, **{form_name: form})
+    return _page(case, 409, OPEN_FORMS[form_name], conflict=exc.changes, **{form_name: form})
 
 
 @bp.post("/cases/<int:case_id>/plan/evaluation")
@@ -210,8 +247,8 @@ def set_evaluation(case_id: int) -> Response | tuple[str, int]:
         except plans.PlanRefused as refused:
             apply_refusal(form, refused, "next_evaluation_on")
         else:
-            return redirect_to_case(case, "plan")
-    return _page(case, 422, evaluation_form=form)
+            return back_to_section(case, "plan", _("Volgende evaluatie vastgelegd."))
+    return _page(case, 422, "evaluation", evaluation_form=form)
 
 
 @bp.post("/cases/<int:case_id>/plan/case-manager")
@@ -228,13 +265,26 @@ def set_case_manager(case_id: int) -> Response | tuple[str, int]:
         except plans.PlanRefused as refused:
             apply_refusal(form, refused, "case_manager")
         else:
-            return redirect_to_case(case, "plan")
+            return back_to_section(case, "plan", _("Casusregisseur vastgelegd."))
     elif not form.errors.get("case_manager") and not form.errors.get("version"):
         form.case_manager.errors = [_("Kies een medewerker van een deelnemende organisatie.")]
-    return _page(case, 422, case_manager_form=form)
+    return _page(case, 422, "case-manager", case_manager_form=form)
 
 
 def register(app: Flask) -> None:
     """Add this module's contributions to ``app`` (called from the package's ``init_app``)."""
-    register_section(app, CaseSection(key="plan", template="plans/_section.html", load=load_section, order=20))
+    register_section(
+        app,
+        CaseSection(
+            key="plan",
+            template="plans/_section.html",
+            load=load_section,
+            order=20,
+            label=_l("Plan"),
+            path="plan",
+            facts=facts,
+            summary=summary,
+            summary_template="plans/_summary.html",
+        ),
+    )
     register_timeline_source(app, "plan", timeline_plan)

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 
 from casebook.access import Action, can
 from casebook.auth.models import User
+from casebook.i18n import show_date
 from casebook.work.extensions import WidgetItem, WorkWidget, register_widget
 from casebook.work.lists import ActionGroup, action_counts, first_actions
 
@@ -38,8 +39,8 @@ def my_actions(user: User, today: date) -> WorkWidget | None:
     items = [
         WidgetItem(
             label=f"{_short(row.description)} · {row.action.case.reference}",
-            url=url_for("cases.detail", case_id=row.action.case_id, _anchor=f"action-{row.action.id}"),
-            note=row.action.due_on.isoformat() + ("" if row.group is ActionGroup.MINE else f" · {unassigned}"),
+            url=url_for("cases.section", case_id=row.action.case_id, path="plan", _anchor=f"action-{row.action.id}"),
+            note=show_date(row.action.due_on) + ("" if row.group is ActionGroup.MINE else f" · {unassigned}"),
             flagged=row.overdue,
         )
         for row in rows

@@ -99,6 +99,8 @@ EXEMPT: dict[str, str] = {
     "casebook.cases.lifecycle:next_status": RULE,
     "casebook.cases.lifecycle:transition_targets": RULE,
     "casebook.cases.lifecycle:end_status": RULE,
+    "casebook.cases.lifecycle:in_first_phase": RULE,
+    "casebook.cases.lifecycle:may_propose_closure": RULE,
     "casebook.cases.lifecycle:results_for": RULE,
     "casebook.cases.lifecycle:record_opening": INSIDE + " (open_case)",
     "casebook.cases.lifecycle:pending_proposal": RULE,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from casebook.cases import dossier, dossier_changes, lifecycle
+from casebook.cases import dossier_changes, lifecycle
+from casebook.cases import summary_flags as dossier
 from casebook.cases.models import Case
 from casebook.db import db
 from tests.api.support import assert_problem, make_world

@@ -36,6 +36,7 @@ from tests.helpers import audit_events
 PERSONAL_DATA_ROUTES = {
     "cases.index": ("caseworker", "/cases", "case.list"),
     "cases.detail": ("caseworker", "/cases/{case}", "case.view"),
+    "cases.section": ("caseworker", "/cases/{case}/journal", "case.view"),
     "audit.index": ("supervisor", "/audit/", "audit.list"),
     "audit.export": ("supervisor", "/audit/export.csv", "audit.export"),
     "audit.user_history": ("supervisor", "/audit/users/{user}", "audit.user.view"),
@@ -61,11 +62,8 @@ PERSONAL_DATA_ROUTES = {
     "cases.edit": ("coordinator", "/cases/{case}/edit", "case.update"),
     "cases.edit_summary": ("coordinator", "/cases/{case}/summary/edit", "case.dossier.view"),
     "cases.edit_flags": ("coordinator", "/cases/{case}/flags/edit", "case.dossier.view"),
-    "journal.index": ("caseworker", "/cases/{case}/notes", "note.list"),
     "journal.correct": ("caseworker", "/cases/{case}/notes/{note}/correction", "note.view"),
-    "plans.index": ("caseworker", "/cases/{case}/plan", "plan.view"),
     "plans.add_action": ("coordinator", "/cases/{case}/plan/goals/{goal}/actions", "plan.goal.view"),
-    "interventions.index": ("caseworker", "/cases/{case}/interventions", "intervention.list"),
     "meetings.index": ("coordinator", "/meetings", "meeting.list"),
     "meetings.detail": ("coordinator", "/meetings/{meeting}", "meeting.view"),
     "meetings.item": ("coordinator", "/meetings/{meeting}/items/{item}", "meeting.item.view"),
@@ -96,6 +94,7 @@ NO_PERSONAL_DATA = {
     "api.openapi",  # the API description
     "api.me",  # the caller's own account
     "notifications.preferences",  # the user's own address and reminder choices
+    "journal.index",  # the journal's old address: a redirect to its tab (cases.section), which audits
 }
 
 
@@ -152,7 +151,7 @@ def test_the_route_writes_its_event(client, endpoint):
     events = audit_events(request_id=response.headers["X-Request-Id"])
     found = [(e.action, e.outcome, e.actor_user_id) for e in events]
     # sections (and the case resource's dossier read) audit their own reads after the page's
-    if endpoint in ("cases.detail", "households.detail", "api.get_case"):
+    if endpoint in ("cases.detail", "cases.section", "households.detail", "api.get_case"):
         assert found[: len(expected)] == expected
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])
         return

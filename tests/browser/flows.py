@@ -26,6 +26,25 @@ def main_menu(page: Any) -> Any:
     return page.get_by_role("navigation", name="Hoofdmenu")
 
 
+def open_tab(page: Any, name: str) -> None:
+    """On a case: follow the dossier's tab ``name`` ("Journaal", "Tijdlijn" …) and check it is current."""
+    tabs = page.get_by_role("navigation", name="Onderdelen van de casus")
+    tabs.get_by_role("link", name=name, exact=True).click()
+    expect()(tabs.get_by_role("link", name=name, exact=True)).to_have_attribute("aria-current", "page")
+
+
+def add_note(page: Any, text: str) -> None:
+    """On a case: the Journaal tab, its "Notitie toevoegen" button, the form, the confirmation."""
+    open_tab(page, "Journaal")
+    page.get_by_role("link", name="Notitie toevoegen").click()
+    journal = page.locator("#journal")
+    journal.get_by_label("Notitie").fill(text)
+    journal.get_by_role("group", name="Zichtbaar voor").get_by_label("Alle deelnemende organisaties").check()
+    journal.get_by_role("button", name="Notitie toevoegen").click()
+    expect()(page.get_by_role("status").filter(has_text="Notitie toegevoegd.")).to_be_visible()
+    expect()(page.locator(".cb-note").filter(has_text=text)).to_be_visible()
+
+
 def choose(select: Any, text: str) -> None:
     """Choose the first option of a <select> whose visible text contains ``text`` (case-insensitive)."""
     options = select.locator("option").all_inner_texts()

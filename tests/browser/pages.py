@@ -1,11 +1,11 @@
 """The main pages: each is checked by axe-core, has its title checked and (optionally) its screenshot taken.
 
 Add a page with one ``MainPage(...)`` line. ``path`` may contain a placeholder from ``LINKS``
-(``{case}``: the first case in the user's case list; ``{signal}``, ``{meeting}``, ``{handoff}``,
-``{person}``, ``{household}`` likewise): it is replaced by the first matching link the user sees,
-so the pages are found as a user finds them. ``prepare`` runs after the page is open (e.g. submit
-an empty form to check the error state). ``user`` is a demo username, or None for a page seen
-before login.
+(``{case}``: the first case in the user's case list, ``{open_case}`` the first that is not closed;
+``{signal}``, ``{meeting}``, ``{handoff}``, ``{person}``, ``{household}`` likewise): it is replaced
+by the first matching link the user sees, so the pages are found as a user finds them. ``prepare``
+runs after the page is open (e.g. submit an empty form to check the error state). ``user`` is a
+demo username, or None for a page seen before login.
 
 The pages run before the journeys (tests/browser/conftest.py orders them), on the demo data as
 seeded, so "the first case" is the same case and the screenshots the same picture in every run.
@@ -51,6 +51,8 @@ class MainPage:
 # A placeholder that stands for a whole path ({signal} …) is replaced by the link's path.
 LINKS = {
     "{case}": ("/cases", "main table tbody a[href^='/cases/']"),
+    # the first case that is not closed: one that takes changes, so its forms can be opened
+    "{open_case}": ("/cases", "main table tbody tr:not(:has-text('Afgesloten')) a[href^='/cases/']"),
     "{signal}": ("/signals", "main table a[href^='/signals/']"),
     "{meeting}": ("/meetings", "main a[href^='/meetings/']:not([href$='/new'])"),
     "{handoff}": ("/handoffs", "main a[href^='/handoffs/']:not([href*='/requests'])"),
@@ -67,7 +69,7 @@ def resolve(page: Any, path: str) -> str:
         page.goto(resolve(page, list_path))
         href = page.locator(selector).first.get_attribute("href")
         assert href, f"no link {selector!r} on {list_path} for {placeholder}"
-        if placeholder == "{case}":
+        if placeholder in ("{case}", "{open_case}"):
             path = path.replace(placeholder, href.rsplit("/", 1)[-1])
         else:
             path = path.replace(placeholder, href)
@@ -138,7 +140,9 @@ MAIN_PAGES = [
     ),
     MainPage("case list", "/cases", "Casussen", screenshot="cases"),
     MainPage("case list filtered", "/cases", "Casussen", prepare=_filter_first_type),
-    MainPage("case detail", "/cases/{case}", "Casus PGA-", screenshot="case-detail"),
+    MainPage("case detail", "/cases/{open_case}", "Casus PGA-", screenshot="case-dossier"),
+    MainPage("case status form", "/cases/{open_case}?form=status", "Casus PGA-"),
+    MainPage("closed case", "/cases/{case}", "Casus PGA-"),
     MainPage("not found", "/cases/999999", "Niet gevonden", status=404, screenshot="not-found"),
     MainPage(
         "case list in English",
@@ -166,9 +170,21 @@ MAIN_PAGES = [
         user="zvh.caseworker",
         prepare=_submit_empty("Registreren"),
     ),
-    MainPage("journal page", "/cases/{case}/notes", "Journaal · PGA-"),
-    MainPage("plan page", "/cases/{case}/plan", "Plan van aanpak · PGA-", screenshot="plan"),
-    MainPage("interventions page", "/cases/{case}/interventions", "Interventies · PGA-", screenshot="interventions"),
+    MainPage("journal page", "/cases/{open_case}/journal", "Casus PGA-", screenshot="case-journal"),
+    MainPage("journal note form", "/cases/{open_case}/journal?form=note", "Casus PGA-"),
+    MainPage(
+        "journal note form with errors",
+        "/cases/{open_case}/journal?form=note",
+        "Casus PGA-",
+        prepare=_submit_empty("Notitie toevoegen"),
+    ),
+    MainPage("plan page", "/cases/{open_case}/plan", "Casus PGA-", screenshot="case-plan"),
+    MainPage("plan goal form", "/cases/{open_case}/plan?form=goal", "Casus PGA-"),
+    MainPage("people participant form", "/cases/{open_case}/people?form=participant", "Casus PGA-"),
+    MainPage("interventions page", "/cases/{open_case}/interventions", "Casus PGA-", screenshot="interventions"),
+    MainPage("people page", "/cases/{case}/people", "Casus PGA-"),
+    MainPage("case handoffs page", "/cases/{case}/handoffs", "Casus PGA-"),
+    MainPage("timeline page", "/cases/{case}/timeline", "Casus PGA-"),
     MainPage("meetings list", "/meetings", "Casusoverleg", screenshot="meetings"),
     MainPage("meeting detail", "{meeting}", "Casusoverleg", screenshot="meeting-detail"),
     MainPage("handoff inbox", "/handoffs", "Overdrachten", screenshot="handoffs"),

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.flows import expect, open_case_through_the_weegtafel
+from tests.browser.flows import add_note, expect, open_case_through_the_weegtafel
 from tests.browser.support import log_in
 
 pytestmark = pytest.mark.browser
@@ -15,10 +15,7 @@ pytestmark = pytest.mark.browser
 def test_supervisor_finds_the_events_of_a_case_in_the_audit_log(page, browser, live_server):
     log_in(page, "zvh.coordinator", next_path="/")
     reference, _family_name = open_case_through_the_weegtafel(page, "Audit")
-    journal = page.locator("#journal")
-    journal.get_by_label("Notitie").fill("Telefonisch contact met de huisarts.")
-    journal.get_by_role("button", name="Notitie toevoegen").click()
-    expect()(page.locator(".cb-note").filter(has_text="Telefonisch contact met de huisarts.")).to_be_visible()
+    add_note(page, "Telefonisch contact met de huisarts.")
 
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", timezone_id="Europe/Amsterdam")
     try:

@@ -1,5 +1,6 @@
 """Journey: on a case, write a journal note, record an intervention and add a plan goal with an
-action; each shows on the case page and on its timeline."""
+action, each on its tab of the dossier through the form that its button opens; each shows with a
+confirmation on its tab and on the timeline."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.flows import choose, expect, open_case_through_the_weegtafel
+from tests.browser.flows import add_note, choose, expect, open_case_through_the_weegtafel, open_tab
 from tests.browser.support import log_in
 
 pytestmark = pytest.mark.browser
@@ -21,15 +22,14 @@ def test_add_a_note_an_intervention_and_a_plan_action(page):
 
     # Journaal
     note = "Huisbezoek afgelegd met het wijkteam; afspraak over schuldhulp gemaakt."
-    journal = page.locator("#journal")
-    journal.get_by_label("Notitie").fill(note)
-    journal.get_by_role("group", name="Zichtbaar voor").get_by_label("Alle deelnemende organisaties").check()
-    journal.get_by_role("button", name="Notitie toevoegen").click()
+    add_note(page, note)
     entry = page.locator(".cb-note").filter(has_text=note)
     expect()(entry).to_contain_text("Sanne de Wit")
     expect()(entry).to_contain_text("gedeeld")
 
     # Interventie
+    open_tab(page, "Interventies")
+    page.get_by_role("link", name="Interventie vastleggen").click()
     interventions = page.locator("#interventions")
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     kind = interventions.get_by_label("Soort interventie")
@@ -39,16 +39,20 @@ def test_add_a_note_an_intervention_and_a_plan_action(page):
     choose(interventions.get_by_label("Uitgevoerd door"), "Zorg- en Veiligheidshuis")
     interventions.get_by_label("Resultaat").fill("Bewoner werkt mee aan het plan.")
     interventions.get_by_role("button", name="Interventie vastleggen").click()
+    expect()(page.get_by_role("status")).to_have_text("Interventie vastgelegd.")
     row = page.locator("#interventions table tbody tr").filter(has_text="Bewoner werkt mee aan het plan.")
     expect()(row).to_contain_text(kind_text)
     expect()(row).to_contain_text("Zorg- en Veiligheidshuis")
 
     # Plan van aanpak: a goal, then an action under it
+    open_tab(page, "Plan")
+    page.get_by_role("link", name="Doel toevoegen").click()
     plan = page.locator("#plan")
     plan.get_by_label("Leefgebied").select_option(label="financiën en schulden")
     goal = "Schulden in beeld en een betalingsregeling binnen drie maanden."
     plan.get_by_label("Doel", exact=True).fill(goal)
     plan.get_by_role("button", name="Doel toevoegen").click()
+    expect()(page.get_by_role("status")).to_have_text("Doel toegevoegd.")
     expect()(page.locator("#plan .cb-goal").filter(has_text=goal)).to_be_visible()
     page.locator("#plan .cb-goal").filter(has_text=goal).get_by_role("link", name="Actie toevoegen").click()
     expect()(page.get_by_role("heading", level=1)).to_have_text("Actie toevoegen")
@@ -58,14 +62,16 @@ def test_add_a_note_an_intervention_and_a_plan_action(page):
     page.get_by_label("Streefdatum").fill((date.today() + timedelta(days=30)).isoformat())
     page.get_by_role("button", name="Actie opslaan").click()
 
+    expect()(page.get_by_role("status")).to_have_text("Actie toegevoegd.")
     expect()(page.get_by_role("heading", level=1)).to_have_text(re.compile(reference))
     goal_block = page.locator("#plan .cb-goal").filter(has_text=goal)
     expect()(goal_block).to_contain_text(action)
     expect()(goal_block).to_contain_text("Zorg- en Veiligheidshuis")
 
-    # Everything on the case page and its timeline, after a fresh load
+    # Everything on the Overzicht and the timeline, after a fresh load
     page.goto(case_url)
-    expect()(page.locator("#journal")).to_contain_text(note)
+    expect()(page.locator(".cb-summary").filter(has_text="Journaal")).to_contain_text("1 notitie")
+    open_tab(page, "Tijdlijn")
     timeline = page.locator("#timeline")
     expect()(timeline).to_contain_text(note)
     expect()(timeline).to_contain_text(re.compile(r"Interventie: .*op " + re.escape(yesterday)))

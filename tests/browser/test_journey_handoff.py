@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.flows import choose, expect, open_case_through_the_weegtafel
+from tests.browser.flows import choose, expect, open_case_through_the_weegtafel, open_tab
 from tests.browser.support import choose_language, log_in
 
 pytestmark = pytest.mark.browser
@@ -20,6 +20,7 @@ def test_transfer_a_case_to_the_wijkteam_and_lose_access(page, browser, live_ser
     reference, _family_name = open_case_through_the_weegtafel(page, "Overdracht")
     case_url = page.url
 
+    open_tab(page, "Overdrachten")
     page.get_by_role("link", name="Overdracht of verwijzing opstellen").click()
     expect()(page.get_by_role("heading", level=1)).to_have_text(f"Nieuwe overdracht · {reference}")
     page.get_by_role("group", name="Soort").get_by_label("Overdracht van regie").check()
@@ -56,6 +57,7 @@ def test_transfer_a_case_to_the_wijkteam_and_lose_access(page, browser, live_ser
         case_facts = receiver.locator("dl.cb-meta").first
         expect()(case_facts).to_contain_text(f"Regiehouder{RECEIVER}")
         expect()(case_facts).to_contain_text("ProcesregisseurFatima El Amrani")
+        open_tab(receiver, "Tijdlijn")
         expect()(receiver.locator("#timeline")).to_contain_text(f"{RECEIVER} heeft de overdracht geaccepteerd")
     finally:
         wijkteam.close()

@@ -11,6 +11,7 @@ from tests.browser.flows import (
     add_new_person,
     expect,
     main_menu,
+    open_tab,
     register_signal,
     triage_into_case,
     unique_family_name,
@@ -54,6 +55,7 @@ def test_register_a_signal_and_triage_it_into_a_case(page, browser, live_server)
         expect()(facts).to_contain_text("Crabbehof")
         expect()(facts).to_contain_text(re.compile(r"Procesregisseur\s*Sanne de Wit"))
         expect()(weegtafel.get_by_role("link", name=f"Robin {family_name}")).to_be_visible()
+        open_tab(weegtafel, "Tijdlijn")
         expect()(weegtafel.locator("#timeline")).to_contain_text(signal.reference)
 
         # The signal left the queue and records the decision.

@@ -80,7 +80,10 @@ def test_open_a_case_from_the_list_and_see_its_detail(page):
     facts = page.locator("dl.cb-meta").first
     expect(facts).to_contain_text(case_type)
     expect(facts).to_contain_text(re.compile(r"Geopend\s*\d{1,2} \w+ \d{4}, \d{2}:\d{2}"))
-    expect(page.get_by_role("heading", name="Betrokkenen")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Onderdelen van de casus")
+    tabs.get_by_role("link", name="Betrokkenen & deelnemers").click()
+    expect(page).to_have_title(f"Casus {reference} · Betrokkenen & deelnemers · Casebook")
+    expect(page.get_by_role("heading", name="Betrokkenen", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Deelnemende organisaties")).to_be_visible()
     expect(page.get_by_role("table")).to_contain_text("regiehouder")
 

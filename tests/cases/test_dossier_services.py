@@ -7,7 +7,8 @@ from sqlalchemy import select, text
 
 from casebook.access import AccessDenied, Refused
 from casebook.audit import Outcome
-from casebook.cases import dossier, dossier_changes, services
+from casebook.cases import dossier_changes, services
+from casebook.cases import summary_flags as dossier
 from casebook.cases.dossier_models import CaseFlag, CaseFlagType
 from casebook.cases.errors import CaseRuleError, StaleCase
 from casebook.cases.models import CaseFieldChange

@@ -147,7 +147,8 @@ def test_closed_case_cannot_be_edited(case, coordinator, zvh):
     from tests.factories import make_results
 
     make_results(case.case_type)
-    lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "klaar", by=coordinator, expected_version=1)
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=1)
+    lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "klaar", by=coordinator, expected_version=2)
     lifecycle.decide_closure(
         case, approve=True, comment="", by=make_user(org=zvh, roles=["supervisor"]), expected_version=case.version
     )

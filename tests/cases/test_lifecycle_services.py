@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from casebook.access import AccessDenied
 from casebook.cases import lifecycle
-from casebook.cases.errors import CaseRuleError, StaleCase
+from casebook.cases.errors import CaseRuleError, ClosureTooEarly, StaleCase
 from casebook.cases.models import CaseClosureStep, CaseStatusChange, ClosureStepKind
 from casebook.db import db
 from tests.factories import make_case, make_org, make_results, make_user, status_of
@@ -120,21 +120,43 @@ def test_stale_version_writes_nothing_and_reports_what_changed(case, coordinator
     assert case.status.code == "plan_van_aanpak" and len(_history(case)) == 2
 
 
-def _propose(case, coordinator, version=1):
+def _past_first_phase(case, coordinator):
+    """A closing proposal needs the case past its first step."""
+    if lifecycle.in_first_phase(case):
+        lifecycle.transition(
+            case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=case.version
+        )
+
+
+def _propose(case, coordinator, version=None):
+    _past_first_phase(case, coordinator)
     result = lifecycle.results_for(case)[0]
-    return lifecycle.propose_closure(case, result.id, "Doelen behaald.", by=coordinator, expected_version=version)
+    return lifecycle.propose_closure(
+        case, result.id, "Doelen behaald.", by=coordinator, expected_version=version or case.version
+    )
+
+
+def test_no_closing_proposal_in_the_first_phase(case, coordinator):
+    assert lifecycle.in_first_phase(case) and not lifecycle.may_propose_closure(case)
+    with pytest.raises(ClosureTooEarly) as too_early:
+        lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "Klaar.", by=coordinator, expected_version=1)
+    assert too_early.value.about_state and too_early.value.field is None
+    assert case.closure_proposed_at is None and case.version == 1
+    _past_first_phase(case, coordinator)
+    assert lifecycle.may_propose_closure(case)
 
 
 def test_propose_needs_result_and_summary(case, coordinator):
+    _past_first_phase(case, coordinator)
     with pytest.raises(CaseRuleError) as no_result:
-        lifecycle.propose_closure(case, None, "tekst", by=coordinator, expected_version=1)
+        lifecycle.propose_closure(case, None, "tekst", by=coordinator, expected_version=2)
     assert no_result.value.field == "result"
     with pytest.raises(CaseRuleError) as no_summary:
-        lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, " ", by=coordinator, expected_version=1)
+        lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, " ", by=coordinator, expected_version=2)
     assert no_summary.value.field == "summary"
     other_type_result = make_results(make_case(type="housing_nuisance").case_type)[0]
     with pytest.raises(CaseRuleError):
-        lifecycle.propose_closure(case, other_type_result.id, "tekst", by=coordinator, expected_version=1)
+        lifecycle.propose_closure(case, other_type_result.id, "tekst", by=coordinator, expected_version=2)
 
 
 def test_proposal_waits_for_the_supervisor_and_blocks_transitions(case, coordinator):
@@ -179,7 +201,7 @@ def test_send_back_needs_a_comment_and_reopens_the_process(case, coordinator, su
     assert case.closure_proposed_at is None and not case.is_closed
     assert last_event("case.close.send_back", case_id=case.id).actor_user_id == supervisor.id
     lifecycle.transition(
-        case, status_of(case, "plan_van_aanpak").id, reason="", by=coordinator, expected_version=case.version
+        case, status_of(case, "uitvoering").id, reason="", by=coordinator, expected_version=case.version
     )
 
 

@@ -1,4 +1,5 @@
-"""The case page as a timeline, and the routes that change a case, over HTTP."""
+"""The case dossier's process (Overzicht, Betrokkenen & deelnemers, Tijdlijn) and the routes that
+change a case, over HTTP."""
 
 from __future__ import annotations
 
@@ -29,38 +30,37 @@ def case(zvh):
     return case
 
 
-def test_case_page_shows_process_forms_and_timeline_for_the_coordinator(client, case, coordinator):
+def test_the_dossier_offers_the_coordinator_process_forms_on_demand(client, case, coordinator):
     login_as(client, coordinator)
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    for text in (
-        "Status wijzigen",
-        "Afsluiten voorstellen",
-        "Deelnemer toevoegen",
-        "Tijdlijn",
-        "Casus geopend in status",
-    ):
-        assert text in html
-    assert 'name="version" type="hidden" value="1"' in html
+    assert f"/cases/{case.id}?form=status" in html and "Tijdlijn" in html
+    assert 'name="to_status"' not in html  # the form opens on demand
+    html = client.get(f"/cases/{case.id}?form=status").get_data(as_text=True)
+    assert 'name="to_status"' in html and 'name="version" type="hidden" value="1"' in html
+    assert f"/cases/{case.id}/people?form=participant" in client.get(f"/cases/{case.id}/people").get_data(as_text=True)
+    assert "Casus geopend in status" in client.get(f"/cases/{case.id}/timeline").get_data(as_text=True)
 
 
 def test_caseworker_sees_timeline_without_process_forms(client, case, zvh):
     login_as(client, make_user(org=zvh))
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Tijdlijn" in html
-    for text in ("Status wijzigen", "Afsluiten voorstellen", "Deelnemer toevoegen"):
+    for text in ("?form=status", "?form=closure", "?form=participant"):
         assert text not in html
+    assert "?form=participant" not in client.get(f"/cases/{case.id}/people").get_data(as_text=True)
 
 
 def test_transition_then_timeline_filter(client, case, coordinator):
     login_as(client, coordinator)
     target = status_of(case, "plan_van_aanpak").id
     response = client.post(f"/cases/{case.id}/status", data={"version": 1, "to_status": target, "reason": ""})
-    assert response.status_code == 302
+    assert response.status_code == 303 and response.headers["Location"] == f"/cases/{case.id}"
     assert db.session.get(Case, case.id).status.code == "plan_van_aanpak"
-    html = client.get(f"/cases/{case.id}?kind=status").get_data(as_text=True)
+    assert "Status gewijzigd." in client.get(response.headers["Location"]).get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}/timeline?kind=status").get_data(as_text=True)
     assert "Status gewijzigd van Casusoverleg naar Plan van aanpak" in html
     assert html.index("Status gewijzigd") < html.index("Casus geopend")  # newest first
-    html = client.get(f"/cases/{case.id}?kind=participant").get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}/timeline?kind=participant").get_data(as_text=True)
     assert "Status gewijzigd" not in html
 
 
@@ -93,20 +93,21 @@ def test_stale_transition_is_409_showing_the_change_and_keeping_input(client, ca
 
 def test_closing_round_trip_over_http(client, case, coordinator, zvh):
     supervisor = make_user(org=zvh, roles=["supervisor"])
+    lifecycle.transition(case, status_of(case, "plan_van_aanpak").id, reason="", by=coordinator, expected_version=1)
     login_as(client, coordinator)
     result = lifecycle.results_for(case)[0].id
-    response = client.post(f"/cases/{case.id}/closure", data={"version": 1, "result": result, "summary": ""})
+    response = client.post(f"/cases/{case.id}/closure", data={"version": 2, "result": result, "summary": ""})
     assert response.status_code == 422 and "Schrijf een samenvatting." in response.get_data(as_text=True)
-    response = client.post(f"/cases/{case.id}/closure", data={"version": 1, "result": result, "summary": "Klaar."})
-    assert response.status_code == 302
+    response = client.post(f"/cases/{case.id}/closure", data={"version": 2, "result": result, "summary": "Klaar."})
+    assert response.status_code == 303
     client.post("/logout")
     login_as(client, supervisor)
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Voorstel tot afsluiten beoordelen" in html and "Klaar." in html
-    response = client.post(f"/cases/{case.id}/closure/decision", data={"version": 2, "decision": "send_back"})
+    response = client.post(f"/cases/{case.id}/closure/decision", data={"version": 3, "decision": "send_back"})
     assert response.status_code == 422 and "Geef een toelichting" in response.get_data(as_text=True)
-    response = client.post(f"/cases/{case.id}/closure/decision", data={"version": 2, "decision": "approve"})
-    assert response.status_code == 302
+    response = client.post(f"/cases/{case.id}/closure/decision", data={"version": 3, "decision": "approve"})
+    assert response.status_code == 303
     closed = db.session.get(Case, case.id)
     assert closed.closed_at is not None and closed.archive_action_on is not None
     client.post("/logout")
@@ -114,10 +115,10 @@ def test_closing_round_trip_over_http(client, case, coordinator, zvh):
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "Casus heropenen" in html and "Archiefactiedatum" in html
     nazorg = status_of(case, "nazorg").id
-    response = client.post(f"/cases/{case.id}/reopen", data={"version": 3, "to_status": nazorg, "reason": ""})
+    response = client.post(f"/cases/{case.id}/reopen", data={"version": 4, "to_status": nazorg, "reason": ""})
     assert response.status_code == 422
-    response = client.post(f"/cases/{case.id}/reopen", data={"version": 3, "to_status": nazorg, "reason": "Terugval"})
-    assert response.status_code == 302
+    response = client.post(f"/cases/{case.id}/reopen", data={"version": 4, "to_status": nazorg, "reason": "Terugval"})
+    assert response.status_code == 303
     assert db.session.get(Case, case.id).closed_at is None
 
 
@@ -129,9 +130,10 @@ def test_edit_form_and_update(client, case, coordinator):
         f"/cases/{case.id}/edit",
         data={"version": 1, "district": district.id, "confidentiality": 4, "next_evaluation_on": "2099-01-01"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert db.session.get(Case, case.id).district_id == district.id
-    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Casus bijgewerkt." in client.get(response.headers["Location"]).get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}/timeline").get_data(as_text=True)
     assert "Wijk gewijzigd: — → Wielwijk" in html
 
 
@@ -175,7 +177,7 @@ def test_stale_edit_is_409_with_who_what_when_and_input_kept(client, case, coord
         f"/cases/{case.id}/edit",
         data={"version": 2, "district": mine.id, "confidentiality": 4, "next_evaluation_on": "2099-03-04"},
     )
-    assert again.status_code == 302 and db.session.get(Case, case.id).district_id == mine.id
+    assert again.status_code == 303 and db.session.get(Case, case.id).district_id == mine.id
 
 
 def test_contributor_edit_keeps_process_fields(client, case):
@@ -186,7 +188,7 @@ def test_contributor_edit_keeps_process_fields(client, case):
     html = client.get(f"/cases/{case.id}/edit").get_data(as_text=True)
     assert 'name="district"' not in html
     response = client.post(f"/cases/{case.id}/edit", data={"version": 1, "next_evaluation_on": "2099-01-01"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert db.session.get(Case, case.id).confidentiality == case.confidentiality
 
 
@@ -200,12 +202,13 @@ def test_participants_add_422_and_end(client, case, coordinator):
     response = client.post(
         f"/cases/{case.id}/participants", data={"organisation": police.id, "involvement": "contributor"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303 and response.headers["Location"] == f"/cases/{case.id}/people"
+    assert "Deelnemer toegevoegd." in client.get(response.headers["Location"]).get_data(as_text=True)
     participant = db.session.query(CaseParticipant).filter_by(case_id=case.id, organisation_id=police.id).one()
-    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}/timeline").get_data(as_text=True)
     assert "Politie basisteam neemt deel als betrokken partner" in html
     response = client.post(f"/cases/{case.id}/participants/{participant.id}/end")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert db.session.get(CaseParticipant, participant.id).ended_at is not None
     response = client.post(f"/cases/{case.id}/participants/{participant.id}/end")
     assert response.status_code == 422

@@ -83,7 +83,7 @@ def geheim() -> Geheim:
     return Geheim()
 
 
-SCREENS = ("/cases/{id}", "/cases/{id}/plan", "/cases/{id}/interventions")
+SCREENS = ("/cases/{id}", "/cases/{id}/plan", "/cases/{id}/interventions", "/cases/{id}/people", "/cases/{id}/timeline")
 API = ("/api/v1/cases/{id}", "/api/v1/cases/{id}/plan", "/api/v1/cases/{id}/interventions")
 
 
@@ -98,12 +98,13 @@ def _bodies(client, paths, case_id, **kwargs) -> dict[str, str]:
 
 def test_a_caseworker_on_the_case_reads_all_of_it(client, geheim):
     login_as(client, geheim.worker)
-    page = client.get(f"/cases/{geheim.case_id}").get_data(as_text=True)
+    page = "".join(_bodies(client, (*SCREENS, "/cases/{id}/journal"), geheim.case_id).values())
     assert all(text in page for text in (*CONTENT, SUMMARY))
 
 
 def test_the_supervisor_sees_no_content_on_any_screen_but_the_proposal_in_the_approval_step(client, geheim):
     login_as(client, geheim.supervisor)
+    assert client.get(f"/cases/{geheim.case_id}/journal").status_code == 404  # no tab: notes are content
     bodies = _bodies(client, SCREENS, geheim.case_id)
     for path, body in bodies.items():
         assert not [text for text in CONTENT if text in body], path
@@ -133,6 +134,6 @@ def test_once_closed_the_summary_is_content_again(client, geheim):
         geheim.case, approve=True, comment="", by=geheim.approver, expected_version=geheim.case.version
     )
     login_as(client, geheim.supervisor)
-    page = client.get(f"/cases/{geheim.case_id}").get_data(as_text=True)
+    page = "".join(_bodies(client, SCREENS, geheim.case_id).values())
     assert not [text for text in (*CONTENT, SUMMARY) if text in page]
     assert not audit_events(lifecycle.CLOSURE_VIEW, actor_user_id=geheim.supervisor_id)

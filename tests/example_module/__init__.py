@@ -28,4 +28,14 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     navigation(app).add("example.index", _l("Voorbeeld"), action=Action.LIST_CASES, order=95)
-    register_section(app, CaseSection(key="example", template="example/_section.html", load=views.section, order=99))
+    register_section(  # a tab of its own in the case dossier, as a Documenten tab would be
+        app,
+        CaseSection(
+            key="example",
+            template="example/_section.html",
+            load=views.section,
+            order=99,
+            label=_l("Voorbeeld"),
+            path="example",
+        ),
+    )

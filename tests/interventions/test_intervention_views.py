@@ -46,9 +46,10 @@ def test_log_an_intervention_and_see_the_balance(client, case, worker, west):
     }
     response = client.post(f"/cases/{case.id}/interventions", data=data)
     row = db.session.query(Intervention).filter_by(case_id=case.id).one()
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"#intervention-{row.id}")
-    html = client.get(f"/cases/{case.id}/interventions").get_data(as_text=True)
-    assert "Gebiedsverbod" in html and "repressie" in html
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/cases/{case.id}/interventions#intervention-{row.id}"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Interventie vastgelegd." in html and "Gebiedsverbod" in html and "repressie" in html
     assert 'data-category="enforcement"><span class="cb-balance__count">1</span>' in html
     assert 'data-category="care"><span class="cb-balance__count">0</span>' in html
     assert last_event("intervention.list", actor_user_id=worker.id).outcome is Outcome.ALLOWED

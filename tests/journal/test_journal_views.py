@@ -30,19 +30,30 @@ def worker(client, west):
     return user
 
 
-def test_journal_page_lists_notes_and_audits_the_read(client, case, worker):
+def test_journal_tab_lists_notes_and_audits_the_read(client, case, worker):
     make_note(case, worker, body="Eerste gesprek")
-    response = client.get(f"/cases/{case.id}/notes")
+    response = client.get(f"/cases/{case.id}/journal")
     assert response.status_code == 200 and "Eerste gesprek" in response.get_data(as_text=True)
     assert last_event("note.list", actor_user_id=worker.id).outcome is Outcome.ALLOWED
+    old = client.get(f"/cases/{case.id}/notes")  # the journal's old address
+    assert old.status_code == 301 and old.headers["Location"] == f"/cases/{case.id}/journal"
 
 
-def test_adding_a_note_redirects_to_the_case_at_the_note(client, case, worker):
+def test_the_note_form_opens_on_demand(client, case, worker):
+    html = client.get(f"/cases/{case.id}/journal").get_data(as_text=True)
+    assert f"/cases/{case.id}/journal?form=note" in html and 'name="body"' not in html
+    html = client.get(f"/cases/{case.id}/journal?form=note").get_data(as_text=True)
+    assert 'name="body"' in html and f'action="/cases/{case.id}/notes"' in html
+
+
+def test_adding_a_note_redirects_to_the_journal_at_the_note_with_a_confirmation(client, case, worker):
     response = client.post(f"/cases/{case.id}/notes", data={"body": "Huisbezoek", "visibility": "internal"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     note = db.session.query(Note).filter_by(case_id=case.id).one()
-    assert response.headers["Location"] == f"/cases/{case.id}#note-{note.id}"
+    assert response.headers["Location"] == f"/cases/{case.id}/journal#note-{note.id}"
     assert note.visibility.value == "internal"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Notitie toegevoegd." in html and 'role="status"' in html and "Huisbezoek" in html
 
 
 def test_invalid_note_rerenders_with_422_and_the_input_kept(client, case, worker):
@@ -56,7 +67,7 @@ def test_invalid_note_rerenders_with_422_and_the_input_kept(client, case, worker
 def test_note_text_comes_back_escaped_with_line_breaks(client, case, worker):
     body = "<script>alert('x')</script>\nregel 2"
     client.post(f"/cases/{case.id}/notes", data={"body": body, "visibility": "shared"})
-    html = client.get(f"/cases/{case.id}/notes").get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}/journal").get_data(as_text=True)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;\nregel 2" in html
     assert 'class="cb-note__body"' in html
@@ -69,9 +80,9 @@ def test_correction_flow(client, case, worker):
     empty = client.post(f"/cases/{case.id}/notes/{original.id}/correction", data={"body": ""})
     assert empty.status_code == 422
     done = client.post(f"/cases/{case.id}/notes/{original.id}/correction", data={"body": "Goed"})
-    assert done.status_code == 302
-    html = client.get(f"/cases/{case.id}/notes").get_data(as_text=True)
-    assert "gecorrigeerd" in html and "Correctie op" in html
+    assert done.status_code == 303
+    html = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "Correctie toegevoegd." in html and "gecorrigeerd" in html and "Correctie op" in html
     again = client.post(f"/cases/{case.id}/notes/{original.id}/correction", data={"body": "Nog eens"})
     assert again.status_code == 422 and "Nog eens" in again.get_data(as_text=True)
 
@@ -79,7 +90,7 @@ def test_correction_flow(client, case, worker):
 def test_out_of_scope_case_and_foreign_note_ids_are_404_and_audited(client, west, case, worker):
     other = make_case(lead=make_org("elders"))
     foreign_note = make_note(other, make_user(org=other.lead_organisation))
-    assert client.get(f"/cases/{other.id}/notes").status_code == 404
+    assert client.get(f"/cases/{other.id}/journal").status_code == 404
     assert client.post(f"/cases/{other.id}/notes", data={"body": "x", "visibility": "shared"}).status_code == 404
     assert last_event("note.add", actor_user_id=worker.id).outcome is Outcome.DENIED
     response = client.get(f"/cases/{case.id}/notes/{foreign_note.id}/correction")
@@ -90,5 +101,6 @@ def test_out_of_scope_case_and_foreign_note_ids_are_404_and_audited(client, west
 def test_supervisors_cannot_open_the_journal(client, case, west):
     supervisor = make_user(org=west, roles=[Role.SUPERVISOR])
     login_as(client, supervisor)
-    assert client.get(f"/cases/{case.id}/notes").status_code == 404
+    assert client.get(f"/cases/{case.id}/journal").status_code == 404
     assert last_event("note.list", actor_user_id=supervisor.id).outcome is Outcome.DENIED
+    assert f"/cases/{case.id}/journal" not in client.get(f"/cases/{case.id}").get_data(as_text=True)  # no tab

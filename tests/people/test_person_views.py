@@ -103,8 +103,9 @@ def test_case_page_links_subjects_to_their_person_page(client, setting):
     _, user, person, case = setting
     login_as(client, user)
     page = client.get(f"/cases/{case.id}").text
-    assert f'href="/persons/{person.id}"' in page
-    assert f'href="/cases/{case.id}/persons/new"' in page
+    assert f'href="/persons/{person.id}"' in page  # in the dossier's header
+    page = client.get(f"/cases/{case.id}/people").text
+    assert f'href="/persons/{person.id}"' in page and f'href="/cases/{case.id}/persons/new"' in page
     assert 'href="/persons"' in page  # the "Personen" nav item
 
 

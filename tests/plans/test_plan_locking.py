@@ -87,7 +87,7 @@ def test_over_http_a_stale_evaluation_form_answers_409_and_keeps_the_input(clien
     seen = case.version
     soon, later = (date.today() + timedelta(days=9)).isoformat(), (date.today() + timedelta(days=40)).isoformat()
     url = f"/cases/{case.id}/plan/evaluation"
-    assert client.post(url, data={"next_evaluation_on": soon, "version": seen}).status_code == 302
+    assert client.post(url, data={"next_evaluation_on": soon, "version": seen}).status_code == 303
     stale = client.post(url, data={"next_evaluation_on": later, "version": seen})
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)
@@ -103,7 +103,7 @@ def test_over_http_a_stale_casusregisseur_form_answers_409_and_keeps_the_choice(
     officer, other = make_user(org=police), make_user(org=police)
     officer_id, other_id = officer.id, other.id
     url = f"/cases/{case.id}/plan/case-manager"
-    assert client.post(url, data={"case_manager": str(officer_id), "version": seen}).status_code == 302
+    assert client.post(url, data={"case_manager": str(officer_id), "version": seen}).status_code == 303
     stale = client.post(url, data={"case_manager": str(other_id), "version": seen})
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)

@@ -50,7 +50,8 @@ def test_plan_page_shows_both_directors_and_audits_the_read(client, case, coordi
 def test_add_goal_redirects_and_invalid_goal_keeps_input(client, case, coordinator):
     ok = client.post(f"/cases/{case.id}/plan/goals", data={"domain": "work", "text": "Werk vinden"})
     goal = db.session.query(PlanGoal).filter_by(case_id=case.id).one()
-    assert ok.status_code == 302 and ok.headers["Location"].endswith(f"#goal-{goal.id}")
+    assert ok.status_code == 303 and ok.headers["Location"] == f"/cases/{case.id}/plan#goal-{goal.id}"
+    assert "Doel toegevoegd." in client.get(ok.headers["Location"]).get_data(as_text=True)
     bad = client.post(f"/cases/{case.id}/plan/goals", data={"domain": "astrologie", "text": "Mijn doeltekst"})
     assert bad.status_code == 422 and "Mijn doeltekst" in bad.get_data(as_text=True)
 
@@ -66,7 +67,8 @@ def test_add_action_form_redirects_and_keeps_input_on_a_past_date(client, case, 
     assert "Schuldhulp aanmelden" in html and "verleden" in html
     ok = client.post(url, data={**data, "due_on": SOON})
     action = db.session.query(PlanAction).filter_by(case_id=case.id).one()
-    assert ok.status_code == 302 and ok.headers["Location"].endswith(f"#action-{action.id}")
+    assert ok.status_code == 303 and ok.headers["Location"] == f"/cases/{case.id}/plan#action-{action.id}"
+    assert "Actie toegevoegd." in client.get(ok.headers["Location"]).get_data(as_text=True)
     assert action.goal_id == goal.id and action.owner_organisation_id == police.id
 
 
@@ -83,8 +85,9 @@ def test_action_owner_outside_the_case_is_422(client, case, coordinator):
 def test_status_change_and_invalid_status(client, case, coordinator):
     action = make_action(case, coordinator, date.today() + timedelta(days=3), today=date.today())
     url = f"/cases/{case.id}/plan/actions/{action.id}/status"
-    assert client.post(url, data={"status": "done"}).status_code == 302
-    assert db.session.get(PlanAction, action.id).status is ActionStatus.DONE
+    done = client.post(url, data={"status": "done"})
+    assert done.status_code == 303 and db.session.get(PlanAction, action.id).status is ActionStatus.DONE
+    assert "Status van de actie gewijzigd." in client.get(done.headers["Location"]).get_data(as_text=True)
     bad = client.post(url, data={"status": "done"})
     assert bad.status_code == 422 and "heeft deze status al" in bad.get_data(as_text=True)
     assert client.post(url, data={"status": "weg"}).status_code == 422
@@ -96,7 +99,9 @@ def _version(case_id: int) -> int:
 
 def test_evaluation_date(client, case, coordinator):
     data = {"next_evaluation_on": SOON, "version": _version(case.id)}
-    assert client.post(f"/cases/{case.id}/plan/evaluation", data=data).status_code == 302
+    ok = client.post(f"/cases/{case.id}/plan/evaluation", data=data)
+    assert ok.status_code == 303
+    assert "Volgende evaluatie vastgelegd." in client.get(ok.headers["Location"]).get_data(as_text=True)
     assert db.session.get(Case, case.id).next_evaluation_on.isoformat() == SOON
     data = {"next_evaluation_on": PAST, "version": _version(case.id)}
     bad = client.post(f"/cases/{case.id}/plan/evaluation", data=data)
@@ -109,8 +114,10 @@ def test_case_manager_is_set_by_the_lead_coordinator_only(client, case, coordina
     case_id = case.id
     data = {"case_manager": str(officer.id), "version": _version(case_id)}
     ok = client.post(f"/cases/{case_id}/plan/case-manager", data=data)
-    assert ok.status_code == 302
-    assert "Wijkagent Ruud" in client.get(f"/cases/{case_id}/plan").get_data(as_text=True)
+    assert ok.status_code == 303
+    html = client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert "Casusregisseur vastgelegd." in html and "Wijkagent Ruud" in html
+    assert "Wijkagent Ruud" in client.get(f"/cases/{case_id}").get_data(as_text=True)  # in the header
     bad = client.post(
         f"/cases/{case.id}/plan/case-manager", data={"case_manager": "999999", "version": _version(case_id)}
     )

@@ -190,6 +190,7 @@ def case(lead, coordinator) -> Case:
     signal.decision_reason = "Meerdere leefgebieden, meerdere ketens."
     make_results(case.case_type)
     db.session.flush()
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=case.version)
     lifecycle.propose_closure(
         case, lifecycle.results_for(case)[0].id, "Doelen bereikt.", by=coordinator, expected_version=case.version
     )
@@ -257,9 +258,14 @@ def grow(case: Case, coordinator: User, *, to: int) -> None:
     db.session.flush()
 
 
-def case_page(client: FlaskClient, case: Case) -> tuple[Statements, Counter]:
-    """The statements of one view of the case page, and the audit events that view wrote."""
-    statements, _response = get(client, f"/cases/{case.id}")
+# The case dossier: its Overzicht and each tab's page, every one held to the case page's budget.
+DOSSIER_TABS = ("", "/plan", "/journal", "/interventions", "/people", "/handoffs", "/timeline")
+SUPERVISOR_TABS = ("", "/plan", "/interventions", "/people", "/timeline")  # no journal, no handoffs
+
+
+def case_page(client: FlaskClient, case: Case, tab: str = "") -> tuple[Statements, Counter]:
+    """The statements of one view of a page of the case dossier, and the audit events that view wrote."""
+    statements, _response = get(client, f"/cases/{case.id}{tab}")
     last_view = db.session.scalar(
         select(func.max(AuditEvent.seq)).where(AuditEvent.action == "case.view", AuditEvent.case_id == case.id)
     )
@@ -267,33 +273,36 @@ def case_page(client: FlaskClient, case: Case) -> tuple[Statements, Counter]:
     return statements, Counter(events)
 
 
+@pytest.mark.parametrize("tab", DOSSIER_TABS)
 @pytest.mark.parametrize("part", PARTS)
-def test_the_case_page_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator, part):
+def test_the_case_page_has_a_fixed_budget_whatever_the_size_of_the_case(client, case, coordinator, part, tab):
     grow(case, coordinator, to=2)
     login_as(client, coordinator)
-    small, _ = case_page(client, case)
+    small, _ = case_page(client, case, tab)
     grow(case, coordinator, to=50)
-    large, _ = case_page(client, case)
-    within_budget(small, large, CASE_PAGE_BUDGET, "case page", part)
+    large, _ = case_page(client, case, tab)
+    within_budget(small, large, CASE_PAGE_BUDGET, f"case page {tab or '(Overzicht)'}", part)
 
 
-def test_the_case_page_audits_each_kind_of_data_once(client, case, coordinator):
+@pytest.mark.parametrize("tab", DOSSIER_TABS)
+def test_the_case_page_audits_each_kind_of_data_once(client, case, coordinator, tab):
     grow(case, coordinator, to=3)
     login_as(client, coordinator)
-    _, events = case_page(client, case)
+    _, events = case_page(client, case, tab)
     assert events, "the case page audits what it reads"
     assert all(count == 1 for count in events.values()), events
 
 
+@pytest.mark.parametrize("tab", SUPERVISOR_TABS)
 @pytest.mark.parametrize("part", PARTS)
-def test_a_supervisor_sees_the_case_page_within_the_budget(client, case, coordinator, lead, part):
+def test_a_supervisor_sees_the_case_page_within_the_budget(client, case, coordinator, lead, part, tab):
     grow(case, coordinator, to=2)
     supervisor = make_user(org=lead, roles=[Role.SUPERVISOR])
     login_as(client, supervisor)
-    small, events = case_page(client, case)
+    small, events = case_page(client, case, tab)
     grow(case, coordinator, to=20)
-    large, _ = case_page(client, case)
-    within_budget(small, large, CASE_PAGE_BUDGET, "case page (supervisor)", part)
+    large, _ = case_page(client, case, tab)
+    within_budget(small, large, CASE_PAGE_BUDGET, f"case page {tab or '(Overzicht)'} (supervisor)", part)
     assert all(count == 1 for count in events.values()), events
 
 
@@ -385,6 +394,9 @@ def grow_work(viewer: User, *, to: int) -> None:
         meetings.add_to_agenda(meeting, by=viewer, reference=work_case.reference)
         make_results(work_case.case_type)
         db.session.flush()
+        lifecycle.transition(
+            work_case, lifecycle.next_status(work_case).id, reason="", by=viewer, expected_version=work_case.version
+        )
         lifecycle.propose_closure(
             work_case, lifecycle.results_for(work_case)[0].id, "Klaar.", by=viewer, expected_version=work_case.version
         )

@@ -149,7 +149,7 @@ def test_triage_open_case_redirects_to_the_case(client, coordinator, worker, zvh
     assert response.status_code == 302
     case = db.session.query(Case).one()
     assert response.headers["Location"].endswith(f"/cases/{case.id}")
-    html = client.get(f"/cases/{case.id}?kind=signal").get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}/timeline?kind=signal").get_data(as_text=True)
     assert signal.reference in html and "Politie basisteam" in html
 
 

@@ -88,6 +88,9 @@ def test_closures_count_only_proposals_the_supervisor_may_decide(zvh):
     for case in (decidable, not_theirs):
         make_results(case.case_type)
         result = lifecycle.results_for(case)[0].id
+        lifecycle.transition(
+            case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=case.version
+        )
         lifecycle.propose_closure(case, result, "Klaar.", by=coordinator, expected_version=case.version)
     widget = _widgets(supervisor)["closures"]
     assert widget.count == len(widget.items) == 1

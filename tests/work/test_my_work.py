@@ -71,7 +71,8 @@ def test_supervisor_sees_closures_of_their_own_organisation(client, zvh):
     supervisor = make_user(org=zvh, roles=["supervisor"])
     case = make_case(lead=zvh)
     make_results(case.case_type)
-    lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "klaar", by=coordinator, expected_version=1)
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=1)
+    lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "klaar", by=coordinator, expected_version=2)
     elsewhere = make_user(org=make_org("gemeente"), roles=["supervisor"])
     widgets = {w.key: w for w in work.my_work(supervisor, date.today())}
     assert widgets["closures"].count == 1 and "my_cases" not in widgets and "signals" not in widgets

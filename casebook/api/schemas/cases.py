@@ -93,7 +93,7 @@ class CaseOut(CaseSummary):
     def of(cls, case: Case, *, content: bool = False, dossier: dict[str, Any] | None = None) -> CaseOut:
         """``content``: the caller may read the case's content (``Action.READ_CASE_CONTENT``);
         without it the subjects are left out, so metadata is all a supervisor can get. ``dossier``:
-        what ``cases.dossier.summary_flags_for`` let the caller see (the summary only for content)."""
+        what ``cases.summary_flags.summary_flags_for`` let the caller see (the summary only for content)."""
         return cls(
             **CaseSummary.fields_of(case),
             participants=[Participant.of(p) for p in case.participants],

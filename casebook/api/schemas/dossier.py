@@ -9,7 +9,7 @@ from pydantic import Field
 
 from casebook.api.schemas.common import ApiModel, Code, InputModel
 from casebook.api.schemas.common import text as bounded
-from casebook.cases.dossier import SUMMARY_MAX_LENGTH
+from casebook.cases.summary_flags import SUMMARY_MAX_LENGTH
 
 SummaryText = bounded(SUMMARY_MAX_LENGTH, min_length=0)
 
@@ -41,7 +41,7 @@ class FlagsIn(InputModel):
 
 
 def dossier_fields(shown: dict[str, Any] | None) -> dict[str, Any]:
-    """``CaseOut``'s dossier members from ``cases.dossier.summary_flags_for`` (None: not read)."""
+    """``CaseOut``'s dossier members from ``cases.summary_flags.summary_flags_for`` (None: not read)."""
     summary = (shown or {}).get("summary") or {}
     return {
         "flags": [Flag.of(f) for f in shown["flags"]] if shown else [],

@@ -1,7 +1,7 @@
 """The dossier's signaleringen through the API, and the case resource with its summary and flags.
 
 ``case_out`` is how every case endpoint answers: the same audited dossier read as the case page
-(``cases.dossier.summary_flags_for``), so the API shows flags to every viewer and the summary only to
+(``cases.summary_flags.summary_flags_for``), so the API shows flags to every viewer and the summary only to
 readers of content, exactly like the screens.
 """
 
@@ -19,8 +19,8 @@ from casebook.api.schemas.dossier import FlagsIn
 from casebook.auth.models import User
 from casebook.cases import dossier_changes
 from casebook.cases import services as cases
-from casebook.cases.dossier import summary_flags_for
 from casebook.cases.models import Case
+from casebook.cases.summary_flags import summary_flags_for
 
 
 def case_out(user: User, case: Case) -> CaseOut:
