@@ -14,9 +14,7 @@ class InterventionForm(FlaskForm):
     """Choices (kinds, organisations) are filled by the view."""
 
     kind = SelectField(_l("Soort interventie"), validators=[DataRequired(message=_l("Kies een soort interventie."))])
-    occurred_on = DateField(
-        _l("Datum"), validators=[DataRequired(message=_l("Vul een geldige datum in (jjjj-mm-dd)."))]
-    )
+    occurred_on = DateField(_l("Datum"), validators=[DataRequired(message=_l("Kies een geldige datum."))])
     # Its own id: the case page also shows the participants form, whose organisation field is "organisation".
     organisation = SelectField(
         _l("Uitgevoerd door"),

@@ -18,7 +18,7 @@ from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
 from casebook.casework import back_to_section, load_case, section_url
 from casebook.db import db
-from casebook.i18n import INTERVENTION_CATEGORY_LABELS, select_locale
+from casebook.i18n import INTERVENTION_CATEGORY_LABELS, select_locale, show_date
 from casebook.interventions import bp
 from casebook.interventions import services as interventions
 from casebook.interventions.forms import InterventionForm
@@ -105,7 +105,7 @@ def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
                 "Interventie: %(kind)s (%(category)s) op %(date)s",
                 kind=row.kind.label(locale),
                 category=INTERVENTION_CATEGORY_LABELS[row.kind.category.value],
-                date=row.occurred_on.isoformat(),
+                date=show_date(row.occurred_on),
             ),
             actor=row.recorded_by.display_name if row.recorded_by else None,
             organisation=row.organisation.name,

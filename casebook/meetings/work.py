@@ -18,6 +18,7 @@ from casebook.access import Action, can, case_scope
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db
+from casebook.i18n import show_date
 from casebook.meetings.models import AgendaItem, Meeting
 from casebook.meetings.services import meeting_scope
 from casebook.work.extensions import WidgetItem, WorkWidget, register_widget
@@ -52,7 +53,7 @@ def my_meetings(user: User, today: date) -> WorkWidget | None:
             WidgetItem(
                 label=meeting.title,
                 url=url_for("meetings.detail", meeting_id=meeting.id),
-                note=meeting.held_on.isoformat(),
+                note=show_date(meeting.held_on),
             )
             for meeting in meetings
         ],

@@ -38,9 +38,7 @@ class ActionForm(FlaskForm):
         _l("Eigenaar (organisatie)"), validators=[DataRequired(message=_l("Kies een organisatie."))]
     )
     owner_user = SelectField(_l("Medewerker (optioneel)"), validators=[Optional()], default="")
-    due_on = DateField(
-        _l("Streefdatum"), validators=[DataRequired(message=_l("Vul een geldige streefdatum in (jjjj-mm-dd)."))]
-    )
+    due_on = DateField(_l("Streefdatum"), validators=[DataRequired(message=_l("Kies een geldige streefdatum."))])
 
 
 class ActionStatusForm(FlaskForm):

@@ -22,7 +22,7 @@ from casebook.access import Action, can, case_scope
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db
-from casebook.i18n import select_locale
+from casebook.i18n import select_locale, show_date
 from casebook.signals.services import queue_counts
 from casebook.work.extensions import WidgetItem, WorkWidget, register_widget, widgets_for
 from casebook.work.lists import EVALUATION_HORIZON_DAYS, closures_clause, evaluations_clause, open_case_clause
@@ -74,7 +74,7 @@ def evaluations_due(user: User, today: date) -> WorkWidget | None:
         title=_("Evaluaties binnen %(days)d dagen", days=EVALUATION_HORIZON_DAYS),
         count=_count(*conditions),
         items=[
-            _case_item(c, note=c.next_evaluation_on.isoformat(), flagged=c.next_evaluation_on < today) for c in cases
+            _case_item(c, note=show_date(c.next_evaluation_on), flagged=c.next_evaluation_on < today) for c in cases
         ],
         more_url=url_for("work.evaluations"),
         flagged_count=overdue,
@@ -115,7 +115,7 @@ def closures_to_approve(user: User, today: date) -> WorkWidget | None:
         key="closures",
         title=_("Af te sluiten casussen ter goedkeuring"),
         count=len(cases),
-        items=[_case_item(c, note=c.closure_proposed_at.date().isoformat()) for c in cases[:ITEMS_SHOWN]],
+        items=[_case_item(c, note=show_date(c.closure_proposed_at)) for c in cases[:ITEMS_SHOWN]],
         more_url=url_for("work.closures"),
         empty_text=_("Er liggen geen voorstellen tot afsluiten."),
     )
