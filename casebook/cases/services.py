@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,11 +28,14 @@ from casebook.cases.models import (
     StatusType,
     SubjectRole,
 )
+from casebook.cases.search import CaseSearch, SearchKind, SearchRefused
+from casebook.cases.sorting import DEFAULT_SORT, CaseSort
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
 from casebook.organisations.models import District, Organisation
-from casebook.pagination import Order, Page, PageRequest, paginate
+from casebook.pagination import Page, PageRequest, paginate
 from casebook.people.models import Household, Person
+from casebook.work.mine import mine_clause
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,19 @@ class CaseFilters:
     status: str | None = None  # status type code
     district: str | None = None  # district code
     organisation: str | None = None  # slug of an organisation currently taking part
+    mine: bool = False  # only the user's own cases (``casebook.work.mine``)
+    state: str = "all"  # "open", "closed" or "all"; a status code decides by itself
 
     def as_details(self) -> dict[str, str]:
+        """The filters for the list's audit event (see ``_known_details``), with "mine" and the state."""
+        details = self._known_details()
+        if self.mine:
+            details["mine"] = "yes"
+        if self.state in LIST_STATES and self.state != "all":
+            details["state"] = self.state
+        return details
+
+    def _known_details(self) -> dict[str, str]:
         """The filters for the list's audit event: each only as the code it resolved to (a case
         type, status, district or organisation that exists), else ``audit.UNKNOWN`` — a typed
         filter value never reaches the chain as typed."""
@@ -55,21 +70,47 @@ class CaseFilters:
         )
 
 
+LIST_STATES = ("open", "closed", "all")
+
 # Newest first, served by the index on (opened_at, id); the id makes the order total for the cursors.
-CASE_LIST_ORDER = Order("cases", (Case.opened_at, Case.id), descending=True)
+CASE_LIST_ORDER = DEFAULT_SORT.order
 
 
-def list_for(user: User, filters: CaseFilters, page: PageRequest | None = None) -> Page[Case]:
-    """The cases ``user`` may see, filtered and paged in SQL (keyset on ``CASE_LIST_ORDER``, the
-    total capped unless asked exact), newest first. Audited with the filters and the page's position.
+def list_for(
+    user: User,
+    filters: CaseFilters,
+    page: PageRequest | None = None,
+    *,
+    sort: CaseSort = DEFAULT_SORT,
+    search: CaseSearch | None = None,
+) -> Page[Case]:
+    """The cases ``user`` may see, filtered, searched and paged in SQL (keyset on ``sort``'s order, the
+    total capped unless asked exact), newest first by default. Audited with the filters, the sort, the
+    kind of search (never its term) and the page's position.
 
-    :raises InvalidCursor: the page's cursor was not issued for this list (nothing is read or audited).
+    A search by name needs the right to read case content (subjects' names are content): a
+    supervisor searches by reference only.
+
+    :raises InvalidCursor: the page's cursor was not issued for this list and order (nothing is read or audited).
+    :raises SearchRefused: a name search by a user who may not read case content (the denial is audited).
     """
     page = page or PageRequest()
     now = utcnow()  # one instant for the page and its count
+    if search is not None and search.kind is SearchKind.NAME and not can(user, Action.READ_CASE_CONTENT):
+        deny(user, Action.READ_CASE_CONTENT)
+        raise SearchRefused(_l("Zoeken op naam kan alleen wie de inhoud van casussen leest; zoek op kenmerk."))
+    order = sort.order
 
     def scoped(form: ScopeForm) -> Select:
         query = select(Case).where(case_scope(user, now, form))
+        if search is not None:
+            query = query.where(search.clause())
+        if filters.mine:
+            query = query.where(mine_clause(user))
+        if filters.state == "open" and not filters.status:
+            query = query.where(Case.closed_at.is_(None))
+        elif filters.state == "closed" and not filters.status:
+            query = query.where(Case.closed_at.is_not(None))
         if filters.case_type:
             query = query.join(Case.case_type).where(CaseType.code == filters.case_type)
         if filters.status:
@@ -88,10 +129,13 @@ def list_for(user: User, filters: CaseFilters, page: PageRequest | None = None) 
 
     # The page walks the list's index and probes each case; the total is counted in the form that
     # suits the size of the user's organisation (``access.scope.count_form``): the same cases.
-    result = paginate(
-        db.session(), scoped(ScopeForm.EXISTS), CASE_LIST_ORDER, page, count_query=scoped(count_form(user))
-    )
-    audit.record(user, Action.LIST_CASES, details={"filters": filters.as_details(), **page.audit_details()})
+    result = paginate(db.session(), scoped(ScopeForm.EXISTS), order, page, count_query=scoped(count_form(user)))
+    details: dict[str, object] = {"filters": filters.as_details(), **page.audit_details()}
+    if sort != DEFAULT_SORT:
+        details["sort"] = str(sort)
+    if search is not None:
+        details["search"] = str(search.kind)  # the kind only, never the term
+    audit.record(user, Action.LIST_CASES, details=details)
     return result
 
 
