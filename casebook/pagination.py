@@ -82,6 +82,10 @@ class Order:
             for column, stand_in in zip(self.columns, self.nulls_as, strict=True)
         ]
 
+    def order_by(self) -> list[ColumnElement[Any]]:
+        """The ORDER BY of this order, for a caller that reads the rows without pages (an export)."""
+        return self._by(reverse=False)
+
     def _by(self, reverse: bool) -> list[ColumnElement[Any]]:
         descending = self.descending != reverse
         return [column.desc() if descending else column.asc() for column in self._expressions()]

@@ -9,7 +9,7 @@ bp = Blueprint("cases", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from casebook.cases import timeline, views, views_process  # noqa: F401 - define the routes on ``bp``
+    from casebook.cases import list_views, timeline, views, views_process  # noqa: F401 - define the routes on ``bp``
     from casebook.cases.lifecycle import accepts_changes
     from casebook.modules import navigation
 

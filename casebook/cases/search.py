@@ -1,11 +1,11 @@
 """Finding cases: what a search term is (a reference, a family name, or refused) and how it is matched.
 
-A reference is matched in its canonical form (``PGA-2026-00049``), exactly or — a year only — by
-prefix, on the indexed reference column; never ``LIKE '%…%'``. A family name is matched through the
-person register's name-only blind index (``family_name``): the term's normalised form, under the
-index's key, against each subject's entries, so "Khatib" finds "El Khatib" and "Jansen" finds
-"Jansen-de Vries" without any name leaving its ciphertext. Which cases a match may show is decided
-by the caller's ``case_scope`` (the search only narrows).
+A reference is matched in its canonical form (``PGA-2026-00049``), exactly or (a year only) as
+the range of that year's numbers, on the unique index of the reference; never ``LIKE '%…%'``.
+A family name is matched through the person register's name-only blind index (``family_name``):
+the term's normalised form, under the index's key, against each subject's entries, so "Khatib"
+finds "El Khatib" and "Jansen" finds "Jansen-de Vries" without any name leaving its ciphertext.
+Which cases a match may show is decided by the caller's ``case_scope`` (the search only narrows).
 
 A BSN is not searched here: the case list keeps its search in the user's session and a BSN belongs
 only in the person search (a POST, audited as such). A term that looks like one is refused with that
@@ -45,9 +45,10 @@ class SearchKind(enum.StrEnum):
 class SearchRefused(ValueError):
     """A term that is not searched, with the message for the user (never the term)."""
 
-    def __init__(self, message: object) -> None:
+    def __init__(self, message: object, *, bsn: bool = False) -> None:
         super().__init__(str(message))
         self.message = message
+        self.bsn = bsn  # the term looked like a BSN: it is not shown back either
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ class CaseSearch:
             assert self.reference is not None
             if self.exact:
                 return Case.reference == self.reference
-            return Case.reference.startswith(self.reference, autoescape=True)
+            # a year: the range of its numbers on the unique index (not LIKE, which PostgreSQL serves
+            # from a b-tree only in the C collation); references of one year all have the same shape
+            return Case.reference.between(self.reference + "00000", self.reference + "99999")
         subjects = (
             select(CaseSubject.case_id)
             .join(PersonSearchIndex, PersonSearchIndex.person_id == CaseSubject.person_id)
@@ -106,7 +109,8 @@ def parse(term: str) -> CaseSearch:
         raise SearchRefused(_l("De zoekterm is te lang (hoogstens %(max)s tekens).", max=MAX_TERM_LENGTH))
     if looks_like_bsn(term):
         raise SearchRefused(
-            _l("Zoeken op BSN kan hier niet: zoek de persoon op via Personen zoeken en open daar de casus.")
+            _l("Zoeken op BSN kan hier niet: zoek de persoon op via Personen zoeken en open daar de casus."),
+            bsn=True,
         )
     reference = canonical_reference(term)
     if reference is not None:

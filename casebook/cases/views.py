@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -22,7 +22,6 @@ from casebook.cases.errors import ChangeSummary
 from casebook.cases.extensions import one_read_per_module, sections_for, timeline_for, timeline_kinds
 from casebook.cases.forms import (
     AddParticipantForm,
-    CaseFilterForm,
     DecideClosureForm,
     EndParticipantForm,
     ProposeClosureForm,
@@ -31,27 +30,6 @@ from casebook.cases.forms import (
 )
 from casebook.cases.models import Case
 from casebook.i18n import select_locale
-from casebook.pagination import PageRequest, first_page_if_invalid
-
-
-@bp.get("/cases")
-def index() -> str:
-    form = CaseFilterForm(request.args).fill_choices(select_locale())
-    valid = {name: value for name, value in form.data.items() if value and value in dict(form[name].choices)}
-    filters = cases.CaseFilters(case_type=valid.get("type"), status=valid.get("status"), district=valid.get("district"))
-    asked = PageRequest.from_args(request.args, current_app.config["PAGE_SIZE"])
-    result, cursor_refused = first_page_if_invalid(lambda page: cases.list_for(current_user, filters, page), asked)
-    args = {"type": filters.case_type, "status": filters.status, "district": filters.district}
-    if asked.exact_total:
-        args["total"] = "exact"
-    return render_template(
-        "cases/list.html",
-        form=form,
-        page=result,
-        filters=filters,
-        args={k: v for k, v in args.items() if v},
-        cursor_refused=cursor_refused,
-    )
 
 
 @bp.get("/cases/<int:case_id>")

@@ -35,6 +35,7 @@ from tests.helpers import audit_events
 # endpoint → (role of the reader, path with {case}, {user} and {reference} filled in, expected action)
 PERSONAL_DATA_ROUTES = {
     "cases.index": ("caseworker", "/cases", "case.list"),
+    "cases.export": ("caseworker", "/cases/export", "case.export"),
     "cases.detail": ("caseworker", "/cases/{case}", "case.view"),
     "audit.index": ("supervisor", "/audit/", "audit.list"),
     "audit.export": ("supervisor", "/audit/export.csv", "audit.export"),
@@ -76,6 +77,7 @@ PERSONAL_DATA_ROUTES = {
     "api.list_audit": ("supervisor", "/api/v1/audit", "audit.list"),
 }
 NO_PERSONAL_DATA = {
+    "cases.saved_filters",  # the user's own saved filters: codes and the names they gave them
     "site.index",  # my work: only the viewer's own lists, each through audited services
     "admin.create_user",  # an empty form
     "signals.new",  # an empty form
