@@ -95,7 +95,7 @@ def test_search_by_family_name_folds_particles_and_finds_parts(team):
 
 
 def test_the_search_only_narrows_the_scope_a_hidden_persons_case_is_never_found(team):
-    org, user = team
+    _org, user = team
     hidden = make_case(lead=make_org(), subjects=[make_person("El Khatib")])  # another organisation's
     assert cases.list_for(user, ALL, search=search.parse("Khatib")).total == 0
     assert cases.list_for(user, ALL, search=search.parse(hidden.reference)).total == 0
