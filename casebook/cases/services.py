@@ -47,14 +47,14 @@ class CaseFilters:
     district: str | None = None  # district code
     organisation: str | None = None  # slug of an organisation currently taking part
     mine: bool = False  # only the user's own cases (``casebook.work.mine``)
-    state: str = "all"  # "open", "closed" or "all"; a status code decides by itself
+    state: str = "open"  # "open" (closed cases hidden), "closed" or "all"; a status code decides by itself
 
     def as_details(self) -> dict[str, str]:
         """The filters for the list's audit event (see ``_known_details``), with "mine" and the state."""
         details = self._known_details()
         if self.mine:
             details["mine"] = "yes"
-        if self.state in LIST_STATES and self.state != "all":
+        if self.state in LIST_STATES and self.state != "open":
             details["state"] = self.state
         return details
 

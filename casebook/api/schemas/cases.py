@@ -116,8 +116,8 @@ class CaseListQuery(PageQuery):
     )
     district: CodeFilter | None = Field(None, description="District code.")
     organisation: CodeFilter | None = Field(None, description="Slug of an organisation taking part (currently).")
-    mine: bool = Field(
-        False,
+    mine: bool | None = Field(
+        None,
         description="Only the caller's own cases: procesregisseur, casusregisseur, named participant or owner "
         "of an open action.",
     )

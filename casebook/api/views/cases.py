@@ -41,7 +41,7 @@ def list_cases(query: CaseListQuery) -> CasePage:
         state=status if status in cases.LIST_STATES else "all",
         district=query.district,
         organisation=query.organisation,
-        mine=query.mine,
+        mine=bool(query.mine),
     )
     try:
         sort = CaseSort.parse(query.sort)
