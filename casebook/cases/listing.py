@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from casebook import audit
@@ -41,7 +42,7 @@ class Subjects:
     def __str__(self) -> str:
         if self.names is not None:
             return ", ".join(self.names)
-        return _("%(num)s betrokkenen", num=self.count) if self.count != 1 else _("1 betrokkene")
+        return ngettext("%(num)s betrokkene", "%(num)s betrokkenen", self.count, num=self.count)
 
 
 # Loaded with the page's cases in the page's own statement (joined, so no statement is added): the
