@@ -42,7 +42,7 @@ class Subjects:
     def __str__(self) -> str:
         if self.names is not None:
             return ", ".join(self.names)
-        return ngettext("%(num)s betrokkene", "%(num)s betrokkenen", self.count, num=self.count)
+        return ngettext("%(num)s betrokkene", "%(num)s betrokkenen", self.count)
 
 
 # Loaded with the page's cases in the page's own statement (joined, so no statement is added): the

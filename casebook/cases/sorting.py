@@ -24,7 +24,7 @@ _COLUMNS: dict[str, tuple[tuple[InstrumentedAttribute[Any], ...], tuple[Any, ...
     "reference": ((Case.reference, Case.id), None),
     "type": ((Case.case_type_id, Case.id), None),
     "status": ((Case.status_id, Case.id), None),
-    "district": ((Case.district_id, Case.id), (2**62, None)),
+    "district": ((Case.district_id, Case.id), (2**31 - 1, None)),  # above every id (INTEGER columns)
     "opened_at": ((Case.opened_at, Case.id), None),
     "next_evaluation": ((Case.next_evaluation_on, Case.id), (date(9999, 12, 31), None)),
 }
