@@ -46,3 +46,29 @@ def test_find_a_case_by_a_particle_free_family_name(page):
     page.get_by_role("button", name="Zoeken", exact=True).click()
     expect()(page.locator(".utrecht-form-field__error-message")).to_contain_text("Personen zoeken")
     expect()(page.get_by_label("Zoek op kenmerk of achternaam")).to_have_value("")
+
+
+def test_save_a_selection_and_apply_it_again(page):
+    log_in(page, "zvh.coordinator", next_path="/cases")
+    page.get_by_label("Status").select_option("all")
+    page.get_by_label("Alleen mijn casussen").check()
+    page.get_by_role("button", name="Filter", exact=True).click()
+    expect()(page).to_have_url(re.compile(r"mine=y"))
+    page.get_by_text("Deze selectie bewaren").click()
+    page.get_by_label("Naam van het filter").fill("Al mijn casussen")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+
+    page.get_by_role("link", name="Mijn opgeslagen filters").click()
+    expect()(page.get_by_role("heading", level=1)).to_have_text("Opgeslagen filters")
+    assert_accessible(page, "saved filters")
+    page.get_by_role("link", name="Al mijn casussen").click()
+    expect()(page).to_have_url(re.compile(r"status=all"))
+    expect()(page.get_by_label("Alleen mijn casussen")).to_be_checked()
+
+    # the same name again: the form says so, the name kept
+    page.get_by_text("Deze selectie bewaren").click()
+    page.get_by_label("Naam van het filter").fill("Al mijn casussen")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect()(page.locator(".utrecht-form-field__error-message")).to_contain_text("al een filter met deze naam")
+    expect()(page.get_by_label("Naam van het filter")).to_have_value("Al mijn casussen")
+    assert_accessible(page, "case list with a refused save")
