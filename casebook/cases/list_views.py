@@ -123,9 +123,10 @@ def search() -> Any:
     form = CaseSearchForm()
     if not form.validate_on_submit():
         return render_list(status=422, search_form=form, search_error=_("Het formulier is verlopen; probeer opnieuw."))
+    args = {key: value for key, value in request.args.items() if key not in ("after", "before")}  # page one
     if request.form.get("clear") or not (form.q.data or "").strip():
         session.pop(SEARCH_KEY, None)
-        return redirect(url_for("cases.index", **request.args))
+        return redirect(url_for("cases.index", **args))
     try:
         parsed = parse(form.q.data or "")
         cases.check_search(current_user, parsed)
@@ -134,7 +135,6 @@ def search() -> Any:
             form.q.data = ""  # a BSN is not shown back either
         return render_list(status=422, search_form=form, search_error=str(refused.message))
     _keep(parsed)
-    args = {key: value for key, value in request.args.items() if key not in ("after", "before")}
     return redirect(url_for("cases.index", **args))
 
 
