@@ -18,6 +18,7 @@ from casebook.cases.models import (
     CaseType,
     StatusType,
 )
+from casebook.cases.saved_filters import SavedCaseFilter
 from casebook.crypto.models import DataKey
 from casebook.handoffs.models import (
     BsnProcessingRule,
@@ -81,6 +82,7 @@ __all__ = [
     "PlanGoal",
     "RecoveryCode",
     "RestrictedTypeReceiverKind",
+    "SavedCaseFilter",
     "Signal",
     "SignalPerson",
     "StatusType",

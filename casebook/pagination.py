@@ -8,12 +8,12 @@ extra row says whether there is a next page. The total counts at most ``TOTAL_CA
 ("more than 1,000") unless the caller asks for the exact number; it is counted on every page, so a
 page always sends the same statements whatever the data.
 
-A cursor is opaque to clients: base64url of the list's name and one row's sort key (a timestamp and
-an id, never personal data) behind a short MAC under the application's secret key, so a cursor we
-did not issue — malformed, edited, or from another list — is refused (``InvalidCursor``) rather
-than guessed at. A cursor only says where to start: which rows exist is decided on every request by
-the caller's WHERE clause (the policy's scope), so a cursor taken from one user's list shows another
-user nothing but their own rows.
+A cursor is opaque to clients: base64url of the list's name and one row's sort key (a timestamp, a
+date, a code or reference, and an id — never personal data) behind a short MAC under the
+application's secret key, so a cursor we did not issue — malformed, edited, or from another list or
+order — is refused (``InvalidCursor``) rather than guessed at. A cursor only says where to start:
+which rows exist is decided on every request by the caller's WHERE clause (the policy's scope), so
+a cursor taken from one user's list shows another user nothing but their own rows.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ MAX_CURSOR_LENGTH = 512  # far above any cursor we issue; longer input is refuse
 _MAC_BYTES = 12
 _MAC_CONTEXT = b"casebook.pagination.cursor.v1"
 _MAX_INT = 2**63 - 1
+_MAX_TEXT_KEY = 64  # a code or a reference
 
 Position = Literal["first", "next", "previous"]
 
@@ -60,19 +61,40 @@ class Order:
     name: str
     columns: tuple[InstrumentedAttribute[Any], ...]
     descending: bool = True
+    #: per column, the value a NULL sorts as (None: the column is never NULL). A row-value comparison
+    #: with a NULL in it is unknown, so a nullable column is ordered and compared as COALESCE(column,
+    #: stand-in): rows without a value then sort together at one end, and no row falls out of the pages.
+    nulls_as: tuple[Any, ...] | None = None
 
     def key_of(self, row: Any) -> tuple[Any, ...]:
-        return tuple(getattr(row, column.key) for column in self.columns)
+        values = tuple(getattr(row, column.key) for column in self.columns)
+        if self.nulls_as is None:
+            return values
+        return tuple(
+            stand_in if value is None else value for value, stand_in in zip(values, self.nulls_as, strict=True)
+        )
+
+    def _expressions(self) -> list[ColumnElement[Any]]:
+        if self.nulls_as is None:
+            return list(self.columns)
+        return [
+            column if stand_in is None else func.coalesce(column, literal(stand_in, column.type))
+            for column, stand_in in zip(self.columns, self.nulls_as, strict=True)
+        ]
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        """The ORDER BY of this order, for a caller that reads the rows without pages (an export)."""
+        return self._by(reverse=False)
 
     def _by(self, reverse: bool) -> list[ColumnElement[Any]]:
         descending = self.descending != reverse
-        return [column.desc() if descending else column.asc() for column in self.columns]
+        return [column.desc() if descending else column.asc() for column in self._expressions()]
 
     def _beyond(self, key: tuple[Any, ...], reverse: bool) -> ColumnElement[bool]:
         """Rows strictly past ``key`` in this order (``reverse``: strictly before it), as one row-value
         comparison, which both databases serve from the index on the columns."""
         bound = tuple_(*(literal(value, column.type) for value, column in zip(key, self.columns, strict=True)))
-        row = tuple_(*self.columns)
+        row = tuple_(*self._expressions())
         return row < bound if self.descending != reverse else row > bound
 
     # -- cursors ------------------------------------------------------------------------------
@@ -110,9 +132,9 @@ def _mac(payload: bytes) -> bytes:
 def _plain(value: Any) -> Any:
     if isinstance(value, date):  # datetime too
         return value.isoformat()
-    if isinstance(value, int):
+    if isinstance(value, int | str):  # ids; codes and references (never personal data)
         return value
-    raise TypeError(f"a sort key holds only dates, times and ids, not {type(value).__name__}")
+    raise TypeError(f"a sort key holds only dates, times, ids and codes, not {type(value).__name__}")
 
 
 def _typed(value: Any, column: InstrumentedAttribute[Any]) -> Any:
@@ -125,11 +147,19 @@ def _typed(value: Any, column: InstrumentedAttribute[Any]) -> Any:
                 return parsed
         elif expected is date and isinstance(value, str):
             return date.fromisoformat(value)
-        elif expected is int and type(value) is int and abs(value) <= _MAX_INT:
+        elif _is_id(value, expected) or _is_code(value, expected):
             return value
     except ValueError:
         pass
     raise InvalidCursor()
+
+
+def _is_id(value: Any, expected: type) -> bool:
+    return expected is int and type(value) is int and abs(value) <= _MAX_INT
+
+
+def _is_code(value: Any, expected: type) -> bool:
+    return expected is str and isinstance(value, str) and len(value) <= _MAX_TEXT_KEY
 
 
 @dataclass(frozen=True)

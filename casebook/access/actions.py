@@ -72,6 +72,7 @@ class Action(enum.StrEnum):
     LOAD_OWN_TOKEN = "api.token.load", _l("Eigen API-token beheren")
     END_OWN_SESSION = "auth.session.end", _l("Eigen sessie beëindigen")
     READ_OWN_NOTIFICATION = "notification.read", _l("Eigen notificatie lezen")
+    MANAGE_OWN_CASE_FILTER = "case.filter.own", _l("Eigen opgeslagen casusfilter gebruiken")
     # --- persons and households -----------------------------------------------------------------
     # a person exists for a user only through a case they may list (never through a hidden case)
     VIEW_PERSON = "person.view", _l("Persoon inzien")

@@ -9,7 +9,14 @@ bp = Blueprint("cases", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from casebook.cases import dossier, timeline, views, views_dossier, views_process  # noqa: F401 - define the routes on ``bp``
+    from casebook.cases import (  # noqa: F401 - define the routes on ``bp``
+        dossier,
+        list_views,
+        timeline,
+        views,
+        views_dossier,
+        views_process,
+    )
     from casebook.cases.lifecycle import accepts_changes
     from casebook.modules import navigation
 

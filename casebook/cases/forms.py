@@ -1,4 +1,4 @@
-"""Case forms: input shape only; rules live in the services."""
+"""Case forms: input shape only; rules live in the services. The list's forms are in ``list_forms``."""
 
 from __future__ import annotations
 
@@ -7,32 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
-
-from casebook.cases.choices import filter_choices
-
-
-class CaseFilterForm(FlaskForm):
-    """The filter bar of the case list (a GET form: nothing changes, so no CSRF token)."""
-
-    class Meta:
-        csrf = False
-
-    type = SelectField(_l("Type"), default="")
-    status = SelectField(_l("Status"), default="")
-    district = SelectField(_l("Wijk"), default="")
-
-    def fill_choices(self, locale: str) -> CaseFilterForm:
-        """The options from the reference data kept per process (``cases.choices``): no statement."""
-        everything = [("", _l("Alle"))]
-        options = filter_choices()
-
-        def shown(rows: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str]]:
-            return [(code, label_en if locale == "en" else label_nl) for code, label_nl, label_en in rows]
-
-        self.type.choices = everything + shown(options.types)
-        self.status.choices = everything + shown(options.statuses)
-        self.district.choices = everything + shown(options.districts)
-        return self
 
 
 def optional_int(value: object) -> int | None:

@@ -6,11 +6,14 @@ the HTML views and the JSON API share the same rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, select, update
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, deny, load_or_404
@@ -27,11 +30,14 @@ from casebook.cases.models import (
     StatusType,
     SubjectRole,
 )
+from casebook.cases.search import CaseSearch, SearchKind, SearchRefused
+from casebook.cases.sorting import DEFAULT_SORT, CaseSort
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
 from casebook.organisations.models import District, Organisation
-from casebook.pagination import Order, Page, PageRequest, paginate
+from casebook.pagination import Page, PageRequest, paginate
 from casebook.people.models import Household, Person
+from casebook.work.mine import mine_clause
 
 
 @dataclass(frozen=True)
@@ -40,8 +46,19 @@ class CaseFilters:
     status: str | None = None  # status type code
     district: str | None = None  # district code
     organisation: str | None = None  # slug of an organisation currently taking part
+    mine: bool = False  # only the user's own cases (``casebook.work.mine``)
+    state: str = "open"  # "open" (closed cases hidden), "closed" or "all"; a status code decides by itself
 
     def as_details(self) -> dict[str, str]:
+        """The filters for the list's audit event (see ``_known_details``), with "mine" and the state."""
+        details = self._known_details()
+        if self.mine:
+            details["mine"] = "yes"
+        if self.state in LIST_STATES and self.state != "open":
+            details["state"] = self.state
+        return details
+
+    def _known_details(self) -> dict[str, str]:
         """The filters for the list's audit event: each only as the code it resolved to (a case
         type, status, district or organisation that exists), else ``audit.UNKNOWN`` — a typed
         filter value never reaches the chain as typed."""
@@ -55,43 +72,90 @@ class CaseFilters:
         )
 
 
+LIST_STATES = ("open", "closed", "all")
+
 # Newest first, served by the index on (opened_at, id); the id makes the order total for the cursors.
-CASE_LIST_ORDER = Order("cases", (Case.opened_at, Case.id), descending=True)
+CASE_LIST_ORDER = DEFAULT_SORT.order
 
 
-def list_for(user: User, filters: CaseFilters, page: PageRequest | None = None) -> Page[Case]:
-    """The cases ``user`` may see, filtered and paged in SQL (keyset on ``CASE_LIST_ORDER``, the
-    total capped unless asked exact), newest first. Audited with the filters and the page's position.
+def check_search(user: User, search: CaseSearch | None) -> None:
+    """A search by name needs the right to read case content (subjects' names are content): a
+    supervisor searches by reference only. :raises SearchRefused: (the denial is audited)"""
+    if search is not None and search.kind is SearchKind.NAME and not can(user, Action.READ_CASE_CONTENT):
+        deny(user, Action.READ_CASE_CONTENT)
+        raise SearchRefused(_l("Zoeken op naam kan alleen wie de inhoud van casussen leest; zoek op kenmerk."))
 
-    :raises InvalidCursor: the page's cursor was not issued for this list (nothing is read or audited).
+
+def case_list_query(
+    user: User, filters: CaseFilters, search: CaseSearch | None, now: datetime, form: ScopeForm = ScopeForm.EXISTS
+) -> Select:
+    """The cases of the list (screen, API, export): the user's scope, narrowed by search and filters."""
+    query = select(Case).where(case_scope(user, now, form))
+    if search is not None:
+        query = query.where(search.clause())
+    if filters.mine:
+        query = query.where(mine_clause(user))
+    if filters.state == "open" and not filters.status:
+        query = query.where(Case.closed_at.is_(None))
+    elif filters.state == "closed" and not filters.status:
+        query = query.where(Case.closed_at.is_not(None))
+    if filters.case_type:
+        query = query.join(Case.case_type).where(CaseType.code == filters.case_type)
+    if filters.status:
+        query = query.join(Case.status).where(StatusType.code == filters.status)
+    if filters.district:
+        query = query.join(Case.district).where(District.code == filters.district)
+    if filters.organisation:
+        query = query.where(
+            exists().where(
+                CaseParticipant.case_id == Case.id,
+                CaseParticipant.ended_at.is_(None),
+                CaseParticipant.organisation.has(Organisation.slug == filters.organisation),
+            )
+        )
+    return query
+
+
+def list_details(filters: CaseFilters, sort: CaseSort, search: CaseSearch | None) -> dict[str, object]:
+    """What a list's (or an export's) audit event says of it: filter codes, the sort, the kind of search."""
+    details: dict[str, object] = {"filters": filters.as_details()}
+    if sort != DEFAULT_SORT:
+        details["sort"] = str(sort)
+    if search is not None:
+        details["search"] = str(search.kind)  # the kind only, never the term
+    return details
+
+
+def list_for(
+    user: User,
+    filters: CaseFilters,
+    page: PageRequest | None = None,
+    *,
+    sort: CaseSort = DEFAULT_SORT,
+    search: CaseSearch | None = None,
+    options: Sequence[ORMOption] = (),
+) -> Page[Case]:
+    """The cases ``user`` may see, filtered, searched and paged in SQL (keyset on ``sort``'s order, the
+    total capped unless asked exact), newest first by default. Audited with the filters, the sort, the
+    kind of search (never its term) and the page's position. ``options`` load more with the page's
+    cases in the same statement (the screen: participants and subjects, ``listing.PAGE_LOADING``).
+
+    :raises InvalidCursor: the page's cursor was not issued for this list and order (nothing is read or audited).
+    :raises SearchRefused: a name search by a user who may not read case content (see ``check_search``).
     """
     page = page or PageRequest()
     now = utcnow()  # one instant for the page and its count
-
-    def scoped(form: ScopeForm) -> Select:
-        query = select(Case).where(case_scope(user, now, form))
-        if filters.case_type:
-            query = query.join(Case.case_type).where(CaseType.code == filters.case_type)
-        if filters.status:
-            query = query.join(Case.status).where(StatusType.code == filters.status)
-        if filters.district:
-            query = query.join(Case.district).where(District.code == filters.district)
-        if filters.organisation:
-            query = query.where(
-                exists().where(
-                    CaseParticipant.case_id == Case.id,
-                    CaseParticipant.ended_at.is_(None),
-                    CaseParticipant.organisation.has(Organisation.slug == filters.organisation),
-                )
-            )
-        return query
-
+    check_search(user, search)
     # The page walks the list's index and probes each case; the total is counted in the form that
     # suits the size of the user's organisation (``access.scope.count_form``): the same cases.
     result = paginate(
-        db.session(), scoped(ScopeForm.EXISTS), CASE_LIST_ORDER, page, count_query=scoped(count_form(user))
+        db.session(),
+        case_list_query(user, filters, search, now, ScopeForm.EXISTS).options(*options),
+        sort.order,
+        page,
+        count_query=case_list_query(user, filters, search, now, count_form(user)),
     )
-    audit.record(user, Action.LIST_CASES, details={"filters": filters.as_details(), **page.audit_details()})
+    audit.record(user, Action.LIST_CASES, details={**list_details(filters, sort, search), **page.audit_details()})
     return result
 
 

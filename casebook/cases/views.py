@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, render_template, request
+from flask import abort
 from flask_login import current_user
 
 from casebook.cases import bp, choices, lifecycle
@@ -20,34 +20,12 @@ from casebook.cases.dossier import OVERVIEW, render_dossier
 from casebook.cases.extensions import section_at
 from casebook.cases.forms import (
     AddParticipantForm,
-    CaseFilterForm,
     ProposeClosureForm,
     ReopenForm,
     TransitionForm,
 )
 from casebook.cases.models import Case
 from casebook.i18n import select_locale
-from casebook.pagination import PageRequest, first_page_if_invalid
-
-
-@bp.get("/cases")
-def index() -> str:
-    form = CaseFilterForm(request.args).fill_choices(select_locale())
-    valid = {name: value for name, value in form.data.items() if value and value in dict(form[name].choices)}
-    filters = cases.CaseFilters(case_type=valid.get("type"), status=valid.get("status"), district=valid.get("district"))
-    asked = PageRequest.from_args(request.args, current_app.config["PAGE_SIZE"])
-    result, cursor_refused = first_page_if_invalid(lambda page: cases.list_for(current_user, filters, page), asked)
-    args = {"type": filters.case_type, "status": filters.status, "district": filters.district}
-    if asked.exact_total:
-        args["total"] = "exact"
-    return render_template(
-        "cases/list.html",
-        form=form,
-        page=result,
-        filters=filters,
-        args={k: v for k, v in args.items() if v},
-        cursor_refused=cursor_refused,
-    )
 
 
 @bp.get("/cases/<int:case_id>")

@@ -24,6 +24,8 @@ __all__ = [
     "bsn_index",
     "bsn_is_valid",
     "compute_blind_index",
+    "family_name_index",
+    "family_name_search_terms",
     "family_name_variants",
     "mask_bsn",
     "name_dob_index",
@@ -80,6 +82,9 @@ TUSSENVOEGSELS: tuple[str, ...] = (
     "voor de", "onder de", "over de", "de la", "de las", "de los", "von der", "von dem",
     "van", "de", "der", "den", "het", "ter", "ten", "te", "t", "d", "s", "l",
     "la", "le", "les", "du", "des", "da", "das", "do", "dos", "di", "del", "della", "von", "vom", "zu", "zum", "zur",
+    # Arabic and Berber particles, also hyphenated (el-/al-: a hyphen is a word break): "El Khatib",
+    # "al-Hassan", "Ben Ali", "Abu Bakr", "Bou Ziane" are found as "Khatib", "Hassan", "Ali" …
+    "el", "al", "ben", "abu", "bou",
 )  # fmt: skip
 _PREFIXES: tuple[tuple[str, ...], ...] = tuple(
     sorted((tuple(p.split()) for p in TUSSENVOEGSELS), key=len, reverse=True)
@@ -170,9 +175,26 @@ def family_name_variants(raw: str) -> set[str]:
     variants = {normalise_family_name(raw)}
     parts = [part for part in re.split(r"[-\u2010-\u2015]", raw.partition(",")[0]) if part.strip()]
     if len(parts) > 1:
-        variants.update(normalise_family_name(part) for part in parts)
+        # a part that is only particles ("El" of "El-Khatib", "de" of "de-Vries") is no name of its own
+        variants.update(normalise_family_name(part) for part in parts if not _is_only_prefixes(_words(_fold(part))))
     variants.discard("")
     return variants
+
+
+def family_name_search_terms(raw: str) -> set[str]:
+    """What the name-only index holds for a family name: each of `family_name_variants` and each
+    word of them that is not a particle, so a part of a name finds it without a date of birth:
+    ``Abu El Khatib Haddad`` -> ``{"khatib haddad", "khatib", "haddad"}``.
+
+    A search computes the digest of the query's `normalise_family_name` and matches any of these;
+    single letters are left out (they would find half the register).
+    """
+    terms = family_name_variants(raw)
+    for variant in list(terms):
+        words = variant.split()
+        if len(words) > 1:
+            terms.update(word for word in words if len(word) > 1 and not _is_only_prefixes([word]))
+    return terms
 
 
 # --- the indexes --------------------------------------------------------------------------------
@@ -222,3 +244,18 @@ def name_dob_index(keyring: Keyring, family_name: str, birth_date: dt.date) -> s
     if not name:
         raise ValueError("family name is empty after normalisation")
     return compute_blind_index(keyring.index_key_for("name_dob"), f"{name}|{birth_date.isoformat()}")
+
+
+def family_name_index(keyring: Keyring, family_name: str) -> str:
+    """The ``family_name`` blind index (name only, its own key): over `normalise_family_name` of
+    ``family_name``; a person has one entry per `family_name_search_terms`.
+
+    Weaker than ``name_dob`` (a common name is guessable), so it only narrows a search that the
+    case scope then confirms, and is computed under a key of its own.
+
+    :raises ValueError: if the name normalises to nothing.
+    """
+    name = normalise_family_name(family_name)
+    if not name:
+        raise ValueError("family name is empty after normalisation")
+    return compute_blind_index(keyring.index_key_for("family_name"), name)

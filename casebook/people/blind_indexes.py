@@ -1,4 +1,5 @@
-"""Which blind-index entries a person has: one per valid BSN, one per family-name variant + birth date.
+"""Which blind-index entries a person has: one per valid BSN, one per family-name variant + birth date,
+and one per family-name search term (name only: ``FAMILY_NAME``, what the case list's name search uses).
 
 Pure functions (no database): the flush hook in ``casebook.people.models`` stores what this
 returns, and person search computes the same digests for the query. Values that cannot be read
@@ -9,12 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casebook.crypto import Keyring, bsn_index, bsn_is_valid, family_name_variants, name_dob_index
+from casebook.crypto import (
+    Keyring,
+    bsn_index,
+    bsn_is_valid,
+    family_name_index,
+    family_name_search_terms,
+    family_name_variants,
+    name_dob_index,
+)
 from casebook.crypto.store import UnreadableText
 
 BSN = "bsn"
 BSN_PENDING = "bsn_pending"  # a BSN the register already holds for a person the registrant may not see
 NAME_DOB = "name_dob"
+FAMILY_NAME = "family_name"  # name only; narrows searches that the case scope confirms
 
 
 def _readable(value: object) -> bool:
@@ -40,4 +50,7 @@ def person_index_entries(
     if _readable(family_name) and isinstance(birth_date, dt.date):
         for variant in family_name_variants(family_name):
             entries.add((NAME_DOB, name_dob_index(keyring, variant, birth_date)))
+    if _readable(family_name) and family_name:
+        for term in family_name_search_terms(family_name):
+            entries.add((FAMILY_NAME, family_name_index(keyring, term)))
     return entries

@@ -38,7 +38,7 @@ from casebook.crypto import bsn_is_valid, family_name_variants, normalise_bsn, n
 from casebook.crypto.store import current_keyring
 from casebook.db import db
 from casebook.errors import RuleViolation
-from casebook.people.blind_indexes import BSN, BSN_PENDING, person_index_entries
+from casebook.people.blind_indexes import BSN, BSN_PENDING, NAME_DOB, person_index_entries
 from casebook.people.models import Person, PersonMatch, PersonSearchIndex
 
 #: At most this many persons are returned by one search (a search is for finding one person).
@@ -113,7 +113,7 @@ def _criteria(bsn: str | None, family_name: str | None, birth_date: dt.date | No
         entries = person_index_entries(
             keyring, family_name=normalise_family_name(family_name), birth_date=birth_date, bsn=None
         )
-        return "name_dob", entries
+        return "name_dob", {(name, value) for name, value in entries if name == NAME_DOB}  # never name alone
     raise SearchCriteriaError("give a BSN, or a family name and a birth date")
 
 

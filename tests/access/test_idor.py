@@ -119,7 +119,12 @@ def _foreign_objects(home, other) -> dict:
         other_session_id = start_session(other_worker).id
         db.session.commit()
     other_token = make_api_token(other_worker)
+    from casebook.cases import saved_filters
+
+    other_filter = saved_filters.save(other_worker, "Mijn lijst", {"status": "all"})
+    db.session.commit()
     return {
+        "filter_id": other_filter.id,
         "case_id": case.id,
         "user_id": other_worker.id,
         "authorisation_id": grant.id,
@@ -144,6 +149,7 @@ def _foreign_objects(home, other) -> dict:
 
 
 ID_NAMES = {
+    "filter_id",
     "case_id",
     "user_id",
     "authorisation_id",

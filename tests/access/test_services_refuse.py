@@ -90,6 +90,9 @@ INSIDE = "a step inside another service's transaction, never called on its own"
 EXEMPT: dict[str, str] = {
     # cases
     "casebook.cases.services:list_for": READ,
+    "casebook.cases.services:case_list_query": INSIDE + " (list_for, the export: the scope is in the query)",
+    "casebook.cases.services:check_search": RULE,
+    "casebook.cases.services:list_details": RULE,
     "casebook.cases.services:load_for": READ,
     "casebook.cases.services:next_reference": INSIDE + " (open_case)",
     "casebook.cases.lifecycle:local_date": RULE,

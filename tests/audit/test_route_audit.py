@@ -35,6 +35,7 @@ from tests.helpers import audit_events
 # endpoint → (role of the reader, path with {case}, {user} and {reference} filled in, expected action)
 PERSONAL_DATA_ROUTES = {
     "cases.index": ("caseworker", "/cases", "case.list"),
+    "cases.export": ("caseworker", "/cases/export", "case.export"),
     "cases.detail": ("caseworker", "/cases/{case}", "case.view"),
     "cases.section": ("caseworker", "/cases/{case}/journal", "case.view"),
     "audit.index": ("supervisor", "/audit/", "audit.list"),
@@ -81,6 +82,7 @@ PERSONAL_DATA_ROUTES = {
     "notifications.index": ("caseworker", "/notifications", "notification.list"),
 }
 NO_PERSONAL_DATA = {
+    "cases.saved_filters",  # the user's own saved filters: codes and the names they gave them
     "site.index",  # my work: only the viewer's own lists, each through audited services
     "admin.create_user",  # an empty form
     "signals.new",  # an empty form
@@ -150,8 +152,9 @@ def test_the_route_writes_its_event(client, endpoint):
     assert response.status_code == 200, path
     events = audit_events(request_id=response.headers["X-Request-Id"])
     found = [(e.action, e.outcome, e.actor_user_id) for e in events]
-    # sections (and the case resource's dossier read) audit their own reads after the page's
-    if endpoint in ("cases.detail", "cases.section", "households.detail", "api.get_case"):
+    # sections (and the case resource's dossier read) audit their own reads after the page's; the case
+    # list its page's subjects' names
+    if endpoint in ("cases.detail", "cases.section", "households.detail", "api.get_case", "cases.index"):
         assert found[: len(expected)] == expected
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])
         return

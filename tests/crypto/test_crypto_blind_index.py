@@ -11,6 +11,8 @@ from casebook.crypto import (
     bsn_index,
     bsn_is_valid,
     compute_blind_index,
+    family_name_index,
+    family_name_search_terms,
     family_name_variants,
     generate_keyring,
     mask_bsn,
@@ -82,6 +84,14 @@ def test_mask_bsn():
         ("Jansen, Piet", "jansen piet"),
         ("J. van Jansen", "j van jansen"),
         ("---", ""),
+        ("El Khatib", "khatib"),
+        ("el-Khatib", "khatib"),
+        ("Al-Hassan", "hassan"),
+        ("Ben Ali", "ali"),
+        ("Abu Bakr", "bakr"),
+        ("Bou Ziane", "ziane"),
+        ("Abu El Khatib", "khatib"),
+        ("El", "el"),
     ],
 )
 def test_normalise_family_name(raw, expected):
@@ -92,6 +102,24 @@ def test_family_name_variants():
     assert family_name_variants("Jansen-de Vries") == {"jansen de vries", "jansen", "vries"}
     assert family_name_variants("van Jansen") == {"jansen"}
     assert family_name_variants("---") == set()
+    assert family_name_variants("El-Khatib") == {"khatib"}  # "El" alone is no name of its own
+    assert family_name_variants("Jansen-El Amrani") == {"jansen el amrani", "jansen", "amrani"}
+
+
+def test_family_name_search_terms_hold_every_part_but_particles_and_single_letters():
+    assert family_name_search_terms("Jansen-de Vries") == {"jansen de vries", "jansen", "vries"}
+    assert family_name_search_terms("El Khatib Haddad") == {"khatib haddad", "khatib", "haddad"}
+    assert family_name_search_terms("J. van Jansen") == {"j van jansen", "jansen"}
+    assert family_name_search_terms("---") == set()
+
+
+def test_family_name_index_is_name_only_under_its_own_key():
+    keyring = generate_keyring()
+    assert family_name_index(keyring, "el-Khatib") == family_name_index(keyring, "Khatib")
+    assert family_name_index(keyring, "Khatib") != name_dob_index(keyring, "Khatib", BIRTH)
+    assert family_name_index(keyring, "Khatib") != compute_blind_index(keyring.index_key_for("name_dob"), "khatib")
+    with pytest.raises(ValueError):
+        family_name_index(keyring, "---")
 
 
 @given(st.text(max_size=40))

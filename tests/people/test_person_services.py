@@ -37,13 +37,14 @@ def _entries(person: Person) -> set[tuple[str, str]]:
 def test_index_is_written_at_flush_and_follows_changes():
     person = make_person("Jansen-de Vries", bsn="123456782")
     names = [name for name, _ in sorted(_entries(person))]
-    assert names == ["bsn", "name_dob", "name_dob", "name_dob"]  # BSN + "jansen de vries", "jansen", "vries"
+    # BSN + name + birth date of "jansen de vries", "jansen", "vries"; the same three by name only
+    assert names == ["bsn", "family_name", "family_name", "family_name", "name_dob", "name_dob", "name_dob"]
     assert all(len(value) == 32 and "jansen" not in value for _, value in _entries(person))
     before = _entries(person)
     person.family_name = "Bakker"
     db.session.flush()
     after = _entries(person)
-    assert len(after) == 2 and ("bsn", dict(before)["bsn"]) in after and after != before
+    assert len(after) == 3 and ("bsn", dict(before)["bsn"]) in after and after != before
 
 
 def test_unrelated_changes_leave_the_index_alone():
@@ -84,6 +85,16 @@ def test_jansen_finds_van_jansen_only_with_the_same_birth_date(team):
     assert people.search_persons(user, family_name="Jansen-de Vries", birth_date=BIRTH) == [double]
     assert people.search_persons(user, family_name="Öztürk", birth_date=BIRTH) == []
     assert last_event("person.search").details == {"kind": "name_dob", "results": 0}
+
+
+def test_khatib_finds_el_khatib_and_al_khatib_with_the_birth_date(team):
+    org, user = team
+    el_khatib = make_person("El Khatib", birth_date=BIRTH)
+    hyphenated = make_person("al-Khatib", birth_date=BIRTH)
+    make_case(lead=org, subjects=[el_khatib, hyphenated, make_person("Khatibi", birth_date=BIRTH)])
+    assert people.search_persons(user, family_name="Khatib", birth_date=BIRTH) == [el_khatib, hyphenated]
+    assert people.search_persons(user, family_name="el-khatib", birth_date=BIRTH) == [el_khatib, hyphenated]
+    assert people.search_persons(user, family_name="Khatib", birth_date=date(2008, 5, 18)) == []  # never name alone
 
 
 def test_search_confirms_candidates_by_decrypting(team):
@@ -269,7 +280,7 @@ def test_any_writer_keeps_the_bsn_index_unique():
     """Imports, the demo, benches: a second holder of a BSN is indexed pending, with a match."""
     first, second = make_person("Een", bsn="123456782"), make_person("Twee", bsn="123456782")
     assert not first.bsn_pending and second.bsn_pending
-    assert {name for name, _ in _entries(second)} == {"bsn_pending", "name_dob"}
+    assert {name for name, _ in _entries(second)} == {"bsn_pending", "name_dob", "family_name"}
     (match,) = db.session.scalars(select(PersonMatch))
     assert (match.person_id, match.matched_person_id, match.created_by_id) == (second.id, first.id, None)
 

@@ -333,6 +333,27 @@ def test_the_case_list_has_a_fixed_budget_whatever_the_page_size(app, client, ma
     within_budget(small, large, CASE_LIST_BUDGET, "case list", part)
 
 
+@pytest.mark.parametrize("part", PARTS)
+def test_the_searched_case_list_with_subjects_names_has_the_same_budget(app, client, lead, monkeypatch, part):
+    """A name search, a sort, "mine" and every case with two subjects (each with a data key of their
+    own) whose names are shown: still the list's budget, and no statement per row."""
+    viewer = make_user(org=lead, roles=[Role.COORDINATOR])
+    for i in range(50):
+        other = make_org(f"budget-named-{i}", kind=OrganisationKind.WIJKTEAM, name=f"Wijkteam {i}")
+        subjects = [make_person("El Budgetnaam", given_names=f"Kind{i}"), make_person(f"Ander{i}")]
+        case = make_case(lead=other, participants=[(lead, Involvement.CONTRIBUTOR)], subjects=subjects)
+        case.process_coordinator_id = viewer.id
+    db.session.flush()
+    login_as(client, viewer)
+    assert client.post("/cases/search", data={"q": "budgetnaam"}).status_code == 302
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 10)
+    small, _ = get(client, "/cases?sort=reference&mine=y")
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 50)
+    large, response = get(client, "/cases?sort=reference&mine=y")
+    assert response.get_data(as_text=True).count("El Budgetnaam") >= 50
+    within_budget(small, large, CASE_LIST_BUDGET, "case list searched, with names", part)
+
+
 # -- the household page and My work --------------------------------------------------------------
 
 

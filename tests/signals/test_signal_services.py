@@ -96,6 +96,13 @@ def test_find_persons_by_bsn_or_name_and_birth_date(police_worker):
         signals.find_persons(police_worker, signals.PersonQuery(family_name="Jansen"))
 
 
+def test_find_persons_folds_arabic_particles(police_worker):
+    el_khatib = make_person("El Khatib", birth_date=date(2001, 2, 3))
+    make_case(lead=police_worker.organisation, subjects=[el_khatib])
+    query = signals.PersonQuery(family_name="Khatib", birth_date=date(2001, 2, 3))
+    assert signals.find_persons(police_worker, query) == [el_khatib]
+
+
 def test_link_only_a_person_from_the_search_results(police_worker):
     signal = make_signal(police_worker)
     found = make_person("Bakker", bsn=VALID_BSN)

@@ -1,4 +1,4 @@
-"""Rules for accounts: which users an admin may open, and the credentials that are one's own.
+"""Rules for accounts: which users an admin may open, and the credentials (and saved filters) that are one's own.
 
 An API token and a login session belong to one user; nobody else may see or end them — not even
 an admin, who ends a user's sessions through user administration (audited there). The objects are
@@ -23,6 +23,12 @@ def view_user(user: User, action: Action, target: Any) -> bool:
 @rule(Action.LOAD_OWN_TOKEN)
 def own_token(user: User, action: Action, token: Any) -> bool:
     return token is not None and getattr(token, "user_id", None) == user.id
+
+
+@rule(Action.MANAGE_OWN_CASE_FILTER)
+def own_case_filter(user: User, action: Action, saved: Any) -> bool:
+    """A saved case-list filter is its owner's alone (applied, deleted); nobody else sees it."""
+    return saved is not None and getattr(saved, "user_id", None) == user.id
 
 
 @rule(Action.END_OWN_SESSION)

@@ -7,9 +7,20 @@ from typing import Any
 
 from pydantic import Field
 
-from casebook.api.schemas.common import ApiModel, Code, CodeFilter, ConfidentialityCode, InputModel, PageOf, PageQuery
+from casebook.api.schemas.common import (
+    ApiModel,
+    Code,
+    CodeFilter,
+    ConfidentialityCode,
+    InputModel,
+    PageOf,
+    PageQuery,
+    text,
+)
 from casebook.api.schemas.dossier import Flag, dossier_fields
 from casebook.cases.models import Case, CaseParticipant, CaseSubject, Involvement, SubjectRole
+from casebook.cases.search import MAX_TERM_LENGTH
+from casebook.cases.sorting import SORT_COLUMNS
 
 
 class CaseSummary(ApiModel):
@@ -109,9 +120,37 @@ class CasePage(PageOf[CaseSummary]):
 
 class CaseListQuery(PageQuery):
     type: CodeFilter | None = Field(None, description="Case type code.")
-    status: CodeFilter | None = Field(None, description="Status code.")
+    status: CodeFilter | None = Field(
+        None,
+        description=(
+            "`open` (default: cases not closed), `closed`, `all`, or a status code of a lifecycle "
+            "(then open and closed cases in that step)."
+        ),
+    )
     district: CodeFilter | None = Field(None, description="District code.")
     organisation: CodeFilter | None = Field(None, description="Slug of an organisation taking part (currently).")
+    mine: bool | None = Field(
+        None,
+        description="Only the caller's own cases: procesregisseur, casusregisseur, named participant or owner "
+        "of an open action.",
+    )
+    q: text(MAX_TERM_LENGTH, min_length=0) | None = Field(  # type: ignore[valid-type]
+        None,
+        description=(
+            "A case reference in any spelling (`PGA-2026-00049`, `pga-2026-49`, `2026-49`; a year alone gives "
+            "that year's cases) or (part of) a subject's family name, found through the blind index (`Khatib` "
+            "finds `El Khatib`); needs the right to read case content. A BSN is refused (422): search persons "
+            "by BSN with `GET /api/v1/persons?bsn=`. The term is never logged or audited (only its kind)."
+        ),
+    )
+    sort: str | None = Field(
+        None,
+        max_length=32,
+        description="A column, `-` first for descending: "
+        + ", ".join(f"`{c}`" for c in SORT_COLUMNS)
+        + ". Default `-opened_at` (newest first). Cursors are bound to the sort.",
+        json_schema_extra={"enum": [c for column in SORT_COLUMNS for c in (column, "-" + column)]},
+    )
 
 
 class CaseCreate(InputModel):

@@ -15,21 +15,45 @@ from casebook.api.schemas.cases import CaseCreate, CaseListQuery, CaseOut, CaseP
 from casebook.api.views.dossier import case_out
 from casebook.api.views.paging import CURSOR_ERRORS, page_members, valid_cursors
 from casebook.audit import Outcome
+from casebook.cases import search
 from casebook.cases import services as cases
 from casebook.cases.models import CaseType
+from casebook.cases.sorting import CaseSort, UnknownSort
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
 from casebook.organisations.models import District, Organisation
 
 
-@api.get("/cases", query=CaseListQuery, response=CasePage, tags=["cases"], errors=CURSOR_ERRORS)
-def list_cases(query: CaseListQuery) -> CasePage:
-    """Cases the caller may see, newest first; filters as on the case list screen. Follow `next` for more."""
-    filters = cases.CaseFilters(
-        case_type=query.type, status=query.status, district=query.district, organisation=query.organisation
+def _invalid(field: str, message: str, code: str) -> ApiProblem:
+    return ApiProblem(
+        422, "validation-error", errors=[{"location": "query", "field": field, "message": message, "code": code}]
     )
-    with valid_cursors():
-        page = cases.list_for(api_user(), filters, query.page_request())
+
+
+@api.get("/cases", query=CaseListQuery, response=CasePage, tags=["cases"], errors=(*CURSOR_ERRORS, 422))
+def list_cases(query: CaseListQuery) -> CasePage:
+    """Cases the caller may see, open ones newest first by default; filters, search and sort as on the
+    case list screen. Follow `next` for more (the links keep the query; a cursor works only with its sort)."""
+    user = api_user()
+    status = query.status or "open"
+    filters = cases.CaseFilters(
+        case_type=query.type,
+        status=None if status in cases.LIST_STATES else status,
+        state=status if status in cases.LIST_STATES else "all",
+        district=query.district,
+        organisation=query.organisation,
+        mine=bool(query.mine),
+    )
+    try:
+        sort = CaseSort.parse(query.sort)
+    except UnknownSort:
+        raise _invalid("sort", "Unknown sort column", "unknown_sort") from None
+    try:
+        found = search.parse(query.q) if query.q else None
+        with valid_cursors():
+            page = cases.list_for(user, filters, query.page_request(), sort=sort, search=found)
+    except search.SearchRefused as refused:
+        raise _invalid("q", str(refused.message), "bsn" if refused.bsn else "refused") from None
     return CasePage(items=[CaseSummary.of(c) for c in page.items], **page_members(page, query, "api.list_cases"))
 
 
