@@ -48,7 +48,9 @@ class NavEntry:
     order: int = 100
     active: tuple[str, ...] = ()  # endpoints (or prefixes ending in ".") that mark it as the current page
     when: Callable[[Any], bool] | None = None  # an extra condition of the module (e.g. a box it owns)
-    badge: Callable[[Any], int] | None = None  # a count shown next to the label, e.g. items to decide
+    # a count shown next to the label, e.g. items to decide: an int, or a scalar SQL expression that
+    # the header evaluates together with the other entries' in one statement (``links_for``)
+    badge: Callable[[Any], Any] | None = None
     badge_hint: Any = None  # words read out after the count by screen readers
     area: str = "main"  # where the header shows it: the main menu, or "account" (the menu under the user's name)
 
@@ -86,7 +88,7 @@ class Navigation:
         active: str | tuple[str, ...] | None = None,
         choices: Iterable[NavChoice] = (),
         when: Callable[[Any], bool] | None = None,
-        badge: Callable[[Any], int] | None = None,
+        badge: Callable[[Any], Any] | None = None,
         badge_hint: Any = None,
         area: str = "main",
     ) -> NavEntry:
@@ -126,7 +128,7 @@ class Navigation:
         self, user: Any, can: Callable[[Any, Any], bool], endpoint: str | None = None, area: str = "main"
     ) -> list[NavLink]:
         """The entries of ``area`` that ``user`` may follow (``can`` is the policy), the current page marked."""
-        links = []
+        shown: list[tuple[NavEntry, NavChoice, bool, Any]] = []
         for entry in self.entries():
             if entry.area != area:
                 continue
@@ -136,18 +138,36 @@ class Navigation:
             current = bool(endpoint) and any(
                 endpoint.startswith(a) if a.endswith(".") else endpoint == a for a in entry.active
             )
-            links.append(
-                NavLink(
-                    key=entry.key,
-                    label=str(choice.label),
-                    url=url_for(choice.endpoint),
-                    current=current,
-                    badge=entry.badge(user) if entry.badge is not None else 0,
-                    badge_hint=str(entry.badge_hint or ""),
-                    area=entry.area,
-                )
+            shown.append((entry, choice, current, entry.badge(user) if entry.badge is not None else 0))
+        counts = _evaluate_badges([badge for *_rest, badge in shown])
+        return [
+            NavLink(
+                key=entry.key,
+                label=str(choice.label),
+                url=url_for(choice.endpoint),
+                current=current,
+                badge=count,
+                badge_hint=str(entry.badge_hint or ""),
+                area=entry.area,
             )
-        return links
+            for (entry, choice, current, _badge), count in zip(shown, counts, strict=True)
+        ]
+
+
+def _evaluate_badges(badges: list[Any]) -> list[int]:
+    """Plain numbers as they are; the SQL expressions among them in one ``SELECT``, so the header's
+    counts (items to decide, unread notifications …) cost every page one statement, not one each."""
+    expressions = [(i, b) for i, b in enumerate(badges) if not isinstance(b, int)]
+    counts = [b if isinstance(b, int) else 0 for b in badges]
+    if expressions:
+        from sqlalchemy import select
+
+        from casebook.db import db
+
+        row = db.session.execute(select(*(expression for _i, expression in expressions))).one()
+        for (i, _expression), value in zip(expressions, row, strict=True):
+            counts[i] = int(value or 0)
+    return counts
 
 
 @dataclass

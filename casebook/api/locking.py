@@ -8,12 +8,16 @@ client cannot overwrite blindly. The service also compares the version inside th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import request
 from werkzeug.http import parse_etags
 
 from casebook.api.problems import ApiProblem
+
+#: ``*`` or a comma-separated list of (weak or strong) quoted entity tags (RFC 9110 §8.8.3, §13.1.1)
+ENTITY_TAGS = re.compile(r'^(\*|(W/)?"[\x21\x23-\x7e]*"(\s*,\s*(W/)?"[\x21\x23-\x7e]*")*)$')
 
 
 def etag_for(version: int) -> str:
@@ -51,5 +55,9 @@ def if_match_from_request() -> IfMatch:
     raw = request.headers.get("If-Match", "").strip()
     if not raw:
         raise ApiProblem(428, "precondition-required")
+    if not ENTITY_TAGS.match(raw):  # e.g. an unquoted version: a client's mistake, not a stale copy
+        raise ApiProblem(
+            400, "malformed-if-match", detail='If-Match moet "*" zijn of een ETag tussen aanhalingstekens, bijv. "7".'
+        )
     etags = parse_etags(raw)
     return IfMatch(tags=frozenset(etags.as_set(include_weak=False)), star=etags.star_tag)

@@ -24,6 +24,7 @@ PROBLEM_TYPES = {
     "unsupported-media-type": "The body is not application/json (415).",
     "validation-error": "The input does not match the schema; see errors (422).",
     "precondition-required": "A change needs If-Match with the ETag of the version being changed (428).",
+    "malformed-if-match": "If-Match is not `*` or a list of quoted entity tags (400).",
     "precondition-failed": "The resource changed since that ETag was read (412).",
     "rate-limited": "Too many requests for this token; see Retry-After (429).",
     "rule-violation": "A rule of the screens refuses this input; see errors (422).",

@@ -24,6 +24,6 @@ def init_app(app: Flask) -> None:
         _l("Overdrachten"),
         action=Action.USE_HANDOFF_INBOX,
         order=90,
-        badge=inbox.incoming_count,
+        badge=inbox.incoming_count_expression,
         badge_hint=_l("te beslissen"),
     )

@@ -102,14 +102,21 @@ def _decided(status_column: Any, expires_column: Any, decided: tuple, now: datet
 
 
 def incoming_count(user: User, now: datetime | None = None) -> int:
-    """Handoffs and requests the user's organisation must decide (the header and My work): the same
-    clauses as the incoming box, so the number equals the list. Not audited: a number only."""
+    """Handoffs and requests the user's organisation must decide (My work): the same clauses as the
+    incoming box, so the number equals the list. Not audited: a number only."""
+    expression = incoming_count_expression(user, now)
+    return expression if isinstance(expression, int) else int(db.session.scalar(select(expression)) or 0)
+
+
+def incoming_count_expression(user: User, now: datetime | None = None) -> Any:
+    """``incoming_count`` as a scalar SQL expression (0 when the user decides nothing), for the
+    header, which evaluates every entry's count in one statement."""
     if not getattr(user, "is_authenticated", False) or not can(user, Action.DECIDE_HANDOFF):
         return 0
     now = now or utcnow()
     handoffs = select(func.count(Handoff.id)).where(_incoming_handoffs(user, now)).scalar_subquery()
     asked = select(func.count(TransferRequest.id)).where(_incoming_requests(user, now)).scalar_subquery()
-    return int(db.session.scalar(select(handoffs + asked)) or 0)  # one statement on every page
+    return handoffs + asked
 
 
 def inbox_for(user: User, now: datetime | None = None) -> Inbox:

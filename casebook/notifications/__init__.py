@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
         _l("Notificaties"),
         order=95,
         active=("notifications.index",),
-        badge=services.unread_count,
+        badge=services.unread_count_expression,
         badge_hint=_l("ongelezen"),
     )
     # an account item (the header's account area): the address and choices of the user

@@ -140,7 +140,14 @@ def create(notices: Iterable[Notice]) -> list[Notification]:
 
 
 def unread_count(user: Any, *, kind: str | None = None) -> int:
-    """The bell: one COUNT on (recipient, read_at). Not audited: a number only."""
+    """The number of unread notifications: one COUNT on (recipient, read_at). Not audited: a number only."""
+    expression = unread_count_expression(user, kind=kind)
+    return expression if isinstance(expression, int) else int(db.session.scalar(select(expression)) or 0)
+
+
+def unread_count_expression(user: Any, *, kind: str | None = None) -> Any:
+    """The bell's count as a scalar SQL expression (0 for nobody signed in): the header evaluates it
+    together with the other entries' counts in one statement."""
     if not getattr(user, "is_authenticated", False):
         return 0
     query = select(func.count(Notification.id)).where(
@@ -148,7 +155,7 @@ def unread_count(user: Any, *, kind: str | None = None) -> int:
     )
     if kind is not None:
         query = query.where(Notification.kind == kind)
-    return db.session.scalar(query) or 0
+    return query.scalar_subquery()
 
 
 def unread_for(user: User, *, kind: str | None = None, limit: int = 20) -> list[Notification]:
@@ -210,7 +217,7 @@ def describe(user: User, rows: list[Notification]) -> list[Shown]:
         elif row.case_id in visible:
             reference = visible[row.case_id]
             if row.object_type == "plan_action":
-                url = url_for("plans.index", case_id=row.case_id, _anchor=f"action-{row.object_id}")
+                url = url_for("cases.section", case_id=row.case_id, path="plan", _anchor=f"action-{row.object_id}")
             elif row.object_type == "meeting_agenda_item" and row.object_id in meeting_of:
                 url = url_for("meetings.item", meeting_id=meeting_of[row.object_id], item_id=row.object_id)
             else:

@@ -132,7 +132,8 @@ def test_put_is_404_for_those_who_may_not_edit_and_409_on_a_closed_case(client, 
         assert_problem(response, 404)
     case, coordinator = world.case, world.user("coordinator")
     make_results(case.case_type)
-    lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "Klaar.", by=coordinator, expected_version=1)
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=1)
+    lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "Klaar.", by=coordinator, expected_version=2)
     lifecycle.decide_closure(case, approve=True, comment="", by=world.user("supervisor"), expected_version=case.version)
     db.session.commit()
     etag = f'"{db.session.get(Case, world.case_id).version}"'

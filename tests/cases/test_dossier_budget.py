@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from casebook.auth.models import Role
-from casebook.cases import dossier_changes, views
+from casebook.cases import dossier, dossier_changes
 from casebook.cases.models import Case
 from casebook.db import db
 from tests.factories import login_as, make_user
@@ -36,7 +36,7 @@ def test_the_dossier_costs_the_case_page_at_most_two_statements(client, case, co
     login_as(client, viewer)
     with_dossier, events = case_page(client, case)
     assert events["case.dossier.view"] == 1
-    monkeypatch.setattr(views, "summary_flags_for", lambda user, case: None)
+    monkeypatch.setattr(dossier, "summary_flags_for", lambda user, case: None)
     without, _ = case_page(client, case)
     assert len(with_dossier.reads) - len(without.reads) <= EXTRA_STATEMENTS, with_dossier.report()
     within_budget(with_dossier, with_dossier, CASE_PAGE_BUDGET, "case page with its dossier", "total")

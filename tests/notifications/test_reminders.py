@@ -130,6 +130,7 @@ def test_an_agenda_item_reminds_the_regisseurs_but_not_whoever_added_it(case, zv
 def test_a_closure_proposal_reminds_the_supervisors_who_may_approve(case, zvh, zvh_coord, zvh_super, today):
     other_super = make_user(org=make_org("elders-super"), roles=[Role.SUPERVISOR])
     result = make_results(case.case_type)[0]
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=zvh_coord, expected_version=case.version)
     lifecycle.propose_closure(case, result.id, "Doelen bereikt.", by=zvh_coord, expected_version=case.version)
     reminders.create_due(today)
     reminders.create_due(today)

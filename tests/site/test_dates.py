@@ -19,7 +19,7 @@ def test_a_meeting_on_the_case_timeline_is_dated_in_words(client):
     case = make_case(lead=zvh)
     meetings.add_to_agenda(meeting, by=chair, reference=case.reference)
     login_as(client, chair)
-    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    html = client.get(f"/cases/{case.id}/timeline").get_data(as_text=True)
     assert "van 3 december 2026" in html
     assert "2026-12-03" not in html
 

@@ -115,6 +115,7 @@ def test_closures_page_lists_what_the_supervisor_may_approve(client, zvh):
     case = make_case(lead=zvh)
     make_results(case.case_type)
     db.session.flush()
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=case.version)
     lifecycle.propose_closure(
         case, lifecycle.results_for(case)[0].id, "Klaar.", by=coordinator, expected_version=case.version
     )
