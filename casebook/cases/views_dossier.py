@@ -16,8 +16,8 @@ from flask_login import current_user
 
 from casebook.access import Action, load_or_404
 from casebook.cases import bp, dossier_changes
-from casebook.cases import summary_flags as dossier
 from casebook.cases import services as cases
+from casebook.cases import summary_flags as dossier
 from casebook.cases.dossier_forms import FlagsForm, SummaryForm
 from casebook.cases.errors import CaseRuleError, StaleCase
 from casebook.cases.models import Case
