@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.browser.flows import add_note, choose, expect, open_case_through_the_weegtafel, open_tab
-from tests.browser.support import log_in
+from tests.browser.support import DUTCH_MONTHS, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +74,8 @@ def test_add_a_note_an_intervention_and_a_plan_action(page):
     open_tab(page, "Tijdlijn")
     timeline = page.locator("#timeline")
     expect()(timeline).to_contain_text(note)
-    expect()(timeline).to_contain_text(re.compile(r"Interventie: .*op " + re.escape(yesterday)))
+    day = date.fromisoformat(yesterday)
+    written = f"{day.day} {DUTCH_MONTHS[day.month - 1]} {day.year}"  # dates in text are written out
+    expect()(timeline).to_contain_text(re.compile(r"Interventie: .*op " + re.escape(written)))
     expect()(timeline).to_contain_text("Doel toegevoegd: financiën en schulden")
     expect()(timeline).to_contain_text("Actie afgesproken voor Zorg- en Veiligheidshuis Zuid-Holland Zuid")

@@ -102,7 +102,8 @@ def _run(env: dict[str, str], *args: str) -> str:
 def test_an_overdue_action_reaches_the_bell_the_page_and_the_mailbox(page, live_server, smtp_server):
     port, received = smtp_server
     log_in(page, USER, next_path="/")
-    page.get_by_role("link", name="Notificaties instellen").click()
+    page.locator("summary.cb-account__summary").click()  # the account menu under the user's name
+    page.get_by_role("navigation", name="Accountmenu").get_by_role("link", name="Notificaties instellen").click()
     expect()(page.get_by_role("heading", level=1)).to_have_text("Notificaties instellen")
 
     page.get_by_label("E-mailadres (werk)").fill("m.devries@")

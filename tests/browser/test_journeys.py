@@ -46,7 +46,7 @@ def test_log_in_and_see_the_case_list(page):
     rows = page.locator("table tbody tr")
     expect(rows.first.get_by_role("link")).to_have_text(re.compile(r"PGA-\d{4}-\d{5}"))
     # Dates in the Dutch long format.
-    expect(rows.first.locator("td").last).to_have_text(
+    expect(rows.first).to_contain_text(
         re.compile(
             r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}"
         )
@@ -79,7 +79,7 @@ def test_open_a_case_from_the_list_and_see_its_detail(page):
     expect(page).to_have_title(f"Casus {reference} · Casebook")
     facts = page.locator("dl.cb-meta").first
     expect(facts).to_contain_text(case_type)
-    expect(facts).to_contain_text(re.compile(r"Geopend\s*\d{1,2} \w+ \d{4}, \d{2}:\d{2}"))
+    expect(facts).to_contain_text(re.compile(r"Geopend\s*\d{1,2} \w+ \d{4},? \d{2}:\d{2}"))
     tabs = page.get_by_role("navigation", name="Onderdelen van de casus")
     tabs.get_by_role("link", name="Betrokkenen & deelnemers").click()
     expect(page).to_have_title(f"Casus {reference} · Betrokkenen & deelnemers · Casebook")
@@ -137,9 +137,10 @@ def test_language_choice_is_remembered_for_the_user(page, browser, live_server):
         log_in(fresh, user)
         expect(fresh.get_by_role("heading", level=1)).to_have_text("Cases")
         expect(fresh.get_by_role("columnheader", name="Reference")).to_be_visible()
-        expect(fresh.locator("table tbody tr").first.locator("td").last).to_have_text(
+        expect(fresh.locator("table tbody tr").first).to_contain_text(
             re.compile(
-                r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}"
+                r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+                r" \d{1,2}, \d{4}"
             )
         )
         choose_language(fresh, "nl")
