@@ -233,12 +233,18 @@ class Page(Generic[T]):
 
 
 def count_capped(
-    session: Session, query: Select[Any], key: InstrumentedAttribute[Any], *, exact: bool
+    session: Session, query: Select[Any], key: InstrumentedAttribute[Any], *, exact: bool, order: Order | None = None
 ) -> tuple[int, bool]:
-    """(total, exact?) of ``query``'s rows: at most ``TOTAL_CAP + 1`` rows are counted unless ``exact``."""
+    """(total, exact?) of ``query``'s rows: at most ``TOTAL_CAP + 1`` rows are counted unless ``exact``.
+
+    A capped count reads its rows in the list's ``order`` when given: the database then walks the
+    index the pages use and stops after ``TOTAL_CAP + 1`` rows, rather than scanning the table when a
+    filter (e.g. open cases only) makes matching rows sparse."""
     rows = query.with_only_columns(key).order_by(None)
     if exact:
         return session.scalar(select(func.count()).select_from(rows.subquery())) or 0, True
+    if order is not None:
+        rows = rows.order_by(*order.order_by())
     counted = session.scalar(select(func.count()).select_from(rows.limit(TOTAL_CAP + 1).subquery())) or 0
     return (TOTAL_CAP, False) if counted > TOTAL_CAP else (counted, True)
 
@@ -262,7 +268,11 @@ def paginate(
     key = order.decode(cursor) if cursor is not None else None  # refuse before reading anything
     per_page = request.per_page
     total, exact = count_capped(
-        session, query if count_query is None else count_query, order.columns[-1], exact=request.exact_total
+        session,
+        query if count_query is None else count_query,
+        order.columns[-1],
+        exact=request.exact_total,
+        order=order,
     )
 
     def fetch(where: ColumnElement[bool] | None, reverse: bool) -> list[Any]:

@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casebook.auth.models import User
@@ -79,6 +79,15 @@ class Case(Base):
         Index("ix_case_type_status", "case_type_id", "status_id"),
         # the case list's order, newest first, with the id as tie-breaker (keyset pagination)
         Index("ix_case_opened_at_id", "opened_at", "id"),
+        # the same order over open cases only: the list hides closed cases unless asked, and most
+        # cases of a city are closed, so its pages and capped count read open rows only
+        Index(
+            "ix_case_open_opened_at_id",
+            "opened_at",
+            "id",
+            postgresql_where=text("closed_at IS NULL"),
+            sqlite_where=text("closed_at IS NULL"),
+        ),
     )
     crypto_owner_type = "case"
 
