@@ -20,6 +20,7 @@ from casebook.access.rules.persons import may_process_bsn, person_visibility, vi
 from casebook.access.rules.roles import access_review_interval_days, roles_compatible
 from casebook.access.scope import (
     audit_scope,
+    authorised_cases,
     break_glass_active,
     case_content_scope,
     case_scope,
@@ -34,6 +35,7 @@ __all__ = [
     "Refused",
     "access_review_interval_days",
     "audit_scope",
+    "authorised_cases",
     "break_glass_active",
     "can",
     "can_open",

@@ -21,7 +21,15 @@ from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload, selectinload
 
 from casebook import audit
-from casebook.access import Action, can, case_content_scope, case_scope, deny, require_audited
+from casebook.access import (
+    Action,
+    authorised_cases,
+    can,
+    case_content_scope,
+    case_scope,
+    deny,
+    require_audited,
+)
 from casebook.auth.models import User
 from casebook.cases.models import Case, StatusType
 from casebook.db import db
@@ -182,9 +190,15 @@ def evaluations_due(user: User, page: PageRequest, today: date) -> Page[Case]:
 
 
 def closures_clause(user: User) -> tuple:
-    """Proposals of cases my organisation leads, in my scope: the SQL side of ``APPROVE_CLOSURE``;
-    each case of a page is asked again (``can``), so no row is shown that may not be approved."""
-    return (case_scope(user), Case.closure_proposed_at.is_not(None), Case.lead_organisation_id == user.organisation_id)
+    """Proposals of cases my organisation leads, in my scope, of types my authorisations let me
+    approve: the SQL side of ``APPROVE_CLOSURE``, so the count and the pages agree; each case of a
+    page is asked again (``can``), so no row is shown that may not be approved."""
+    return (
+        case_scope(user),
+        Case.closure_proposed_at.is_not(None),
+        Case.lead_organisation_id == user.organisation_id,
+        authorised_cases(user, Action.APPROVE_CLOSURE),
+    )
 
 
 CLOSURES_ORDER = Order("work.closures", (Case.closure_proposed_at, Case.id), descending=False)

@@ -148,3 +148,32 @@ def test_coming_meetings_with_my_cases_on_the_agenda(zvh):
     widget = _widgets(coordinator)["my_meetings"]
     assert widget.count == 1 and widget.items[0].url == f"/meetings/{coming.id}"
     assert widget.more_url == "/meetings"
+
+
+def test_closures_a_supervisor_may_not_approve_are_neither_counted_nor_listed(client, zvh):
+    """An authorisation that lets a supervisor see a case type but not approve its closures: the
+    tile, the page's total and its rows agree (none), as the policy says."""
+    from casebook.access.scope import AUTHORISABLE_ACTIONS
+    from casebook.cases.models import Case
+    from tests.factories import authorise_roles, make_case_type
+
+    kind = make_case_type("seen_not_approved", authorise=False)
+    authorise_roles(kind, roles=[Role.CASEWORKER, Role.COORDINATOR])
+    authorise_roles(
+        kind, roles=[Role.SUPERVISOR], actions=[a for a in AUTHORISABLE_ACTIONS if a != "case.close.approve"]
+    )
+    supervisor = make_user(org=zvh, roles=[Role.SUPERVISOR])
+    coordinator = make_user(org=zvh, roles=[Role.COORDINATOR])
+    case = make_case(lead=zvh, type="seen_not_approved")
+    make_results(case.case_type)
+    lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=case.version)
+    lifecycle.propose_closure(
+        case, lifecycle.results_for(case)[0].id, "Klaar.", by=coordinator, expected_version=case.version
+    )
+    db.session.commit()
+    assert db.session.get(Case, case.id).closure_proposed_at is not None
+    assert _widgets(supervisor)["closures"].count == 0
+    page = lists.closures_to_approve(supervisor, PageRequest(per_page=20))
+    assert page.items == [] and page.total == 0
+    login_as(client, supervisor)
+    assert case.reference not in client.get("/work/closures").get_data(as_text=True)
