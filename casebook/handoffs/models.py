@@ -6,8 +6,8 @@
 - ``TransferRequest``: a coordinator of another organisation asks the lead for a transfer.
 - ``LegalBasis``, ``RestrictedTypeReceiverKind``: data, not code. (``BsnProcessingRule`` is the
   policy's data and lives with the person models; it is re-exported here.)
-- ``HandoffNotification``: the sender's notice of a decision or an expiry — now a ``Notification`` of
-  kind ``handoff_outcome`` (``casebook.notifications``), the one table of in-app notices.
+- The sender's notice of a decision or an expiry is a ``Notification`` of kind ``handoff_outcome``
+  (``casebook.notifications``, the one table of in-app notices; ``casebook.handoffs.notifications``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from casebook.cases.models import (
 )
 from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
-from casebook.notifications.models import Notification
 from casebook.organisations.models import Organisation
 from casebook.people.models import BsnProcessingRule  # noqa: F401  (the policy's data, kernel; re-exported)
 
@@ -225,8 +224,3 @@ class TransferRequest(Base):
     def shown_status(self) -> RequestStatus:
         """The status every reader sees: a pending request past its date is expired."""
         return RequestStatus.EXPIRED if is_overdue(self) else self.status
-
-
-# The handoff notices live in the one notification table (casebook.notifications), kind
-# ``handoff_outcome``; the old name stays for the module's callers and tests.
-HandoffNotification = Notification

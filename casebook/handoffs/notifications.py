@@ -55,7 +55,3 @@ def unread_count(user: User) -> int:
 def mark_all_read(user: User) -> int:
     """Only the user's own handoff notices; returns how many were marked."""
     return notices.mark_all_read(user, kind=KIND)
-
-
-def text_of(note: Notification) -> str:
-    return kinds.text_of(note.kind, note.event)

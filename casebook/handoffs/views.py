@@ -26,8 +26,6 @@ from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfe
 from casebook.handoffs.rules import receivers_allowed_for
 from casebook.i18n import select_locale
 
-bp.add_app_template_global(notifications.text_of, "notification_text")
-
 
 @bp.get("/handoffs")
 def inbox() -> str:

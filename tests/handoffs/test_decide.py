@@ -14,8 +14,9 @@ from casebook.cases.models import Case, Involvement
 from casebook.db import db
 from casebook.handoffs import notifications, services
 from casebook.handoffs.errors import HandoffConflict, HandoffError
-from casebook.handoffs.models import HandoffKind, HandoffNotification, HandoffStatus, SenderAfterTransfer
+from casebook.handoffs.models import HandoffKind, HandoffStatus, SenderAfterTransfer
 from casebook.handoffs.plan_link import register_plan_action_link
+from casebook.notifications.models import Notification
 from tests.factories import make_org, make_user
 from tests.helpers import audit_events, last_event
 
@@ -230,4 +231,4 @@ def test_notifications_go_only_to_their_recipient(transfer, west_coord, zvh_coor
     assert notifications.mark_all_read(zvh_worker) == 0
     assert notifications.mark_all_read(zvh_coord) == 1
     assert notifications.unread_count(zvh_coord) == 0
-    assert db.session.scalar(select(HandoffNotification.event)) == "accepted"
+    assert db.session.scalar(select(Notification.event)) == "accepted"
