@@ -33,6 +33,11 @@ DEFAULT_DUE_DAYS = 3
 DEFAULT_LOOKBACK_DAYS = 30
 
 
+# what the policy reads of a case (``can`` asks its participants) and whom a reminder names, loaded
+# with the candidates in one statement each rather than one per case
+CASE_LOADING = (selectinload(Case.process_coordinator), selectinload(Case.participants))
+
+
 def due_days() -> int:
     """``REMINDER_DUE_DAYS``: how many days ahead an action or evaluation counts as due (default 3)."""
     value = int(current_app.config.get("REMINDER_DUE_DAYS", DEFAULT_DUE_DAYS))
@@ -91,11 +96,13 @@ def _actions(today: date) -> Iterator[Notice]:
     actions = list(
         db.session.scalars(
             select(PlanAction)
+            .join(Case, Case.id == PlanAction.case_id)
             .where(
+                Case.closed_at.is_(None),
                 PlanAction.status.in_(OPEN_STATUSES),
                 PlanAction.due_on.between(today - timedelta(days=lookback_days()), today + timedelta(days=due_days())),
             )
-            .options(selectinload(PlanAction.case).selectinload(Case.process_coordinator))
+            .options(selectinload(PlanAction.case).options(*CASE_LOADING))
         )
     )
     managers = _case_managers(a.case_id for a in actions if a.owner_user_id is None)
@@ -106,11 +113,7 @@ def _actions(today: date) -> Iterator[Notice]:
             recipient = next(
                 (u for u in candidates if u is not None and u.organisation_id == action.owner_organisation_id), None
             )
-        if (
-            not _live(recipient)
-            or action.case.closed_at is not None
-            or not can(recipient, Action.VIEW_CASE, action.case)
-        ):
+        if not _live(recipient) or not can(recipient, Action.VIEW_CASE, action.case):
             continue
         stage = _stage(action.due_on, today)
         yield Notice(
@@ -140,7 +143,7 @@ def _evaluations(today: date) -> Iterator[Notice]:
                 ),
                 Case.closed_at.is_(None),
             )
-            .options(selectinload(Case.process_coordinator))
+            .options(*CASE_LOADING)
         )
     )
     managers = _case_managers(c.id for c in cases)
@@ -229,7 +232,7 @@ def _agenda_items(today: date) -> Iterator[Notice]:
             select(AgendaItem)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .where(Meeting.held_on >= today, AgendaItem.decided_at.is_(None))
-            .options(selectinload(AgendaItem.case).selectinload(Case.process_coordinator))
+            .options(selectinload(AgendaItem.case).options(*CASE_LOADING))
         )
     )
     managers = _case_managers(i.case_id for i in items)
@@ -245,7 +248,11 @@ def _agenda_items(today: date) -> Iterator[Notice]:
 
 def _closures() -> Iterator[Notice]:
     """Proposed closures → the supervisors the policy lets approve them (of the lead organisation)."""
-    cases = list(db.session.scalars(select(Case).where(Case.closure_proposed_at.is_not(None))))
+    cases = list(
+        db.session.scalars(
+            select(Case).where(Case.closure_proposed_at.is_not(None)).options(selectinload(Case.participants))
+        )
+    )
     supervisors = _users_with_role((c.lead_organisation_id for c in cases), Role.SUPERVISOR)
     for case in cases:
         stamp = case.closure_proposed_at.strftime("%Y%m%dT%H%M%S")

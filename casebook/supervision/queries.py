@@ -29,6 +29,7 @@ from casebook.audit.models import AuditEvent, Outcome
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db, utcnow
+from casebook.exports import neutralise_cell
 from casebook.organisations.models import Organisation
 from casebook.pagination import Order, Page, PageRequest, paginate
 
@@ -173,12 +174,6 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: object) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): a leading = + - @ becomes text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
     """The filtered log as CSV (newest first, at most ``AUDIT_EXPORT_MAX_ROWS``). The export is audited
     with its filters and row count before any row leaves.
@@ -202,7 +197,7 @@ def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
         case = references.get(e.case_id, SHIELDED) if e.case_id is not None else ""
         writer.writerow(
             [
-                _cell(v)
+                neutralise_cell(v)
                 for v in (
                     e.seq,
                     e.occurred_at.isoformat(),

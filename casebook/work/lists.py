@@ -31,13 +31,12 @@ from casebook.access import (
     require_audited,
 )
 from casebook.auth.models import User
-from casebook.cases.models import Case, StatusType
+from casebook.cases.models import Case
 from casebook.db import db
 from casebook.pagination import Order, Page, PageRequest, paginate
 from casebook.plans.models import OPEN_STATUSES, PlanAction
+from casebook.plans.services import EVALUATION_HORIZON_DAYS
 from casebook.work.mine import mine_clause
-
-EVALUATION_HORIZON_DAYS = 7
 
 
 class ActionGroup(enum.StrEnum):
@@ -46,8 +45,8 @@ class ActionGroup(enum.StrEnum):
 
 
 def open_case_clause():
-    """Cases not in an end status."""
-    return Case.status_id.in_(select(StatusType.id).where(StatusType.is_end.is_(False)))
+    """Cases not closed: the one meaning of "open" of the case list, the action lists and reminders."""
+    return Case.closed_at.is_(None)
 
 
 # -- actions ------------------------------------------------------------------------------------
