@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 
 from casebook.cases.choices import filter_choices
+from casebook.cases.saved_filters import SAVED_PARAMS
 from casebook.cases.services import LIST_STATES, CaseFilters
 
 DEFAULT_STATE = "open"
@@ -75,13 +76,9 @@ def filter_args(filters: CaseFilters, sort: str | None = None) -> dict[str, str]
 
 
 def saved_args(params: Mapping[str, str]) -> dict[str, str]:
-    """A saved filter's parameters as the list's query string."""
-    args = {key: params[key] for key in ("type", "district", "sort") if params.get(key)}
-    if params.get("status") or params.get("state"):
-        args["status"] = params.get("status") or params["state"]
-    if params.get("mine"):
-        args["mine"] = "y"
-    return args
+    """A saved filter's parameters as the list's query string: they were saved as ``filter_args``
+    made them, so only the known keys are kept."""
+    return {key: params[key] for key in SAVED_PARAMS if params.get(key)}
 
 
 class CaseSearchForm(FlaskForm):

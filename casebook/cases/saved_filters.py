@@ -30,7 +30,7 @@ from casebook.errors import RuleViolation
 MAX_FILTERS_PER_USER = 50
 MAX_NAME_LENGTH = 80
 # the filter parameters a saved filter may hold (codes, a flag, the sort): nothing typed
-SAVED_PARAMS = ("type", "status", "district", "mine", "state", "sort")
+SAVED_PARAMS = ("type", "status", "district", "mine", "sort")
 
 
 def _self(saved: SavedCaseFilter) -> SavedCaseFilter:

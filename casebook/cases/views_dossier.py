@@ -21,6 +21,7 @@ from casebook.cases import summary_flags as dossier
 from casebook.cases.dossier_forms import FlagsForm, SummaryForm
 from casebook.cases.errors import CaseRuleError, StaleCase
 from casebook.cases.models import Case
+from casebook.cases.views_process import attach_error
 from casebook.i18n import select_locale
 
 
@@ -44,11 +45,7 @@ def _refused(template: str, case: Case, form: Any, exc: CaseRuleError | StaleCas
         form.version.data = exc.current_version  # a conscious resubmit applies to the current case
         form.version.raw_data = [str(exc.current_version)]
         return _render(template, case, form, 409, conflict=exc.changes)
-    target = getattr(form, exc.field, None) if exc.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, str(exc.message)]
-    else:
-        form.form_errors.append(str(exc.message))
+    attach_error(form, exc)
     return _render(template, case, form, 422)
 
 

@@ -66,11 +66,12 @@ def _refused(case: Case, form_name: str, form: Any, exc: CaseRuleError | StaleCa
         form.version.data = exc.current_version  # a conscious resubmit applies to the current case
         form.version.raw_data = [str(exc.current_version)]
         return _reshow(case, form_name, form, 409, conflict=exc.changes)
-    _attach_error(form, exc)
+    attach_error(form, exc)
     return _reshow(case, form_name, form)
 
 
-def _attach_error(form: Any, exc: CaseRuleError) -> None:
+def attach_error(form: Any, exc: CaseRuleError) -> None:
+    """Show a refused change's message on its field, or above the form when it names none."""
     target = getattr(form, exc.field, None) if exc.field else None
     if target is not None and hasattr(target, "errors"):
         target.errors = [*target.errors, str(exc.message)]
@@ -150,7 +151,7 @@ def add_participant(case_id: int) -> Any:
             case, form.organisation.data, Involvement(form.involvement.data), user_id=form.user.data, by=current_user
         )
     except CaseRuleError as exc:
-        _attach_error(form, exc)
+        attach_error(form, exc)
         return _reshow(case, "participant_form", form)
     return _to_section(case, "people", _("Deelnemer toegevoegd."))
 
@@ -239,7 +240,7 @@ def update(case_id: int) -> Any:
         form.version.raw_data = [str(exc.current_version)]
         return _render_edit(case, form, 409, conflict=exc.changes)
     except CaseRuleError as exc:
-        _attach_error(form, exc)
+        attach_error(form, exc)
         return _render_edit(case, form, 422)
     message = _("Casus bijgewerkt.") if changed else _("Er was niets gewijzigd.")
     return _to_section(case, OVERVIEW, message)
