@@ -88,15 +88,21 @@ def assert_focus_visible(page: Any) -> None:
 def tab_to(page: Any, selector: str, *, max_presses: int = 40, backwards: bool = False) -> list[dict[str, str]]:
     """Press Tab until the element matching ``selector`` has the focus; return the elements passed.
 
-    Each element on the way must show a visible focus. Fails when the element is not reached
-    within ``max_presses`` (unreachable by keyboard, or a keyboard trap).
+    Each element on the way must show a visible focus. Tab past the last element moves the focus
+    out of the page to the browser's own controls (``document.activeElement`` is then ``<body>``)
+    and the next Tab wraps to the top, as it does for a person: that step is no element of the page
+    and needs no indicator. Fails when the element is not reached within ``max_presses``
+    (unreachable by keyboard, or a keyboard trap).
     """
+    page.wait_for_load_state()  # a Tab pressed while the page still loads starts from wherever it lands
     target = page.locator(selector)
     passed = []
     for _ in range(max_presses):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         state = focused(page)
         passed.append(state)
+        if state["tag"] == "body":
+            continue  # out of the page, in the browser's controls; the next Tab wraps around
         assert_focus_visible(page)
         if target.evaluate("el => el === document.activeElement"):
             return passed
