@@ -36,8 +36,6 @@ from casebook.printing.pdf import Masthead, PdfSection, render
 
 SECTIONS_HOOK = "dossier_pdf.sections"
 EXPORT_EVENT = "case.dossier.export"
-# Where a contributed section goes when it sets no order of its own: after the journal, before the timeline.
-CONTRIBUTED_ORDER = 70
 
 SectionSource = Callable[[User, Case], PdfSection | None]
 

@@ -78,7 +78,9 @@ class PdfSection:
     key: str
     title: str
     blocks: Sequence[Block] = ()
-    order: int = 100
+    # The case file's own run 10 (case data) … 60 (journal), 90 (timeline): by default a contributed
+    # section comes after the journal and before the timeline.
+    order: int = 70
     count: int | None = None
     empty: str | None = None  # said when there are no blocks, e.g. "Geen notities."
 
