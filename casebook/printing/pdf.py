@@ -13,6 +13,7 @@ service read returned; this module only lays them out, so it never reads anythin
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from fpdf.enums import TableCellFillMode, XPos, YPos
 
 FONT_DIRECTORY = Path(__file__).resolve().parent.parent / "static" / "fonts"
 FONT = "DejaVuSans"
+REPLACEMENT = "\ufffd"  # drawn for a character the font lacks
 PAGE_ALIAS = "{nb}"  # fpdf2 replaces it with the number of pages when the document is closed
 
 # Sizes in points, lengths in millimetres (A4).
@@ -140,6 +142,20 @@ class PrintedDocument(FPDF):
         self.cell(self.epw - 30, 4, self.masthead.footer or self.masthead.title, align="L")
         self.cell(30, 4, page, align="R")
         self.set_text_color(0, 0, 0)
+
+    def printable(self, text: str) -> str:
+        """``text`` with what the font cannot draw replaced (U+FFFD) and control characters but the
+        line break dropped — so fpdf2 never logs the characters of what someone typed as missing."""
+        cmap = self.fonts[FONT.lower()].cmap
+        return "".join(
+            " " if ch == "\t" else ch if ch == "\n" or ord(ch) in cmap else REPLACEMENT
+            for ch in text
+            if ch in "\t\n" or not unicodedata.category(ch).startswith("C")
+        )
+
+    def normalize_text(self, text: str) -> str:
+        """Every string fpdf2 draws passes here: made printable first (see ``printable``)."""
+        return super().normalize_text(self.printable(text))
 
     # -- blocks -------------------------------------------------------------------------------
     def heading(self, text: str, level: int = 2) -> None:
