@@ -192,3 +192,13 @@ def test_a_source_that_returns_none_adds_nothing(app, client, fake_source):
     login_as(client, d.coordinator)
     text = all_text(read_pdf(_print(client, d.case.id).data))
     assert "Documenten" not in text and fake_source
+
+
+def test_an_english_reader_gets_an_english_document(app, client):
+    d = dossier()
+    d.coordinator.locale = "en"
+    db.session.flush()
+    login_as(client, d.coordinator)
+    reader = read_pdf(_print(client, d.case.id).data)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "May 17, 2008" in all_text(reader)  # dates written out as the screens write them
