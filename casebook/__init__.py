@@ -38,6 +38,7 @@ MODULES: tuple[str, ...] = (
     "handoffs",
     "notifications",
     "people",
+    "printing",
     "work",
     "api",
     "bench",

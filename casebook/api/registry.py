@@ -81,6 +81,8 @@ class Operation:
     if_match: bool
     etag: bool
     errors: frozenset[int]
+    # the media type of a non-JSON success (e.g. "application/pdf"): the view returns a ``Response``
+    produces: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -133,6 +135,7 @@ class Api:
         if_match: bool = False,
         etag: bool = False,
         errors: Iterable[int] = (),
+        produces: str | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             doc = inspect.getdoc(view) or ""
@@ -150,7 +153,9 @@ class Api:
                 if_match=if_match,
                 etag=etag,
                 errors=frozenset(errors),
+                produces=produces,
             )
+            assert not (produces and response is not None), op.endpoint  # one kind of success body
             assert not (etag and response is not None and "version" not in response.model_fields), op.endpoint
             self.operations.append(op)
             self._document = None
@@ -334,6 +339,8 @@ def build_openapi(api: Api) -> dict[str, Any]:
         success: dict[str, Any] = {"description": _STATUS_DESCRIPTIONS.get(op.status, "OK")}
         if op.response is not None:
             success["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
+        elif op.produces is not None:
+            success["content"] = {op.produces: {"schema": {"type": "string", "format": "binary"}}}
         headers: dict[str, Any] = {}
         if op.etag:
             headers["ETag"] = {"$ref": "#/components/headers/ETag"}

@@ -80,7 +80,12 @@ PERSONAL_DATA_ROUTES = {
     "api.list_signals": ("coordinator", "/api/v1/signals", "signal.list"),
     "api.list_audit": ("supervisor", "/api/v1/audit", "audit.list"),
     "notifications.index": ("caseworker", "/notifications", "notification.list"),
+    # printed files: their reads audit themselves, then the export (``PRINTED``)
+    "printing.case_dossier": ("caseworker", "/cases/{case}/dossier.pdf", "case.dossier.export"),
+    "printing.meeting": ("coordinator", "/meetings/{meeting}/report.pdf", "meeting.report.export"),
+    "api.get_case_dossier_pdf": ("caseworker", "/api/v1/cases/{case}/dossier.pdf", "case.dossier.export"),
 }
+PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf"}
 NO_PERSONAL_DATA = {
     "cases.saved_filters",  # the user's own saved filters: codes and the names they gave them
     "site.index",  # my work: only the viewer's own lists, each through audited services
@@ -157,6 +162,11 @@ def test_the_route_writes_its_event(client, endpoint):
     if endpoint in ("cases.detail", "cases.section", "households.detail", "api.get_case", "cases.index"):
         assert found[: len(expected)] == expected
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])
+        return
+    if endpoint in PRINTED:  # the token's use, the reads the file is gathered from, the export last
+        assert found[: len(expected) - 1] == expected[:-1] and found[-1] == expected[-1], found
+        reads = found[len(expected) - 1 : -1]
+        assert reads and all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in reads)
         return
     assert found == expected
 

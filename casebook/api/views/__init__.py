@@ -14,5 +14,6 @@ from casebook.api.views import (  # noqa: F401
     handoffs,
     meta,
     persons,
+    printing,
     signals,
 )
