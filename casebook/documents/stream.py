@@ -202,14 +202,17 @@ class ChunkReader(io.RawIOBase):
         return self._position
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._position >= self._size or len(buffer) == 0:
-            return 0
-        index, offset = divmod(self._position, CHUNK_SIZE)
-        chunk = self._chunk(index)
-        count = min(len(buffer), len(chunk) - offset)
-        buffer[:count] = chunk[offset : offset + count]
-        self._position += count
-        return count
+        """Fill ``buffer`` across chunk boundaries: zipfile and olefile expect full reads."""
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view) and self._position < self._size:
+            index, offset = divmod(self._position, CHUNK_SIZE)
+            chunk = self._chunk(index)
+            count = min(len(view) - filled, len(chunk) - offset)
+            view[filled : filled + count] = chunk[offset : offset + count]
+            filled += count
+            self._position += count
+        return filled
 
     def _chunk(self, index: int) -> bytes:
         if self._cached is None or self._cached[0] != index:
