@@ -97,6 +97,8 @@ def _zip_kind(reader: BinaryIO) -> DocumentKind:
     try:
         with zipfile.ZipFile(reader) as archive:
             return _archive_kind(archive)
+    except ContentRefused:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
         raise _refuse() from None
 
