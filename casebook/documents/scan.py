@@ -10,6 +10,7 @@ timeout, an error line — raises ``ScanUnavailable``: we fail closed and keep n
 
 from __future__ import annotations
 
+import re
 import socket
 import struct
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from casebook.documents.errors import ScanUnavailable
 # clamd's default StreamMaxLength is 25 MB; chunks are sent at most this size each.
 MAX_CHUNK = 64 * 1024
 MAX_REPLY = 4096
+_FOUND = re.compile(r"stream: (\S.*) FOUND")
 
 
 @dataclass(frozen=True)
@@ -101,10 +103,9 @@ def parse_reply(reply: bytes) -> ScanVerdict:
     text = reply.decode("utf-8", "replace").strip()
     if text == "stream: OK":
         return ScanVerdict(clean=True)
-    if text.startswith("stream: ") and text.endswith(" FOUND"):
-        signature = text.removeprefix("stream: ").removesuffix(" FOUND").strip()
-        if signature:
-            return ScanVerdict(clean=False, signature=signature)
+    found = _FOUND.fullmatch(text)
+    if found:
+        return ScanVerdict(clean=False, signature=found.group(1))
     raise ScanUnavailable()
 
 
