@@ -102,7 +102,12 @@ def eml() -> bytes:
 
 
 def executable() -> bytes:
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(48) + b"This program cannot be run in DOS mode" + MARKER
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+        + bytes(48)
+        + b"This program cannot be run in DOS mode"
+        + MARKER
+    )
 
 
 def html() -> bytes:

@@ -26,9 +26,7 @@ BUCKET = "casebook-documents"
 @pytest.fixture
 def s3_client() -> Iterator[object]:
     with mock_aws():
-        client = boto3.client(
-            "s3", region_name="eu-west-1", aws_access_key_id="test", aws_secret_access_key="test"
-        )
+        client = boto3.client("s3", region_name="eu-west-1", aws_access_key_id="test", aws_secret_access_key="test")
         client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         yield client
 
