@@ -149,8 +149,11 @@ class ClamdScanner:
 
 
 def scanner_for(app: Flask) -> ClamdScanner | None:
-    """The configured scanner, or None when ``CASEBOOK_CLAMAV_SOCKET`` is not set."""
-    address = app.config.get("CASEBOOK_CLAMAV_SOCKET")
+    """The configured scanner, or None when ``CLAMAV_SOCKET`` (env ``CASEBOOK_CLAMAV_SOCKET``) is unset.
+
+    ``CLAMAV_SOCKET`` is a unix socket path or ``tcp://host:port``; ``CLAMAV_TIMEOUT`` in seconds.
+    """
+    address = app.config.get("CLAMAV_SOCKET")
     if not address:
         return None
-    return ClamdScanner(address, float(app.config.get("CASEBOOK_CLAMAV_TIMEOUT", 30.0)))
+    return ClamdScanner(str(address), float(app.config.get("CLAMAV_TIMEOUT") or 30.0))

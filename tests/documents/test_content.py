@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from casebook.documents.content import DocumentKind, detect
-from casebook.documents.errors import ContentRefused
+from casebook.documents.errors import ContentRefused, DocumentIntegrityError
 from casebook.documents.storage import DirectoryStorage
 from casebook.documents.stream import ChunkEncryptor, DecryptingReader
 from tests.documents import samples
@@ -110,3 +110,26 @@ def test_text_with_a_multibyte_character_across_pieces_is_text() -> None:
 
 def test_a_line_that_only_looks_like_a_header_is_text() -> None:
     assert kind_of(b"Onderwerp: schuldhulp\n\nVerder niets.\n") is DocumentKind.TEXT
+
+
+def test_a_zip_announcing_too_many_entries_is_refused_before_parsing() -> None:
+    data = bytearray(samples.docx())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (60_000).to_bytes(2, "little") * 2
+    with pytest.raises(ContentRefused):
+        kind_of(bytes(data))
+
+
+def test_an_integrity_failure_inside_a_container_is_not_a_refusal(tmp_path) -> None:
+    """A stored object that fails authentication is reported as such, not as a wrong kind."""
+    dek = bytes(32)
+    data = samples.docx()
+    encryptor = ChunkEncryptor(dek, "ref")
+    blob = bytearray(encryptor.header() + encryptor.feed(data) + encryptor.finish())
+    blob[-20] ^= 0x01
+    storage = DirectoryStorage(tmp_path)
+    writer = storage.writer()
+    writer.write(bytes(blob))
+    key = writer.commit()
+    with pytest.raises(DocumentIntegrityError):
+        detect(DecryptingReader(storage, key, dek=dek, blob_ref="ref"), len(data))

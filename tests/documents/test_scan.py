@@ -67,7 +67,7 @@ def test_clamd_stopped_mid_stream_fails_closed(own_clamd: Clamd) -> None:
 def test_no_socket_configured_means_no_scanner() -> None:
     assert scanner_for(Flask(__name__)) is None
     app = Flask(__name__)
-    app.config.update(CASEBOOK_CLAMAV_SOCKET="tcp://127.0.0.1:3310", CASEBOOK_CLAMAV_TIMEOUT=5)
+    app.config.update(CLAMAV_SOCKET="tcp://127.0.0.1:3310", CLAMAV_TIMEOUT=5)
     scanner = scanner_for(app)
     assert scanner is not None and (scanner.address, scanner.timeout) == ("tcp://127.0.0.1:3310", 5.0)
 

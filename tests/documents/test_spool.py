@@ -43,7 +43,7 @@ def spool_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def upload_app() -> Flask:
     app = Flask(__name__)
-    app.config.update(SECRET_KEY="spool-test", CASEBOOK_DOCUMENT_MAX_MB=2)
+    app.config.update(SECRET_KEY="spool-test", DOCUMENT_MAX_MB=2)
     install(app)
     CSRFProtect(app)
     seen: dict[str, object] = {}

@@ -144,7 +144,7 @@ def test_storage_for_builds_once_from_config(tmp_path) -> None:
 def test_storage_for_s3(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     app = Flask(__name__)
-    app.config.update(CASEBOOK_DOCUMENT_STORAGE="s3", CASEBOOK_S3_BUCKET=BUCKET, CASEBOOK_S3_PREFIX="docs")
+    app.config.update(DOCUMENT_STORAGE="s3", S3_BUCKET=BUCKET, S3_PREFIX="docs")
     storage = storage_for(app)
     assert isinstance(storage, S3Storage)
     assert (storage.bucket, storage.prefix) == (BUCKET, "docs/")
@@ -152,6 +152,6 @@ def test_storage_for_s3(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_storage_for_refuses_an_unknown_backend() -> None:
     app = Flask(__name__)
-    app.config["CASEBOOK_DOCUMENT_STORAGE"] = "ftp"
+    app.config["DOCUMENT_STORAGE"] = "ftp"
     with pytest.raises(ValueError):
         storage_for(app)

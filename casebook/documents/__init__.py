@@ -1,1 +1,0 @@
-"""Documents of a case: uploads, encrypted at rest, checked and scanned before they are kept."""
