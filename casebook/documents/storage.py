@@ -90,7 +90,11 @@ class DirectoryWriter:
         os.fsync(self._file.fileno())
         self._file.close()
         os.replace(self._part, self._path)
-        _fsync_directory(self._path.parent)
+        try:
+            _fsync_directory(self._path.parent)
+        except BaseException:
+            self._path.unlink(missing_ok=True)
+            raise
         self._done = True
         return self.key
 
@@ -154,6 +158,11 @@ class DirectoryStorage:
             raise BlobNotFound("no such document object") from None
 
     def delete(self, key: str) -> None:
+        """Remove an object; ``<key>.part`` (as ``keys()`` lists it) removes a pending one."""
+        if key.endswith(PENDING_SUFFIX):
+            path = self._path(key.removesuffix(PENDING_SUFFIX))
+            path.with_name(path.name + PENDING_SUFFIX).unlink(missing_ok=True)
+            return
         self._path(key).unlink(missing_ok=True)
 
     def exists(self, key: str) -> bool:
@@ -283,6 +292,14 @@ class S3Storage:
             raise
 
     def delete(self, key: str) -> None:
+        """Remove an object; ``<key>.part`` (as ``keys()`` lists it) aborts a pending upload."""
+        if key.endswith(PENDING_SUFFIX):
+            name = self._name(key.removesuffix(PENDING_SUFFIX))
+            uploads = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=name)
+            for upload in uploads.get("Uploads", []):
+                if upload["Key"] == name:
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=name, UploadId=upload["UploadId"])
+            return
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
     def exists(self, key: str) -> bool:

@@ -82,6 +82,17 @@ def test_abort_leaves_nothing(storage: BlobStorage) -> None:
     assert list(storage.keys()) == []
 
 
+def test_a_sweep_can_remove_what_a_crash_left(storage: BlobStorage) -> None:
+    """A writer that was never committed nor aborted (the process died) is found and removed."""
+    committed = write(storage, b"kept")
+    writer = storage.writer()
+    writer.write(os.urandom(S3_PART_SIZE + 10))
+    pending = [key for key in list(storage.keys()) if key.endswith(".part")]
+    assert len(pending) == 1
+    storage.delete(pending[0])
+    assert list(storage.keys()) == [committed]
+
+
 def test_a_missing_key_is_not_found(storage: BlobStorage) -> None:
     key = "0" * 32
     assert not storage.exists(key)
