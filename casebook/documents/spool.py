@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 import uuid
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from flask import Flask, Request, current_app
 
@@ -107,7 +107,7 @@ class EncryptedSpoolRequest(Request):
         content_length: int | None = None,
     ) -> IO[bytes]:
         directory = current_app.config.get("DOCUMENT_SPOOL_DIR")
-        return EncryptedSpoolFile(self._spool_key(), directory)  # type: ignore[return-value]
+        return cast(IO[bytes], EncryptedSpoolFile(self._spool_key(), directory))
 
 
 def install(app: Flask) -> None:

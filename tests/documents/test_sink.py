@@ -7,6 +7,7 @@ import os
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, BinaryIO, cast
 
 import boto3
 import pytest
@@ -20,9 +21,9 @@ from casebook.documents.errors import (
     DocumentTooLarge,
     ScanUnavailable,
 )
-from casebook.documents.scan import ClamdScanner, ScanVerdict
-from casebook.documents.sink import open_download, store_upload
-from casebook.documents.storage import DirectoryStorage, S3Storage
+from casebook.documents.scan import ClamdScanner, Scanner, ScanVerdict
+from casebook.documents.sink import StoredBlob, open_download, store_upload
+from casebook.documents.storage import BlobStorage, DirectoryStorage, S3Storage
 from casebook.documents.stream import CHUNK_SIZE, FRAME_SIZE, HEADER_SIZE
 from tests.documents import samples
 from tests.documents.clamd import SIGNATURE_NAME, Clamd, infected_payload
@@ -44,7 +45,7 @@ class GeneratedText(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+    def readinto(self, buffer: Any) -> int:
         if self.fail_at is not None and self.offset >= self.fail_at:
             raise ConnectionResetError("client went away")
         count = min(len(buffer), self.remaining)
@@ -82,8 +83,15 @@ def storage(tmp_path: Path) -> DirectoryStorage:
     return DirectoryStorage(tmp_path / "documents")
 
 
-def upload(storage, data: bytes | io.RawIOBase, *, scanner=None, max_bytes: int = 60 * MB, ref: str = "v-1"):  # type: ignore[no-untyped-def]
-    source = io.BytesIO(data) if isinstance(data, bytes) else data
+def upload(
+    storage: BlobStorage,
+    data: bytes | io.RawIOBase,
+    *,
+    scanner: Scanner | None = None,
+    max_bytes: int = 60 * MB,
+    ref: str = "v-1",
+) -> StoredBlob:
+    source = io.BytesIO(data) if isinstance(data, bytes) else cast(BinaryIO, data)
     return store_upload(source, dek=DEK, blob_ref=ref, storage=storage, scanner=scanner, max_bytes=max_bytes)
 
 
@@ -105,7 +113,9 @@ ALLOWED: list[tuple[Callable[[], bytes], DocumentKind]] = [
 
 
 @pytest.mark.parametrize(("build", "kind"), ALLOWED, ids=[kind.value for _, kind in ALLOWED])
-def test_round_trip_and_no_plaintext_in_storage(storage: DirectoryStorage, build, kind) -> None:  # type: ignore[no-untyped-def]
+def test_round_trip_and_no_plaintext_in_storage(
+    storage: DirectoryStorage, build: Callable[[], bytes], kind: DocumentKind
+) -> None:
     data = build()
     stored = upload(storage, data)
     assert (stored.size, stored.kind, stored.scanned) == (len(data), kind, False)

@@ -8,9 +8,11 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import IO, cast
 
 import pytest
 from flask import Flask, request
+from flask.testing import FlaskClient
 from flask_wtf import CSRFProtect, FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
@@ -33,7 +35,7 @@ def spool_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "spool"
     directory.mkdir()
 
-    def named_temporary_file(dir: str | None = None):  # type: ignore[no-untyped-def]
+    def named_temporary_file(dir: str | None = None) -> IO[bytes]:
         return tempfile.NamedTemporaryFile(dir=directory, delete=False)
 
     monkeypatch.setattr(spool.tempfile, "TemporaryFile", named_temporary_file)
@@ -69,8 +71,10 @@ def upload_app() -> Flask:
     return app
 
 
-def csrf_token(client) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r'value="([^"]+)"', client.get("/form").get_data(as_text=True)).group(1)
+def csrf_token(client: FlaskClient) -> str:
+    found = re.search(r'value="([^"]+)"', client.get("/form").get_data(as_text=True))
+    assert found is not None
+    return found.group(1)
 
 
 def test_a_form_upload_is_spooled_encrypted_and_reads_back(upload_app: Flask, spool_dir: Path) -> None:
@@ -139,9 +143,13 @@ def test_the_spool_file_reads_lines() -> None:
     assert spooled.readline() == b"eerste regel\n"
 
 
+def spool_key() -> bytes:
+    return cast(EncryptedSpoolRequest, request)._spool_key()
+
+
 def test_each_request_has_its_own_key(upload_app: Flask) -> None:
     with upload_app.test_request_context("/"):
-        first = request._spool_key()  # type: ignore[attr-defined]
-        assert request._spool_key() == first  # type: ignore[attr-defined]
+        first = spool_key()
+        assert spool_key() == first
     with upload_app.test_request_context("/"):
-        assert request._spool_key() != first  # type: ignore[attr-defined]
+        assert spool_key() != first
