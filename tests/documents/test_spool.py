@@ -7,14 +7,16 @@ import io
 import os
 import re
 import tempfile
+import tracemalloc
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 from flask_wtf import CSRFProtect, FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.test import create_environ
 from wtforms import StringField
 
 from casebook.documents import spool
@@ -153,3 +155,69 @@ def test_each_request_has_its_own_key(upload_app: Flask) -> None:
         assert spool_key() == first
     with upload_app.test_request_context("/"):
         assert spool_key() != first
+
+
+class StreamedMultipart(io.RawIOBase):
+    """A multipart body with one ``size``-byte file, produced on the fly (the test holds none of it)."""
+
+    BOUNDARY = "casebook-boundary"
+    LINE = b"Regel van een groot verslag " + samples.MARKER + b"\n"
+
+    def __init__(self, size: int) -> None:
+        self.head = (
+            f'--{self.BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="groot.txt"\r\n'
+            "Content-Type: text/plain\r\n\r\n"
+        ).encode()
+        self.tail = f"\r\n--{self.BOUNDARY}--\r\n".encode()
+        self.remaining = size
+        self.block = self.LINE * (64 * 1024 // len(self.LINE))
+        self.length = len(self.head) + size + len(self.tail)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            piece, self.head = self.head[: len(buffer)], self.head[len(buffer) :]
+        elif self.remaining:
+            piece = self.block[: min(len(buffer), self.remaining, len(self.block))]
+            self.remaining -= len(piece)
+        else:
+            piece, self.tail = self.tail[: len(buffer)], self.tail[len(buffer) :]
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+
+def test_a_50_mb_upload_is_never_whole_in_memory(spool_dir: Path) -> None:
+    app = Flask(__name__)
+    app.config["DOCUMENT_MAX_MB"] = 60
+    install(app)
+
+    @app.post("/upload")
+    def upload() -> str:
+        stored, total = request.files["file"], 0
+        while piece := stored.read(64 * 1024):
+            total += len(piece)
+        return str(total)
+
+    body = StreamedMultipart(50 * MB)
+    environ = create_environ("/upload", method="POST")
+    environ.update(
+        {
+            "wsgi.input": io.BufferedReader(body),
+            "CONTENT_LENGTH": str(body.length),
+            "CONTENT_TYPE": f"multipart/form-data; boundary={StreamedMultipart.BOUNDARY}",
+        }
+    )
+    answer: list[bytes] = []
+    tracemalloc.start()
+    try:
+        answer = list(app(environ, lambda status, headers: None))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    print(f"peak traced memory for a 50 MB upload through the spool: {peak / MB:.2f} MB")
+    assert b"".join(answer) == str(50 * MB).encode()
+    assert peak < 4 * MB
+    (spooled,) = spool_dir.iterdir()
+    assert spooled.stat().st_size > 50 * MB and samples.MARKER not in spooled.read_bytes()
