@@ -212,8 +212,8 @@ def _check_no_nul(reader: BinaryIO) -> None:
 
 def _check_text(reader: BinaryIO, head: bytes) -> None:
     """UTF-8 throughout, no NULs or other control characters, no markup at the start."""
-    start = head.removeprefix(codecs.BOM_UTF8).lstrip()
-    if start.startswith(b"<") or start.lower().startswith((b"<?xml", b"<!doctype", b"<svg", b"<html")):
+    # Any tag first (HTML, SVG, XML, a <script>): a browser or a viewer might render it as markup.
+    if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<"):
         raise _refuse(str(_l("HTML, SVG en XML worden niet geaccepteerd.")))
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     reader.seek(0)

@@ -51,6 +51,7 @@ class ClamdSession:
 
     def __init__(self, connection: socket.socket) -> None:
         self._connection: socket.socket | None = connection
+        self._send(b"zINSTREAM\x00")
 
     def feed(self, data: bytes) -> None:
         view = memoryview(data)
@@ -76,7 +77,7 @@ class ClamdSession:
         try:
             self._connection.sendall(data)
         except OSError:
-            # clamd closes the stream when it refuses it (size limit); its reply says why.
+            # clamd closes the connection when it refuses the stream (size limit): no verdict.
             self._fail()
 
     def _reply(self) -> bytes:
@@ -117,10 +118,7 @@ class ClamdScanner:
         self.timeout = timeout
 
     def start(self) -> ClamdSession:
-        connection = self._connect()
-        session = ClamdSession(connection)
-        session._send(b"zINSTREAM\x00")
-        return session
+        return ClamdSession(self._connect())
 
     def ping(self) -> bool:
         """True when clamd answers PONG (for a health check; an upload does not need it)."""
