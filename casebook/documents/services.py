@@ -54,8 +54,11 @@ class DocumentRefused(RuleViolation):
 
 
 def max_bytes() -> int:
-    """The largest file accepted (``CASEBOOK_DOCUMENT_MAX_MB``, default 25 MB)."""
-    return int(current_app.config.get("DOCUMENT_MAX_MB", DEFAULT_MAX_MB)) * 1024 * 1024
+    """The largest file accepted (``CASEBOOK_DOCUMENT_MAX_MB``, default 25 MB; the same setting
+    the upload spool sizes ``MAX_CONTENT_LENGTH`` from)."""
+    config = current_app.config
+    megabytes = config.get("CASEBOOK_DOCUMENT_MAX_MB", config.get("DOCUMENT_MAX_MB", DEFAULT_MAX_MB))
+    return int(megabytes) * 1024 * 1024
 
 
 def _storage() -> Any:
@@ -77,7 +80,7 @@ def document_types() -> list[DocumentType]:
     return list(db.session.scalars(select(DocumentType).where(DocumentType.active).order_by(DocumentType.position)))
 
 
-def _readable(user: User, case: Case):  # noqa: ANN202 - a Select
+def _readable(user: User, case: Case):
     from sqlalchemy import or_
 
     return (

@@ -15,7 +15,7 @@ from casebook.auth.models import User
 from casebook.cases.dossier import render_dossier
 from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.models import Case
-from casebook.casework import back_to_section, closed_case_redirect, load_case, section_url
+from casebook.casework import back_to_section, closed_case_redirect, load_case
 from casebook.documents import bp
 from casebook.documents import errors as document_errors
 from casebook.documents import services as documents
