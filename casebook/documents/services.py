@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casebook import audit
 from casebook.access import Action, can, deny, load_or_404, require_audited
@@ -92,7 +92,10 @@ def _readable(user: User, case: Case):
                 Document.author_organisation_id == user.organisation_id,
             ),
         )
-        .options(selectinload(Document.versions))
+        .options(  # one statement: authors, organisations and versions joined (the uploaders are not shown)
+            joinedload(Document.author).lazyload(User.role_rows),
+            joinedload(Document.versions).lazyload(DocumentVersion.uploaded_by),
+        )
         .order_by(Document.created_at.desc(), Document.id.desc())
     )
 
@@ -104,7 +107,7 @@ def documents_for(user: User, case: Case, *, via: str = "case") -> list[Document
     :raises AccessDenied: the user may not read the case's documents (audited).
     """
     require_audited(user, Action.LIST_DOCUMENTS, case)
-    documents = list(db.session.scalars(_readable(user, case)))
+    documents = list(db.session.scalars(_readable(user, case)).unique())
     audit.record(user, Action.LIST_DOCUMENTS, case, details={"count": len(documents), "via": via})
     return documents
 
