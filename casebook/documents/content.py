@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import struct
 import zipfile
 from enum import Enum
 from typing import BinaryIO
@@ -20,13 +21,15 @@ from typing import BinaryIO
 import olefile
 from flask_babel import lazy_gettext as _l
 
-from casebook.documents.errors import ContentRefused
+from casebook.documents.errors import ContentRefused, DocumentError
 
 HEAD_SIZE = 8192
 TEXT_PIECE = 64 * 1024
 # A content-types part or an ODF mimetype larger than this is no document of ours.
 MAX_PART_READ = 1024 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+MAX_ZIP_ENTRIES = 10_000
+EOCD_SIZE = 22
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Field names an e-mail carries; a header block must hold at least one of them.
 MAIL_FIELDS = frozenset(
@@ -75,7 +78,7 @@ def detect(reader: BinaryIO, size: int) -> DocumentKind:
     if kind is not None:
         return kind
     if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(reader)
+        return _zip_kind(reader, size)
     if head.startswith(OLE_MAGIC):
         return _ole_kind(reader)
     return _text_kind(reader, head)
@@ -92,13 +95,34 @@ def _by_magic(head: bytes) -> DocumentKind | None:
     return None
 
 
-def _zip_kind(reader: BinaryIO) -> DocumentKind:
+def _zip_kind(reader: BinaryIO, size: int) -> DocumentKind:
     """DOCX, XLSX or ODT; any other zip (or one with macros) is refused."""
+    _check_zip_directory(reader, size)
     try:
         with zipfile.ZipFile(reader) as archive:
             return _archive_kind(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
+    except DocumentError:
+        raise  # a refusal with its reason, or the stored object failing its integrity check
+    except Exception:
+        # Whatever a malformed archive makes zipfile raise, it is no document of ours.
         raise _refuse() from None
+
+
+def _check_zip_directory(reader: BinaryIO, size: int) -> None:
+    """Refuse before parsing when the end record announces more entries than a document has.
+
+    ``zipfile`` builds an object per entry, so a 50 MB archive of tiny entries would cost far
+    more memory than the file; zip64 (needed only beyond 65535 entries or 4 GB) is refused too.
+    """
+    tail_size = min(size, EOCD_SIZE + 65535)
+    reader.seek(size - tail_size)
+    tail = reader.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < EOCD_SIZE:
+        raise _refuse()
+    (entries,) = struct.unpack("<H", tail[at + 10 : at + 12])
+    if entries > MAX_ZIP_ENTRIES or b"PK\x06\x06" in tail[:at]:
+        raise _refuse()
 
 
 def _archive_kind(archive: zipfile.ZipFile) -> DocumentKind:
@@ -137,14 +161,15 @@ def _read_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
 def _ole_kind(reader: BinaryIO) -> DocumentKind:
     """An Outlook message: an OLE2 file with the MAPI property and substorage streams."""
     try:
-        ole = olefile.OleFileIO(reader)
-    except (OSError, ValueError, IndexError, TypeError, RecursionError):
+        ole = olefile.OleFileIO(reader)  # leaves the caller's reader open on close
+        try:
+            streams = ["/".join(path) for path in ole.listdir(streams=True, storages=False)]
+        finally:
+            ole.close()
+    except DocumentError:
+        raise
+    except Exception:
         raise _refuse() from None
-    try:
-        streams = ["/".join(path) for path in ole.listdir(streams=True, storages=False)]
-    finally:
-        ole.fp = None  # the reader belongs to the caller; OleFileIO.close would close it
-        ole.close()
     has_properties = "__properties_version1.0" in streams
     has_message = any(name.startswith("__substg1.0_") for name in streams)
     if has_properties and has_message and not any("macros" in name.lower() for name in streams):
@@ -187,8 +212,8 @@ def _check_no_nul(reader: BinaryIO) -> None:
 
 def _check_text(reader: BinaryIO, head: bytes) -> None:
     """UTF-8 throughout, no NULs or other control characters, no markup at the start."""
-    start = head.removeprefix(codecs.BOM_UTF8).lstrip()
-    if start.startswith(b"<") or start.lower().startswith((b"<?xml", b"<!doctype", b"<svg", b"<html")):
+    # Any tag first (HTML, SVG, XML, a <script>): a browser or a viewer might render it as markup.
+    if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<"):
         raise _refuse(str(_l("HTML, SVG en XML worden niet geaccepteerd.")))
     decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
     reader.seek(0)

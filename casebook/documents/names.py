@@ -22,8 +22,12 @@ _EXTENSION = re.compile(rf"\.[A-Za-z0-9]{{1,{MAX_EXTENSION}}}$")
 
 
 def _drop_invisible(name: str) -> str:
-    """Remove control and format characters (Cc, Cf: NUL, newline, bidi overrides, zero-widths)."""
-    return "".join(character for character in name if unicodedata.category(character) not in {"Cc", "Cf"})
+    """Remove control and format characters (NUL, bidi overrides, zero-widths); tabs and newlines become spaces."""
+    return "".join(
+        " " if character.isspace() else character
+        for character in name
+        if character.isspace() or unicodedata.category(character) not in {"Cc", "Cf"}
+    )
 
 
 def _basename(name: str) -> str:

@@ -10,6 +10,7 @@ timeout, an error line — raises ``ScanUnavailable``: we fail closed and keep n
 
 from __future__ import annotations
 
+import re
 import socket
 import struct
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from casebook.documents.errors import ScanUnavailable
 # clamd's default StreamMaxLength is 25 MB; chunks are sent at most this size each.
 MAX_CHUNK = 64 * 1024
 MAX_REPLY = 4096
+_FOUND = re.compile(r"stream: (\S.*) FOUND")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class ClamdSession:
 
     def __init__(self, connection: socket.socket) -> None:
         self._connection: socket.socket | None = connection
+        self._send(b"zINSTREAM\x00")
 
     def feed(self, data: bytes) -> None:
         view = memoryview(data)
@@ -74,7 +77,7 @@ class ClamdSession:
         try:
             self._connection.sendall(data)
         except OSError:
-            # clamd closes the stream when it refuses it (size limit); its reply says why.
+            # clamd closes the connection when it refuses the stream (size limit): no verdict.
             self._fail()
 
     def _reply(self) -> bytes:
@@ -101,10 +104,9 @@ def parse_reply(reply: bytes) -> ScanVerdict:
     text = reply.decode("utf-8", "replace").strip()
     if text == "stream: OK":
         return ScanVerdict(clean=True)
-    if text.startswith("stream: ") and text.endswith(" FOUND"):
-        signature = text.removeprefix("stream: ").removesuffix(" FOUND").strip()
-        if signature:
-            return ScanVerdict(clean=False, signature=signature)
+    found = _FOUND.fullmatch(text)
+    if found:
+        return ScanVerdict(clean=False, signature=found.group(1))
     raise ScanUnavailable()
 
 
@@ -116,10 +118,7 @@ class ClamdScanner:
         self.timeout = timeout
 
     def start(self) -> ClamdSession:
-        connection = self._connect()
-        session = ClamdSession(connection)
-        session._send(b"zINSTREAM\x00")
-        return session
+        return ClamdSession(self._connect())
 
     def ping(self) -> bool:
         """True when clamd answers PONG (for a health check; an upload does not need it)."""
@@ -148,8 +147,11 @@ class ClamdScanner:
 
 
 def scanner_for(app: Flask) -> ClamdScanner | None:
-    """The configured scanner, or None when ``CASEBOOK_CLAMAV_SOCKET`` is not set."""
-    address = app.config.get("CASEBOOK_CLAMAV_SOCKET")
+    """The configured scanner, or None when ``CLAMAV_SOCKET`` (env ``CASEBOOK_CLAMAV_SOCKET``) is unset.
+
+    ``CLAMAV_SOCKET`` is a unix socket path or ``tcp://host:port``; ``CLAMAV_TIMEOUT`` in seconds.
+    """
+    address = app.config.get("CLAMAV_SOCKET")
     if not address:
         return None
-    return ClamdScanner(address, float(app.config.get("CASEBOOK_CLAMAV_TIMEOUT", 30.0)))
+    return ClamdScanner(str(address), float(app.config.get("CLAMAV_TIMEOUT") or 30.0))

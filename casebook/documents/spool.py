@@ -15,7 +15,7 @@ import io
 import os
 import tempfile
 import uuid
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from flask import Flask, Request, current_app
 
@@ -106,12 +106,17 @@ class EncryptedSpoolRequest(Request):
         filename: str | None = None,
         content_length: int | None = None,
     ) -> IO[bytes]:
-        directory = current_app.config.get("CASEBOOK_SPOOL_DIR") if current_app else None
-        return EncryptedSpoolFile(self._spool_key(), directory)  # type: ignore[return-value]
+        directory = current_app.config.get("DOCUMENT_SPOOL_DIR")
+        return cast(IO[bytes], EncryptedSpoolFile(self._spool_key(), directory))
 
 
 def install(app: Flask) -> None:
-    """Use the encrypted spool for every request and cap the body at the document limit."""
+    """Use the encrypted spool for every request and cap the body at the document limit.
+
+    ``DOCUMENT_MAX_MB`` (env ``CASEBOOK_DOCUMENT_MAX_MB``, default 25) plus a margin for the
+    other fields; ``DOCUMENT_SPOOL_DIR`` (default: the system's temporary directory) is where
+    the encrypted spool files go.
+    """
     app.request_class = EncryptedSpoolRequest
-    max_mb = int(app.config.get("CASEBOOK_DOCUMENT_MAX_MB", DEFAULT_MAX_MB))
+    max_mb = int(app.config.get("DOCUMENT_MAX_MB") or DEFAULT_MAX_MB)
     app.config["MAX_CONTENT_LENGTH"] = max_mb * MEGABYTE + FORM_MARGIN

@@ -90,7 +90,11 @@ class DirectoryWriter:
         os.fsync(self._file.fileno())
         self._file.close()
         os.replace(self._part, self._path)
-        _fsync_directory(self._path.parent)
+        try:
+            _fsync_directory(self._path.parent)
+        except BaseException:
+            self._path.unlink(missing_ok=True)
+            raise
         self._done = True
         return self.key
 
@@ -154,6 +158,11 @@ class DirectoryStorage:
             raise BlobNotFound("no such document object") from None
 
     def delete(self, key: str) -> None:
+        """Remove an object; ``<key>.part`` (as ``keys()`` lists it) removes a pending one."""
+        if key.endswith(PENDING_SUFFIX):
+            path = self._path(key.removesuffix(PENDING_SUFFIX))
+            path.with_name(path.name + PENDING_SUFFIX).unlink(missing_ok=True)
+            return
         self._path(key).unlink(missing_ok=True)
 
     def exists(self, key: str) -> bool:
@@ -283,6 +292,14 @@ class S3Storage:
             raise
 
     def delete(self, key: str) -> None:
+        """Remove an object; ``<key>.part`` (as ``keys()`` lists it) aborts a pending upload."""
+        if key.endswith(PENDING_SUFFIX):
+            name = self._name(key.removesuffix(PENDING_SUFFIX))
+            uploads = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=name)
+            for upload in uploads.get("Uploads", []):
+                if upload["Key"] == name:
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=name, UploadId=upload["UploadId"])
+            return
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
     def exists(self, key: str) -> bool:
@@ -311,7 +328,13 @@ def _iter_body(body: Any, size: int) -> Iterator[bytes]:
 
 
 def storage_for(app: Flask) -> BlobStorage:
-    """The configured backend, built once per app (``CASEBOOK_DOCUMENT_STORAGE``)."""
+    """The configured backend, built once per app.
+
+    Settings (``app.config``; the environment spells them with the ``CASEBOOK_`` prefix):
+    ``DOCUMENT_STORAGE`` = ``directory`` (default; ``DOCUMENT_DIR``, default
+    ``<instance>/documents``) or ``s3`` (``S3_BUCKET``, ``S3_PREFIX``, ``S3_ENDPOINT_URL``;
+    credentials from boto3's usual chain).
+    """
     storage = app.extensions.get(EXTENSION_KEY)
     if storage is None:
         storage = _build_storage(app)
@@ -320,13 +343,13 @@ def storage_for(app: Flask) -> BlobStorage:
 
 
 def _build_storage(app: Flask) -> BlobStorage:
-    kind = app.config.get("CASEBOOK_DOCUMENT_STORAGE", "directory")
+    kind = app.config.get("DOCUMENT_STORAGE") or "directory"
     if kind == "directory":
-        root = app.config.get("CASEBOOK_DOCUMENT_DIR") or os.path.join(app.instance_path, "documents")
+        root = app.config.get("DOCUMENT_DIR") or os.path.join(app.instance_path, "documents")
         return DirectoryStorage(root)
     if kind == "s3":
         import boto3
 
-        client = boto3.client("s3", endpoint_url=app.config.get("CASEBOOK_S3_ENDPOINT_URL") or None)
-        return S3Storage(app.config["CASEBOOK_S3_BUCKET"], app.config.get("CASEBOOK_S3_PREFIX", ""), client)
-    raise ValueError(f"CASEBOOK_DOCUMENT_STORAGE must be 'directory' or 's3', not {kind!r}")
+        client = boto3.client("s3", endpoint_url=app.config.get("S3_ENDPOINT_URL") or None)
+        return S3Storage(str(app.config["S3_BUCKET"]), str(app.config.get("S3_PREFIX") or ""), client)
+    raise ValueError(f"DOCUMENT_STORAGE must be 'directory' or 's3', not {kind!r}")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -41,6 +41,8 @@ TAG_SIZE = 16
 OVERHEAD = NONCE_SIZE + TAG_SIZE
 FRAME_SIZE = CHUNK_SIZE + OVERHEAD
 AAD_LABEL = b"casebook/document/v1"
+# Stored chunks a reader fetches at once (~512 KiB): sequential reads cost few storage requests.
+READ_AHEAD = 8
 
 
 def _aad(blob_ref: str, index: int, final: bool) -> bytes:
@@ -178,6 +180,7 @@ class ChunkReader(io.RawIOBase):
         self._chunks = max(1, -(-self._size // CHUNK_SIZE))
         self._position = 0
         self._cached: tuple[int, bytes] | None = None
+        self._window: tuple[int, bytes] = (0, b"")
         check_header(read_at(0, HEADER_SIZE))
 
     @property
@@ -201,22 +204,33 @@ class ChunkReader(io.RawIOBase):
         self._position = base + offset
         return self._position
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._position >= self._size or len(buffer) == 0:
-            return 0
-        index, offset = divmod(self._position, CHUNK_SIZE)
-        chunk = self._chunk(index)
-        count = min(len(buffer), len(chunk) - offset)
-        buffer[:count] = chunk[offset : offset + count]
-        self._position += count
-        return count
+    def readinto(self, buffer: Any) -> int:
+        """Fill ``buffer`` across chunk boundaries: zipfile and olefile expect full reads."""
+        view = memoryview(buffer).cast("B")
+        filled = 0
+        while filled < len(view) and self._position < self._size:
+            index, offset = divmod(self._position, CHUNK_SIZE)
+            chunk = self._chunk(index)
+            count = min(len(view) - filled, len(chunk) - offset)
+            view[filled : filled + count] = chunk[offset : offset + count]
+            filled += count
+            self._position += count
+        return filled
 
     def _chunk(self, index: int) -> bytes:
         if self._cached is None or self._cached[0] != index:
             final = index == self._chunks - 1
-            frame = self._read_at(HEADER_SIZE + index * FRAME_SIZE, FRAME_SIZE)
-            self._cached = (index, _open(self._aead, self._blob_ref, index, frame, final=final))
+            self._cached = (index, _open(self._aead, self._blob_ref, index, self._frame(index), final=final))
         return self._cached[1]
+
+    def _frame(self, index: int) -> bytes:
+        """The stored chunk, fetched with a few after it: one S3 request per window, not per chunk."""
+        first, window = self._window
+        if not first <= index < first + -(-len(window) // FRAME_SIZE):
+            first, window = index, self._read_at(HEADER_SIZE + index * FRAME_SIZE, READ_AHEAD * FRAME_SIZE)
+            self._window = (first, window)
+        offset = (index - first) * FRAME_SIZE
+        return window[offset : offset + FRAME_SIZE]
 
 
 class DecryptingReader(ChunkReader):
