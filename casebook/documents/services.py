@@ -56,9 +56,7 @@ class DocumentRefused(RuleViolation):
 def max_bytes() -> int:
     """The largest file accepted (``CASEBOOK_DOCUMENT_MAX_MB``, default 25 MB; the same setting
     the upload spool sizes ``MAX_CONTENT_LENGTH`` from)."""
-    config = current_app.config
-    megabytes = config.get("CASEBOOK_DOCUMENT_MAX_MB", config.get("DOCUMENT_MAX_MB", DEFAULT_MAX_MB))
-    return int(megabytes) * 1024 * 1024
+    return int(current_app.config.get("DOCUMENT_MAX_MB") or DEFAULT_MAX_MB) * 1024 * 1024
 
 
 def _storage() -> Any:

@@ -91,7 +91,7 @@ def test_refusals_are_problem_documents(client, world, app, monkeypatch):
         f"/api/v1/cases/{world.case_id}/documents", headers=world.headers("worker"), json={"title": "x"}
     )
     assert_problem(json_body, 415, "unsupported-media-type")
-    monkeypatch.setitem(app.config, "CASEBOOK_DOCUMENT_MAX_MB", 1)
+    monkeypatch.setitem(app.config, "DOCUMENT_MAX_MB", 1)
     too_large = _upload(client, world, content=b"a" * (1024 * 1024 + 1), filename="groot.txt")
     assert_problem(too_large, 413, "too-large")
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 5000)

@@ -172,7 +172,7 @@ def test_refused_content_stores_nothing(case, author, content, filename):
 
 
 def test_an_oversized_upload_stores_nothing(case, author, app, monkeypatch):
-    monkeypatch.setitem(app.config, "CASEBOOK_DOCUMENT_MAX_MB", 1)
+    monkeypatch.setitem(app.config, "DOCUMENT_MAX_MB", 1)
     before = stored_keys()
     with pytest.raises(errors.DocumentTooLarge) as raised:
         upload(case, author, b"a" * (1024 * 1024 + 1), filename="groot.txt")

@@ -100,7 +100,7 @@ def test_refused_files_rerender_the_form_with_422_and_the_input_kept(client, cas
 
 
 def test_a_file_over_the_limit_is_a_413_with_the_form_kept(client, app, case, worker, monkeypatch):
-    monkeypatch.setitem(app.config, "CASEBOOK_DOCUMENT_MAX_MB", 1)
+    monkeypatch.setitem(app.config, "DOCUMENT_MAX_MB", 1)
     before = stored_keys()
     response = _post(client, case, content=b"a" * (1024 * 1024 + 10), filename="groot.txt")
     assert response.status_code == 413 and "te groot" in response.get_data(as_text=True)
