@@ -32,6 +32,7 @@ MODULES: tuple[str, ...] = (
     "signals",
     "households",
     "journal",
+    "documents",
     "plans",
     "interventions",
     "meetings",

@@ -20,6 +20,7 @@ from casebook.cases.models import (
 )
 from casebook.cases.saved_filters import SavedCaseFilter
 from casebook.crypto.models import DataKey
+from casebook.documents.models import Document, DocumentType, DocumentVersion
 from casebook.handoffs.models import (
     BsnProcessingRule,
     Handoff,
@@ -61,6 +62,9 @@ __all__ = [
     "CaseType",
     "DataKey",
     "District",
+    "Document",
+    "DocumentType",
+    "DocumentVersion",
     "Handoff",
     "HandoffItem",
     "Household",

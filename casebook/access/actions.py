@@ -106,6 +106,16 @@ class Action(enum.StrEnum):
     READ_AGENDA_DECISION = "meeting.item.decision.read", _l("Besluit van casusoverleg lezen")
     # on a case: put it on an agenda — a change, so an active participation (never break-the-glass)
     PLACE_ON_AGENDA = "meeting.agenda.add", _l("Casus agenderen")
+    # --- documents (stukken) on a case -----------------------------------------------------------
+    # on a case: who may read its notes and takes part in it (never supervisors, never break-the-glass)
+    LIST_DOCUMENTS = "document.list", _l("Documenten van een casus zien")
+    # on a document: as listing, and an internal document only within the author's organisation
+    VIEW_DOCUMENT = "document.view", _l("Document inzien")
+    DOWNLOAD_DOCUMENT = "document.download", _l("Document downloaden")
+    # on a case: who may add notes (writing participants)
+    UPLOAD_DOCUMENT = "document.upload", _l("Document toevoegen")
+    # on a document: a writing participant of the author's organisation
+    ADD_DOCUMENT_VERSION = "document.version", _l("Nieuwe versie van een document toevoegen")
     # --- audit trail ----------------------------------------------------------------------------
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike

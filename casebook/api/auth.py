@@ -7,7 +7,7 @@ the API can be exempt from CSRF. The token's user is the principal; services rec
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 
 from casebook.api import ratelimit, tokens
 from casebook.api.models import ApiToken
@@ -25,12 +25,22 @@ def _challenge(error: str | None) -> dict[str, str]:
     return {"WWW-Authenticate": value}
 
 
+def _body_limit() -> int:
+    """API bodies are small JSON documents; an upload (a multipart operation) may be as large as the
+    application's limit (``MAX_CONTENT_LENGTH``, sized from ``CASEBOOK_DOCUMENT_MAX_MB``)."""
+    from casebook.api import api
+
+    if (request.endpoint or "").removeprefix("api.") in api.multipart_endpoints:
+        return int(current_app.config.get("MAX_CONTENT_LENGTH") or MAX_BODY_BYTES)
+    return MAX_BODY_BYTES
+
+
 def authenticate_request() -> None:
     """Authenticate, rate-limit and audit the request; refuse writes with a read-only token.
 
     :raises ApiProblem: 401 (no or bad token), 429 (rate limit), 403 (read-only token on a write).
     """
-    request.max_content_length = MAX_BODY_BYTES
+    request.max_content_length = _body_limit()
     scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     credentials = credentials.strip()
     if scheme.lower() != "bearer" or not credentials:

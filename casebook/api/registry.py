@@ -81,8 +81,10 @@ class Operation:
     if_match: bool
     etag: bool
     errors: frozenset[int]
-    # the media type of a non-JSON success (e.g. "application/pdf"): the view returns a ``Response``
-    produces: str | None = None
+    # a multipart/form-data body: the text fields as ``form``, the files named in ``files``
+    form: type[BaseModel] | None = None
+    files: tuple[str, ...] = ()
+    produces: tuple[str, ...] = ()  # a binary response of one of these media types (a document's bytes)
 
     @property
     def writes(self) -> bool:
@@ -101,7 +103,7 @@ class Operation:
             statuses.add(403)  # read-only token
         if self.query is not None:
             statuses.add(422)
-        if self.body is not None:
+        if self.body is not None or self.form is not None:
             statuses |= {400, 413, 415, 422}
         if self.if_match:
             statuses |= {412, 428}
@@ -117,6 +119,7 @@ class Api:
         self.version = version
         self.description = description
         self.operations: list[Operation] = []
+        self.multipart_endpoints: set[str] = set()  # operations that take an upload (a larger body)
         self._document: dict[str, Any] | None = None
         blueprint.record_once(lambda state: state.app.url_map.converters.setdefault("id", IdConverter))
 
@@ -135,7 +138,9 @@ class Api:
         if_match: bool = False,
         etag: bool = False,
         errors: Iterable[int] = (),
-        produces: str | None = None,
+        form: type[BaseModel] | None = None,
+        files: Iterable[str] = (),
+        produces: Iterable[str] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
             doc = inspect.getdoc(view) or ""
@@ -153,11 +158,16 @@ class Api:
                 if_match=if_match,
                 etag=etag,
                 errors=frozenset(errors),
-                produces=produces,
+                form=form,
+                files=tuple(files),
+                produces=tuple(produces),
             )
             assert not (produces and response is not None), op.endpoint  # one kind of success body
+            assert not (body is not None and form is not None), op.endpoint
             assert not (etag and response is not None and "version" not in response.model_fields), op.endpoint
             self.operations.append(op)
+            if op.form is not None:
+                self.multipart_endpoints.add(op.endpoint)
             self._document = None
             handler = self._handler(op, view)
             self.blueprint.add_url_rule(rule, endpoint=op.endpoint, view_func=handler, methods=[op.method])
@@ -191,11 +201,15 @@ class Api:
                     kwargs["if_match"] = if_match_from_request
                 if op.body is not None:
                     kwargs["body"] = functools.partial(parse_body, op.body)
+                if op.form is not None:
+                    kwargs["body"] = functools.partial(parse_form, op.form, op.files)
             else:
                 if op.if_match:
                     kwargs["if_match"] = if_match_from_request()
                 if op.body is not None:
                     kwargs["body"] = parse_body(op.body)
+                if op.form is not None:
+                    kwargs["body"] = parse_form(op.form, op.files)
             return self._render(op, view(**kwargs))
 
         return handle
@@ -268,6 +282,51 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         raise validation_problem(exc, "body") from None
 
 
+@dataclass(frozen=True)
+class FormBody:
+    """A parsed multipart body: the text fields, validated, and the uploaded files by field name."""
+
+    fields: BaseModel
+    files: Mapping[str, Any]  # werkzeug ``FileStorage``
+
+
+def parse_form(model: type[BaseModel], file_fields: tuple[str, ...]) -> FormBody:
+    """A ``multipart/form-data`` body: its text fields as ``model`` and the files ``file_fields``.
+
+    The files are read by the service as streams (through the upload spool), never whole here.
+
+    :raises ApiProblem: 415 not multipart, 422 invalid fields or a missing file (413 comes from werkzeug).
+    """
+    if request.mimetype != "multipart/form-data":
+        raise ApiProblem(415, "unsupported-media-type", detail="Stuur multipart/form-data.")
+    data: dict[str, Any] = {}
+    for key in request.form:
+        if key in file_fields:
+            data[key] = request.form[key]  # a text where a file belongs: refused below
+            continue
+        value = request.form.get(key)
+        if value != "":
+            data[key] = value
+    files: dict[str, Any] = {}
+    missing: list[dict[str, Any]] = []
+    for name in file_fields:
+        storage = request.files.get(name)
+        if storage is None:
+            missing.append({"location": "body", "field": name, "message": "Field required", "code": "missing"})
+        else:
+            files[name] = storage
+        data.pop(name, None)
+    try:
+        fields = model.model_validate(data)
+    except ValidationError as exc:
+        problem = validation_problem(exc, "body")
+        problem.errors = [*(problem.errors or []), *missing]
+        raise problem from None
+    if missing:
+        raise ApiProblem(422, "validation-error", errors=missing)
+    return FormBody(fields=fields, files=files)
+
+
 _STATUS_DESCRIPTIONS = {200: "OK", 201: "Created", 204: "No content"}
 _ERROR_HEADERS = {
     401: {"WWW-Authenticate": {"$ref": "#/components/headers/WWW-Authenticate"}},
@@ -297,10 +356,25 @@ def _openapi_path(prefix: str, rule: str) -> str:
     return prefix + _PATH_PARAM.sub(lambda m: "{" + m.group(2) + "}", rule)
 
 
+def _form_schema(schemas: dict[str, Any], ref: dict[str, Any], file_fields: tuple[str, ...]) -> dict[str, Any]:
+    """The multipart body: the form model's fields (inlined: a part is text) plus the binary files."""
+    component = schemas[ref["$ref"].rsplit("/", 1)[1]]
+    properties = {name: _without_null(schema) for name, schema in component.get("properties", {}).items()}
+    for name in file_fields:
+        properties[name] = {"type": "string", "format": "binary", "description": "The file's bytes."}
+    schema = {key: value for key, value in component.items() if key not in ("properties", "required", "title")}
+    return {
+        **schema,
+        "type": "object",
+        "properties": properties,
+        "required": [*component.get("required", []), *file_fields],
+    }
+
+
 def build_openapi(api: Api) -> dict[str, Any]:
     wanted: list[tuple[type[BaseModel], str]] = [(Problem, "serialization")]
     for op in api.operations:
-        wanted += [(m, "validation") for m in (op.query, op.body) if m is not None]
+        wanted += [(m, "validation") for m in (op.query, op.body, op.form) if m is not None]
         if op.response is not None:
             wanted.append((op.response, "serialization"))
     wanted = list(dict.fromkeys(wanted))
@@ -339,8 +413,8 @@ def build_openapi(api: Api) -> dict[str, Any]:
         success: dict[str, Any] = {"description": _STATUS_DESCRIPTIONS.get(op.status, "OK")}
         if op.response is not None:
             success["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
-        elif op.produces is not None:
-            success["content"] = {op.produces: {"schema": {"type": "string", "format": "binary"}}}
+        if op.produces:
+            success["content"] = {kind: {"schema": {"type": "string", "format": "binary"}} for kind in op.produces}
         headers: dict[str, Any] = {}
         if op.etag:
             headers["ETag"] = {"$ref": "#/components/headers/ETag"}
@@ -363,6 +437,13 @@ def build_openapi(api: Api) -> dict[str, Any]:
             operation["requestBody"] = {
                 "required": True,
                 "content": {"application/json": {"schema": refs[(op.body, "validation")]}},
+            }
+        if op.form is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {"schema": _form_schema(schemas, refs[(op.form, "validation")], op.files)}
+                },
             }
         paths.setdefault(_openapi_path(prefix, op.rule), {})[op.method.lower()] = operation
 

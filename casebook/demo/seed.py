@@ -242,6 +242,9 @@ def seed(password: str) -> dict[str, int]:
     summary.update(seed_dossiers())
     db.session.flush()
     summary.update(seed_handoffs())
+    from casebook.documents.demo import seed_documents
+
+    summary.update(seed_documents())
     return summary
 
 

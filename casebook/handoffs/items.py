@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,7 @@ class ItemChoice:
 class RenderContext:
     viewer: User
     bsn_allowed: bool  # the receiving organisation may process the BSN
+    handoff: Any = None  # the handoff being shown (a kind may link to what it shares through it)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class RenderedItem:
     title: Any
     text: str | None = None
     at: datetime | None = None
+    url: str | None = None  # e.g. the download of a shared document, once the handoff is accepted
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,6 @@ def render_items(case: Case, rows: list[tuple[str, int]], context: RenderContext
             continue
         shown = kind.render(item, context)
         if not context.bsn_allowed:
-            shown = RenderedItem(shown.kind_label, mask_bsns(shown.title) or "", mask_bsns(shown.text), shown.at)
+            shown = replace(shown, title=mask_bsns(shown.title) or "", text=mask_bsns(shown.text))
         rendered.append(shown)
     return rendered

@@ -26,6 +26,7 @@ from casebook.meetings.services import add_to_agenda
 from casebook.notifications import services as notification_services
 from casebook.organisations.models import OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, PersonMatch
+from tests.documents.support import upload
 from tests.factories import (
     bearer,
     login_as,
@@ -83,6 +84,7 @@ def _foreign_objects(home, other) -> dict:
     db.session.add(match)
     other_coordinator = make_user(org=other, roles=["coordinator"])
     note = make_note(case, other_worker)
+    document = upload(case, other_worker)
     goal = make_goal(case, other_coordinator)
     plan_action = make_action(case, other_coordinator, due_on=date.today() + timedelta(days=14), goal=goal)
     meeting = make_meeting(other_coordinator, held_on=date.today(), organisations=[other])
@@ -145,6 +147,8 @@ def _foreign_objects(home, other) -> dict:
         "request_id": transfer_request.id,
         "match_id": match.id,
         "notification_id": notification.id,
+        "document_id": document.id,
+        "version_id": document.latest.id,
     }
 
 
@@ -170,6 +174,8 @@ ID_NAMES = {
     "request_id",
     "match_id",
     "notification_id",
+    "document_id",
+    "version_id",
 }
 
 

@@ -49,6 +49,7 @@ from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from casebook.plans import services as plans
 from casebook.signals import services as signals
 from casebook.signals.models import TriageDecision
+from tests.documents.support import new_version, upload
 from tests.factories import (
     make_action,
     make_case,
@@ -73,6 +74,7 @@ SERVICE_MODULES = (
     "casebook.plans.services",
     "casebook.interventions.services",
     "casebook.journal.services",
+    "casebook.documents.services",
     "casebook.meetings.services",
     "casebook.handoffs.services.sending",
     "casebook.handoffs.services.deciding",
@@ -123,6 +125,15 @@ EXEMPT: dict[str, str] = {
     "casebook.plans.services:open_action_counts_for": READ,
     "casebook.plans.services:overdue_actions_for": READ,
     "casebook.plans.services:evaluations_due_for": READ,
+    # documents
+    "casebook.documents.services:max_bytes": RULE,
+    "casebook.documents.services:document_types": RULE,
+    "casebook.documents.services:documents_for": READ,
+    "casebook.documents.services:load_document": READ,
+    "casebook.documents.services:download": READ,
+    "casebook.documents.services:open_version": INSIDE + " (download and the handoff's download authorise first)",
+    "casebook.documents.services:may_upload": RULE,
+    "casebook.documents.services:may_add_version": RULE,
     # interventions, journal
     "casebook.interventions.services:active_kinds": RULE,
     "casebook.interventions.services:participating_organisations": RULE,
@@ -210,6 +221,7 @@ class World:
         self.goal = make_goal(self.case, self.worker)
         self.action = make_action(self.case, self.worker, today + timedelta(days=3), goal=self.goal, today=today)
         self.note = make_note(self.case, self.worker)
+        self.document = upload(self.case, self.worker)
         self.kind = db.session.scalar(select(InterventionKind).where(InterventionKind.code == "gesprek"))
         self.meeting = meetings.schedule_meeting(
             by=self.coordinator, title="Casusoverleg", held_on=today, organisations=[west], today=today
@@ -354,6 +366,9 @@ REFUSALS: list[Refusal] = [
         lambda w: journal.add_note(w.case, by=w.outsider, body="x", visibility="shared"),
     ),
     Refusal("casebook.journal.services:correct_note", lambda w: journal.correct_note(w.note, by=w.outsider, body="x")),
+    # --- documents -------------------------------------------------------------------------------
+    Refusal("casebook.documents.services:upload_document", lambda w: upload(w.case, w.outsider)),
+    Refusal("casebook.documents.services:add_version", lambda w: new_version(w.document, w.outsider)),
     # --- meetings --------------------------------------------------------------------------------
     Refusal(
         "casebook.meetings.services:schedule_meeting",

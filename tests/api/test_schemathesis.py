@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from casebook.auth.models import Role
 from casebook.cases.models import Involvement
+from tests.documents.support import upload
 from tests.factories import bearer, make_api_token, make_case, make_case_type, make_district, make_org, make_user
 
 EXAMPLES_PER_OPERATION = 25
@@ -48,9 +49,9 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     make_district("wielwijk")
     # Coordinator and supervisor at once, so every operation (the audit log too) is reachable.
     coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR])
-    for _ in range(3):
-        make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)])
+    cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
+    upload(cases[0], coordinator)  # a document (id 1), so its metadata, content and versions are reached
     return bearer(make_api_token(coordinator))
 
 
@@ -82,6 +83,9 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/signals"),
     ("POST", "/api/v1/signals/{signal_id}/triage"),
     ("POST", "/api/v1/handoffs/{handoff_id}/accept"),
+    # an upload's type is a code of reference data, and its file is checked on its content (the allow-list)
+    ("POST", "/api/v1/cases/{case_id}/documents"),
+    ("POST", "/api/v1/documents/{document_id}/versions"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for

@@ -47,6 +47,7 @@ from casebook.meetings import services as meetings
 from casebook.organisations.models import OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from casebook.signals.models import TriageDecision
+from tests.documents.support import TEXT, new_version, upload
 from tests.factories import (
     bearer,
     login_as,
@@ -213,6 +214,8 @@ def grow(case: Case, coordinator: User, *, to: int) -> None:
         worker.display_name = f"Medewerker {i}"
         make_note(case, worker, body=f"Gesprek {i} gevoerd.")
         make_note(case, worker, body=f"Intern {i}.", visibility="internal")
+        document = upload(case, worker, TEXT, title=f"Verslag {i}", visibility="internal" if i % 2 else "shared")
+        new_version(document, worker, TEXT)
         case.subjects.append(CaseSubject(person=make_person(f"Persoon{i}"), role=SubjectRole.SUBJECT))
         goal = make_goal(case, worker, text=f"Doel {i}")
         make_action(case, worker, today + timedelta(days=i + 1), goal=goal, today=today)
@@ -259,8 +262,8 @@ def grow(case: Case, coordinator: User, *, to: int) -> None:
 
 
 # The case dossier: its Overzicht and each tab's page, every one held to the case page's budget.
-DOSSIER_TABS = ("", "/plan", "/journal", "/interventions", "/people", "/handoffs", "/timeline")
-SUPERVISOR_TABS = ("", "/plan", "/interventions", "/people", "/timeline")  # no journal, no handoffs
+DOSSIER_TABS = ("", "/plan", "/journal", "/documents", "/interventions", "/people", "/handoffs", "/timeline")
+SUPERVISOR_TABS = ("", "/plan", "/interventions", "/people", "/timeline")  # no journal, documents, handoffs
 
 
 def case_page(client: FlaskClient, case: Case, tab: str = "") -> tuple[Statements, Counter]:

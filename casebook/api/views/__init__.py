@@ -17,3 +17,4 @@ from casebook.api.views import (  # noqa: F401
     printing,
     signals,
 )
+from casebook.documents import api as documents_api  # noqa: F401 - the documents module's operations

@@ -10,7 +10,7 @@ from casebook.printing import case_file
 from casebook.printing.views import pdf_response
 
 
-@api.get("/cases/<id:case_id>/dossier.pdf", produces="application/pdf", tags=["cases"])
+@api.get("/cases/<id:case_id>/dossier.pdf", produces=("application/pdf",), tags=["cases"])
 def get_case_dossier_pdf(case_id: int) -> Response:
     """The case file as a PDF, with what the caller may read of the case (as "Dossier afdrukken" on the
     screens: no journal or case content for a viewer of metadata only). Audited as an export. 404 when out

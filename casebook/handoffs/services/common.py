@@ -99,7 +99,7 @@ def _would_decide_if_open(by: User, handoff: Handoff, action: Action) -> bool:
 
 
 def rendered_items(user: User, handoff: Handoff) -> list[shared_items.RenderedItem]:
-    context = shared_items.RenderContext(viewer=user, bsn_allowed=handoff.bsn_shared)
+    context = shared_items.RenderContext(viewer=user, bsn_allowed=handoff.bsn_shared, handoff=handoff)
     rows = [(i.item_kind, i.item_id) for i in handoff.items]
     return shared_items.render_items(handoff.case, rows, context)
 
