@@ -1,4 +1,4 @@
-"""Demo documents: a small generated PDF and a text file on the first demo cases, through the services.
+"""Demo documents: a small generated PDF and a text file on the newest open demo cases, through the services.
 
 Generated on the spot (no files in the repository): a one-page PDF with a line of text, and a plain
 text report. Idempotent: nothing is added when any document exists.
@@ -56,19 +56,22 @@ def seed_documents() -> dict[str, int]:
     counts = {"documents": 0, "document versions": 0}
     if db.session.scalar(select(func.count(Document.id))):
         return counts
-    caseworker = db.session.scalar(select(User).where(User.username == "zvh.caseworker"))
-    if caseworker is None:
+    coordinator = db.session.scalar(select(User).where(User.username == "zvh.coordinator"))
+    if coordinator is None:
         return counts
     cases = [
         c
-        for c in db.session.scalars(select(Case).where(Case.closed_at.is_(None)).order_by(Case.id).limit(40))
-        if can(caseworker, Action.UPLOAD_DOCUMENT, c)
+        # the newest open cases: the ones the case list shows first, so a visitor meets documents at once
+        for c in db.session.scalars(
+            select(Case).where(Case.closed_at.is_(None)).order_by(Case.opened_at.desc(), Case.id.desc()).limit(40)
+        )
+        if can(coordinator, Action.UPLOAD_DOCUMENT, c)
     ][:3]
     today = local_today()
     for index, case in enumerate(cases):
         documents.upload_document(
             case,
-            by=caseworker,
+            by=coordinator,
             upload=documents.Upload(io.BytesIO(simple_pdf(f"Uitnodiging casusoverleg {case.reference}")), "brief.pdf"),
             title="Uitnodiging casusoverleg",
             type_code="brief",
@@ -77,7 +80,7 @@ def seed_documents() -> dict[str, int]:
         )
         report = documents.upload_document(
             case,
-            by=caseworker,
+            by=coordinator,
             upload=documents.Upload(io.BytesIO(REPORT.encode()), "rapportage-huisbezoek.txt"),
             title="Rapportage huisbezoek",
             type_code="rapportage",
@@ -89,7 +92,7 @@ def seed_documents() -> dict[str, int]:
         if index == 0:
             amended = REPORT + "\nAanvulling: de gezinscoach is gestart.\n"
             documents.add_version(
-                report, by=caseworker, upload=documents.Upload(io.BytesIO(amended.encode()), "rapportage-v2.txt")
+                report, by=coordinator, upload=documents.Upload(io.BytesIO(amended.encode()), "rapportage-v2.txt")
             )
             counts["document versions"] += 1
     return counts

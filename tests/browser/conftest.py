@@ -219,16 +219,20 @@ def page(browser, live_server: LiveServer) -> Iterator:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             problems.append(f"console error: {message.text}")
 
+    downloads: set[str] = set()  # attachments: the browser saves them and drops the navigation
+
     def on_response(response) -> None:
         if response.status >= 400 and response.request.resource_type != "document":
             problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
+        if response.headers.get("content-disposition", "").startswith("attachment"):
+            downloads.add(response.url)
 
     tab.on("console", on_console)
     tab.on("response", on_response)
 
     def on_request_failed(request) -> None:
         # the browser fetches the favicon in the background and drops it when the test moves on
-        if "favicon" not in request.url:
+        if "favicon" not in request.url and request.url not in downloads:
             problems.append(f"request failed: {request.url} {request.failure}")
 
     tab.on("requestfailed", on_request_failed)

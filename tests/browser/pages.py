@@ -58,6 +58,7 @@ LINKS = {
     "{handoff}": ("/handoffs", "main a[href^='/handoffs/']:not([href*='/requests'])"),
     "{person}": ("/cases/{case}", "main a[href^='/persons/']"),
     "{household}": ("/cases/{case}", "main a[href^='/households/']"),
+    "{document}": ("/cases/{open_case}/documents", "main table tbody a[href^='/documents/']:not([href$='/download'])"),
 }
 
 
@@ -179,6 +180,16 @@ MAIN_PAGES = [
         prepare=_submit_empty("Notitie toevoegen"),
     ),
     MainPage("plan page", "/cases/{open_case}/plan", "Casus PGA-", screenshot="case-plan"),
+    MainPage("documents page", "/cases/{open_case}/documents", "Casus PGA-", screenshot="case-documents"),
+    MainPage("document upload form", "/cases/{open_case}/documents?form=document", "Casus PGA-"),
+    MainPage(
+        "document upload refused",
+        "/cases/{open_case}/documents?form=document",
+        "Casus PGA-",
+        prepare=_submit_empty("Document toevoegen"),
+    ),
+    MainPage("document page", "{document}", "", screenshot="document-detail"),
+    MainPage("document version form", "{document}?form=version", ""),
     MainPage("plan goal form", "/cases/{open_case}/plan?form=goal", "Casus PGA-"),
     MainPage("people participant form", "/cases/{open_case}/people?form=participant", "Casus PGA-"),
     MainPage("interventions page", "/cases/{open_case}/interventions", "Casus PGA-", screenshot="interventions"),
