@@ -111,6 +111,12 @@ def goal_label(goal: Any) -> str:
     return f"{LIFE_DOMAIN_LABELS[goal.domain.value]}: {goal.text[:GOAL_TEXT_LENGTH]}"
 
 
+def goal_short(goal: Any) -> str:
+    """ "Doel Wonen": how a list names the goal a document belongs to."""
+    domain = str(LIFE_DOMAIN_LABELS[goal.domain.value])
+    return _("Doel %(domain)s", domain=domain[:1].upper() + domain[1:])
+
+
 def meeting_label(meeting: Any) -> str:
     return _("Casusoverleg van %(date)s", date=format_date(meeting.held_on, "long"))
 
@@ -126,7 +132,7 @@ def choices(user: User, case: Case) -> list[tuple[str, str]]:
     options: list[tuple[str, str]] = [("", _("— de casus als geheel —"))]
     if can(user, Action.READ_CASE_CONTENT, case):
         goals = db.session.scalars(select(PlanGoal).where(PlanGoal.case_id == case.id).order_by(PlanGoal.id))
-        options += [(f"goal:{goal.id}", _("Doel %(label)s", label=goal_label(goal))) for goal in goals]
+        options += [(f"goal:{goal.id}", goal_label(goal)) for goal in goals]
     items = db.session.scalars(
         select(AgendaItem)
         .join(AgendaItem.meeting)
@@ -182,7 +188,7 @@ def describe(user: User, document: Document) -> Tie:
     if kind == "goal" and document.plan_goal is not None:
         if not can(user, Action.READ_CASE_CONTENT, case):
             return Tie(kind, item_id, _("een doel van het plan"))
-        label = _("Doel %(domain)s", domain=LIFE_DOMAIN_LABELS[document.plan_goal.domain.value])
+        label = goal_short(document.plan_goal)
         url = url_for("cases.section", case_id=case.id, path="plan", _anchor=f"goal-{item_id}")
         return Tie(kind, item_id, label, url)
     if kind == "agenda_item" and document.agenda_item is not None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,12 +20,10 @@ from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
+from casebook.meetings.models import AgendaItem
 from casebook.organisations.models import Organisation
-
-if TYPE_CHECKING:
-    from casebook.meetings.models import AgendaItem
-    from casebook.plans.models import PlanGoal
-    from casebook.signals.models import Signal
+from casebook.plans.models import PlanGoal
+from casebook.signals.models import Signal
 
 
 class DocumentVisibility(enum.StrEnum):
@@ -93,9 +90,9 @@ class Document(Base):
     type: Mapped[DocumentType] = relationship(lazy="joined")
     author: Mapped[User] = relationship()
     author_organisation: Mapped[Organisation] = relationship(lazy="joined")
-    plan_goal: Mapped[PlanGoal | None] = relationship("PlanGoal")
-    agenda_item: Mapped[AgendaItem | None] = relationship("AgendaItem")
-    signal: Mapped[Signal | None] = relationship("Signal")
+    plan_goal: Mapped[PlanGoal | None] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    signal: Mapped[Signal | None] = relationship()
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.number", cascade="all, delete-orphan"
     )

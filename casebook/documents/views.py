@@ -21,7 +21,7 @@ from casebook.documents import errors as document_errors
 from casebook.documents import services as documents
 from casebook.documents.forms import DocumentForm, VersionForm
 from casebook.documents.models import Document
-from casebook.i18n import LIFE_DOMAIN_LABELS, select_locale
+from casebook.i18n import select_locale
 
 SECTION = "documents"
 
@@ -54,7 +54,7 @@ def _goal_filter(user: User, case: Case) -> tuple[int | None, str | None]:
     goal = db.session.get(PlanGoal, goal_id)
     if goal is None or goal.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
         return goal_id, None
-    return goal_id, _("Doel %(domain)s", domain=LIFE_DOMAIN_LABELS[goal.domain.value])
+    return goal_id, links.goal_short(goal)
 
 
 def load_section(user: User, case: Case) -> dict[str, Any] | None:
