@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 from flask import Response, url_for
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,7 +24,7 @@ from casebook.api.registry import FormBody, Reply
 from casebook.api.schemas.common import ApiModel, Code, QueryModel
 from casebook.api.schemas.common import text as bounded
 from casebook.casework import load_case
-from casebook.documents import errors
+from casebook.documents import errors, links
 from casebook.documents import services as documents
 from casebook.documents.content import DocumentKind
 from casebook.documents.models import Document, DocumentVersion, DocumentVisibility
@@ -46,6 +47,11 @@ class DocumentFields(FormModel):
         DocumentVisibility.SHARED, description="`shared`: all participants; `internal`: your organisation."
     )
     date: dt.date | None = Field(None, description="ISO date of the document itself.")
+    goal_id: int | None = Field(None, ge=1, le=2**31 - 1, description="A goal of this case's plan.")
+    agenda_item_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="An agenda item (casusoverleg) of this case you may see."
+    )
+    signal_id: int | None = Field(None, ge=1, le=2**31 - 1, description="The signal (melding) this case came from.")
 
 
 class VersionFields(FormModel):
@@ -84,6 +90,13 @@ class VersionOut(ApiModel):
         )
 
 
+class BelongsTo(ApiModel):
+    """What on the case the document belongs to; `case` (without an id) for the case as a whole."""
+
+    kind: Literal["case", "goal", "agenda_item", "signal"]
+    id: int | None = Field(description="The goal's, agenda item's or signal's id; null for `case`.")
+
+
 class DocumentOut(ApiModel):
     id: int
     case_id: int
@@ -93,10 +106,12 @@ class DocumentOut(ApiModel):
     visibility: DocumentVisibility
     organisation: str = Field(description="Slug of the author's organisation.")
     created_at: dt.datetime
+    belongs_to: BelongsTo
     versions: list[VersionOut] = Field(description="Oldest first; the last is the current version.")
 
     @classmethod
     def of(cls, document: Document) -> DocumentOut:
+        kind, item_id = links.tie_of(document)
         return cls(
             id=document.id,
             case_id=document.case_id,
@@ -106,6 +121,7 @@ class DocumentOut(ApiModel):
             visibility=document.visibility,
             organisation=document.author_organisation.slug,
             created_at=document.created_at,
+            belongs_to=BelongsTo(kind=kind, id=item_id),  # type: ignore[arg-type]
             versions=[VersionOut.of(v) for v in document.versions],
         )
 
@@ -114,6 +130,9 @@ class DocumentList(ApiModel):
     """The case's documents the caller may read, newest first."""
 
     items: list[DocumentOut]
+
+
+_FIELD_NAMES = {"document_date": "date", "plan_goal_id": "goal_id"}
 
 
 @contextmanager
@@ -126,7 +145,7 @@ def _file_refusals() -> Iterator[None]:
     except errors.ScanUnavailable as exc:
         raise ApiProblem(503, "scanner-unavailable", detail=exc.message) from None
     except RuleViolation as exc:
-        raise problem_for(exc, fields={"document_date": "date"}) from None
+        raise problem_for(exc, fields=_FIELD_NAMES) from None
 
 
 def _upload_of(form: FormBody) -> documents.Upload:
@@ -153,8 +172,10 @@ def list_documents(case_id: int) -> DocumentList:
     errors=(409, 503),
 )
 def upload_document(case_id: int, body: Callable[[], FormBody]) -> Reply:
-    """Upload a document (writing participants): multipart with `file`, `title`, `type`, `visibility` and an
-    optional `date`. The content must be an allowed kind (PDF, PNG, JPEG, DOCX, XLSX, ODT, text, EML, MSG)."""
+    """Upload a document (writing participants): multipart with `file`, `title`, `type`, `visibility`, an
+    optional `date` and at most one of `goal_id`, `agenda_item_id`, `signal_id` (what on the case it belongs
+    to; an id not of this case is a 422). The content must be an allowed kind (PDF, PNG, JPEG, DOCX, XLSX,
+    ODT, text, EML, MSG)."""
     user = api_user()
     case = load_case(user, case_id, Action.UPLOAD_DOCUMENT)
     form = body()
@@ -168,6 +189,9 @@ def upload_document(case_id: int, body: Callable[[], FormBody]) -> Reply:
             type_code=fields.type,
             visibility=fields.visibility,
             document_date=fields.date,
+            plan_goal_id=fields.goal_id,
+            agenda_item_id=fields.agenda_item_id,
+            signal_id=fields.signal_id,
         )
     location = url_for("api.get_document", document_id=document.id, _external=True)
     return Reply(DocumentOut.of(document), headers={"Location": location})

@@ -28,9 +28,14 @@ class DocumentForm(FlaskForm):
         default="shared",
         validators=[DataRequired(message=_l("Kies voor wie het document zichtbaar is."))],
     )
+    # ``kind:id`` of a goal, an agenda item or the origin signal; the service decides what is allowed
+    belongs_to = SelectField(_l("Hoort bij"), choices=[], validate_choice=False, validators=[Optional()])
 
     def fill_types(self, types: list, locale: str) -> None:
         self.type.choices = [("", _l("Kies …"))] + [(t.code, t.label(locale)) for t in types]
+
+    def fill_ties(self, choices: list[tuple[str, str]]) -> None:
+        self.belongs_to.choices = choices
 
 
 class VersionForm(FlaskForm):

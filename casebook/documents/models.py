@@ -20,7 +20,10 @@ from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
+from casebook.meetings.models import AgendaItem
 from casebook.organisations.models import Organisation
+from casebook.plans.models import PlanGoal
+from casebook.signals.models import Signal
 
 
 class DocumentVisibility(enum.StrEnum):
@@ -71,11 +74,13 @@ class Document(Base):
     visibility: Mapped[DocumentVisibility] = mapped_column(StrEnumType(DocumentVisibility, 16))
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     author_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    # optional: what on the case the document belongs to (a goal of the plan, an agenda item)
+    # optional, at most one: what on the case the document belongs to (a goal of the plan, an agenda
+    # item, the signal the case came from); none of them means the case as a whole
     plan_goal_id: Mapped[int | None] = mapped_column(ForeignKey("plan_goal.id", ondelete="SET NULL"), index=True)
     agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_agenda_item.id", ondelete="SET NULL"), index=True
     )
+    signal_id: Mapped[int | None] = mapped_column(ForeignKey("signal.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     title_ciphertext: Mapped[bytes] = mapped_column("title", LargeBinary)
 
@@ -85,6 +90,9 @@ class Document(Base):
     type: Mapped[DocumentType] = relationship(lazy="joined")
     author: Mapped[User] = relationship()
     author_organisation: Mapped[Organisation] = relationship(lazy="joined")
+    plan_goal: Mapped[PlanGoal | None] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    signal: Mapped[Signal | None] = relationship()
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.number", cascade="all, delete-orphan"
     )

@@ -34,7 +34,7 @@ from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case
 from casebook.crypto.store import data_key_for, key_by_id
 from casebook.db import db
-from casebook.documents import errors
+from casebook.documents import errors, links
 from casebook.documents.models import Document, DocumentType, DocumentVersion, DocumentVisibility
 from casebook.errors import RuleViolation
 
@@ -78,35 +78,45 @@ def document_types() -> list[DocumentType]:
     return list(db.session.scalars(select(DocumentType).where(DocumentType.active).order_by(DocumentType.position)))
 
 
-def _readable(user: User, case: Case):
+def readable_by(user: User) -> Any:
+    """The SQL twin of the documents rule's visibility: shared, or internal to the user's organisation."""
     from sqlalchemy import or_
 
-    return (
-        select(Document)
-        .where(
-            Document.case_id == case.id,
-            or_(
-                Document.visibility == DocumentVisibility.SHARED,
-                Document.author_organisation_id == user.organisation_id,
-            ),
-        )
-        .options(  # one statement: authors, organisations and versions joined (the uploaders are not shown)
-            joinedload(Document.author).lazyload(User.role_rows),
-            joinedload(Document.versions).lazyload(DocumentVersion.uploaded_by),
-        )
-        .order_by(Document.created_at.desc(), Document.id.desc())
+    return or_(
+        Document.visibility == DocumentVisibility.SHARED,
+        Document.author_organisation_id == user.organisation_id,
     )
 
 
-def documents_for(user: User, case: Case, *, via: str = "case") -> list[Document]:
-    """The documents of ``case`` that ``user`` may read, newest first, with their versions.
-    Audited as ``document.list`` (the count, never titles). Also what the dossier PDF lists.
+def _readable(user: User, case: Case, goal_id: int | None = None) -> Any:
+    from casebook.documents.links import tie_options
+
+    query = (
+        select(Document)
+        .where(Document.case_id == case.id, readable_by(user))
+        .options(  # one statement: authors, organisations, versions and ties joined (not the uploaders)
+            joinedload(Document.author).lazyload(User.role_rows),
+            joinedload(Document.versions).lazyload(DocumentVersion.uploaded_by),
+            *tie_options(),
+        )
+        .order_by(Document.created_at.desc(), Document.id.desc())
+    )
+    return query if goal_id is None else query.where(Document.plan_goal_id == goal_id)
+
+
+def documents_for(user: User, case: Case, *, via: str = "case", goal_id: int | None = None) -> list[Document]:
+    """The documents of ``case`` that ``user`` may read, newest first, with their versions and ties;
+    with ``goal_id`` only those belonging to that goal (filtered in SQL). Audited as
+    ``document.list`` (the count, never titles). Also what the dossier PDF lists.
 
     :raises AccessDenied: the user may not read the case's documents (audited).
     """
     require_audited(user, Action.LIST_DOCUMENTS, case)
-    documents = list(db.session.scalars(_readable(user, case)).unique())
-    audit.record(user, Action.LIST_DOCUMENTS, case, details={"count": len(documents), "via": via})
+    documents = list(db.session.scalars(_readable(user, case, goal_id)).unique())
+    details: dict[str, Any] = {"count": len(documents), "via": via}
+    if goal_id is not None:
+        details["goal"] = goal_id
+    audit.record(user, Action.LIST_DOCUMENTS, case, details=details)
     return documents
 
 
@@ -117,7 +127,13 @@ def load_document(user: User, document_id: Any, action: Action = Action.VIEW_DOC
 
     :raises Refused:
     """
-    options = (selectinload(Document.versions), selectinload(Document.case).selectinload(Case.participants))
+    from casebook.documents.links import tie_options
+
+    options = (
+        selectinload(Document.versions),
+        selectinload(Document.case).selectinload(Case.participants),
+        *tie_options(),
+    )
     return load_or_404(user, Document, document_id, action, options=options, audit_read=action is Action.VIEW_DOCUMENT)
 
 
@@ -271,26 +287,6 @@ def _visibility(value: Any) -> DocumentVisibility:
         raise DocumentRefused("Kies voor wie het document zichtbaar is.", "visibility") from None
 
 
-def _link(case: Case, plan_goal_id: int | None, agenda_item_id: int | None) -> dict[str, int | None]:
-    """A goal of the plan or an agenda item of *this* case; anything else is refused (no existence leak:
-    the message is the same for another case's item as for a missing one)."""
-    from casebook.meetings.models import AgendaItem
-    from casebook.plans.models import PlanGoal
-
-    links: dict[str, int | None] = {"plan_goal_id": None, "agenda_item_id": None}
-    for key, model, item_id in (
-        ("plan_goal_id", PlanGoal, plan_goal_id),
-        ("agenda_item_id", AgendaItem, agenda_item_id),
-    ):
-        if item_id is None:
-            continue
-        item = db.session.get(model, item_id)
-        if item is None or item.case_id != case.id:
-            raise DocumentRefused("Dit onderdeel hoort niet bij deze casus.", key)
-        links[key] = item.id
-    return links
-
-
 def _signature_code(signature: str | None) -> str:
     return (_SIGNATURE_SHAPE.sub("_", signature or "unknown") or "unknown")[:128]
 
@@ -350,10 +346,13 @@ def upload_document(
     document_date: date | None = None,
     plan_goal_id: int | None = None,
     agenda_item_id: int | None = None,
+    signal_id: int | None = None,
 ) -> Document:
-    """Add a document (its first version) to ``case``. Audited as ``document.upload``.
+    """Add a document (its first version) to ``case``, optionally tied to one goal of its plan, one
+    of its agenda items or its origin signal (``casebook.documents.links``). Audited as
+    ``document.upload`` (with the kind of tie, never a title).
 
-    :raises AccessDenied: (audited) :raises DocumentRefused: bad metadata
+    :raises AccessDenied: (audited) :raises DocumentRefused: bad metadata, or a tie not of this case
     :raises DocumentError: the file (empty, too large, not allowed, infected, scanner unavailable)
     """
     require_audited(by, Action.UPLOAD_DOCUMENT, case)
@@ -366,7 +365,7 @@ def upload_document(
         document_date=document_date,
         author=by,
         author_organisation_id=by.organisation_id,
-        **_link(case, plan_goal_id, agenda_item_id),
+        **links.resolve(by, case, plan_goal_id=plan_goal_id, agenda_item_id=agenda_item_id, signal_id=signal_id),
     )
     version = _new_version(1, by)
     _store(case, version, upload, by=by, document=None)
@@ -383,6 +382,7 @@ def upload_document(
             "kind": version.kind,
             "size": version.size,
             "scanned": version.scanned,
+            "belongs_to": links.tie_of(document)[0],
         },
     )
     return document

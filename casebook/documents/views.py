@@ -16,7 +16,7 @@ from casebook.cases.dossier import render_dossier
 from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, register_section, register_timeline_source
 from casebook.cases.models import Case
 from casebook.casework import back_to_section, closed_case_redirect, load_case
-from casebook.documents import bp
+from casebook.documents import bp, links
 from casebook.documents import errors as document_errors
 from casebook.documents import services as documents
 from casebook.documents.forms import DocumentForm, VersionForm
@@ -26,25 +26,49 @@ from casebook.i18n import select_locale
 SECTION = "documents"
 
 
-def _documents_on_case_page(user: User, case: Case) -> list[Document]:
-    """The one audited read of the documents for the dossier: its tab, its summary and its timeline."""
-    return read_once(SECTION, user, case, lambda: documents.documents_for(user, case, via="case"))
+def _documents_on_case_page(user: User, case: Case, goal_id: int | None = None) -> list[Document]:
+    """The one audited read of the documents for the dossier: its tab, its summary and its timeline
+    (a tab filtered on a goal is a read of its own, so the summary still counts them all)."""
+    key = SECTION if goal_id is None else f"{SECTION}:goal:{goal_id}"
+    return read_once(key, user, case, lambda: documents.documents_for(user, case, via="case", goal_id=goal_id))
 
 
-def _document_form(formdata: Any = None) -> DocumentForm:
+def _document_form(case: Case, formdata: Any = None, *, with_ties: bool = True) -> DocumentForm:
+    """The upload form; its "Hoort bij" choices are read only when the form is shown."""
     form = DocumentForm(formdata=formdata) if formdata is not None else DocumentForm(formdata=None)
     form.fill_types(documents.document_types(), select_locale())
+    if with_ties:
+        form.fill_ties(links.choices(current_user, case))
     return form
+
+
+def _goal_filter(user: User, case: Case) -> tuple[int | None, str | None]:
+    """``?goal=<id>``: the goal the list is filtered on and its label (None when not visible: the
+    filter still applies, and finds nothing for a goal of another case)."""
+    from casebook.db import db
+    from casebook.plans.models import PlanGoal
+
+    goal_id = request.args.get("goal", type=int)
+    if goal_id is None:
+        return None, None
+    goal = db.session.get(PlanGoal, goal_id)
+    if goal is None or goal.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
+        return goal_id, None
+    return goal_id, links.goal_short(goal)
 
 
 def load_section(user: User, case: Case) -> dict[str, Any] | None:
     if not can(user, Action.LIST_DOCUMENTS, case):
         return None
     may_upload = documents.may_upload(user, case)
+    goal_id, goal_label = _goal_filter(user, case)
+    form_shown = request.args.get("form") == "document"
     return {
-        "documents": _documents_on_case_page(user, case),
-        "document_form": _document_form() if may_upload else None,
+        "documents": _documents_on_case_page(user, case, goal_id),
+        "document_form": _document_form(case, with_ties=form_shown) if may_upload else None,
         "max_mb": documents.max_bytes() // (1024 * 1024),
+        "goal_filter": goal_id,
+        "goal_filter_label": goal_label,
     }
 
 
@@ -84,8 +108,12 @@ def _refusal_status(exc: Exception) -> int:
     return int(getattr(exc, "status", 422))
 
 
+_TIE_FIELDS = frozenset(links.KINDS.values())
+
+
 def _show_refusal(form: Any, exc: Any) -> None:
-    field = getattr(form, str(getattr(exc, "field", None) or "file"), None) or form.file
+    name = str(getattr(exc, "field", None) or "file")
+    field = getattr(form, "belongs_to" if name in _TIE_FIELDS else name, None) or form.file
     field.errors = [*field.errors, str(documents_message(exc))]
 
 
@@ -96,7 +124,7 @@ def documents_message(exc: Any) -> str:
 @bp.post("/cases/<int:case_id>/documents/upload")
 def upload(case_id: int) -> Response | tuple[str, int]:
     case = load_case(current_user, case_id, Action.UPLOAD_DOCUMENT)
-    form = _document_form(request.form)
+    form = _document_form(case, request.form)
     status = 422
     if form.validate_on_submit():
         upload_file = _file_of(form)
@@ -110,6 +138,7 @@ def upload(case_id: int) -> Response | tuple[str, int]:
                     type_code=form.type.data,
                     visibility=form.visibility.data,
                     document_date=form.document_date.data,
+                    **links.parse_choice(form.belongs_to.data),
                 )
             except (documents.DocumentRefused, document_errors.DocumentError) as refused:
                 _show_refusal(form, refused)
@@ -130,6 +159,7 @@ def _detail_page(document: Document, version_form: VersionForm | None = None, st
             case=document.case,
             document=document,
             locale=select_locale(),
+            tie=links.describe(current_user, document),
             version_form=(version_form or VersionForm(formdata=None)) if may_version else None,
             open_form=shown_form,
             max_mb=documents.max_bytes() // (1024 * 1024),
@@ -229,4 +259,7 @@ def register(app: Flask) -> None:
         ),
     )
     register_timeline_source(app, "document", timeline_documents)
+    # what a document belongs to, as the viewer may see it; the plan tab's per-goal document counts
+    app.add_template_global(lambda document: links.describe(current_user, document), "document_tie")
+    app.add_template_global(lambda case: links.counts_by_goal(current_user, case), "goal_document_counts")
     app.register_error_handler(RequestEntityTooLarge, too_large)

@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("author_organisation_id", sa.Integer(), nullable=False),
         sa.Column("plan_goal_id", sa.Integer(), nullable=True),
         sa.Column("agenda_item_id", sa.Integer(), nullable=True),
+        sa.Column("signal_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("title", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -87,6 +88,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["plan_goal_id"], ["plan_goal.id"], name=op.f("fk_document_plan_goal_id_plan_goal"), ondelete="SET NULL"
         ),
+        sa.ForeignKeyConstraint(
+            ["signal_id"], ["signal.id"], name=op.f("fk_document_signal_id_signal"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(["type_id"], ["document_type.id"], name=op.f("fk_document_type_id_document_type")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_document")),
         sa.UniqueConstraint("uuid", name=op.f("uq_document_uuid")),
@@ -100,6 +104,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_document_case_created", ["case_id", "created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_document_case_id"), ["case_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_document_plan_goal_id"), ["plan_goal_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_document_signal_id"), ["signal_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_document_type_id"), ["type_id"], unique=False)
 
     op.create_table(
@@ -156,6 +161,7 @@ def downgrade() -> None:
     op.drop_table("document_version")
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_type_id"))
+        batch_op.drop_index(batch_op.f("ix_document_signal_id"))
         batch_op.drop_index(batch_op.f("ix_document_plan_goal_id"))
         batch_op.drop_index(batch_op.f("ix_document_case_id"))
         batch_op.drop_index("ix_document_case_created")

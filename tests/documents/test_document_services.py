@@ -82,6 +82,7 @@ def test_upload_encrypts_title_filename_and_content_and_is_audited_without_them(
         "kind": "pdf",
         "size": len(PDF),
         "scanned": False,
+        "belongs_to": "case",
     }
     assert "Jansen" not in repr(event.details)
 
