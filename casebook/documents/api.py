@@ -23,6 +23,7 @@ from casebook.api.problems import ApiProblem
 from casebook.api.registry import FormBody, Reply
 from casebook.api.schemas.common import ApiModel, Code, QueryModel
 from casebook.api.schemas.common import text as bounded
+from casebook.auth.models import User
 from casebook.casework import load_case
 from casebook.documents import errors, links
 from casebook.documents import services as documents
@@ -94,7 +95,10 @@ class BelongsTo(ApiModel):
     """What on the case the document belongs to; `case` (without an id) for the case as a whole."""
 
     kind: Literal["case", "goal", "agenda_item", "signal"]
-    id: int | None = Field(description="The goal's, agenda item's or signal's id; null for `case`.")
+    id: int | None = Field(
+        description="The goal's, agenda item's or signal's id; null for `case`, and null when the caller "
+        "may not see that goal or meeting."
+    )
 
 
 class DocumentOut(ApiModel):
@@ -110,8 +114,8 @@ class DocumentOut(ApiModel):
     versions: list[VersionOut] = Field(description="Oldest first; the last is the current version.")
 
     @classmethod
-    def of(cls, document: Document) -> DocumentOut:
-        kind, item_id = links.tie_of(document)
+    def of(cls, document: Document, viewer: User) -> DocumentOut:
+        tie = links.describe(viewer, document)  # the tie as the caller may see it, as on the screens
         return cls(
             id=document.id,
             case_id=document.case_id,
@@ -121,7 +125,7 @@ class DocumentOut(ApiModel):
             visibility=document.visibility,
             organisation=document.author_organisation.slug,
             created_at=document.created_at,
-            belongs_to=BelongsTo(kind=kind, id=item_id),  # type: ignore[arg-type]
+            belongs_to=BelongsTo(kind=tie.kind, id=tie.id),  # type: ignore[arg-type]
             versions=[VersionOut.of(v) for v in document.versions],
         )
 
@@ -159,7 +163,7 @@ def list_documents(case_id: int) -> DocumentList:
     own organisation). Never to supervisors or break-the-glass readers."""
     user = api_user()
     case = load_case(user, case_id, Action.LIST_DOCUMENTS)
-    return DocumentList(items=[DocumentOut.of(d) for d in documents.documents_for(user, case, via="api")])
+    return DocumentList(items=[DocumentOut.of(d, user) for d in documents.documents_for(user, case, via="api")])
 
 
 @api.post(
@@ -194,13 +198,14 @@ def upload_document(case_id: int, body: Callable[[], FormBody]) -> Reply:
             signal_id=fields.signal_id,
         )
     location = url_for("api.get_document", document_id=document.id, _external=True)
-    return Reply(DocumentOut.of(document), headers={"Location": location})
+    return Reply(DocumentOut.of(document, user), headers={"Location": location})
 
 
 @api.get("/documents/<id:document_id>", response=DocumentOut, tags=TAGS)
 def get_document(document_id: int) -> DocumentOut:
     """A document's metadata with its versions (audited as a view)."""
-    return DocumentOut.of(documents.load_document(api_user(), document_id, Action.VIEW_DOCUMENT))
+    user = api_user()
+    return DocumentOut.of(documents.load_document(user, document_id, Action.VIEW_DOCUMENT), user)
 
 
 @api.post(
@@ -220,7 +225,7 @@ def add_version(document_id: int, body: Callable[[], FormBody]) -> Reply:
     with _file_refusals():
         documents.add_version(document, by=user, upload=_upload_of(form))
     location = url_for("api.get_document", document_id=document.id, _external=True)
-    return Reply(DocumentOut.of(document), headers={"Location": location})
+    return Reply(DocumentOut.of(document, user), headers={"Location": location})
 
 
 @api.get(

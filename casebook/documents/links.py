@@ -187,13 +187,13 @@ def describe(user: User, document: Document) -> Tie:
     case = document.case
     if kind == "goal" and document.plan_goal is not None:
         if not can(user, Action.READ_CASE_CONTENT, case):
-            return Tie(kind, item_id, _("een doel van het plan"))
+            return Tie(kind, None, _("een doel van het plan"))  # no id: the reader may not see the goal
         label = goal_short(document.plan_goal)
         url = url_for("cases.section", case_id=case.id, path="plan", _anchor=f"goal-{item_id}")
         return Tie(kind, item_id, label, url)
     if kind == "agenda_item" and document.agenda_item is not None:
         if not can(user, Action.VIEW_AGENDA_ITEM, document.agenda_item):
-            return Tie(kind, item_id, _("een casusoverleg"))
+            return Tie(kind, None, _("een casusoverleg"))  # no id: the reader may not see the meeting
         return Tie(kind, item_id, meeting_label(document.agenda_item.meeting))
     if kind == "signal" and document.signal is not None:
         return Tie(kind, item_id, _("De melding %(reference)s", reference=document.signal.reference))

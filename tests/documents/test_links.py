@@ -13,6 +13,7 @@ import pytest
 from casebook.auth.models import Role
 from casebook.cases.models import Involvement
 from casebook.db import db
+from casebook.documents import links
 from casebook.documents import services as documents
 from casebook.documents.models import Document
 from casebook.meetings import services as meetings
@@ -253,3 +254,11 @@ def test_the_openapi_document_names_the_tie_fields_and_belongs_to(client, world)
     properties = upload_schema["multipart/form-data"]["schema"]["properties"]
     assert {"goal_id", "agenda_item_id", "signal_id"} <= set(properties)
     assert "BelongsTo" in str(document["components"]["schemas"]) or "belongs_to" in str(document)
+
+
+def test_a_tie_the_reader_may_not_see_shows_its_kind_without_an_id(case, police, worker, ties):
+    police_worker = make_user(org=police)
+    document = upload(case, police_worker, agenda_item_id=ties["unseen"].id)  # the police's own meeting
+    hidden = links.describe(worker, document)  # west is not invited to it
+    assert (hidden.kind, hidden.id, hidden.label) == ("agenda_item", None, "een casusoverleg")
+    assert links.describe(police_worker, document).id == ties["unseen"].id
