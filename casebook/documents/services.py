@@ -439,8 +439,9 @@ def _committed(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _rolled_back(session: Session) -> None:
-    """Objects stored for versions whose rows rolled back would be orphans: remove them now (the
-    orphan sweep over ``storage.keys()`` catches what a crash leaves behind)."""
+    """Objects stored for versions whose rows rolled back would be orphans: remove them now. A process
+    that dies between storing and committing can still leave one (ciphertext whose key no row names);
+    ``storage.keys()`` lists every object, so such objects can be found — no sweep command exists yet."""
     keys = session.info.pop(_PENDING, None)
     if not keys:
         return

@@ -4,7 +4,7 @@ The interface is small on purpose — write a new object under a random key, rea
 — so that the code holding the rules never knows which backend is configured, and a backend
 only ever sees ciphertext. Keys are random (32 hex characters) and say nothing about the case,
 the person or the file name. A writer either commits or aborts; an abort leaves nothing
-behind, and ``keys()`` lists pending objects too so that a sweep can find what a crash left.
+behind, and ``keys()`` lists pending objects too, so what a crash left can be found.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ class DirectoryStorage:
         return self._path(key).is_file()
 
     def keys(self) -> Iterator[str]:
-        """Committed keys, and pending ones as ``<key>.part`` (for tests and an orphan sweep)."""
+        """Committed keys, and pending ones as ``<key>.part`` (for tests and for finding orphans)."""
         if not self.root.is_dir():
             return
         for path in sorted(self.root.glob("*/*/*")):
