@@ -134,6 +134,7 @@ EXEMPT: dict[str, str] = {
     "casebook.documents.services:open_version": INSIDE + " (download and the handoff's download authorise first)",
     "casebook.documents.services:may_upload": RULE,
     "casebook.documents.services:may_add_version": RULE,
+    "casebook.documents.services:readable_by": RULE + " (the visibility clause the reads put in their SQL)",
     # interventions, journal
     "casebook.interventions.services:active_kinds": RULE,
     "casebook.interventions.services:participating_organisations": RULE,
