@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from casebook.access import Action, can
+from casebook.access.policy import MAX_ID
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db
@@ -49,11 +50,24 @@ def _refused(field: str) -> Exception:
     return DocumentRefused(REFUSED, field)
 
 
-def _goal(user: User, case: Case, goal_id: int) -> int:
+def _is_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
+
+def visible_goal(user: User, case: Case, goal_id: int) -> Any | None:
+    """The goal ``goal_id`` of ``case`` if ``user`` may read the case's content, else None (another
+    case's goal and a missing one alike)."""
     from casebook.plans.models import PlanGoal
 
-    goal = db.session.get(PlanGoal, goal_id)
+    goal = db.session.get(PlanGoal, goal_id) if _is_id(goal_id) else None
     if goal is None or goal.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
+        return None
+    return goal
+
+
+def _goal(user: User, case: Case, goal_id: int) -> int:
+    goal = visible_goal(user, case, goal_id)
+    if goal is None:
         raise _refused("plan_goal_id")
     return goal.id
 
@@ -98,6 +112,8 @@ def resolve(
     if not chosen:
         return links
     key, value = chosen[0]
+    if not _is_id(value):  # an id no row can have (the columns are INTEGER): refused like any other
+        raise _refused(key)
     check = {"plan_goal_id": _goal, "agenda_item_id": _agenda_item, "signal_id": _signal}[key]
     links[key] = check(user, case, value)
     return links

@@ -23,11 +23,12 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, false, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casebook import audit
 from casebook.access import Action, can, deny, load_or_404, require_audited
+from casebook.access.policy import MAX_ID
 from casebook.audit import Outcome
 from casebook.auth.models import User
 from casebook.cases.lifecycle import require_open
@@ -79,13 +80,10 @@ def document_types() -> list[DocumentType]:
 
 
 def readable_by(user: User) -> Any:
-    """The SQL twin of the documents rule's visibility: shared, or internal to the user's organisation."""
-    from sqlalchemy import or_
+    """The documents rule's visibility (shared, or internal to the user's organisation) in SQL."""
+    from casebook.access.rules.documents import visible_clause
 
-    return or_(
-        Document.visibility == DocumentVisibility.SHARED,
-        Document.author_organisation_id == user.organisation_id,
-    )
+    return visible_clause(user, Document.visibility, Document.author_organisation_id)
 
 
 def _readable(user: User, case: Case, goal_id: int | None = None) -> Any:
@@ -101,7 +99,10 @@ def _readable(user: User, case: Case, goal_id: int | None = None) -> Any:
         )
         .order_by(Document.created_at.desc(), Document.id.desc())
     )
-    return query if goal_id is None else query.where(Document.plan_goal_id == goal_id)
+    if goal_id is None:
+        return query
+    # an id beyond the INTEGER column names no goal (and PostgreSQL would refuse the comparison)
+    return query.where(Document.plan_goal_id == goal_id if 0 < goal_id <= MAX_ID else false())
 
 
 def documents_for(user: User, case: Case, *, via: str = "case", goal_id: int | None = None) -> list[Document]:

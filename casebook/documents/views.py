@@ -45,16 +45,11 @@ def _document_form(case: Case, formdata: Any = None, *, with_ties: bool = True) 
 def _goal_filter(user: User, case: Case) -> tuple[int | None, str | None]:
     """``?goal=<id>``: the goal the list is filtered on and its label (None when not visible: the
     filter still applies, and finds nothing for a goal of another case)."""
-    from casebook.db import db
-    from casebook.plans.models import PlanGoal
-
     goal_id = request.args.get("goal", type=int)
     if goal_id is None:
         return None, None
-    goal = db.session.get(PlanGoal, goal_id)
-    if goal is None or goal.case_id != case.id or not can(user, Action.READ_CASE_CONTENT, case):
-        return goal_id, None
-    return goal_id, links.goal_short(goal)
+    goal = links.visible_goal(user, case, goal_id)
+    return goal_id, links.goal_short(goal) if goal is not None else None
 
 
 def load_section(user: User, case: Case) -> dict[str, Any] | None:

@@ -262,3 +262,11 @@ def test_a_tie_the_reader_may_not_see_shows_its_kind_without_an_id(case, police,
     hidden = links.describe(worker, document)  # west is not invited to it
     assert (hidden.kind, hidden.id, hidden.label) == ("agenda_item", None, "een casusoverleg")
     assert links.describe(police_worker, document).id == ties["unseen"].id
+
+
+def test_an_id_beyond_any_row_is_refused_or_ignored_never_an_error(client, case, worker):
+    login_as(client, worker)
+    response = _post(client, case, belongs_to="goal:99999999999")  # beyond INTEGER: PostgreSQL would refuse it
+    assert response.status_code == 422 and "Dit onderdeel hoort niet bij deze casus." in response.get_data(as_text=True)
+    listed = client.get(f"/cases/{case.id}/documents?goal=99999999999")
+    assert listed.status_code == 200 and "Geen documenten bij dit doel." in listed.get_data(as_text=True)

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import ColumnElement, or_
+
 from casebook.access.actions import Action
 from casebook.access.rules import rule
 from casebook.access.rules.cases import case_rule, takes_part
@@ -45,6 +47,11 @@ def may_list_documents(user: User, case: Case) -> bool:
 def visible_to(user: User, document: Any) -> bool:
     """Shared, or internal to the user's own organisation."""
     return str(document.visibility) == "shared" or document.author_organisation_id == user.organisation_id
+
+
+def visible_clause(user: User, visibility: Any, author_organisation_id: Any) -> ColumnElement[bool]:
+    """SQL twin of ``visible_to`` on a document's ``visibility`` and ``author_organisation_id`` columns."""
+    return or_(visibility == "shared", author_organisation_id == user.organisation_id)
 
 
 @rule(Action.LIST_DOCUMENTS, Action.UPLOAD_DOCUMENT)
