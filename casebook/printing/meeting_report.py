@@ -10,10 +10,13 @@ discussed and decided, not what. Audited as ``meeting.report.export`` (durable) 
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from casebook import audit
 from casebook.access import Action, can
 from casebook.auth.models import User
+from casebook.db import db
 from casebook.i18n import select_locale, show_date, show_datetime
 from casebook.meetings import services as meetings
 from casebook.meetings.models import AgendaItem, Meeting
@@ -50,10 +53,21 @@ def _item_blocks(user: User, item: AgendaItem, locale: str) -> tuple[list, bool]
     return blocks, reads
 
 
+def _load_deciders(items: list[AgendaItem]) -> list[User]:
+    """Who decided each item, in one statement: the items' ``decided_by`` then come from the session's
+    identity map instead of a statement per decided item (the caller keeps the list, so that the
+    weakly held identity map keeps them too)."""
+    ids = {item.decided_by_id for item in items if item.decided_by_id is not None}
+    if not ids:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)).options(lazyload(User.role_rows))))
+
+
 def print_meeting_report(user: User, meeting: Meeting) -> PrintedFile:
     """The report of ``meeting`` as ``user`` may read it. Audited as ``meeting.report.export``."""
     locale = select_locale()
     items = meetings.minutes(user, meeting)  # the visible items; audited as ``meeting.view``
+    deciders = _load_deciders(items)
     invited = ", ".join(org.name for org in meeting.invited_organisations) or "—"
     facts = Facts(
         [
@@ -86,6 +100,7 @@ def print_meeting_report(user: User, meeting: Meeting) -> PrintedFile:
         details={"items": len(items), "decisions": decisions, "cases": [i.case_id for i in items]},
         durable=True,
     )
+    del deciders  # the agenda is rendered: the deciders were read from the session
     title = f"{meeting.title} — {show_date(meeting.held_on)}"
     head = masthead(user, title, _("Verslag casusoverleg (vertrouwelijk)"))
     return PrintedFile(render(head, sections), f"casusoverleg-{meeting.held_on.isoformat()}-{meeting.id}.pdf")

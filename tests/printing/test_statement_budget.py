@@ -45,3 +45,26 @@ def test_a_supervisors_case_file_has_the_same_budget(client, case, coordinator, 
     grow(case, coordinator, to=50)
     large, _response = get(client, f"/cases/{case.id}/dossier.pdf")
     within_budget(small, large, CASE_FILE_BUDGET, "case file PDF (supervisor)", part)
+
+
+def test_the_meeting_report_reads_its_deciders_in_one_statement(client, lead, coordinator):  # noqa: F811
+    """Each decided item names who decided: one statement for all of them, not one per item."""
+    from datetime import date
+
+    from casebook.meetings import services as meetings
+    from tests.factories import make_case, make_meeting
+
+    def meeting_decided_by(count: int, held_on: date) -> int:
+        meeting = make_meeting(coordinator, held_on)
+        for _number in range(count):
+            decider = make_user(org=lead, roles=[Role.COORDINATOR])
+            on_agenda = make_case(lead=lead)
+            item = meetings.add_to_agenda(meeting, by=coordinator, reference=on_agenda.reference)
+            meetings.record_decision(item, by=decider, decision="Besloten.", expected_version=0, today=held_on)
+        return meeting.id
+
+    few, many = meeting_decided_by(2, date(2026, 11, 20)), meeting_decided_by(10, date(2026, 11, 27))
+    login_as(client, coordinator)
+    small, _response = get(client, f"/meetings/{few}/report.pdf")
+    large, _response = get(client, f"/meetings/{many}/report.pdf")
+    assert len(large.reads) == len(small.reads), f"{small.report()}\n---\n{large.report()}"
