@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casebook.reports.export import report_csv, report_xlsx
 from casebook.reports.suppression import suppress, suppress_durations
@@ -132,3 +134,28 @@ def test_sheet_names_are_valid_and_unique(title):
     names = book.sheetnames[1:]
     assert len(set(names)) == 2
     assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") and not name.startswith("'") for name in names)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    matrix=st.integers(1, 5).flatmap(
+        lambda n: st.lists(st.lists(st.integers(0, 30), min_size=n, max_size=n), min_size=1, max_size=5)
+    ),
+    threshold=st.integers(2, 10),
+)
+def test_every_exported_cell_is_the_shown_value_or_the_symbol(matrix, threshold):
+    rows = tuple(Category(f"r{i}", f"Rij {i}") for i in range(len(matrix)))
+    columns = tuple(Category(f"c{j}", f"Kolom {j}") for j in range(len(matrix[0])))
+    counts = {(r.key, c.key): matrix[i][j] for i, r in enumerate(rows) for j, c in enumerate(columns)}
+    shown = suppress(CountTable("t", "Tabel", "cases", rows, columns, counts), threshold)
+    expected = [[shown.cell(r.key, c.key).display for c in columns] + [shown.row_totals[r.key].display] for r in rows]
+    expected.append([shown.column_totals[c.key].display for c in columns] + [shown.grand_total.display])
+    lines = list(csv.reader(io.StringIO(report_csv(META, [shown]).decode("utf-8-sig")), delimiter=";"))
+    start = lines.index(["Tabel"])
+    if shown.empty:
+        assert lines[start + 1] == ["Geen gegevens in deze periode."]
+        return
+    assert [line[1:] for line in lines[start + 2 : start + 3 + len(rows)]] == expected
+    sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(META, [shown]))).worksheets[1]
+    values = [list(line[1:]) for line in sheet.iter_rows(min_row=3, max_row=3 + len(rows), values_only=True)]
+    assert [[str(v) for v in line] for line in values] == expected
