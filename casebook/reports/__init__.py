@@ -1,0 +1,1 @@
+"""Management information: suppressed count and duration tables, their charts and exports."""
