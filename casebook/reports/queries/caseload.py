@@ -86,6 +86,7 @@ def caseload(session: Session, scope: ReportScope, filters: ReportFilters) -> li
 
     rows = (
         select(Case.district_id, type_id, StatusType.code.label("phase"))
+        .select_from(Case)
         .join(StatusType, StatusType.id == status_id)
         .where(*where)
         .subquery("open_cases")
@@ -147,8 +148,10 @@ def _per_regisseur(
     )
     for key, title, regisseur in kinds:
         joins = CasePlan if regisseur is CasePlan.case_manager_id else None
-        query = select(regisseur.label("regisseur"), StatusType.code.label("phase")).join(
-            StatusType, StatusType.id == status_id
+        query = (
+            select(regisseur.label("regisseur"), StatusType.code.label("phase"))
+            .select_from(Case)
+            .join(StatusType, StatusType.id == status_id)
         )
         if joins is not None:
             query = query.join(CasePlan, CasePlan.case_id == Case.id)
@@ -156,7 +159,7 @@ def _per_regisseur(
         grouped = common.grouped(rows, "regisseur", "phase")
         counts = {(str(user_id), phase): count for user_id, phase, count in session.execute(grouped)}
         users = sorted({int(user) for user, _phase in counts})
-        names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(users))).tuples().all())
+        names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(users))).all())
         rows = tuple(
             sorted((Category(str(u), names.get(u, str(u))) for u in users), key=lambda c: (str(c.label), c.key))
         )

@@ -91,7 +91,7 @@ def districts(session: Session, filters: ReportFilters | None = None) -> tuple[C
 
 
 def district_codes(session: Session) -> dict[int | None, str]:
-    codes: dict[int | None, str] = dict(session.execute(select(District.id, District.code)).tuples().all())
+    codes: dict[int | None, str] = dict(session.execute(select(District.id, District.code)).all())
     codes[None] = NO_DISTRICT
     return codes
 
