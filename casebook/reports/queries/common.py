@@ -207,8 +207,8 @@ def percentile_rows(durations: Any, group_columns: Iterable[Any]) -> Any:
         func.row_number().over(partition_by=partition, order_by=durations.c.days).label("rank"),
         func.count().over(partition_by=partition).label("n"),
     ).subquery("ranked")
-    median_rank = (ranked.c.n * 5 + 9) / 10  # ⌈n·0.5⌉ in integer arithmetic
-    p80_rank = (ranked.c.n * 8 + 9) / 10  # ⌈n·0.8⌉
+    median_rank = (ranked.c.n * 5 + 9) // 10  # ⌈n·0.5⌉ in integer arithmetic
+    p80_rank = (ranked.c.n * 8 + 9) // 10  # ⌈n·0.8⌉
     return select(
         *(ranked.c[g] for g in groups),
         func.max(ranked.c.n).label("n"),
