@@ -80,20 +80,27 @@ def type_key(column: Any, keys: TypeKeys) -> ColumnElement[int]:
     return case((column.in_(sorted(keys.hidden_ids)), literal(OTHER_ID)), else_=column)
 
 
-def districts(session: Session, filters: ReportFilters | None = None) -> tuple[Category, ...]:
-    """The wijken (the filtered ones only), and "onbekend" for cases without one (unless filtered)."""
-    rows = session.scalars(select(District).order_by(District.name, District.id))
+def districts(
+    session: Session, filters: ReportFilters | None = None
+) -> tuple[tuple[Category, ...], dict[int | None, str]]:
+    """One statement: the wijken as categories (the filtered ones only, and "onbekend" for cases
+    without one unless filtered), and every wijk's code by id (``None``: "onbekend")."""
+    rows = session.execute(select(District.id, District.code, District.name).order_by(District.name, District.id))
     wanted = filters.district_ids if filters is not None else frozenset()
-    shown = [Category(d.code, d.name) for d in rows if not wanted or d.id in wanted]
+    shown: list[Category] = []
+    codes: dict[int | None, str] = {None: NO_DISTRICT}
+    for district_id, code, name in rows:
+        codes[district_id] = code
+        if not wanted or district_id in wanted:
+            shown.append(Category(code, name))
     if not wanted:
         shown.append(Category(NO_DISTRICT, _l("Wijk onbekend")))
-    return tuple(shown)
+    return tuple(shown), codes
 
 
-def district_codes(session: Session) -> dict[int | None, str]:
-    codes: dict[int | None, str] = dict(session.execute(select(District.id, District.code)).all())
-    codes[None] = NO_DISTRICT
-    return codes
+def district_codes(session: Session) -> DistrictCodes:
+    """Every wijk's code by id (``None``: "onbekend"), for a query that needs no categories."""
+    return districts(session)[1]
 
 
 def filter_clauses(

@@ -62,7 +62,7 @@ def signals(session: Session, scope: ReportScope, filters: ReportFilters) -> lis
         .subquery("signals")
     )
     by: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name in ("source", "channel", "district", "type")}
-    codes = common.district_codes(session)
+    wijken, codes = common.districts(session, filters)
     sources: set[int] = set()
     query = common.grouped(rows, "source", "channel", "district_id", "type_id", "decision")
     for source, channel, district_id, type_id, decision, count in session.execute(query):
@@ -116,7 +116,7 @@ def signals(session: Session, scope: ReportScope, filters: ReportFilters) -> lis
         table(
             "by_district",
             _l("Meldingen per wijk en besluit"),
-            common.districts(session, filters),
+            wijken,
             _l("Wijk"),
             by["district"],
         ),
