@@ -80,9 +80,10 @@ def type_key(column: Any, keys: TypeKeys) -> ColumnElement[int]:
     return case((column.in_(sorted(keys.hidden_ids)), literal(OTHER_ID)), else_=column)
 
 
-def districts(
-    session: Session, filters: ReportFilters | None = None
-) -> tuple[tuple[Category, ...], dict[int | None, str]]:
+DistrictCodes = dict[int | None, str]
+
+
+def districts(session: Session, filters: ReportFilters | None = None) -> tuple[tuple[Category, ...], DistrictCodes]:
     """One statement: the wijken as categories (the filtered ones only, and "onbekend" for cases
     without one unless filtered), and every wijk's code by id (``None``: "onbekend")."""
     rows = session.execute(select(District.id, District.code, District.name).order_by(District.name, District.id))
