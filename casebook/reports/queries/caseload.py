@@ -96,7 +96,10 @@ def caseload(session: Session, scope: ReportScope, filters: ReportFilters) -> li
     for district_id, type_value, phase, count in session.execute(open_cases):
         by_district_type[(codes.get(district_id, common.NO_DISTRICT), keys.key(type_value))] += count
         by_type_phase[(keys.key(type_value), phase)] += count
-    note = _l("Open casussen op %(day)s.", day=filters.last_day.isoformat() if end <= now else _l("vandaag"))
+    if end <= now:
+        note = _l("Open casussen op %(day)s (het einde van de periode).", day=filters.last_day.isoformat())
+    else:
+        note = _l("Open casussen op dit moment.")
     tables = [
         CountTable(
             key="by_district_type",
