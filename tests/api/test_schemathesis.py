@@ -56,7 +56,7 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
 
 
 def _operations() -> list[tuple[str, str]]:
-    import casebook.api.views  # noqa: F401 - registers every endpoint
+    import casebook.api.views  # registers every endpoint
     import casebook.reports.api  # noqa: F401 - the reports module's operations (joined by its init_app)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
