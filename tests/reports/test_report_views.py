@@ -139,3 +139,22 @@ def test_the_caseload_page_has_a_fixed_budget_whatever_the_number_of_cases(clien
     large, response = get(client, "/reports/caseload")
     assert "Open casussen per procesregisseur" in response.get_data(as_text=True)
     within_budget(small, large, REPORT_PAGE_BUDGET, "caseload report", part)
+
+
+def test_the_filters_default_to_the_last_twelve_months_and_read_months_and_years():
+    from datetime import date
+
+    from casebook.reports.filters import FilterChoices, FilterError, parse_filters
+
+    none = FilterChoices((), ())
+    today = date(2026, 12, 3)
+    default = parse_filters({}, none, today)
+    assert (default.start, default.end) == (date(2026, 1, 1), date(2027, 1, 1))
+    months = parse_filters({"start": "2025-02", "end": "2025-02"}, none, today)
+    assert (months.start, months.end, months.last_day) == (date(2025, 2, 1), date(2025, 3, 1), date(2025, 2, 28))
+    year = parse_filters({"year": "2024"}, none, today)
+    assert (year.start, year.end) == (date(2024, 1, 1), date(2025, 1, 1))
+    assert parse_filters({"start": "2015-01-01", "end": "2024-12-31"}, none, today).start == date(2015, 1, 1)
+    with pytest.raises(FilterError) as refused:
+        parse_filters({"start": "2015-01-01", "end": "2025-01-01"}, none, today)  # a day over ten years
+    assert refused.value.field == "start"
