@@ -24,6 +24,13 @@ through it (a shortest path, weights = the shown counts, so the smallest cells g
 cost more than cells). Suppressing more never unprotects anything (the residual graph only gains
 arcs), so the loop ends; if no cycle exists, everything is suppressed.
 
+**One symbol for every suppressed cell: "·", not "<5".** A reader must not learn which cells were
+small (primary) and which were hidden to protect them (complementary): a "<5" on a complementary
+cell of 30 would be false, and "<5" on every hidden cell would add an upper bound to each unknown,
+which can pin one again (two hidden cells "<5" in a row whose shown part leaves 8: both are 4).
+"·" says only "not shown"; the legend derives its text from the threshold ("minder dan 5 …",
+``casebook.reports.table.suppression_legend``), so the threshold is stated, not implied per cell.
+
 **Durations.** A duration table has no totals (a median of medians is no median): ``n`` below the
 threshold is suppressed and then median and p80 are not shown either.
 
@@ -142,14 +149,21 @@ def suppressed_positions(grid: list[list[int]], threshold: int) -> set[Position]
     if grid[rows][columns] < threshold or rows == 0 or columns == 0:
         return everything
     hidden = {position for position in everything if grid[position[0]][position[1]] < threshold}
+    safe: set[Position] = set()  # protected stays protected: suppressing more only adds arcs
     while True:
-        exposed = next((e for e in sorted(hidden) if not _protected(grid, hidden, e)), None)
+        exposed = None
+        for entry in sorted(hidden - safe):
+            if not _protected(grid, hidden, entry):
+                exposed = entry
+                break
+            safe.add(entry)
         if exposed is None:
             return hidden
         cycle = _cheapest_cycle(grid, hidden, exposed)
         if cycle is None:
             return everything
         hidden |= cycle
+        safe |= cycle | {exposed}  # all on the residual cycle just closed
 
 
 # --- the residual graph ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -125,6 +125,20 @@ def test_the_check_catches_primary_only_suppression():
     matrix = [[1, 10], [10, 10]]  # the 1 follows from its row: 11 - 10
     assert recomputable(primary_only(matrix, 5)) == [(0, 0)]
     assert recomputable(shown_grid(suppress(count_table(matrix), 5))) == []
+
+
+def test_the_property_finds_a_counterexample_to_primary_only_suppression():
+    """The property above, run against the naive suppression, fails: Hypothesis finds a disclosing table."""
+    small = st.integers(1, 3).flatmap(
+        lambda n: st.lists(st.lists(counts, min_size=n, max_size=n), min_size=1, max_size=3)
+    )
+    matrix, threshold = find(
+        st.tuples(small, st.integers(2, 10)),
+        lambda case: bool(recomputable(primary_only(*case))),
+        settings=settings(max_examples=200, deadline=None, database=None),
+    )
+    assert recomputable(primary_only(matrix, threshold))
+    assert recomputable(shown_grid(suppress(count_table(matrix), threshold))) == []
 
 
 def test_the_check_knows_counts_are_never_negative():
