@@ -77,7 +77,7 @@ def caseload(session: Session, scope: ReportScope, filters: ReportFilters) -> li
     _start, end = common.period_bounds(filters)
     moment = min(end, now)
     keys = common.case_type_category(session, scope, filters)
-    wijken, codes = common.districts(session, filters)
+    wijken, codes = common.districts_and_codes(session, filters)
     phase_categories = phases(session)
     type_id = common.type_key(Case.case_type_id, keys).label("type_id")
     status_id = _phase_at(moment, now).label("status_id")

@@ -83,7 +83,9 @@ def type_key(column: Any, keys: TypeKeys) -> ColumnElement[int]:
 DistrictCodes = dict[int | None, str]
 
 
-def districts(session: Session, filters: ReportFilters | None = None) -> tuple[tuple[Category, ...], DistrictCodes]:
+def districts_and_codes(
+    session: Session, filters: ReportFilters | None = None
+) -> tuple[tuple[Category, ...], DistrictCodes]:
     """One statement: the wijken as categories (the filtered ones only, and "onbekend" for cases
     without one unless filtered), and every wijk's code by id (``None``: "onbekend")."""
     rows = session.execute(select(District.id, District.code, District.name).order_by(District.name, District.id))
@@ -99,9 +101,14 @@ def districts(session: Session, filters: ReportFilters | None = None) -> tuple[t
     return tuple(shown), codes
 
 
+def districts(session: Session, filters: ReportFilters | None = None) -> tuple[Category, ...]:
+    """The wijken as categories (``districts_and_codes`` without the codes)."""
+    return districts_and_codes(session, filters)[0]
+
+
 def district_codes(session: Session) -> DistrictCodes:
     """Every wijk's code by id (``None``: "onbekend"), for a query that needs no categories."""
-    return districts(session)[1]
+    return districts_and_codes(session)[1]
 
 
 def filter_clauses(

@@ -62,7 +62,7 @@ def signals(session: Session, scope: ReportScope, filters: ReportFilters) -> lis
         .subquery("signals")
     )
     by: dict[str, Counter[tuple[str, str]]] = {name: Counter() for name in ("source", "channel", "district", "type")}
-    wijken, codes = common.districts(session, filters)
+    wijken, codes = common.districts_and_codes(session, filters)
     sources: set[int] = set()
     query = common.grouped(rows, "source", "channel", "district_id", "type_id", "decision")
     for source, channel, district_id, type_id, decision, count in session.execute(query):
