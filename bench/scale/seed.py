@@ -199,6 +199,8 @@ def _seed_reference(settings: dict[str, Any]) -> tuple[Reference, str, str, dict
             districts=tuple((d.id, d.code) for d in db.session.scalars(select(District).order_by(District.id))),
             case_types=types,
             intervention_kinds=tuple(db.session.scalars(select(InterventionKind.id).order_by(InterventionKind.id))),
+            supervisor_id=users[SUPERVISOR].id,
+            case_results=_case_results(),
         )
         fixtures = {
             "html_user": HTML_USER,
@@ -211,6 +213,25 @@ def _seed_reference(settings: dict[str, Any]) -> tuple[Reference, str, str, dict
             "user_names": {u.id: (u.username, u.organisation.slug) for u in users.values()},
         }
     return reference, password, token.plaintext, fixtures
+
+
+def _case_results() -> dict[str, tuple[int, ...]]:
+    """The closing results of each case type (seeded by the demo's ``seed_case_results`` if missing)."""
+    from sqlalchemy import select
+
+    from casebook.cases.models import CaseResult, CaseType
+    from casebook.db import db
+    from casebook.demo.casework import seed_case_results
+
+    seed_case_results()
+    db.session.commit()
+    found: dict[str, list[int]] = {}
+    rows = db.session.execute(
+        select(CaseType.code, CaseResult.id).join(CaseResult.case_type).order_by(CaseResult.position, CaseResult.id)
+    )
+    for code, result_id in rows:
+        found.setdefault(code, []).append(result_id)
+    return {code: tuple(ids) for code, ids in found.items()}
 
 
 # -- worker processes ------------------------------------------------------------------------------
