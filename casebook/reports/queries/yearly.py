@@ -32,7 +32,7 @@ from casebook.interventions.models import Intervention, InterventionCategory, In
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries import common
 from casebook.reports.queries.interventions import category_columns, quarter_key
-from casebook.reports.queries.results import closings, result_categories
+from casebook.reports.queries.results import NO_RESULT, closings, result_categories
 from casebook.reports.table import Category, CountTable, DurationTable
 from casebook.signals.models import Signal, TriageDecision
 
@@ -83,10 +83,11 @@ def _case_filters(filters: ReportFilters) -> list:
     )
 
 
-def _fold(session: Session, statement: Any, themes: Themes) -> dict[tuple[str, str], int]:
+def _fold(session: Session, statement: Any, themes: Themes, missing: str = "") -> dict[tuple[str, str], int]:
+    """(theme, column key) → count from rows (grouped type id, column value or None, count)."""
     counts: Counter[tuple[str, str]] = Counter()
     for type_id, column, n in session.execute(statement):
-        counts[(themes.of(type_id), str(column))] += n
+        counts[(themes.of(type_id), missing if column is None else str(column))] += n
     return dict(counts)
 
 
@@ -103,7 +104,7 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
     case_type = common.type_key(Case.case_type_id, keys)
 
     signal_type = common.type_key(Signal.case_type_id, keys)
-    decision = type_coerce(func.coalesce(Signal.decision, literal(PENDING)), String)  # a value, not the enum
+    decision = type_coerce(Signal.decision, String)  # the value (None: not weighed yet), not the enum
     signals = (
         select(signal_type, decision, func.count())
         .where(
@@ -133,12 +134,12 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
 
     closing = closings(filters)
     closed = (
-        select(case_type, func.coalesce(CaseResult.code, literal("none")), func.count())
+        select(case_type, CaseResult.code, func.count())
         .select_from(closing)
         .join(Case, Case.id == closing.c.case_id)
         .outerjoin(CaseResult, CaseResult.id == closing.c.result_id)
         .where(report_case_clause(scope), *_case_filters(filters))
-        .group_by(case_type, func.coalesce(CaseResult.code, literal("none")))
+        .group_by(case_type, CaseResult.code)
     )
 
     running = (
@@ -182,7 +183,7 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
     return [
         table(
             "signals", _l("Meldingen per thema en besluit van de weegtafel"), "signals",
-            tuple(Category(str(k), label) for k, label in DECISIONS.items()), _fold(session, signals, themes),
+            tuple(Category(str(k), label) for k, label in DECISIONS.items()), _fold(session, signals, themes, PENDING),
             _l("Meldingen ontvangen in het jaar, naar het besluit bij de weging."),
             column_title=_l("Besluit"), chart="stacked",
         ),
@@ -193,7 +194,7 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
         ),
         table(
             "closed", _l("Afgesloten casussen per thema en resultaat"), "cases", result_categories(session),
-            _fold(session, closed, themes),
+            _fold(session, closed, themes, NO_RESULT),
             _l("Casussen met een goedgekeurde afsluiting in het jaar (de eerste), naar het resultaat daarvan."),
             column_title=_l("Resultaat"), chart="stacked",
         ),
