@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
 
     from casebook.access import Action
     from casebook.modules import navigation
-    from casebook.reports import views
+    from casebook.reports import api, views  # noqa: F401 - api: the operations join the API's registry
 
     app.register_blueprint(views.bp)
     navigation(app).add("reports.index", _l("Rapportages"), action=Action.VIEW_REPORTS, order=60)
