@@ -40,6 +40,7 @@ from bench.scale.rows import ChunkBuilder, Reference, bench_fixture_bsn, case_re
 
 HTML_USER = "zvh.coordinator"  # case list, case page, person search
 SUPERVISOR = "zvh.supervisor"  # audit searches
+MUNICIPALITY_USER = "gemeente.supervisor"  # the report pages over the whole municipality
 AUDIT_SUBJECT = "zvh.caseworker"  # whose trail the supervisor searches
 WORKER_ROLES = ("caseworker", "coordinator")
 
@@ -205,6 +206,7 @@ def _seed_reference(settings: dict[str, Any]) -> tuple[Reference, str, str, dict
         fixtures = {
             "html_user": HTML_USER,
             "supervisor": SUPERVISOR,
+            "municipality_user": MUNICIPALITY_USER,
             "audit_subject": AUDIT_SUBJECT,
             "bench_case_id": 1,
             "bench_case_reference": case_reference(0)[0],
