@@ -14,6 +14,7 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
+    year = StringField(_l("Jaar"))
     start = StringField(_l("Vanaf"))
     end = StringField(_l("Tot en met"))
     district = SelectField(_l("Wijk"), default="", validate_choice=False)
@@ -29,9 +30,10 @@ class ReportFilterForm(FlaskForm):
             args = as_args(filters, choices)
             self.start.data = self.start.data or args["start"]
             self.end.data = self.end.data or args["end"]
+            self.year.data = self.year.data or str(filters.start.year)
         return self
 
     def refuse(self, field: str | None, message: object) -> None:
         """Show a parser's refusal at its field (the year and unknown names at the period)."""
-        name = field if field in ("start", "end", "district", "case_type", "organisation") else "start"
+        name = field if field in ("year", "start", "end", "district", "case_type", "organisation") else "start"
         getattr(self, name).errors = [str(message)]

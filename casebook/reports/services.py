@@ -23,8 +23,11 @@ from casebook.access import Action, Refused, ReportScope, can, deny, report_scop
 from casebook.db import db, utcnow
 from casebook.reports.filters import FilterChoices, ReportFilters, describe, filter_choices, parse_filters
 from casebook.reports.queries.caseload import caseload
+from casebook.reports.queries.interventions import interventions
+from casebook.reports.queries.results import results
 from casebook.reports.queries.signals import signals
 from casebook.reports.queries.throughput import throughput
+from casebook.reports.queries.yearly import yearly
 from casebook.reports.suppression import suppress, suppress_durations
 from casebook.reports.table import CountTable, DurationTable, ReportMeta, Shown
 
@@ -38,6 +41,7 @@ class ReportDefinition:
     description: Any
     query: Query
     template: str = "reports/report.html"  # the page; the yearly overview has its own, printable one
+    by_year: bool = False  # filtered by a calendar year (default: the last whole one), not a free period
 
 
 REPORTS: dict[str, ReportDefinition] = {
@@ -61,7 +65,26 @@ REPORTS: dict[str, ReportDefinition] = {
             _l("Meldingen per bron, kanaal, wijk en soort, naar het besluit van de weegtafel."),
             signals,
         ),
-        # reports-queries adds: "interventions", "results" and "yearly" (template reports/yearly.html)
+        ReportDefinition(
+            "interventions",
+            _l("Interventies"),
+            _l("De balans van preventie, zorg en repressie per soort casus, wijk en kwartaal."),
+            interventions,
+        ),
+        ReportDefinition(
+            "results",
+            _l("Resultaten"),
+            _l("Afgesloten casussen per resultaat, en hoe vaak een casus binnen een jaar terugkomt."),
+            results,
+        ),
+        ReportDefinition(
+            "yearly",
+            _l("Jaaroverzicht"),
+            _l("De kerncijfers per thema van het Integraal Veiligheidsplan voor een jaar, om af te drukken."),
+            yearly,
+            template="reports/yearly.html",
+            by_year=True,
+        ),
     )
 }
 
@@ -121,7 +144,15 @@ def context_for(user: Any, name: str, action: Action = Action.VIEW_REPORTS) -> R
 
 def parse(context: ReportContext, args: Mapping[str, Any], today: date | None = None) -> ReportFilters:
     """:raises FilterError: a value outside the reader's choices, a bad or too long period."""
-    return parse_filters(args, context.choices, today or utcnow().date())
+    today = today or utcnow().date()
+    if context.definition.by_year and not any(args.get(name) for name in ("year", "start", "end")):
+        args = {**_plain(args), "year": str(today.year - 1)}
+    return parse_filters(args, context.choices, today)
+
+
+def _plain(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A MultiDict as a dict of lists (repeated parameters kept), or a dict as it is."""
+    return {key: args.getlist(key) for key in args} if hasattr(args, "getlist") else dict(args)
 
 
 def build_report(

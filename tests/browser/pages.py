@@ -226,6 +226,9 @@ MAIN_PAGES = [
     MainPage("throughput report", "/reports/throughput", "Doorlooptijden"),
     MainPage("signals report", "/reports/signals", "Meldingen", user="gemeente.supervisor"),
     MainPage("report with a refused period", "/reports/caseload?start=1976-01-01", "Caseload", status=422),
+    MainPage("interventions report", "/reports/interventions", "Interventies", user="zvh.supervisor"),
+    MainPage("results report", "/reports/results", "Resultaten", user="gemeente.supervisor"),
+    MainPage("yearly overview", "/reports/yearly", "Jaaroverzicht", user="gemeente.supervisor"),
     MainPage(
         "notification preferences with errors",
         "/account/notifications",

@@ -18,7 +18,15 @@ from tests.helpers import audit_events
 from tests.reports.test_queries_caseload import make_history_case
 from tests.scale.test_statement_budget import PARTS, get, within_budget
 
-REPORT_PAGES = ("/reports/", "/reports/caseload", "/reports/throughput", "/reports/signals")
+REPORT_PAGES = (
+    "/reports/",
+    "/reports/caseload",
+    "/reports/throughput",
+    "/reports/signals",
+    "/reports/interventions",
+    "/reports/results",
+    "/reports/yearly",
+)
 REPORT_PAGE_BUDGET = 20  # the session, the scope (2), the choices (3), the queries (10), the header, the audit (2)
 
 
@@ -158,3 +166,13 @@ def test_the_filters_default_to_the_last_twelve_months_and_read_months_and_years
     with pytest.raises(FilterError) as refused:
         parse_filters({"start": "2015-01-01", "end": "2025-01-01"}, none, today)  # a day over ten years
     assert refused.value.field == "start"
+
+
+def test_the_yearly_overview_defaults_to_the_last_whole_year(client):
+    login_as(client, _leader(OrganisationKind.MUNICIPALITY))
+    response = client.get("/reports/yearly")
+    assert response.status_code == 200
+    year = utcnow().year - 1
+    (event,) = audit_events(request_id=response.headers["X-Request-Id"])
+    assert (event.details["start"], event.details["end"]) == (f"{year}-01-01", f"{year + 1}-01-01")
+    assert client.get("/reports/yearly?year=20x5").status_code == 422
