@@ -41,6 +41,7 @@ MODULES: tuple[str, ...] = (
     "people",
     "printing",
     "work",
+    "reports",  # before "api": its operations join the API blueprint before that is registered
     "api",
     "bench",
 )

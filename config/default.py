@@ -138,3 +138,8 @@ SMTP_PASSWORD = ""
 SMTP_STARTTLS = True
 SMTP_FROM = "casebook@localhost"
 MAIL_FILE_DIR = ""
+
+# Reports (management information): every cell counting cases, persons or signals below this number
+# is suppressed ("<5"), with complementary suppression so that no hidden cell can be derived from the
+# totals; medians and percentiles over fewer cases are not shown. Env: CASEBOOK_REPORT_MIN_CELL.
+REPORT_MIN_CELL = 5

@@ -25,13 +25,35 @@ class Endpoint:
     name: str
     method: str
     path: str
-    user: str  # "html" (session of the case worker), "supervisor" (session) or "api" (bearer token)
+    user: str  # a session of ``SESSIONS`` ("html", "supervisor", "municipality") or "api" (bearer token)
     form: dict[str, str] = field(default_factory=dict)  # POST fields besides the CSRF token
     csrf_page: str | None = None  # GET this page once for the form's CSRF token
 
 
+# The report pages, each read by the gemeente's supervisor (the whole municipality) and by the ZVH's
+# coordinator (the cases the ZVH coordinates); the default period (the last 12 months) except the
+# yearly overview, which shows the seeded data's last year.
+REPORT_PAGES = ("caseload", "throughput", "signals", "interventions", "results", "yearly")
+REPORT_READERS = (("gemeente", "municipality"), ("zvh", "html"))
+REPORT_YEAR = 2026
+# Who logs in for which sessions: (session, fixture naming the user, default for a database kept
+# before the fixture existed).
+SESSIONS = (
+    ("html", "html_user", None),
+    ("supervisor", "supervisor", None),
+    ("municipality", "municipality_user", "gemeente.supervisor"),
+)
+
+
+def session_user(fixtures: dict[str, Any], session: str) -> str:
+    for name, fixture, default in SESSIONS:
+        if name == session:
+            return fixtures.get(fixture) or default
+    raise KeyError(session)
+
+
 def endpoints(fixtures: dict[str, Any]) -> list[Endpoint]:
-    return [
+    pages = [
         Endpoint("case_list_html", "GET", "/cases", "html"),
         Endpoint("case_list_api", "GET", "/api/v1/cases", "api"),
         Endpoint("case_page_50_notes", "GET", f"/cases/{fixtures['bench_case_id']}", "html"),
@@ -39,6 +61,19 @@ def endpoints(fixtures: dict[str, Any]) -> list[Endpoint]:
         Endpoint("audit_search_by_user", "GET", f"/audit/?user={fixtures['audit_subject']}", "supervisor"),
         Endpoint("person_search_bsn", "POST", "/persons", "html", {"bsn": fixtures["bsn"]}, csrf_page="/persons"),
     ]
+    for report in REPORT_PAGES:
+        query = f"?year={REPORT_YEAR}" if report == "yearly" else ""
+        for reader, session in REPORT_READERS:
+            pages.append(Endpoint(f"report_{report}_{reader}", "GET", f"/reports/{report}{query}", session))
+    return pages
+
+
+def selected(fixtures: dict[str, Any], patterns: tuple[str, ...] = ()) -> list[Endpoint]:
+    """The endpoints whose name matches one of ``patterns`` (shell-style, e.g. ``report_*``); all without."""
+    from fnmatch import fnmatchcase
+
+    every = endpoints(fixtures)
+    return [e for e in every if not patterns or any(fnmatchcase(e.name, p) for p in patterns)]
 
 
 def csrf_token(html: str) -> str:
@@ -59,7 +94,9 @@ def is_read(statement: str) -> bool:
     )
 
 
-def capture(settings: dict[str, Any], password: str, api_token: str, fixtures: dict[str, Any]) -> dict[str, Any]:
+def capture(
+    settings: dict[str, Any], password: str, api_token: str, fixtures: dict[str, Any], patterns: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """Per endpoint: the status of the captured request and the reading statements it ran, in order.
 
     :raises RuntimeError: a login failed or a page did not answer 200 (the benchmark would be meaningless).
@@ -71,7 +108,8 @@ def capture(settings: dict[str, Any], password: str, api_token: str, fixtures: d
     clients = {}
     with app.app_context():
         engine = db.engine
-    for role, username in (("html", fixtures["html_user"]), ("supervisor", fixtures["supervisor"])):
+    for role, _fixture, _default in SESSIONS:
+        username = session_user(fixtures, role)
         client = app.test_client()
         token = csrf_token(client.get("/login").get_data(as_text=True))
         response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
@@ -90,7 +128,7 @@ def capture(settings: dict[str, Any], password: str, api_token: str, fixtures: d
     event.listen(engine, "before_cursor_execute", listener)
     result: dict[str, Any] = {}
     try:
-        for endpoint in endpoints(fixtures):
+        for endpoint in selected(fixtures, patterns):
             client = clients[endpoint.user]
             token = csrf_token(client.get(endpoint.csrf_page).get_data(as_text=True)) if endpoint.csrf_page else ""
             for attempt in ("warm-up", "capture"):

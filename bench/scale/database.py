@@ -34,6 +34,9 @@ BULK_TABLES = (
     "note",
     "plan_goal",
     "intervention",
+    "case_status_change",
+    "case_closure_step",
+    "signal",
     "audit_event",
 )
 

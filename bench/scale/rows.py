@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -25,11 +25,29 @@ from casebook.crypto import envelope, fields, load_keyring
 from casebook.demo import data
 
 # Id slots per case (upper bounds of what one case holds).
-SLOTS = {"data_key": 4, "person": 3, "search": 12, "subject": 3, "participant": 5, "note": 64, "goal": 4, "int": 4}
+SLOTS = {
+    "data_key": 4, "person": 3, "search": 12, "subject": 3, "participant": 5, "note": 64, "goal": 4, "int": 4,
+    "signal": 2, "status": 8, "closure": 2,
+}  # fmt: skip
 BENCH_CASE_NOTES = 50
 MAX_NOTES = 20  # uniform 0..20: 10 per case on average
-REFERENCES_PER_YEAR = 90_000
+# Two years of cases at a million (2026 and 2025), opened evenly from 1 January to NOW's day of the
+# year, so the reports' periods, months and quarters all hold data; smaller runs fall in 2026.
+REFERENCES_PER_YEAR = 500_000
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+YEAR_SPAN_SECONDS = 334 * 86_400  # 1 January to 1 December
+REOPENED_SHARE = 0.08  # of the closed cases: reopened within a year (the recidivism proxy's reopenings)
+REPEAT_SUBJECT_SHARE = 0.05  # of the cases: also about the first person of a case half a year older
+REPEAT_SUBJECT_DISTANCE = REFERENCES_PER_YEAR // 2  # cases back in the same year: about 167 days
+EXTRA_SIGNAL_SHARE = 0.45  # a signal that did not lead to a case (advice, referral, no action, waiting)
+CHANNELS = {
+    "politie": "police",
+    "veilig-thuis": "veilig_thuis",
+    "woningcorporatie": "partner",
+    "gemeente": "partner",
+    "jongerenwerk": "partner",
+    "ggd": "partner",
+}
 
 # (code, weight) of the case mix
 TYPE_WEIGHTS = {
@@ -88,6 +106,8 @@ class Reference:
     districts: tuple[tuple[int, str], ...]  # (id, code)
     case_types: dict[str, tuple[int, int, tuple[int, ...]]]  # code -> (id, confidentiality, status ids in order)
     intervention_kinds: tuple[int, ...]
+    supervisor_id: int = 0  # zvh.supervisor: approves the closings
+    case_results: dict[str, tuple[int, ...]] = field(default_factory=dict)  # type code -> its result ids
 
 
 COLUMNS = {
@@ -97,7 +117,7 @@ COLUMNS = {
     "case": (
         "id", "uuid", "reference", "case_type_id", "status_id", "confidentiality", "district_id",
         "lead_organisation_id", "referring_organisation_id", "process_coordinator_id", "opened_at", "closed_at",
-        "next_evaluation_on", "version",
+        "next_evaluation_on", "result_id", "version",
     ),
     "case_subject": ("id", "case_id", "person_id", "role"),
     "case_participant": ("id", "case_id", "organisation_id", "involvement", "started_at"),
@@ -109,13 +129,22 @@ COLUMNS = {
         "id", "uuid", "case_id", "kind_id", "occurred_on", "organisation_id", "recorded_by_id", "recorded_at",
         "outcome",
     ),
+    "case_status_change": (
+        "id", "uuid", "case_id", "from_status_id", "to_status_id", "changed_by_id", "changed_at", "version", "reopened",
+    ),
+    "case_closure_step": ("id", "uuid", "case_id", "kind", "result_id", "by_id", "at", "version"),
+    "signal": (
+        "id", "uuid", "source_organisation_id", "channel", "case_type_id", "district_id", "subject_informed",
+        "registered_by_id", "received_at", "triaged_at", "triaged_by_id", "criterion_a", "criterion_b",
+        "criterion_c", "criterion_d", "decision", "referred_to_id", "case_id",
+    ),
 }  # fmt: skip
 # Tables in foreign-key order (the constraints are set aside during the load, but keep it tidy).
 ORDER = tuple(COLUMNS)
 
 
 def case_reference(index: int) -> tuple[str, int, int]:
-    """``PGA-<year>-<number>`` for the index-th case: 90,000 a year, newest year first."""
+    """``PGA-<year>-<number>`` for the index-th case: 500,000 a year, newest year first."""
     year = 2026 - index // REFERENCES_PER_YEAR
     number = index % REFERENCES_PER_YEAR + 1
     return f"PGA-{year}-{number:05d}", year, number
@@ -250,21 +279,24 @@ class ChunkBuilder:
         rng = random.Random(ref.seed * 10_000_019 + index)
         bench_case = index == 0
         code = "youth" if bench_case else rng.choices(self.type_codes, self.type_weights)[0]
-        type_id, confidentiality, statuses = ref.case_types[code]
+        type_id, confidentiality, _statuses = ref.case_types[code]
         district_id, _district_code = ref.districts[0 if bench_case else _below(rng, len(ref.districts))]
         wijkteam = self.wijkteam[district_id]
         lead = ref.org_ids["zvh"] if bench_case or rng.random() < 2 / 3 else wijkteam
         case_id = index + 1
         case_uuid = _uuid(rng)
         reference, year, number = case_reference(index)
-        opened_at = datetime(year, 1, 1, 8, tzinfo=UTC) + timedelta(minutes=number * 5 + _below(rng, 5))
-        status_id = statuses[1 if bench_case else _below(rng, len(statuses))]
-        closed_at = opened_at + timedelta(days=120) if status_id == statuses[-1] else None
+        opened_at = datetime(year, 1, 1, 8, tzinfo=UTC) + timedelta(
+            seconds=number * YEAR_SPAN_SECONDS // REFERENCES_PER_YEAR + _below(rng, 50)
+        )
+        status_id, closed_at, result_id = self._history(rows, rng, index, code, opened_at, bench_case)
         rows["case"].append(
             (case_id, case_uuid, reference, type_id, status_id, confidentiality, district_id, lead,
              ref.org_ids[REFERRING[code]], ref.coordinator_id if lead == ref.org_ids["zvh"] else None,
-             opened_at, closed_at, (opened_at + timedelta(days=90)).date() if closed_at is None else None, 1)
+             opened_at, closed_at, (opened_at + timedelta(days=90)).date() if closed_at is None else None,
+             result_id, 1)
         )  # fmt: skip
+        self._signals(rows, rng, index, code, district_id, opened_at)
         case_key_id = index * SLOTS["data_key"] + 1
         case_dek = self._data_key(rows, case_key_id, self.case_owner_type, case_uuid)
         case_owner = _part(f"{self.case_owner_type}:{case_uuid}")
@@ -289,6 +321,11 @@ class ChunkBuilder:
         subject_count = 2 if bench_case else rng.choices((1, 2, 3), (50, 35, 15))[0]
         for j in range(subject_count):
             self._person(rows, rng, index, j, case_id)
+        earlier = index - REPEAT_SUBJECT_DISTANCE  # same year, about 170 days older: its person again
+        repeats = subject_count < SLOTS["subject"] and index % REFERENCES_PER_YEAR >= REPEAT_SUBJECT_DISTANCE
+        if repeats and rng.random() < REPEAT_SUBJECT_SHARE:
+            subject_id = index * SLOTS["person"] + subject_count + 1  # a person slot this case left free
+            rows["case_subject"].append((subject_id, case_id, earlier * SLOTS["person"] + 1, "subject"))
 
         note_count = BENCH_CASE_NOTES if bench_case else _between(rng, 0, MAX_NOTES)
         for j in range(note_count):
@@ -311,7 +348,7 @@ class ChunkBuilder:
         for j in range(3 if bench_case else _between(rng, 0, 4)):
             org_id, author = writers[_below(rng, len(writers))]
             int_uuid = _uuid(rng)
-            when = opened_at + timedelta(days=14 + 10 * j)
+            when = min(opened_at + timedelta(days=14 + 10 * j), NOW)
             rows["intervention"].append(
                 (index * SLOTS["int"] + j + 1, int_uuid, case_id,
                  ref.intervention_kinds[_below(rng, len(ref.intervention_kinds))], when.date(), org_id, author, when,
@@ -319,6 +356,78 @@ class ChunkBuilder:
                                self._text(rng, 50, 300)))
             )  # fmt: skip
         return case_id, workers
+
+    def _history(
+        self, rows: dict, rng: random.Random, index: int, code: str, opened_at: datetime, bench_case: bool
+    ) -> tuple[int, datetime | None, int | None]:
+        """The case's status history from its opening to a uniformly drawn status (steps of 7-75 days,
+        squeezed to end before NOW); a closed case has its two closing steps and a result, and a share
+        of them was reopened later. Returns (current status id, closed at, result id)."""
+        ref = self.ref
+        statuses = ref.case_types[code][2]
+        position = 1 if bench_case else _below(rng, len(statuses))
+        gaps = [_between(rng, 7, 75) for _ in range(position)]
+        room = (NOW - opened_at).total_seconds() / 86_400 * 0.97
+        scale = min(1.0, room / sum(gaps)) if gaps else 1.0
+        case_id = index + 1
+        at = opened_at
+        changes = [(None, statuses[0], at, False)]
+        for step, gap in enumerate(gaps, start=1):
+            at += timedelta(days=gap * scale)
+            changes.append((statuses[step - 1], statuses[step], at, False))
+        status_id, closed_at, result_id = statuses[position], None, None
+        if status_id == statuses[-1]:
+            closed_at = at
+            results = ref.case_results.get(code, ())
+            result_id = results[_below(rng, len(results))] if results else None
+            for j, (kind, when) in enumerate((("proposed", at - timedelta(days=2)), ("approved", at))):
+                rows["case_closure_step"].append(
+                    (index * SLOTS["closure"] + j + 1, _uuid(rng), case_id, kind, result_id,
+                     ref.coordinator_id if kind == "proposed" else ref.supervisor_id, when, 1)
+                )  # fmt: skip
+            reopened_at = at + timedelta(days=_between(rng, 20, 330))
+            if rng.random() < REOPENED_SHARE and reopened_at < NOW:
+                changes.append((statuses[-1], statuses[2], reopened_at, True))
+                status_id, closed_at, result_id = statuses[2], None, None
+        for j, (from_id, to_id, when, reopened) in enumerate(changes):
+            by = ref.supervisor_id if to_id == statuses[-1] else ref.coordinator_id
+            rows["case_status_change"].append(
+                (index * SLOTS["status"] + j + 1, _uuid(rng), case_id, from_id, to_id, by, when, j + 1, reopened)
+            )
+        return status_id, closed_at, result_id
+
+    def _signals(
+        self, rows: dict, rng: random.Random, index: int, code: str, district_id: int, opened_at: datetime
+    ) -> None:
+        """The signal the case was opened on (triaged shortly before the opening), and for some cases a
+        later signal about the same matter that led to advice, a referral, no action, or still waits."""
+        ref = self.ref
+        type_id = ref.case_types[code][0]
+        coordinator = ref.coordinator_id
+        source = REFERRING[code]
+        triaged = opened_at - timedelta(minutes=_below(rng, 600))
+        received = triaged - timedelta(hours=_between(rng, 2, 480))
+        rows["signal"].append(
+            (index * SLOTS["signal"] + 1, _uuid(rng), ref.org_ids[source], CHANNELS.get(source, "other"), type_id,
+             district_id, True, coordinator, received, triaged, coordinator, True, True, rng.random() < 0.7,
+             rng.random() < 0.5, "open_case", None, index + 1)
+        )  # fmt: skip
+        if rng.random() >= EXTRA_SIGNAL_SHARE:
+            return
+        partners = EXTRA_PARTNERS[code]
+        source = partners[_below(rng, len(partners))]
+        received = min(opened_at + timedelta(days=_between(rng, 1, 90)), NOW - timedelta(hours=_between(rng, 1, 400)))
+        waiting = received > NOW - timedelta(days=21) and rng.random() < 0.5
+        decision = None if waiting else ("advice", "refer", "no_action")[_below(rng, 3)]
+        triaged = None if waiting else received + timedelta(hours=_between(rng, 1, 200))
+        referred = ref.org_ids[partners[_below(rng, len(partners))]] if decision == "refer" else None
+        criteria = (None,) * 4 if waiting else tuple(rng.random() < 0.4 for _ in range(4))
+        channel = ("resident", "school", "meld_misdaad_anoniem")[_below(rng, 3)] if rng.random() < 0.2 else None
+        rows["signal"].append(
+            (index * SLOTS["signal"] + 2, _uuid(rng), ref.org_ids[source], channel or CHANNELS.get(source, "other"),
+             type_id, district_id, rng.random() < 0.9, coordinator, received, triaged,
+             None if waiting else coordinator, *criteria, decision, referred, None)
+        )  # fmt: skip
 
     def _person(self, rows: dict, rng: random.Random, index: int, j: int, case_id: int) -> None:
         person_id = index * SLOTS["person"] + j + 1

@@ -87,10 +87,13 @@ def run(
     concurrencies: tuple[int, ...] = (1, 16),
     workers: int = 2,
     say: Any = print,
+    patterns: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Capture each page's SQL, serve app and floor, drive both; return the results (see ``table``)."""
+    """Capture each page's SQL, serve app and floor, drive both; return the results (see ``table``).
+
+    ``patterns``: measure only the endpoints whose names match (``capture.selected``); all without."""
     say("capturing the SQL of each page from one request of the real app")
-    captured = capture_module.capture(seeded.settings, seeded.password, seeded.api_token, seeded.fixtures)
+    captured = capture_module.capture(seeded.settings, seeded.password, seeded.api_token, seeded.fixtures, patterns)
     statements_path = workdir / "floor-statements.pickle"
     with statements_path.open("wb") as handle:
         pickle.dump({name: item["reads"] for name, item in captured.items()}, handle)
@@ -109,10 +112,10 @@ def run(
             )
         )
         sessions = {
-            "html": load.login(app_port, seeded.fixtures["html_user"], seeded.password),
-            "supervisor": load.login(app_port, seeded.fixtures["supervisor"], seeded.password),
+            name: load.login(app_port, capture_module.session_user(seeded.fixtures, name), seeded.password)
+            for name, _fixture, _default in capture_module.SESSIONS
         }
-        for endpoint in capture_module.endpoints(seeded.fixtures):
+        for endpoint in capture_module.selected(seeded.fixtures, patterns):
             headers, body = _request_parts(endpoint, sessions, seeded.api_token, app_port)
             entry: dict[str, Any] = {
                 "method": endpoint.method,
@@ -176,14 +179,14 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 def _line(name: str, users: int, app: dict, floor: dict) -> str:
     statuses = ",".join(f"{k}:{v}" for k, v in sorted(app["statuses"].items()))
     return (
-        f"{name:<22} {users:>3}  {_fmt(app['throughput']):>8} {_fmt(app['p50_ms']):>8} {_fmt(app['p95_ms']):>8}  "
+        f"{name:<28} {users:>3}  {_fmt(app['throughput']):>8} {_fmt(app['p50_ms']):>8} {_fmt(app['p95_ms']):>8}  "
         f"{_fmt(floor['throughput']):>8} {_fmt(floor['p50_ms']):>8} {_fmt(floor['p95_ms']):>8}  "
         f"{_fmt(_ratio(app['throughput'], floor['throughput']), 2):>6}  {statuses}"
     )
 
 
 HEADER = (
-    f"{'endpoint':<22} {'usr':>3}  {'app r/s':>8} {'p50 ms':>8} {'p95 ms':>8}  "
+    f"{'endpoint':<28} {'usr':>3}  {'app r/s':>8} {'p50 ms':>8} {'p95 ms':>8}  "
     f"{'floor r/s':>8} {'p50 ms':>8} {'p95 ms':>8}  {'ratio':>6}  statuses (app)"
 )
 
@@ -197,7 +200,7 @@ def table(results: dict[str, Any]) -> str:
             lines.append(_line(name, int(users), app, entry["floor"][users]))
         key = next(k for k in entry if k.startswith("scaling_"))
         scaling.append(
-            f"{name:<22} {key.removeprefix('scaling_').replace('_', ' '):>9}: app {_fmt(entry[key]['app'], 2)}  "
+            f"{name:<28} {key.removeprefix('scaling_').replace('_', ' '):>9}: app {_fmt(entry[key]['app'], 2)}  "
             f"floor {_fmt(entry[key]['floor'], 2)}   ({entry['statements']} statements per request, "
             f"{entry['floor_statements']} replayed by the floor)"
         )

@@ -40,6 +40,7 @@ from bench.scale.rows import ChunkBuilder, Reference, bench_fixture_bsn, case_re
 
 HTML_USER = "zvh.coordinator"  # case list, case page, person search
 SUPERVISOR = "zvh.supervisor"  # audit searches
+MUNICIPALITY_USER = "gemeente.supervisor"  # the report pages over the whole municipality
 AUDIT_SUBJECT = "zvh.caseworker"  # whose trail the supervisor searches
 WORKER_ROLES = ("caseworker", "coordinator")
 
@@ -199,10 +200,13 @@ def _seed_reference(settings: dict[str, Any]) -> tuple[Reference, str, str, dict
             districts=tuple((d.id, d.code) for d in db.session.scalars(select(District).order_by(District.id))),
             case_types=types,
             intervention_kinds=tuple(db.session.scalars(select(InterventionKind.id).order_by(InterventionKind.id))),
+            supervisor_id=users[SUPERVISOR].id,
+            case_results=_case_results(),
         )
         fixtures = {
             "html_user": HTML_USER,
             "supervisor": SUPERVISOR,
+            "municipality_user": MUNICIPALITY_USER,
             "audit_subject": AUDIT_SUBJECT,
             "bench_case_id": 1,
             "bench_case_reference": case_reference(0)[0],
@@ -211,6 +215,25 @@ def _seed_reference(settings: dict[str, Any]) -> tuple[Reference, str, str, dict
             "user_names": {u.id: (u.username, u.organisation.slug) for u in users.values()},
         }
     return reference, password, token.plaintext, fixtures
+
+
+def _case_results() -> dict[str, tuple[int, ...]]:
+    """The closing results of each case type (seeded by the demo's ``seed_case_results`` if missing)."""
+    from sqlalchemy import select
+
+    from casebook.cases.models import CaseResult, CaseType
+    from casebook.db import db
+    from casebook.demo.casework import seed_case_results
+
+    seed_case_results()
+    db.session.commit()
+    found: dict[str, list[int]] = {}
+    rows = db.session.execute(
+        select(CaseType.code, CaseResult.id).join(CaseResult.case_type).order_by(CaseResult.position, CaseResult.id)
+    )
+    for code, result_id in rows:
+        found.setdefault(code, []).append(result_id)
+    return {code: tuple(ids) for code, ids in found.items()}
 
 
 # -- worker processes ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from casebook.access.rules.cases import (
 )
 from casebook.access.rules.households import household_cases, visible_members
 from casebook.access.rules.persons import may_process_bsn, person_visibility, visible_persons
+from casebook.access.rules.reports import ReportScope, report_case_clause, report_scope, report_signal_clause
 from casebook.access.rules.roles import access_review_interval_days, roles_compatible
 from casebook.access.scope import (
     audit_scope,
@@ -33,6 +34,7 @@ __all__ = [
     "AccessDenied",
     "Action",
     "Refused",
+    "ReportScope",
     "access_review_interval_days",
     "audit_scope",
     "authorised_cases",
@@ -53,6 +55,9 @@ __all__ = [
     "organisations_allowed_in",
     "person_visibility",
     "prime_grants",
+    "report_case_clause",
+    "report_scope",
+    "report_signal_clause",
     "require",
     "require_audited",
     "roles_compatible",

@@ -116,6 +116,11 @@ class Action(enum.StrEnum):
     UPLOAD_DOCUMENT = "document.upload", _l("Document toevoegen")
     # on a document: a writing participant of the author's organisation
     ADD_DOCUMENT_VERSION = "document.version", _l("Nieuwe versie van een document toevoegen")
+    # --- reports (management information): aggregates within the reader's report scope ----------
+    # supervisors (their organisation; the gemeente's: the whole municipality) and the ZVH's
+    # coordinators (the cases the ZVH coordinates); see ``rules/reports.py``
+    VIEW_REPORTS = "report.view", _l("Rapportages inzien")
+    EXPORT_REPORT = "report.export", _l("Rapportage exporteren")
     # --- audit trail ----------------------------------------------------------------------------
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike

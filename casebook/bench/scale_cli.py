@@ -62,6 +62,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
     help="Keyring, seed.json and gunicorn logs. Default with --keep or --measure-only: "
     "~/.cache/casebook-bench/<database>; otherwise a temporary directory.",
 )  # fmt: skip
+@click.option(
+    "--endpoint", "patterns", multiple=True,
+    help="Measure only the endpoints whose name matches (shell pattern, e.g. 'report_*'; repeat the option).",
+)  # fmt: skip
 def bench_scale(
     admin_url: str,
     cases: int,
@@ -78,6 +82,7 @@ def bench_scale(
     database_name: str | None,
     measure_only: bool,
     workdir: str | None,
+    patterns: tuple[str, ...],
 ) -> None:
     """Seed a throwaway PostgreSQL database of N cases; measure the app against the bare floor; write JSON.
 
@@ -128,7 +133,7 @@ def bench_scale(
         if not seed_only:
             results = runner.run(
                 seeded, work, duration=duration, warmup=warmup, concurrencies=tuple(sorted(set(concurrencies))),
-                say=click.echo,
+                say=click.echo, patterns=patterns,
             )  # fmt: skip
             click.echo("")
             click.echo(runner.table(results))
@@ -139,6 +144,7 @@ def bench_scale(
             "seed": report,
             "before_measuring": measured,
             "settings": {"duration_s": duration, "warmup_s": warmup, "users": sorted(set(concurrencies))}
+            | {"endpoint_patterns": list(patterns)}
             | {"gunicorn_workers": 2, "seeding_workers": workers},
             "endpoints": results,
             "wall_seconds": round(time.monotonic() - started, 1),

@@ -47,6 +47,8 @@ from casebook.organisations.models import OrganisationKind
 from casebook.people import services as people
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from casebook.plans import services as plans
+from casebook.reports import services as reports
+from casebook.reports.filters import ReportFilters
 from casebook.signals import services as signals
 from casebook.signals.models import TriageDecision
 from tests.documents.support import new_version, upload
@@ -82,6 +84,7 @@ SERVICE_MODULES = (
     "casebook.signals.services",
     "casebook.people.services",
     "casebook.households.services",
+    "casebook.reports.services",
 )
 
 READ = "a read: audited by the read itself and tested with its screen"
@@ -177,6 +180,10 @@ EXEMPT: dict[str, str] = {
     "casebook.cases.lifecycle:accepts_changes": RULE,
     "casebook.cases.lifecycle:require_open": RULE,
     "casebook.signals.services:origin_for": READ,
+    # reports (aggregates: a build is refused by the policy before any query)
+    "casebook.reports.services:available": RULE,
+    "casebook.reports.services:parse": RULE + " (the filters within the scope context_for checked)",
+    "casebook.reports.services:threshold": RULE,
     # people and households
     "casebook.people.services:require_search": RULE,
     "casebook.people.services:search_persons": READ,
@@ -449,6 +456,13 @@ REFUSALS: list[Refusal] = [
             signals.Triage(False, False, False, False, TriageDecision.ADVICE, "x"),
             by=w.admin,
         ),
+    ),
+    # --- reports -------------------------------------------------------------------------------------
+    Refusal("casebook.reports.services:reader_scope", lambda w: reports.reader_scope(w.admin)),
+    Refusal("casebook.reports.services:context_for", lambda w: reports.context_for(w.worker, "caseload")),
+    Refusal(
+        "casebook.reports.services:build_report",
+        lambda w: reports.build_report(w.admin, "caseload", ReportFilters(w.today - timedelta(days=30), w.today)),
     ),
     # --- people and households ---------------------------------------------------------------------
     Refusal(

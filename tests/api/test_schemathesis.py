@@ -56,7 +56,8 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
 
 
 def _operations() -> list[tuple[str, str]]:
-    import casebook.api.views  # noqa: F401 - registers every endpoint
+    import casebook.api.views  # registers every endpoint
+    import casebook.reports.api  # noqa: F401 - the reports module's operations (joined by its init_app)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
 
@@ -86,6 +87,8 @@ DATA_RULE_OPERATIONS = {
     # an upload's type is a code of reference data, and its file is checked on its content (the allow-list)
     ("POST", "/api/v1/cases/{case_id}/documents"),
     ("POST", "/api/v1/documents/{document_id}/versions"),
+    # a report's name, wijk, case type and organisation are codes of data; its period at most ten years
+    ("GET", "/api/v1/reports/{name}"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for

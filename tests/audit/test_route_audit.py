@@ -90,6 +90,10 @@ PERSONAL_DATA_ROUTES = {
     "api.list_documents": ("caseworker", "/api/v1/cases/{case}/documents", "document.list"),
     "api.get_document": ("caseworker", "/api/v1/documents/{document}", "document.view"),
     "api.document_content": ("caseworker", "/api/v1/documents/{document}/content", "document.download"),
+    # reports: aggregates without personal data, audited all the same (who read which figures)
+    "reports.show": ("supervisor", "/reports/caseload", "report.view"),
+    "reports.download": ("supervisor", "/reports/signals/export.csv", "report.export"),
+    "api.get_report": ("supervisor", "/api/v1/reports/throughput", "report.view"),
 }
 # Routes with personal data whose audit event is tested where their set-up lives.
 TESTED_ELSEWHERE = {
@@ -111,6 +115,8 @@ NO_PERSONAL_DATA = {
     "api.openapi",  # the API description
     "api.me",  # the caller's own account
     "notifications.preferences",  # the user's own address and reminder choices
+    "reports.index",  # the names of the reports the reader may read
+    "api.list_reports",  # the names of the reports the caller may read
     "journal.index",  # the journal's old address: a redirect to its tab (cases.section), which audits
 }
 

@@ -220,6 +220,15 @@ MAIN_PAGES = [
     MainPage("second factor", "/account/mfa", "Tweede factor"),
     MainPage("notifications", "/notifications", "Notificaties"),
     MainPage("notification preferences", "/account/notifications", "Notificaties instellen"),
+    # reports: the teamleider (own organisation and team), the ZVH's coordinator, the gemeente
+    MainPage("reports", "/reports/", "Rapportages", user="zvh.supervisor"),
+    MainPage("caseload report", "/reports/caseload", "Caseload", user="zvh.supervisor"),
+    MainPage("throughput report", "/reports/throughput", "Doorlooptijden"),
+    MainPage("signals report", "/reports/signals", "Meldingen", user="gemeente.supervisor"),
+    MainPage("report with a refused period", "/reports/caseload?start=1976-01-01", "Caseload", status=422),
+    MainPage("interventions report", "/reports/interventions", "Interventies", user="zvh.supervisor"),
+    MainPage("results report", "/reports/results", "Resultaten", user="gemeente.supervisor"),
+    MainPage("yearly overview", "/reports/yearly", "Jaaroverzicht", user="gemeente.supervisor"),
     MainPage(
         "notification preferences with errors",
         "/account/notifications",
