@@ -43,6 +43,7 @@ MODULES: tuple[str, ...] = (
     "work",
     "api",
     "bench",
+    "ops",
 )
 
 

@@ -138,3 +138,18 @@ SMTP_PASSWORD = ""
 SMTP_STARTTLS = True
 SMTP_FROM = "casebook@localhost"
 MAIL_FILE_DIR = ""
+
+# --- Observability (casebook/ops) ------------------------------------------------------------
+
+# Log lines: "json" (one JSON object per line on standard error, gunicorn's error log included) or
+# "text". None: json in production, text otherwise. Logs never carry query strings, form values or names.
+LOG_FORMAT = None
+
+# Bearer token Prometheus presents to scrape /metrics (Authorization: Bearer <token>). None: /metrics
+# answers 404. Set it from the environment (CASEBOOK_METRICS_TOKEN), never in git. With several
+# gunicorn workers also set PROMETHEUS_MULTIPROC_DIR (see README, "Observability").
+METRICS_TOKEN = None
+
+# /readyz fails its audit_chain check when the oldest audit event not yet covered by a signed
+# checkpoint (`casebook audit checkpoint`) is older than this many seconds. None: reported, never failing.
+AUDIT_UNSEALED_MAX_AGE_SECONDS = None
