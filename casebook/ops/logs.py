@@ -125,10 +125,11 @@ def request_finished(_sender: Any, response: Any, **_extra: Any) -> None:
     seconds = time.perf_counter() - started if started is not None else 0.0
     rule = request.url_rule
     endpoint = rule.endpoint if rule is not None else None
-    metrics.observe_request(endpoint, request.method, response.status_code, seconds)
+    method = request.method if request.method in metrics.METHODS else "other"
+    metrics.observe_request(endpoint, method, response.status_code, seconds)
     logging.getLogger(REQUEST_LOGGER).info(
         "%s %s %s %.1f ms",
-        request.method,
+        method,
         endpoint or "unmatched",
         response.status_code,
         seconds * 1000,
@@ -137,7 +138,7 @@ def request_finished(_sender: Any, response: Any, **_extra: Any) -> None:
             "request_id": g.get("request_id") or None,
             "route": rule.rule if rule is not None else None,
             "endpoint": endpoint,
-            "method": request.method,
+            "method": method,
             "status": response.status_code,
             "duration_ms": round(seconds * 1000, 1),
             "user_id": _user_id(),
