@@ -81,6 +81,9 @@ def report(*, outcome: str | None = None, position: int | None = None) -> None:
 def recorded(job: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a click command (outside ``@transactional``) so each run leaves a ``job_run`` row.
 
+    The row commits in the command's session after the command's own transaction has ended: use it
+    on ``@transactional`` or read-only commands (a successful run's leftovers would commit with it).
+
     A normal return is ``success`` (or what ``report`` said), an exception or a non-zero
     ``sys.exit`` is ``failure``; the exception propagates unchanged.
     """
@@ -116,7 +119,8 @@ def _store(job: str, outcome: str, started: datetime, position: int | None, seco
     """Write the row in a transaction of its own; a database that is down must not hide the job's own error."""
     session = db.session()
     try:
-        session.rollback()  # whatever the job left behind is over by now
+        if outcome == FAILURE:
+            session.rollback()  # a failed job's leftovers never commit with its record
         session.add(JobRun(job=job, outcome=outcome, started_at=started, finished_at=utcnow(), position=position))
         session.commit()
     except Exception:

@@ -60,7 +60,7 @@ def test_a_request_is_counted_in_the_histogram_of_its_route(client, scrape):
     after = scrape()
     assert sample(after, "casebook_http_request_duration_seconds_count", **labels) == before + 2
     routes = {s.labels.get("endpoint") for s in after["casebook_http_request_duration_seconds"].samples}
-    assert not any("/" in (route or "") or "bsn" in (route or "") for route in routes)  # endpoint names only
+    assert not [r for r in routes if "/" in (r or "") or "123456782" in (r or "")]  # endpoint names only
 
 
 def test_an_unknown_path_counts_as_unmatched(client, scrape):
