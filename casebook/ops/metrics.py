@@ -108,17 +108,18 @@ def watch_pool(engine: Any) -> None:
         return
     pool._casebook_watched = True  # type: ignore[attr-defined]
 
-    def update(*_args: Any) -> None:
+    def update(returning: int) -> None:
         try:
-            DB_POOL_CHECKED_OUT.set(pool.checkedout())
+            DB_POOL_CHECKED_OUT.set(max(pool.checkedout() - returning, 0))
             DB_POOL_SIZE.set(pool.size())
             DB_POOL_OVERFLOW.set(pool.overflow())
         except (AttributeError, NotImplementedError):
             pass
 
-    event.listen(pool, "checkout", update)
-    event.listen(pool, "checkin", update)
-    update()
+    # "checkin" fires before the connection is back in the pool: it still counts as checked out.
+    event.listen(pool, "checkout", lambda *_args: update(0))
+    event.listen(pool, "checkin", lambda *_args: update(1))
+    update(0)
 
 
 def gunicorn_child_exit(server: Any, worker: Any) -> None:
