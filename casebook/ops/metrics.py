@@ -107,6 +107,7 @@ def watch_pool(engine: Any) -> None:
     if getattr(pool, "_casebook_watched", False):
         return
     pool._casebook_watched = True  # type: ignore[attr-defined]
+    _forget_live_gauges_at_exit()
 
     def update(returning: int) -> None:
         try:
@@ -120,6 +121,24 @@ def watch_pool(engine: Any) -> None:
     event.listen(pool, "checkout", lambda *_args: update(0))
     event.listen(pool, "checkin", lambda *_args: update(1))
     update(0)
+
+
+_exit_hook_pids: set[int] = set()
+
+
+def _forget_live_gauges_at_exit() -> None:
+    """Multiprocess mode: a process that exits normally (a command, a worker stopped gracefully) drops
+    its own live gauges, so the pool sums count live processes only; ``gunicorn_child_exit`` does it
+    for a worker that was killed."""
+    pid = os.getpid()
+    if not multiprocess_dir() or pid in _exit_hook_pids:
+        return
+    import atexit
+
+    from prometheus_client import multiprocess
+
+    _exit_hook_pids.add(pid)
+    atexit.register(lambda: multiprocess.mark_process_dead(pid) if os.getpid() == pid else None)
 
 
 def gunicorn_child_exit(server: Any, worker: Any) -> None:
