@@ -44,6 +44,7 @@ MODULES: tuple[str, ...] = (
     "reports",  # before "api": its operations join the API blueprint before that is registered
     "api",
     "bench",
+    "ops",
 )
 
 

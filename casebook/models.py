@@ -34,6 +34,7 @@ from casebook.interventions.models import Intervention, InterventionKind
 from casebook.journal.models import Note
 from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
 from casebook.notifications.models import Notification, NotificationPreference
+from casebook.ops.jobs import JobRun
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
 from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
@@ -72,6 +73,7 @@ __all__ = [
     "HouseholdMember",
     "Intervention",
     "InterventionKind",
+    "JobRun",
     "LegalBasis",
     "Meeting",
     "MeetingInvitation",

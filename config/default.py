@@ -139,7 +139,24 @@ SMTP_STARTTLS = True
 SMTP_FROM = "casebook@localhost"
 MAIL_FILE_DIR = ""
 
+# --- Reports (casebook/reports) ------------------------------------------------------------
+
 # Reports (management information): every cell counting cases, persons or signals below this number
-# is suppressed ("<5"), with complementary suppression so that no hidden cell can be derived from the
+# is suppressed (shown as "·"), with complementary suppression so that no hidden cell can be derived from the
 # totals; medians and percentiles over fewer cases are not shown. Env: CASEBOOK_REPORT_MIN_CELL.
 REPORT_MIN_CELL = 5
+
+# --- Observability (casebook/ops) ------------------------------------------------------------
+
+# Log lines: "json" (one JSON object per line on standard error, gunicorn's error log included) or
+# "text". None: json in production, text otherwise. Logs never carry query strings, form values or names.
+LOG_FORMAT = None
+
+# Bearer token Prometheus presents to scrape /metrics (Authorization: Bearer <token>). None: /metrics
+# answers 404. Set it from the environment (CASEBOOK_METRICS_TOKEN), never in git. With several
+# gunicorn workers also set PROMETHEUS_MULTIPROC_DIR (see README, "Observability").
+METRICS_TOKEN = None
+
+# /readyz fails its audit_chain check when the oldest audit event not yet covered by a signed
+# checkpoint (`casebook audit checkpoint`) is older than this many seconds. None: reported, never failing.
+AUDIT_UNSEALED_MAX_AGE_SECONDS = None

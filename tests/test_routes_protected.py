@@ -11,7 +11,9 @@ from casebook.web import is_public_endpoint
 PUBLIC_ALLOW_LIST = {
     "static",
     "auth.login",
-    "site.healthz",
+    "ops.healthz",
+    "ops.readyz",
+    "ops.metrics_view",
     "site.favicon",
     "site.set_language",
     "auth.mfa_verify",

@@ -1,29 +1,10 @@
-"""Health check, error pages and the layout."""
+"""Error pages and the layout (health checks: tests/ops)."""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy.exc import OperationalError
-
-from casebook.db import db
 from tests.factories import login_as, make_user
-
-
-def test_healthz_reports_ok_without_login(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
-
-
-def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
-    def broken(*args, **kwargs):
-        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
-
-    monkeypatch.setattr(db.session, "execute", broken)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json()["status"] == "unavailable"
 
 
 def test_unknown_page_is_404_in_the_layout(client):

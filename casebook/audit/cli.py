@@ -23,6 +23,8 @@ from casebook import audit
 from casebook.audit import chain
 from casebook.audit.models import UnkeyedEventReason
 from casebook.db import db, utcnow
+from casebook.ops import jobs
+from casebook.ops.jobs import CHECKPOINT_JOB
 
 
 @click.group("audit")
@@ -120,6 +122,7 @@ def verify(checkpoint_file: Path | None, full: bool, workers: int) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also append the line to this file; keep it outside the database server (WORM storage, another host).",
 )
+@jobs.recorded(CHECKPOINT_JOB)
 @with_appcontext
 def checkpoint(checkpoint_file: Path | None, full: bool, workers: int, append_to: Path | None) -> None:
     """Print the current head of the chain with a timestamp and signature (after verifying the chain,
@@ -135,6 +138,7 @@ def checkpoint(checkpoint_file: Path | None, full: bool, workers: int, append_to
         with append_to.open("a", encoding="utf-8") as handle:
             handle.write(line + "\n")
     click.echo(line)
+    jobs.report(position=result.head_seq)  # /metrics and /readyz: the trail is sealed up to here
 
 
 @audit_group.command("reanchor")

@@ -23,6 +23,7 @@ from limits import RateLimitItemPerSecond
 
 from casebook.auth.models import normalise_username
 from casebook.extensions import limiter
+from casebook.ops import metrics
 
 
 def _key(username: str) -> str:
@@ -47,9 +48,11 @@ def register_failure(username: str) -> bool:
     """Count a failed password or code; returns True when the account is (now) locked."""
     key = _key(username)
     limiter.limiter.hit(_failures_item(), "failures", key)
-    if not limiter.limiter.test(_failures_item(), "failures", key):
+    locked_now = not limiter.limiter.test(_failures_item(), "failures", key)
+    if locked_now:
         limiter.limiter.hit(_lock_item(), "lock", key)
         limiter.limiter.clear(_failures_item(), "failures", key)
+    metrics.login_failed(locked_now=locked_now)
     return is_locked(username)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from casebook.commands import transactional
+from casebook.ops import jobs
 
 
 @click.group("handoffs")
@@ -13,6 +14,7 @@ def handoffs_group() -> None:
 
 
 @handoffs_group.command("expire")
+@jobs.recorded("handoffs_expire")
 @transactional
 def expire() -> None:
     """Expire pending handoffs and requests past their date and notify the senders.

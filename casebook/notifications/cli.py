@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from casebook.commands import transactional
+from casebook.ops import jobs
 
 
 @click.group("notifications")
@@ -13,6 +14,7 @@ def notifications_group() -> None:
 
 
 @notifications_group.command("send")
+@jobs.recorded("notifications_send")
 @transactional
 def send() -> None:
     """Create the reminders that are due and send each user with news one digest e-mail.
@@ -34,4 +36,5 @@ def send() -> None:
         f"({counts['notifications']} notifications, {counts['failed']} failed) via {where}"
     )
     if counts["failed"]:
+        jobs.report(outcome=jobs.PARTIAL)
         click.echo(f"{counts['failed']} e-mails were not accepted; they are retried on the next run", err=True)

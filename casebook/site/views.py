@@ -1,12 +1,10 @@
-"""Start page, health check, language switch and the favicon at the root."""
+"""Start page, language switch and the favicon at the root (health checks: ``casebook.ops``)."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, redirect, render_template, request, send_from_directory
+from flask import Response, current_app, redirect, render_template, request, send_from_directory
 from flask_login import current_user
-from sqlalchemy import text
 
-from casebook.db import db
 from casebook.i18n import choose_locale
 from casebook.site import bp
 from casebook.web import public
@@ -19,18 +17,6 @@ def index() -> str:
     from casebook.work import services as work
 
     return render_template("work/index.html", widgets=work.my_work(current_user, local_today()))
-
-
-@bp.get("/healthz")
-@public
-def healthz() -> tuple[Response, int]:
-    """200 with a small JSON body when the database answers, 503 otherwise. No details leak."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:
-        db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok"), 200
 
 
 @bp.get("/favicon.ico")
