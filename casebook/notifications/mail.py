@@ -58,7 +58,7 @@ class MailSettings:
             raise ConfigurationError("CASEBOOK_SMTP_PORT must be a number") from None
         if not 0 < port < 65536:
             raise ConfigurationError("CASEBOOK_SMTP_PORT must be between 1 and 65535")
-        base_url = str(config.get("BASE_URL") or "").rstrip("/")
+        base_url = str(config["BASE_URL"]).rstrip("/")
         if is_production(config) and not (host and base_url):
             raise ConfigurationError("production needs CASEBOOK_SMTP_HOST and CASEBOOK_BASE_URL to send reminders")
         sender = str(config["SMTP_FROM"])
