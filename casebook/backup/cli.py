@@ -15,7 +15,7 @@ import click
 from flask.cli import with_appcontext
 
 from casebook.backup import services
-from casebook.backup.manifest import BackupError, describe
+from casebook.backup.manifest import BackupError, RestoreRefused, describe
 from casebook.commands import check_database
 
 
@@ -65,10 +65,12 @@ def restore(directory: Path, sample: int, workers: int) -> None:
     check_database()
     try:
         report = services.restore(directory, sample=sample, workers=workers)
+    except RestoreRefused as exc:
+        click.echo(f"restore refused: {exc}", err=True)
+        sys.exit(2)
     except BackupError as exc:
-        refused = str(exc).endswith("nothing restored")
-        click.echo(f"restore {'refused' if refused else 'FAILED'}: {exc}", err=True)
-        sys.exit(2 if refused else 1)
+        click.echo(f"restore FAILED: {exc}", err=True)
+        sys.exit(1)
     manifest = report.manifest
     click.echo(f"restored the backup of {manifest.created_at} (revision {manifest.alembic_revision})")
     click.echo(report.chain + " — equals the manifest's head")

@@ -53,6 +53,10 @@ class BackupError(RuntimeError):
     """A backup or restore cannot go on; the message is one line for the operator, without key material."""
 
 
+class RestoreRefused(BackupError):
+    """A restore refused before it changed anything; the message ends in "nothing restored"."""
+
+
 def key_check_value(key: bytes) -> str:
     """16 hex digits that tell whether two keys are equal without revealing either."""
     return hmac.new(key, _KCV_TEXT, hashlib.sha256).hexdigest()[:16]
@@ -194,11 +198,11 @@ def build(
 def check_keyring(manifest: Manifest, keyring: Keyring) -> None:
     """Refuse a keyring that cannot read what the backup holds, before anything is restored.
 
-    :raises BackupError: naming the missing or different key ids, never key material.
+    :raises RestoreRefused: naming the missing or different key ids, never key material.
     """
     missing = sorted(kek_id for kek_id in manifest.master_keys if kek_id not in keyring.keys)
     if missing:
-        raise BackupError(
+        raise RestoreRefused(
             f"the keyring lacks master key(s) {', '.join(missing)} that this backup needs: restore with the "
             "keyring kept for it (CASEBOOK_KEYRING / CASEBOOK_MASTER_KEYS); nothing restored"
         )
@@ -206,21 +210,25 @@ def check_keyring(manifest: Manifest, keyring: Keyring) -> None:
         kek_id for kek_id, check in manifest.master_keys.items() if key_check_value(keyring.keys[kek_id]) != check
     )
     if different:
-        raise BackupError(
+        raise RestoreRefused(
             f"master key(s) {', '.join(different)} of the keyring differ from the ones this backup was made "
             "with: wrong keyring; nothing restored"
         )
     if key_check_value(keyring.index_key) != manifest.index_key_check:
-        raise BackupError("the keyring's index key differs from this backup's: wrong keyring; nothing restored")
+        raise RestoreRefused("the keyring's index key differs from this backup's: wrong keyring; nothing restored")
     if manifest.chain_key_check is not None and (
         keyring.chain_key is None or key_check_value(keyring.chain_key) != manifest.chain_key_check
     ):
-        raise BackupError("the keyring's audit chain key differs from this backup's: wrong keyring; nothing restored")
+        raise RestoreRefused(
+            "the keyring's audit chain key differs from this backup's: wrong keyring; nothing restored"
+        )
     point = chain.Checkpoint.parse(manifest.audit_checkpoint)
     if (point.seq, point.hash) != (manifest.audit_head_seq, manifest.audit_head_hash) or not point.signature_ok(
         keyring.chain_key_for("checkpoint")
     ):
-        raise BackupError("the manifest's signed chain head does not match: manifest altered or wrong keyring")
+        raise RestoreRefused(
+            "the manifest's signed chain head does not match: manifest altered or wrong keyring; nothing restored"
+        )
 
 
 def describe(manifest: Manifest) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from flask import current_app
 
 from casebook.backup import engines
-from casebook.backup.manifest import BackupError, Manifest, build, check_keyring, read_facts, sha256_of
+from casebook.backup.manifest import BackupError, Manifest, RestoreRefused, build, check_keyring, read_facts, sha256_of
 from casebook.crypto import Keyring
 from casebook.db import db
 from casebook.settings import ConfigurationError
@@ -69,24 +69,29 @@ class RestoreReport:
 def check_before_restore(directory: Path) -> tuple[Manifest, Path]:
     """Everything a restore checks before it changes anything.
 
-    :raises BackupError: one line ending in "nothing restored" when the database was not touched.
+    :raises RestoreRefused: one line ending in "nothing restored"; the database was not touched.
     """
-    manifest = Manifest.read(directory)
+    try:
+        manifest = Manifest.read(directory)
+    except RestoreRefused:
+        raise
+    except BackupError as exc:
+        raise RestoreRefused(f"{exc}; nothing restored") from None
     dump = directory / manifest.dump_file
     if dump.name != manifest.dump_file or not dump.is_file():
-        raise BackupError(f"the dump {manifest.dump_file} named by the manifest is missing; nothing restored")
+        raise RestoreRefused(f"the dump {manifest.dump_file} named by the manifest is missing; nothing restored")
     if sha256_of(dump) != manifest.dump_sha256:
-        raise BackupError(f"{dump} does not match the manifest's SHA-256 (damaged or altered); nothing restored")
+        raise RestoreRefused(f"{dump} does not match the manifest's SHA-256 (damaged or altered); nothing restored")
     kind = engines.engine_kind(db.engine)
     if kind != manifest.database_kind:
-        raise BackupError(
+        raise RestoreRefused(
             f"this is a {manifest.database_kind} backup and CASEBOOK_DATABASE_URL names a {kind} database; "
             "nothing restored"
         )
     check_keyring(manifest, _keyring())
     empty = engines.postgres_is_empty(db.engine) if kind == "postgresql" else engines.sqlite_is_empty(db.engine)
     if not empty:
-        raise BackupError(
+        raise RestoreRefused(
             "the database is not empty: restore into a new, empty database (CASEBOOK_DATABASE_URL); nothing restored"
         )
     return manifest, dump
@@ -101,10 +106,13 @@ def restore(directory: Path, *, sample: int = DEFAULT_SAMPLE, workers: int = 1) 
     manifest, dump = check_before_restore(directory)
     db.session.remove()
     engine = db.engine
-    if manifest.database_kind == "postgresql":
-        engines.restore_postgres(engine, dump, current_app.config["BACKUP_PG_BIN_DIR"], manifest.dump_tool)
-    else:
-        engines.restore_sqlite(engine, dump)
+    try:  # each load is one transaction: a failure leaves the database empty
+        if manifest.database_kind == "postgresql":
+            engines.restore_postgres(engine, dump, current_app.config["BACKUP_PG_BIN_DIR"], manifest.dump_tool)
+        else:
+            engines.restore_sqlite(engine, dump)
+    except BackupError as exc:
+        raise RestoreRefused(f"{exc}; nothing restored") from None
     engine.dispose()
     try:
         return _check_restored(manifest, sample=sample, workers=workers)
