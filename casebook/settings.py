@@ -16,8 +16,8 @@ text); a setting whose default is ``None``, a list or a mapping, or that takes o
 fit its own type stops start-up.
 
 **Not settings.** Tools of the test suite and the benchmarks read their own ``CASEBOOK_*``
-variables (``CASEBOOK_TEST_DATABASE_URL`` …): every name starting with ``CASEBOOK_TEST_`` or
-``CASEBOOK_BENCH_``, and the names in ``NOT_SETTINGS``, are left alone.
+variables (``CASEBOOK_TEST_DATABASE_URL`` …): every name starting with ``CASEBOOK_TEST_``,
+``CASEBOOK_BENCH_`` or ``CASEBOOK_LOAD_`` (bench/load), and the names in ``NOT_SETTINGS``, are left alone.
 
 **Overrides** (``create_app({...})``, tests) are code, not operator input: a declared setting in
 them is checked by its type too, any other key (Flask's own ``TESTING``, a test-only switch) passes
@@ -53,7 +53,7 @@ DEFAULTS_FILE = PROJECT_ROOT / "config" / "default.py"
 
 #: ``CASEBOOK_*`` variables that belong to tools, not to the application (README, "Configuration").
 NOT_SETTINGS = frozenset({"CASEBOOK_REQUIRE_BROWSER", "CASEBOOK_CHROMIUM"})
-NOT_SETTING_PREFIXES = ("CASEBOOK_TEST_", "CASEBOOK_BENCH_")
+NOT_SETTING_PREFIXES = ("CASEBOOK_TEST_", "CASEBOOK_BENCH_", "CASEBOOK_LOAD_")
 
 #: Where each effective value came from, kept in the settings under this key (``casebook config show``).
 SOURCES_KEY = "_SETTING_SOURCES"

@@ -83,6 +83,7 @@ def test_tools_of_the_suite_and_the_benchmarks_are_not_settings():
         "CASEBOOK_TEST_DATABASE_URL": "sqlite:///x",
         "CASEBOOK_TEST_POSTGRES_ADMIN_URL": "postgresql://x",
         "CASEBOOK_BENCH_ADMIN_URL": "postgresql://x",
+        "CASEBOOK_LOAD_ADMIN_URL": "postgresql://x",
     }
     settings = load_settings(environ=environ)
     assert "TEST_DATABASE_URL" not in settings and "REQUIRE_BROWSER" not in settings
@@ -190,3 +191,12 @@ def test_seed_demo_refuses_production(app, monkeypatch):
     assert result.exit_code == 2
     assert "seed-demo is refused in production" in result.output
     assert db.session.scalar(select(func.count(Organisation.id))) == before
+
+
+def test_the_production_example_names_only_settings_of_the_right_type():
+    example = ROOT / "config" / "production.example.env"
+    environ = dict(
+        line.split("=", 1) for line in example.read_text().splitlines() if line.startswith("CASEBOOK_") and "=" in line
+    )
+    settings = load_settings(environ=environ)
+    assert settings["ENV"] == "production" and settings["TRUSTED_PROXIES"] == 1
