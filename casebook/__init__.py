@@ -45,6 +45,7 @@ MODULES: tuple[str, ...] = (
     "api",
     "bench",
     "ops",
+    "backup",
 )
 
 
@@ -66,7 +67,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     _trust_proxies(app)
     _init_extensions(app)
     _init_templates(app)
-    init_modules(app, (*MODULES, *_extra_modules(app.config.get("EXTRA_MODULES"))))
+    init_modules(app, (*MODULES, *_extra_modules(app.config["EXTRA_MODULES"])))
     logging.getLogger("casebook").setLevel(logging.INFO)
     return app
 
@@ -79,13 +80,13 @@ def _init_extensions(app: Flask) -> None:
     from casebook.extensions import babel, csrf, limiter, login_manager
     from casebook.i18n import init_i18n
 
-    passwords.configure(app.config.get("PASSWORD_HASH_PARAMS"))
+    passwords.configure(app.config["PASSWORD_HASH_PARAMS"])
     db.init_app(app)
     crypto_store.init_app(app)
     csrf.init_app(app)
     init_i18n(app, babel)
     login_manager.init_app(app)
-    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("RATELIMIT_STORAGE_URL") or "memory://"
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
     limiter.init_app(app)
     web.init_app(app)
     security.init_app(app)
@@ -123,7 +124,7 @@ def _trust_proxies(app: Flask) -> None:
     as ``TRUSTED_PROXIES`` says, so a client cannot forge its address into the audit trail or past
     the per-address rate limits.
     """
-    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    hops = int(app.config["TRUSTED_PROXIES"])
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -19,7 +19,7 @@ from casebook.audit.cli import audit_group
 from casebook.commands import check_database, describe_database, transactional
 from casebook.crypto.cli import keys_group
 from casebook.db import db
-from casebook.settings import ConfigurationError
+from casebook.settings import ConfigurationError, effective, is_production
 
 __all__ = ["check_database", "cli", "describe_database", "main", "transactional"]
 
@@ -56,9 +56,17 @@ def db_upgrade(revision: str) -> None:
 @click.option("--if-empty", is_flag=True, help="Only seed when the database holds no organisations yet.")
 @transactional
 def seed_demo(if_empty: bool) -> None:
-    """Create the demo Dordrecht: partners, districts, case types, accounts and about 60 cases (idempotent)."""
+    """Create the demo Dordrecht: partners, districts, case types, accounts and about 60 cases (idempotent).
+
+    Refused in production: demo accounts share one published password."""
     from casebook.demo.seed import database_is_empty, seed
 
+    if is_production(current_app.config):
+        click.echo(
+            "Error: seed-demo is refused in production (CASEBOOK_ENV=production): demo accounts share one password",
+            err=True,
+        )
+        sys.exit(2)
     check_database()
     if if_empty and not database_is_empty():
         click.echo("demo data: database already has data, nothing to do")
@@ -118,6 +126,29 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     run_simple(host, port, current_app._get_current_object(), use_reloader=False, use_debugger=False, threaded=True)
+
+
+@cli.group("config")
+def config_group() -> None:
+    """The effective configuration."""
+
+
+@config_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: name → {value, source}.")
+@with_appcontext
+def config_show(as_json: bool) -> None:
+    """Every setting with its effective value and where it came from (default, env, override,
+    generated); secrets show as ******** and passwords inside URLs are masked."""
+    import json
+
+    rows = effective(current_app.config)
+    if as_json:
+        click.echo(json.dumps({name: {"value": value, "source": source} for name, value, source in rows}, indent=2))
+        return
+    width = max(len(name) for name, _value, _source in rows)
+    for name, value, source in rows:
+        shown = value if isinstance(value, str) else json.dumps(value)
+        click.echo(f"{name:<{width}}  {shown}  ({source})")
 
 
 cli.add_command(keys_group)

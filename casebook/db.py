@@ -137,9 +137,7 @@ class Database:
         self.session = scoped_session(sessionmaker(class_=AppBoundSession, expire_on_commit=False))
 
     def init_app(self, app: Any) -> None:
-        app.extensions["casebook.engine"] = make_engine(
-            app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False)
-        )
+        app.extensions["casebook.engine"] = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:

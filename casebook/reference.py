@@ -41,7 +41,6 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTran
 from casebook.db import db
 
 EXTENSION_KEY = "casebook.reference"
-DEFAULT_SECONDS = 300
 WROTE_REFERENCE = "casebook_wrote_reference"  # on a session's and a connection's ``info``
 
 T = TypeVar("T")
@@ -89,7 +88,7 @@ class ReferenceCache:
 def _cache_of(app: Flask) -> ReferenceCache:
     cache = app.extensions.get(EXTENSION_KEY)
     if cache is None:
-        seconds = float(app.config.get("REFERENCE_CACHE_SECONDS", DEFAULT_SECONDS))
+        seconds = float(app.config["REFERENCE_CACHE_SECONDS"])
         cache = app.extensions.setdefault(EXTENSION_KEY, ReferenceCache(seconds))
     return cache
 

@@ -20,7 +20,7 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
-from casebook import audit
+from casebook import audit, settings
 from casebook.access.actions import Action
 from casebook.access.models import BreakGlassAccess, ReviewStatus
 from casebook.access.policy import AccessDenied, can
@@ -33,7 +33,6 @@ from casebook.errors import Conflict
 from casebook.organisations.models import OrganisationKind
 
 MIN_REASON_LENGTH = 20
-DEFAULT_MINUTES = 60
 REFERENCE_PATTERN = re.compile(r"^PGA-\d{4}-\d{5}$")
 
 
@@ -95,8 +94,8 @@ def find_case(user: User, reference: str) -> Lookup:
 
 def _minutes() -> int:
     if has_app_context():
-        return int(current_app.config.get("BREAK_GLASS_MINUTES", DEFAULT_MINUTES))
-    return DEFAULT_MINUTES
+        return int(current_app.config["BREAK_GLASS_MINUTES"])
+    return int(settings.default("BREAK_GLASS_MINUTES"))
 
 
 def break_glass(user: User, reference: str, reason: str, now: datetime | None = None) -> BreakGlassAccess:

@@ -28,7 +28,7 @@ NAMESPACE = "casebook-api"
 
 
 def init_app(app: Flask) -> None:
-    uri = app.config.get("RATELIMIT_STORAGE_URL") or "memory://"
+    uri = app.config["RATELIMIT_STORAGE_URL"]
     app.extensions[EXTENSION_KEY] = MovingWindowRateLimiter(storage_from_string(uri))
 
 
@@ -41,7 +41,7 @@ def hit(key: str) -> None:
     :raises ApiProblem: 429 with ``Retry-After`` when the limit is exhausted.
     """
     limiter: MovingWindowRateLimiter = current_app.extensions[EXTENSION_KEY]
-    item = parse(current_app.config.get("API_RATE_LIMIT") or "600 per minute")
+    item = parse(current_app.config["API_RATE_LIMIT"])
     try:
         if limiter.hit(item, NAMESPACE, key):
             return

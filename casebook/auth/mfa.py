@@ -29,6 +29,7 @@ from casebook.auth import clock
 from casebook.auth.models import RecoveryCode, User
 from casebook.auth.passwords import hash_password, verify_password
 from casebook.db import db
+from casebook.settings import is_production
 
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
@@ -69,10 +70,9 @@ def is_enrolled(user: User) -> bool:
 def is_required(user: User) -> bool:
     """MFA is required for every role; the demo exemption counts only outside production."""
     config = current_app.config
-    if not config.get("REQUIRE_MFA", True):
+    if not config["REQUIRE_MFA"]:
         return False
-    is_production = str(config.get("ENV", "development")).lower() == "production"
-    return not (user.mfa_exempt_demo and not is_production)
+    return not (user.mfa_exempt_demo and not is_production(config))
 
 
 def begin_enrolment(user: User) -> str:

@@ -18,6 +18,7 @@ from casebook.auth.models import User, UserSession
 from casebook.auth.services import UserError, activate, authenticate, find_activation
 from casebook.db import db
 from casebook.extensions import login_manager
+from casebook.settings import is_production
 from casebook.web import is_public_endpoint, public
 
 login_manager.user_loader(lambda _user_id: None)  # identity comes only from a server-side session record
@@ -67,7 +68,7 @@ def _account_needs_attention() -> Any:
 
 
 def _demo_exemption_shown() -> bool:
-    if str(current_app.config.get("ENV")).lower() == "production" or not current_app.config.get("REQUIRE_MFA"):
+    if is_production(current_app.config) or not current_app.config["REQUIRE_MFA"]:
         return False
     return db.session.scalar(select(User.id).where(User.mfa_exempt_demo.is_(True)).limit(1)) is not None
 

@@ -69,7 +69,7 @@ def current_keyring() -> Keyring:
 
 def encryption_enabled() -> bool:
     """Benchmarks switch encryption off (``ENCRYPTION_DISABLED_FOR_BENCHMARK``); never in production."""
-    return not current_app.config.get("ENCRYPTION_DISABLED_FOR_BENCHMARK", False)
+    return not current_app.config["ENCRYPTION_DISABLED_FOR_BENCHMARK"]
 
 
 # -- data keys ---------------------------------------------------------------------------------

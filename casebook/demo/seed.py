@@ -24,6 +24,7 @@ from casebook.demo.dossier import seed_dossiers
 from casebook.handoffs.demo import seed_handoffs
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
+from casebook.settings import is_production
 
 CASES_TO_CREATE = 60
 SEED = 20260401
@@ -96,7 +97,7 @@ def seed_accounts(password: str) -> int:
     password only; the login page says so); in production the exemption is never set, and ignored anyway.
     """
     created = 0
-    exempt = str(current_app.config.get("ENV", "development")).lower() != "production"
+    exempt = not is_production(current_app.config)
     organisations = {o.slug: o for o in db.session.scalars(select(Organisation))}
     for username, display_name, slug, roles in data.ACCOUNTS:
         user = db.session.scalar(select(User).where(User.username == username))

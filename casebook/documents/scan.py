@@ -154,4 +154,4 @@ def scanner_for(app: Flask) -> ClamdScanner | None:
     address = app.config.get("CLAMAV_SOCKET")
     if not address:
         return None
-    return ClamdScanner(str(address), float(app.config.get("CLAMAV_TIMEOUT") or 30.0))
+    return ClamdScanner(str(address), float(app.config["CLAMAV_TIMEOUT"]))

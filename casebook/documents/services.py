@@ -42,7 +42,6 @@ from casebook.errors import RuleViolation
 log = logging.getLogger(__name__)
 
 MAX_TITLE_LENGTH = 200
-DEFAULT_MAX_MB = 25
 _SIGNATURE_SHAPE = re.compile(r"[^A-Za-z0-9_.:@/+*#=-]")
 
 
@@ -57,7 +56,7 @@ class DocumentRefused(RuleViolation):
 def max_bytes() -> int:
     """The largest file accepted (``CASEBOOK_DOCUMENT_MAX_MB``, default 25 MB; the same setting
     the upload spool sizes ``MAX_CONTENT_LENGTH`` from)."""
-    return int(current_app.config.get("DOCUMENT_MAX_MB") or DEFAULT_MAX_MB) * 1024 * 1024
+    return int(current_app.config["DOCUMENT_MAX_MB"]) * 1024 * 1024
 
 
 def _storage() -> Any:

@@ -22,7 +22,6 @@ from flask import Flask, Request, current_app
 from casebook.documents.stream import ChunkEncryptor, ChunkReader
 
 MEGABYTE = 1024 * 1024
-DEFAULT_MAX_MB = 25
 # Room for the other form fields and the multipart framing around the one file.
 FORM_MARGIN = MEGABYTE
 
@@ -118,5 +117,5 @@ def install(app: Flask) -> None:
     the encrypted spool files go.
     """
     app.request_class = EncryptedSpoolRequest
-    max_mb = int(app.config.get("DOCUMENT_MAX_MB") or DEFAULT_MAX_MB)
+    max_mb = int(app.config["DOCUMENT_MAX_MB"])
     app.config["MAX_CONTENT_LENGTH"] = max_mb * MEGABYTE + FORM_MARGIN

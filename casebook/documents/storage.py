@@ -343,7 +343,7 @@ def storage_for(app: Flask) -> BlobStorage:
 
 
 def _build_storage(app: Flask) -> BlobStorage:
-    kind = app.config.get("DOCUMENT_STORAGE") or "directory"
+    kind = app.config["DOCUMENT_STORAGE"]
     if kind == "directory":
         root = app.config.get("DOCUMENT_DIR") or os.path.join(app.instance_path, "documents")
         return DirectoryStorage(root)
@@ -351,5 +351,5 @@ def _build_storage(app: Flask) -> BlobStorage:
         import boto3
 
         client = boto3.client("s3", endpoint_url=app.config.get("S3_ENDPOINT_URL") or None)
-        return S3Storage(str(app.config["S3_BUCKET"]), str(app.config.get("S3_PREFIX") or ""), client)
+        return S3Storage(str(app.config["S3_BUCKET"]), str(app.config["S3_PREFIX"]), client)
     raise ValueError(f"DOCUMENT_STORAGE must be 'directory' or 's3', not {kind!r}")

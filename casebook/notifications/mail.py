@@ -53,15 +53,15 @@ class MailSettings:
         """:raises ConfigurationError: a setting is malformed, or production lacks host or base URL."""
         host = config.get("SMTP_HOST") or None
         try:
-            port = int(config.get("SMTP_PORT") or (587 if config.get("SMTP_STARTTLS", True) else 25))
+            port = int(config["SMTP_PORT"])
         except (TypeError, ValueError):
             raise ConfigurationError("CASEBOOK_SMTP_PORT must be a number") from None
         if not 0 < port < 65536:
             raise ConfigurationError("CASEBOOK_SMTP_PORT must be between 1 and 65535")
-        base_url = str(config.get("BASE_URL") or "").rstrip("/")
+        base_url = str(config["BASE_URL"]).rstrip("/")
         if is_production(config) and not (host and base_url):
             raise ConfigurationError("production needs CASEBOOK_SMTP_HOST and CASEBOOK_BASE_URL to send reminders")
-        sender = str(config.get("SMTP_FROM") or "casebook@localhost")
+        sender = str(config["SMTP_FROM"])
         if "@" not in sender:
             raise ConfigurationError("CASEBOOK_SMTP_FROM must be an e-mail address")
         directory = config.get("MAIL_FILE_DIR") or Path(config["INSTANCE_PATH"]) / "mail"
@@ -70,7 +70,7 @@ class MailSettings:
             port=port,
             username=config.get("SMTP_USERNAME") or None,
             password=config.get("SMTP_PASSWORD") or None,
-            starttls=_flag(config.get("SMTP_STARTTLS", True)),
+            starttls=_flag(config["SMTP_STARTTLS"]),
             sender=sender,
             base_url=base_url or "http://127.0.0.1:5000",
             file_dir=Path(directory),
@@ -117,7 +117,7 @@ def digest(user: User, rows: list[Notification], settings: MailSettings) -> Emai
     """The message for ``user``: counts per kind and event, a link, in the user's language."""
     # actions and evaluations: due and overdue apart; other kinds one line each
     counts = Counter((row.kind, row.event if row.kind in ("action", "evaluation") else "") for row in rows)
-    locale = user.locale or current_app.config.get("DEFAULT_LOCALE", "nl")
+    locale = user.locale or current_app.config["DEFAULT_LOCALE"]
     with force_locale(locale):
         lines = [kinds.mail_line(kind, event, num) for (kind, event), num in sorted(counts.items())]
         subject = _("Casebook: nieuwe notificaties voor u")

@@ -29,10 +29,6 @@ from casebook.db import db, utcnow
 from casebook.notifications.models import Notification
 from casebook.notifications.services import Notice, create
 
-DEFAULT_DUE_DAYS = 3
-DEFAULT_LOOKBACK_DAYS = 30
-
-
 # what the policy reads of a case (``can`` asks its participants) and whom a reminder names, loaded
 # with the candidates in one statement each rather than one per case
 CASE_LOADING = (selectinload(Case.process_coordinator), selectinload(Case.participants))
@@ -40,7 +36,7 @@ CASE_LOADING = (selectinload(Case.process_coordinator), selectinload(Case.partic
 
 def due_days() -> int:
     """``REMINDER_DUE_DAYS``: how many days ahead an action or evaluation counts as due (default 3)."""
-    value = int(current_app.config.get("REMINDER_DUE_DAYS", DEFAULT_DUE_DAYS))
+    value = int(current_app.config["REMINDER_DUE_DAYS"])
     return max(value, 0)
 
 
@@ -51,7 +47,7 @@ def lookback_days() -> int:
     keeps each run's work bounded however many old overdue actions a municipality accumulates (the
     range is on the indexes ``(status, due_on)`` and ``next_evaluation_on``). Default 30 days.
     """
-    value = int(current_app.config.get("REMINDER_LOOKBACK_DAYS", DEFAULT_LOOKBACK_DAYS))
+    value = int(current_app.config["REMINDER_LOOKBACK_DAYS"])
     return max(value, 1)
 
 

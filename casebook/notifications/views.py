@@ -24,7 +24,7 @@ def _user() -> Any:
 
 @bp.get("/notifications")
 def index() -> str:
-    asked = PageRequest.from_args(request.args, current_app.config.get("PAGE_SIZE", 25))
+    asked = PageRequest.from_args(request.args, current_app.config["PAGE_SIZE"])
     refused = False
     try:
         page = services.page_for(_user(), asked)

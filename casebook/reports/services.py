@@ -114,7 +114,7 @@ class ReportContext:
 
 
 def threshold() -> int:
-    return max(1, int(current_app.config.get("REPORT_MIN_CELL", 5)))
+    return max(1, int(current_app.config["REPORT_MIN_CELL"]))
 
 
 def reader_scope(user: Any, action: Action = Action.VIEW_REPORTS) -> ReportScope:

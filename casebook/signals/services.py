@@ -267,7 +267,7 @@ def _zone() -> ZoneInfo:
 
 
 def overdue_after() -> int:
-    return int(current_app.config.get("SIGNAL_OVERDUE_WORKING_DAYS", 5))
+    return int(current_app.config["SIGNAL_OVERDUE_WORKING_DAYS"])
 
 
 def _overdue_cutoff(today: date) -> datetime:

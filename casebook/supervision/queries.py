@@ -179,7 +179,7 @@ def export_csv(user: User, filters: AuditFilters) -> tuple[str, int]:
     with its filters and row count before any row leaves.
     """
     _require_supervisor(user, "audit.export", {"filters": filters.as_details()})
-    limit = int(current_app.config.get("AUDIT_EXPORT_MAX_ROWS", 100_000))
+    limit = int(current_app.config["AUDIT_EXPORT_MAX_ROWS"])
     query = _filtered(select(AuditEvent).where(audit_scope(user)), filters, user).order_by(AuditEvent.seq.desc())
     events = list(db.session.scalars(query.limit(limit)))
     references = visible_references(user, events)
@@ -327,8 +327,8 @@ def unusual_access(user: User, now: datetime | None = None, limit: int = 100) ->
     cases within one clock hour (``AUDIT_UNUSUAL_CASES_PER_HOUR``). Audited.
     """
     _require_supervisor(user, "audit.unusual.list")
-    threshold = int(current_app.config.get("AUDIT_UNUSUAL_CASES_PER_HOUR", 20))
-    days = int(current_app.config.get("AUDIT_UNUSUAL_DAYS", 7))
+    threshold = int(current_app.config["AUDIT_UNUSUAL_CASES_PER_HOUR"])
+    days = int(current_app.config["AUDIT_UNUSUAL_DAYS"])
     since = (now or utcnow()) - timedelta(days=days)
     recent = select(AuditEvent).where(audit_scope(user), AuditEvent.occurred_at >= since)
     denials = list(

@@ -21,6 +21,7 @@ from wtforms import StringField
 
 from casebook.documents import spool
 from casebook.documents.spool import EncryptedSpoolFile, EncryptedSpoolRequest, install
+from casebook.settings import load_settings
 from tests.documents import samples
 
 MB = 1024 * 1024
@@ -115,6 +116,7 @@ def test_an_oversize_body_is_refused_with_413(upload_app: Flask, spool_dir: Path
 
 def test_install_sets_the_request_class_and_limit() -> None:
     app = Flask(__name__)
+    app.config.update(load_settings(environ={}))  # the declared defaults
     install(app)
     assert app.request_class is EncryptedSpoolRequest
     assert app.config["MAX_CONTENT_LENGTH"] == 25 * MB + spool.FORM_MARGIN

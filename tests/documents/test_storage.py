@@ -20,6 +20,7 @@ from casebook.documents.storage import (
     S3Storage,
     storage_for,
 )
+from casebook.settings import load_settings
 
 BUCKET = "casebook-documents"
 
@@ -149,6 +150,7 @@ def test_s3_multipart_upload_and_abort(s3_client) -> None:
 
 def test_storage_for_builds_once_from_config(tmp_path) -> None:
     app = Flask(__name__, instance_path=str(tmp_path))
+    app.config.update(load_settings(environ={}))  # the declared defaults: a directory under the instance
     storage = storage_for(app)
     assert isinstance(storage, DirectoryStorage)
     assert storage.root == tmp_path / "documents"

@@ -62,7 +62,7 @@ class HandoffInput:
 
 
 def expiry_days() -> int:
-    return int(current_app.config.get("HANDOFF_EXPIRY_DAYS", 14))
+    return int(current_app.config["HANDOFF_EXPIRY_DAYS"])
 
 
 # --- who may do what: the policy (casebook.access.rules.handoffs) -------------------------------
