@@ -67,7 +67,7 @@ def check_keyring() -> dict[str, Any]:
 
 def check_redis() -> dict[str, Any] | None:
     """Only when the rate limits live in Redis (``RATELIMIT_STORAGE_URL``); None: not configured."""
-    url = str(current_app.config.get("RATELIMIT_STORAGE_URL") or "")
+    url = str(current_app.config["RATELIMIT_STORAGE_URL"])
     if not url.startswith(("redis://", "rediss://", "redis+")):
         return None
     from casebook.extensions import limiter

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 
+from casebook import settings
 from casebook.exports import neutralise_cell, to_csv
 from casebook.reports.table import SUPPRESSED_SYMBOL, Cell, ReportMeta, ShownDurations, ShownTable
 
@@ -143,7 +144,7 @@ def _csv_number(value: Any) -> Any:
 
 def _local(moment: datetime) -> datetime:
     """``moment`` in the display timezone (Amsterdam), without tzinfo: what a spreadsheet shows."""
-    zone = current_app.config.get("DISPLAY_TIMEZONE", "Europe/Amsterdam") if has_app_context() else "Europe/Amsterdam"
+    zone = current_app.config["DISPLAY_TIMEZONE"] if has_app_context() else settings.default("DISPLAY_TIMEZONE")
     if moment.tzinfo is not None:
         moment = moment.astimezone(ZoneInfo(zone))
     return moment.replace(tzinfo=None, second=0, microsecond=0)

@@ -164,7 +164,7 @@ def throughput(session: Session, scope: ReportScope, filters: ReportFilters) -> 
 
 def overdue_cutoff(today: Any) -> datetime:
     """Signals received before this instant are older than the allowed working days (as the queue)."""
-    days = int(current_app.config.get("SIGNAL_OVERDUE_WORKING_DAYS", 5))
+    days = int(current_app.config["SIGNAL_OVERDUE_WORKING_DAYS"])
     last_overdue_day = subtract_working_days(today, days + 1)
     zone = common._zone()
     return datetime.combine(last_overdue_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
