@@ -5,13 +5,11 @@ from __future__ import annotations
 import http.client
 import os
 import runpy
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.deploy.servers import start_gunicorn, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -51,40 +49,6 @@ def test_access_log_format_never_holds_the_query_string_or_referer(monkeypatch: 
         assert atom not in log_format
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(tmp_path: Path, trusted_proxies: str) -> tuple[subprocess.Popen, int, Path]:
-    port = _free_port()
-    access_log = tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESS_LOG": str(access_log),
-        "GUNICORN_ERROR_LOG": str(tmp_path / "error.log"),
-        "CASEBOOK_TRUSTED_PROXIES": trusted_proxies,
-        "PYTHONPATH": str(ROOT),
-    }
-    process = subprocess.Popen(  # noqa: S603 - our interpreter, our config, a fixed stand-in app
-        [sys.executable, "-m", "gunicorn", "-c", str(CONF), "tests.deploy.wsgi_echo:app"],
-        env=env,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, port, access_log
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"gunicorn did not start: {(tmp_path / 'error.log').read_text()}")
-
-
 def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     connection.request("GET", path, headers=headers)
@@ -98,13 +62,12 @@ def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
 def test_gunicorn_logs_the_path_only_and_trusts_the_proxy_as_the_app_does(
     tmp_path: Path, trusted_proxies: str, scheme: str
 ) -> None:
-    process, port, access_log = _serve(tmp_path, trusted_proxies)
+    process, port = start_gunicorn(tmp_path, CASEBOOK_TRUSTED_PROXIES=trusted_proxies)
     try:
-        status, body = _get(port, "/persons?name=Jansen&bsn=999990019", {"X-Forwarded-Proto": "https"})
+        status, body = _get(port, "/scheme?name=Jansen&bsn=999990019", {"X-Forwarded-Proto": "https"})
         assert (status, body) == (200, scheme)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-    line = access_log.read_text()
-    assert '"GET /persons HTTP/1.1" 200' in line and "rid=req-test-1" in line
+        stop(process)
+    line = (tmp_path / "gunicorn-access.log").read_text()
+    assert '"GET /scheme HTTP/1.1" 200' in line and "rid=req-test-1" in line
     assert "Jansen" not in line and "999990019" not in line and "?" not in line
