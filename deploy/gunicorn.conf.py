@@ -62,6 +62,9 @@ def _trusted_proxies() -> int:
 
 wsgi_app = "wsgi:app"
 proc_name = "casebook"
+# gunicorn >= 25 opens a control socket under $HOME or $XDG_RUNTIME_DIR; nothing here uses it, and a
+# socket less is one thing less to secure (older versions ignore the name).
+control_socket_disable = True
 
 bind = [address.strip() for address in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")]
 worker_class = "sync"
