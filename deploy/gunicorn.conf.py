@@ -101,9 +101,26 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # one): never %(r)s, %(q)s or %(f)s — see the module docstring.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
 
-# METRICS HOOK: if the Prometheus metrics of casebook/ops are collected across workers in
-# multiprocess mode, a dead worker's files must be marked here, e.g.
-#   def child_exit(server, worker):
-#       from prometheus_client import multiprocess
-#       multiprocess.mark_process_dead(worker.pid)
-# and PROMETHEUS_MULTIPROC_DIR set (and emptied) before gunicorn starts. Not needed otherwise.
+
+# Metrics across workers: with PROMETHEUS_MULTIPROC_DIR set (the systemd unit points it at its runtime
+# directory, emptied on every start) each worker writes its counters to files that /metrics sums; a
+# dead worker's live gauges are dropped here (README "Observability").
+def child_exit(server, worker):
+    from casebook.ops.metrics import gunicorn_child_exit
+
+    gunicorn_child_exit(server, worker)
+
+
+# gunicorn's own error log in the app's JSON format when the app logs JSON (CASEBOOK_LOG_FORMAT, default
+# json in production), so one collector parses every line.
+def _log_format() -> str:
+    explicit = os.environ.get("CASEBOOK_LOG_FORMAT", "").strip().strip('"').lower()
+    if explicit:
+        return explicit
+    return "json" if os.environ.get("CASEBOOK_ENV", "").strip().strip('"').lower() == "production" else "text"
+
+
+if _log_format() == "json":
+    from casebook.ops.logs import gunicorn_logconfig_dict
+
+    logconfig_dict = gunicorn_logconfig_dict()
