@@ -365,29 +365,37 @@ def _closed_plan(rng: random.Random, theme: str, result: str, closed: datetime) 
     return _Plan(theme, steps, result=result, proposed_at=closed - timedelta(days=rng.randint(1, 6)))
 
 
+# How long before OPENED_BEFORE a case open now in a phase was opened (days, lowest and highest).
+OPEN_AGES = {
+    "casusoverleg": (0, 40),
+    "plan_van_aanpak": (10, 90),
+    "uitvoering": (25, 330),
+    "afschaling": (90, 420),
+    "nazorg": (140, 460),
+}
+
+
 def _open_plan(rng: random.Random, theme: str, phase: str) -> _Plan:
-    """A case open now in ``phase``, opened before OPENED_BEFORE."""
-    spent = {
-        "plan_van_aanpak": rng.randint(8, 35),
-        "uitvoering": rng.randint(5, 20),
-        "afschaling": rng.randint(60, 220),
-        "nazorg": rng.randint(20, 60),
-    }
-    current = {
-        "casusoverleg": rng.randint(5, 30),
-        "plan_van_aanpak": rng.randint(3, 30),
-        "uitvoering": rng.randint(10, 240),
-        "afschaling": rng.randint(5, 50),
-        "nazorg": rng.randint(5, 50),
-    }[phase]
+    """A case open now in ``phase``, opened before OPENED_BEFORE; the statuses it passed are
+    reached in the usual proportions of the time it has run, a few days left for the current one."""
+    low, high = OPEN_AGES[phase]
+    opened = _at(OPENED_BEFORE - timedelta(days=rng.randint(low, high) + 1), rng)
     reached = PHASES[1 : PHASES.index(phase) + 1]
-    opened = NOW - timedelta(days=current + sum(spent[code] for code in reached))
-    if opened >= OPENED_BEFORE:  # waited longer in its phase than usual: opened before the cut-off
-        opened = OPENED_BEFORE - timedelta(days=rng.randint(1, 25))
+    spent = [
+        {
+            "plan_van_aanpak": rng.randint(8, 35),
+            "uitvoering": rng.randint(5, 20),
+            "afschaling": rng.randint(60, 220),
+            "nazorg": rng.randint(20, 60),
+        }[code]
+        for code in reached
+    ]
+    available = (NOW - opened).total_seconds() / 86400 - rng.randint(3, 20)
+    scale = min(1.0, available / sum(spent)) if spent and available > 0 else 1.0
     steps = [("casusoverleg", opened)]
     at = opened
-    for code in reached:
-        at += timedelta(days=spent[code])
+    for code, days in zip(reached, spent, strict=True):
+        at += timedelta(days=max(1.0, days * scale))
         steps.append((code, at))
     return _Plan(theme, steps)
 
