@@ -271,12 +271,12 @@ INTERVENTION_ORGANISATION = {
 COLLEAGUES = [
     ("zvh.procesregisseur2", "Ilse Jacobs", "zvh", "coordinator"),
     ("zvh.procesregisseur3", "Youssef Amrani", "zvh", "coordinator"),
-    ("wijkteam-west.procesregisseur2", "Tom Hendriks", "wijkteam-west", "coordinator"),
+    ("wijkteam-west.procesregisseur2", "Tom Verbeek", "wijkteam-west", "coordinator"),
     ("wijkteam-noord.procesregisseur", "Marieke de Jong", "wijkteam-noord", "coordinator"),
-    ("zvh.casusregisseur2", "Anne Mulder", "zvh", "caseworker"),
+    ("zvh.casusregisseur2", "Anne Schouten", "zvh", "caseworker"),
     ("wijkteam-west.casusregisseur2", "Rachid Bouzid", "wijkteam-west", "caseworker"),
-    ("wijkteam-noord.casusregisseur2", "Eva Smit", "wijkteam-noord", "caseworker"),
-    ("veilig-thuis.casusregisseur2", "Sophie Vermeulen", "veilig-thuis", "caseworker"),
+    ("wijkteam-noord.casusregisseur2", "Eva Timmer", "wijkteam-noord", "caseworker"),
+    ("veilig-thuis.casusregisseur2", "Lotte Vermeulen", "veilig-thuis", "caseworker"),
     ("wijkteam-west.teamleider", "Karin Bosman", "wijkteam-west", "supervisor"),
     ("wijkteam-noord.teamleider", "Erik van Dam", "wijkteam-noord", "supervisor"),
 ]
