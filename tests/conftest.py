@@ -43,6 +43,9 @@ TEST_SETTINGS = {
     # MFA is off for the ordinary tests so `login_as` stays one request; tests/auth switch it on
     # (fixture `mfa_on`) and prove MFA is required for every role. Production default: on.
     "REQUIRE_MFA": False,
+    # The demo's two years of history (15 s per seeding) only where a test looks at it
+    # (tests/test_demo_history.py switches it on).
+    "DEMO_HISTORY": False,
 }
 
 

@@ -39,7 +39,8 @@ def _history_cases():
     return select(Case.id).join(User, User.id == Case.process_coordinator_id).where(User.username.in_(names))
 
 
-def test_the_demo_spans_two_years_of_signals_and_closures_with_every_theme_each_year(app):
+def test_the_demo_spans_two_years_of_signals_and_closures_with_every_theme_each_year(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_HISTORY", True)
     seed("demo-password-for-tests")
     last_24 = _months(datetime(2024, 12, 1, tzinfo=UTC), 24)  # December 2024 .. November 2026
     signal_months = {_month(at) for at in db.session.scalars(select(Signal.received_at))}
@@ -87,7 +88,8 @@ def test_the_demo_spans_two_years_of_signals_and_closures_with_every_theme_each_
     assert 0 < sum(delay > timedelta(days=9) for delay in delays) < len(delays) / 4
 
 
-def test_the_report_numbers_are_as_designed_and_seeding_again_adds_nothing(app):
+def test_the_report_numbers_are_as_designed_and_seeding_again_adds_nothing(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_HISTORY", True)
     seed("demo-password-for-tests")
     closed_2025 = dict(
         db.session.execute(

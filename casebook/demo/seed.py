@@ -246,9 +246,10 @@ def seed(password: str) -> dict[str, int]:
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())
-    from casebook.demo.history import seed_history
+    if current_app.config["DEMO_HISTORY"]:
+        from casebook.demo.history import seed_history
 
-    summary.update(seed_history())
+        summary.update(seed_history())
     return summary
 
 

@@ -43,6 +43,7 @@ class Site:
             CASEBOOK_MASTER_KEYS=self.keyring_json,
             CASEBOOK_SECRET_KEY="backup-drill-secret-key-not-for-production",
             CASEBOOK_PASSWORD_HASH_PARAMS=FAST_HASHING,
+            CASEBOOK_DEMO_HISTORY="false",  # the handpicked demo is enough to prove the drill
         )
         return subprocess.run(  # noqa: S603
             [sys.executable, "-m", "casebook", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
