@@ -101,6 +101,12 @@ def render_svg(shown: ShownTable | ShownDurations) -> Markup:
     else:
         y_title = str(UNIT_AXIS_TITLES.get(shown.unit) or _("Aantal"))
     top = _top(series, stacked=shown.chart == "stacked")
+    # pygal gives each legend column and x label a fixed share of the width and never wraps text, so
+    # long names (e.g. "Volwassen veelpleger / high impact crime") get fewer legend columns and a
+    # slanted axis instead of running into each other.
+    longest_series = max((len(str(name)) for name, _values in series), default=0)
+    longest_label = max((len(str(label)) for label in x_labels), default=0)
+    legend_columns = 1 if longest_series > 40 else 2 if longest_series > 18 else 4
     chart = kind(
         js=[],
         css=[],
@@ -113,10 +119,10 @@ def render_svg(shown: ShownTable | ShownDurations) -> Markup:
         y_title=y_title,
         show_legend=len(series) > 1,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(series), 4),
+        legend_at_bottom_columns=min(len(series), legend_columns),
         truncate_legend=-1,
         truncate_label=-1,
-        x_label_rotation=30 if len(x_labels) > 6 else 0,
+        x_label_rotation=30 if len(x_labels) > 6 or longest_label * len(x_labels) > 90 else 0,
         allow_interruptions=True,
         print_values=False,
         show_dots=True,

@@ -110,22 +110,13 @@ def _table_lines(shown: Shown) -> list[list[Any]]:
             lines.append(line)
         lines.append([_("Doorlooptijden in dagen; n = aantal.")])
     else:
-        lines.append([shown.row_title or "", *(column.label for column in shown.columns), _("Totaal")])
+        sums = [_("Totaal")] if shown.row_sums else []
+        lines.append([shown.row_title or "", *(column.label for column in shown.columns), *sums])
         for row in shown.rows:
-            lines.append(
-                [
-                    row.label,
-                    *(_value(shown.cell(row.key, column.key)) for column in shown.columns),
-                    _value(shown.row_totals[row.key]),
-                ]
-            )
-        lines.append(
-            [
-                _("Totaal"),
-                *(_value(shown.column_totals[column.key]) for column in shown.columns),
-                _value(shown.grand_total),
-            ]
-        )
+            total = [_value(shown.row_totals[row.key])] if shown.row_sums else []
+            lines.append([row.label, *(_value(shown.cell(row.key, column.key)) for column in shown.columns), *total])
+        grand = [_value(shown.grand_total)] if shown.row_sums else []
+        lines.append([_("Totaal"), *(_value(shown.column_totals[column.key]) for column in shown.columns), *grand])
     if shown.note:
         lines.append([shown.note])
     return lines

@@ -93,6 +93,7 @@ def suppress(table: CountTable, threshold: int) -> ShownTable:
         column_title=table.column_title,
         chart=table.chart,
         note=table.note,
+        row_sums=table.row_sums,
     )
 
 

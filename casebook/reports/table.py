@@ -45,6 +45,9 @@ class CountTable:
     column_title: Any = ""
     chart: str = "bar"  # "bar" (grouped), "stacked", "line" (columns are the x axis), "none"
     note: Any = ""
+    # False for a stock measured at several moments (open cases at each month end): a row's cells do
+    # not add up to anything, so no row total or grand total is shown (suppression still counts them).
+    row_sums: bool = True
 
     def count(self, row: str, column: str) -> int:
         return int(self.counts.get((row, column), 0))
@@ -133,6 +136,7 @@ class ShownTable:
     column_title: Any = ""
     chart: str = "bar"
     note: Any = ""
+    row_sums: bool = True
 
     def cell(self, row: str, column: str) -> Cell:
         return self.cells[(row, column)]
@@ -169,9 +173,11 @@ class ShownTable:
                 for r in self.rows
                 for c in self.columns
             ],
-            "row_totals": [{"row": r.key, **self.row_totals[r.key].as_dict()} for r in self.rows],
+            "row_totals": [{"row": r.key, **self.row_totals[r.key].as_dict()} for r in self.rows]
+            if self.row_sums
+            else [],
             "column_totals": [{"column": c.key, **self.column_totals[c.key].as_dict()} for c in self.columns],
-            "grand_total": self.grand_total.as_dict(),
+            "grand_total": self.grand_total.as_dict() if self.row_sums else None,
         }
 
 

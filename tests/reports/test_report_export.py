@@ -159,3 +159,25 @@ def test_every_exported_cell_is_the_shown_value_or_the_symbol(matrix, threshold)
     sheet = openpyxl.load_workbook(io.BytesIO(report_xlsx(META, [shown]))).worksheets[1]
     values = [list(line[1:]) for line in sheet.iter_rows(min_row=3, max_row=3 + len(rows), values_only=True)]
     assert [[str(v) for v in line] for line in values] == expected
+
+
+def test_a_stock_over_several_moments_shows_no_sums_over_them():
+    """Open cases at each month end do not add up: no row total or grand total in the CSV or the JSON."""
+    months = (Category("2026-01", "jan"), Category("2026-02", "feb"))
+    stock = CountTable(
+        key="trend",
+        title="Open casussen aan het eind van elke maand",
+        unit="cases",
+        rows=(Category("jeugd", "Jeugd"),),
+        columns=months,
+        counts={("jeugd", "2026-01"): 40, ("jeugd", "2026-02"): 42},
+        chart="line",
+        row_sums=False,
+    )
+    shown = suppress(stock, 5)
+    lines = [line for line in csv.reader(io.StringIO(report_csv(META, [shown]).decode("utf-8-sig")), delimiter=";")]
+    assert ["Jeugd", "40", "42"] in lines
+    assert not any("82" in line for line in lines)
+    document = shown.as_dict()
+    assert document["row_totals"] == [] and document["grand_total"] is None
+    assert [c["value"] for c in document["column_totals"]] == [40, 42]
