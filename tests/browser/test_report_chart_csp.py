@@ -1,13 +1,13 @@
 """The chart inline in a page under Casebook's real CSP, in Chromium: coloured, no violation, accessible.
 
-No live server: the page (chart + data table macro + the site's stylesheets) is served by
-Playwright's router with the CSP header of ``casebook.security``. The same check on pygal's raw
-output reports a violation, which proves it can fail.
+No live server: it uses the session's Chromium (the ``browser`` fixture: one Playwright per
+process, so a second one cannot start beside it), and the page (chart + data table macro + the
+site's stylesheets) is served by Playwright's router with the CSP header of ``casebook.security``.
+The same check on pygal's raw output reports a violation, which proves it can fail.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,6 @@ from casebook.reports.charts import render_svg
 from casebook.reports.suppression import suppress
 from casebook.reports.table import Category, CountTable
 from casebook.security import CONTENT_SECURITY_POLICY
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REQUIRE_BROWSER
 from tests.browser.support import FAILING_IMPACTS, axe_violations, format_violations
 
 pytestmark = pytest.mark.browser
@@ -28,19 +27,6 @@ PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Rapp
 <link rel="stylesheet" href="/static/vendor/utrecht/component-library.css">
 <link rel="stylesheet" href="/static/casebook.css"></head>
 <body><main><h1>Rapport</h1><figure>{chart}</figure>{table}</main></body></html>"""
-
-
-@pytest.fixture(scope="module")
-def chromium_page():
-    if not os.path.exists(CHROMIUM):
-        if REQUIRE_BROWSER:
-            pytest.fail(f"no Chromium at {CHROMIUM}")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def table() -> CountTable:
@@ -80,7 +66,7 @@ def load(browser, html: str):
     return page
 
 
-def test_the_chart_keeps_its_colours_under_the_csp_and_the_page_is_accessible(app, chromium_page):
+def test_the_chart_keeps_its_colours_under_the_csp_and_the_page_is_accessible(app, browser):
     shown = suppress(table(), 5)
     with app.test_request_context():
         html = PAGE.format(
@@ -89,7 +75,7 @@ def test_the_chart_keeps_its_colours_under_the_csp_and_the_page_is_accessible(ap
                 '{% from "reports/_table.html" import report_table %}{{ report_table(shown) }}', shown=shown
             ),
         )
-    page = load(chromium_page, html)
+    page = load(browser, html)
     try:
         assert page.evaluate("window.__violations") == []
         fill = page.evaluate("getComputedStyle(document.querySelector('svg .series rect')).fill")
@@ -102,12 +88,12 @@ def test_the_chart_keeps_its_colours_under_the_csp_and_the_page_is_accessible(ap
         page.close()
 
 
-def test_pygal_as_it_comes_is_blocked_by_the_csp(chromium_page):
+def test_pygal_as_it_comes_is_blocked_by_the_csp(browser):
     import pygal
 
     chart = pygal.Bar(js=[], disable_xml_declaration=True)
     chart.add("a", [1, 2])
-    page = load(chromium_page, PAGE.format(chart=chart.render(is_unicode=True), table=""))
+    page = load(browser, PAGE.format(chart=chart.render(is_unicode=True), table=""))
     try:
         assert "style-src-elem" in page.evaluate("window.__violations") or "style-src" in page.evaluate(
             "window.__violations"
