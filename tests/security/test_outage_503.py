@@ -116,3 +116,14 @@ def test_a_rate_limit_storage_lost_after_the_view_is_a_503_too(app, client, monk
             monkeypatch.setattr(storage, name, unreachable)
     response = client.post("/login", data={"username": ""})
     assert response.status_code == 503
+
+
+def test_rolling_back_on_a_connection_the_server_dropped_does_not_raise(app):
+    """What a PostgreSQL restart leaves a request with: an invalidated connection mid-transaction.
+    The rollback must go through (the reference cache's listener once raised there: a 500)."""
+    with app.app_context():
+        connection = db.engine.connect().execution_options(read_only=True)  # SQLite: no write lock
+        transaction = connection.begin()
+        connection.invalidate()
+        transaction.rollback()
+        connection.close()
