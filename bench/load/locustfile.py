@@ -209,7 +209,8 @@ class CaseWorker(HttpUser):
         inbox = self.client.get("/handoffs", name="GET /handoffs")
         if inbox.status_code != 200:
             return None
-        incoming = inbox.text.split('id="outgoing-title"')[0]
+        # the incoming section only: the notices above it link to referrals this organisation sent
+        incoming = inbox.text.split('id="outgoing-title"')[0].split('id="incoming-title"')[-1]
         pending = sorted({int(h) for h in HANDOFF_LINK.findall(incoming) if int(h) >= FIRST_HANDOFF})
         if pending:
             handoff = random.choice(pending)
