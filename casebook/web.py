@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, json, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -98,11 +99,22 @@ def _request_id_from(header: str) -> str:
 
 
 OUTAGE_RETRY_AFTER_SECONDS = 5
-OUTAGE_PAGE = (
-    '<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Tijdelijk niet beschikbaar</title></head>'
-    "<body><h1>Tijdelijk niet beschikbaar</h1><p>De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen; "
-    "probeer het over enkele seconden opnieuw.</p></body></html>"
-)
+
+
+def _plain_outage_page() -> str:
+    """The 503 page without the layout, whose header reads from the database; in the default
+    language, since the user's own is stored in the database too."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    locale = current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        title = escape(_("Tijdelijk niet beschikbaar"))
+        text = escape(_("De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen; probeer het zo opnieuw."))
+    return (
+        f'<!doctype html><html lang="{escape(locale)}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1><p>{text}</p></body></html>"
+    )
 
 
 def _outage_errors() -> tuple[type[BaseException], ...]:
@@ -159,7 +171,7 @@ def _outage_response() -> Any:
         if not is_outage(exc):
             raise
         _rollback_quietly()
-        return current_app.response_class(OUTAGE_PAGE, status=503, mimetype="text/html", headers=headers)
+        return current_app.response_class(_plain_outage_page(), status=503, mimetype="text/html", headers=headers)
 
 
 def _replacement_error(failed: Response, exc: BaseException | None = None) -> Response:

@@ -127,3 +127,21 @@ def test_rolling_back_on_a_connection_the_server_dropped_does_not_raise(app):
         connection.invalidate()
         transaction.rollback()
         connection.close()
+
+
+def test_when_even_the_layout_needs_the_lost_database_the_503_is_a_plain_page(client, monkeypatch):
+    import casebook.web
+
+    login_as(client, make_user())
+
+    def no_connection(*_args, **_kwargs):
+        raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(AppBoundSession, "get_bind", no_connection)  # the page's queries
+    monkeypatch.setattr(casebook.web, "render_template", no_connection)  # and the layout's header
+    response = client.get("/cases")
+    monkeypatch.undo()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    html = response.get_data(as_text=True)
+    assert "<h1>Tijdelijk niet beschikbaar</h1>" in html and "Er is niets opgeslagen" in html
