@@ -64,6 +64,24 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## make bench-load / bench-faults / bench-soak: the served app (gunicorn, 2 workers) on a throwaway
+## PostgreSQL database and a Redis of its own, driven by locust; exit 1 when a check fails.
+## LOAD_ARGS='--users 20 --duration 60' changes the size. Needs redis-server and PostgreSQL.
+.PHONY: bench-load bench-faults bench-soak
+LOAD_ARGS ?=
+$(VENV)/.load-installed: $(BIN)/casebook pyproject.toml
+	$(BIN)/pip install --quiet -e '.[redis,load]'
+	@touch $@
+
+bench-load: $(VENV)/.load-installed $(MO_FILES)
+	$(BIN)/python -m bench.load load --output bench/load/results/load.json $(LOAD_ARGS)
+
+bench-faults: $(VENV)/.load-installed $(MO_FILES)
+	$(BIN)/python -m bench.load faults --output bench/load/results/faults.json $(LOAD_ARGS)
+
+bench-soak: $(VENV)/.load-installed $(MO_FILES)
+	$(BIN)/python -m bench.load soak --output bench/load/results/soak.json $(LOAD_ARGS)
+
 ## make vendor: refresh the NL Design System CSS under casebook/static/vendor/
 vendor:
 	scripts/vendor.sh

@@ -151,8 +151,9 @@ def _after_rollback(session: Session, previous_transaction: SessionTransaction) 
 
 def _connection_ended(connection: Connection) -> None:
     """A rollback past the session (the test harness's outer transaction) or a commit of a
-    connection that wrote reference data: what was read from it may not have been kept."""
-    if connection.info.pop(WROTE_REFERENCE, None):
+    connection that wrote reference data: what was read from it may not have been kept. A
+    connection the server dropped (a restart) has no info left to ask: forget, to be safe."""
+    if connection.invalidated or connection.info.pop(WROTE_REFERENCE, None):
         forget()
 
 

@@ -7,6 +7,10 @@
 - A request id on every request, echoed in ``X-Request-Id`` and stored on audit events.
 - Errors under ``/api/`` are RFC 9457 ``application/problem+json``; blueprints that authenticate
   their callers themselves (bearer tokens) are registered with ``authenticates_itself``.
+- A backing service gone away (the database disconnected or restarting, the rate-limit storage
+  unreachable) is a 503 with ``Retry-After``, a page or a problem document, never a 500: nothing
+  was committed, the user may try again (``is_outage``). The page falls back to plain HTML when
+  even the layout cannot be rendered (its header reads from the database).
 - The product's errors (``casebook.errors``) are mapped here once for the screens: ``Refused`` is a
   404 like any other, a ``Conflict`` a 409 page, a ``RuleViolation`` that no form caught a 422 page
   with its message. Every domain error derives from one of the three, so a new module maps nothing.
@@ -22,6 +26,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, json, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -93,10 +98,87 @@ def _request_id_from(header: str) -> str:
     return header if REQUEST_ID_PATTERN.fullmatch(header) else secrets.token_hex(8)
 
 
-def _replacement_error(failed: Response) -> Response:
-    """A 500 page in place of a response whose transaction could not commit, keeping its headers
-    (security headers, request id) but not its body, type, length or redirect."""
-    replacement = make_response(_error_response(500))
+OUTAGE_RETRY_AFTER_SECONDS = 5
+
+
+def _plain_outage_page() -> str:
+    """The 503 page without the layout, whose header reads from the database; in the default
+    language, since the user's own is stored in the database too."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    locale = current_app.config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        title = escape(_("Tijdelijk niet beschikbaar"))
+        text = escape(_("De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen; probeer het zo opnieuw."))
+    return (
+        f'<!doctype html><html lang="{escape(locale)}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><h1>{title}</h1><p>{text}</p></body></html>"
+    )
+
+
+def _outage_errors() -> tuple[type[BaseException], ...]:
+    from limits.errors import StorageError
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    found: list[type[BaseException]] = [OperationalError, InterfaceError, StorageError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # the redis extra is not installed: no Redis storage either
+        pass
+    else:
+        found += [RedisConnectionError, RedisTimeoutError]
+    return tuple(found)
+
+
+def is_outage(exc: BaseException) -> bool:
+    """The database or the rate-limit storage is unreachable or restarting (a lost connection, a
+    refused one, a server shutting down): temporary, not a bug in the request."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, _outage_errors())
+
+
+def _rollback_quietly() -> None:
+    """Roll back; on a connection that is gone this can fail too, and nothing is left to undo then."""
+    try:
+        db.session.rollback()
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        log.warning("rollback on a lost connection (request %s): %s", g.get("request_id"), type(exc).__name__)
+
+
+def outage_response(exc: BaseException) -> Any:
+    """The answer to an outage raised by a view (``is_outage``): logged by its class only, rolled back, 503."""
+    log.warning("service unavailable (request %s): %s", g.get("request_id"), type(exc).__name__)
+    _rollback_quietly()
+    return _outage_response()
+
+
+def _outage_response() -> Any:
+    """503 with ``Retry-After``: problem+json under ``/api/``, else the error page, or plain HTML
+    when the page itself needs the unreachable database."""
+    headers = [("Retry-After", str(OUTAGE_RETRY_AFTER_SECONDS))]
+    if request.path.startswith(API_PATH_PREFIX):
+        return problem_response(503, headers=headers)
+    try:
+        return make_response(_error_response(503, headers=headers))
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        _rollback_quietly()
+        return current_app.response_class(_plain_outage_page(), status=503, mimetype="text/html", headers=headers)
+
+
+def _replacement_error(failed: Response, exc: BaseException | None = None) -> Response:
+    """A 500 page (503 when the database went away) in place of a response whose transaction
+    could not commit, keeping its headers (security headers, request id) but not its body, type,
+    length or redirect."""
+    replacement = _outage_response() if exc is not None and is_outage(exc) else make_response(_error_response(500))
     for name, value in failed.headers.items():
         if name.lower() not in ("content-type", "content-length", "location"):
             replacement.headers[name] = value
@@ -128,18 +210,18 @@ def init_app(app: Flask) -> None:
             try:
                 session.commit()
                 return response
-            except Exception:
+            except Exception as exc:
                 log.exception("commit failed (request %s)", g.get("request_id"))
-                response = _replacement_error(response)
-        session.rollback()
+                response = _replacement_error(response, exc)
+        _rollback_quietly()
         if g.get("durable_audit"):
             try:
                 audit.replay_durable()
                 session.commit()
-            except Exception:
+            except Exception as exc:
                 log.exception("could not record durable audit events (request %s)", g.get("request_id"))
-                session.rollback()
-                response = _replacement_error(response)
+                _rollback_quietly()
+                response = _replacement_error(response, exc)
         return response
 
     @app.teardown_request
@@ -151,6 +233,9 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Any:
         if exc.code is not None and exc.code < 400:
             return exc  # routing redirects (e.g. a missing trailing slash)
+        if exc.code == 500 and is_outage(getattr(exc, "original_exception", None) or exc):
+            # an outage after the view, e.g. the rate limiter's after-request deduction on a Redis that is away
+            return outage_response(exc.original_exception)
         headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]  # e.g. Allow on a 405
         return _error_response(exc.code or 500, headers=headers)
 
@@ -165,6 +250,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected_error(exc: Exception) -> Any:
+        if is_outage(exc):
+            return outage_response(exc)
         log.exception("unhandled error (request %s)", g.get("request_id"))
         db.session.rollback()
         return _error_response(500)

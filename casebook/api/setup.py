@@ -71,6 +71,8 @@ def _http_error(exc: HTTPException) -> Response:
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> Response:
+    if web.is_outage(exc):
+        return web.outage_response(exc)  # the database or the rate-limit storage is away: 503, not 500
     log.exception("unhandled API error (request %s)", g.get("request_id"))
     db.session.rollback()
     return web.problem_response(500)

@@ -61,8 +61,9 @@ def register_success(username: str) -> None:
 
 
 def _failed(response: Response) -> bool:
-    """Only failed attempts count against an address: success answers with a redirect."""
-    return response.status_code not in (301, 302, 303)
+    """Only failed attempts count against an address: success answers with a redirect, and a 503
+    (the database or this very storage away, ``casebook.web.is_outage``) was no attempt at all."""
+    return response.status_code not in (301, 302, 303, 503)
 
 
 def address_limit():
