@@ -180,6 +180,14 @@ def test_nginx_in_front_of_gunicorn(tmp_path: Path, app: Flask) -> None:
         too_large = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
         response, _ = _request(https_port, "POST", "/documents", {"Content-Type": "text/plain"}, body=too_large)
         assert response.status == 413
+
+        stop(upstream)  # every worker gone: what a client in flight gets is the app's outage answer
+        response, body = _request(https_port, "GET", "/cases", {})
+        assert response.status == 503 and response.getheader("Retry-After") == "5"
+        assert "niets opgeslagen" in body.decode() and response.headers.get_all("Strict-Transport-Security") == [HSTS]
+        response, body = _request(https_port, "GET", "/api/v1/cases", {})
+        assert response.status == 503 and json.loads(body)["status"] == 503
+        assert response.getheader("Content-Type") == "application/problem+json"
     finally:
         stop(nginx)
         stop(upstream)
