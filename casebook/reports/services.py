@@ -17,12 +17,12 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import text
 
 from casebook import audit
 from casebook.access import Action, Refused, ReportScope, can, deny, report_scope
 from casebook.db import db, utcnow
 from casebook.reports.filters import FilterChoices, ReportFilters, describe, filter_choices, parse_filters
+from casebook.reports.queries import common
 from casebook.reports.queries.caseload import caseload
 from casebook.reports.queries.interventions import interventions
 from casebook.reports.queries.results import results
@@ -156,19 +156,6 @@ def _plain(args: Mapping[str, Any]) -> dict[str, Any]:
     return {key: args.getlist(key) for key in args} if hasattr(args, "getlist") else dict(args)
 
 
-REPORT_WORK_MEM = "64MB"
-
-
-def prepare_session(session: Any) -> None:
-    """On PostgreSQL, settings for the rest of this transaction (``SET LOCAL``, gone at its end):
-    no JIT — it compiles each report statement anew for about 70 ms and saves less than that — and
-    enough ``work_mem`` that the report's sorts and hashes over a year of data stay in memory."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    session.execute(text("SET LOCAL jit = off"))
-    session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
-
-
 def build_report(
     user: Any,
     name: str,
@@ -186,7 +173,7 @@ def build_report(
     :raises Refused: (audited) no reports for this user, or no report of that name.
     """
     context = context if context is not None and context.definition.name == name else context_for(user, name, action)
-    prepare_session(db.session())
+    common.tune_session(db.session())
     raw = context.definition.query(db.session(), context.scope, filters)
     minimum = threshold()
     tables = tuple(
