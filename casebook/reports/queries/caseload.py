@@ -7,8 +7,8 @@ procesregisseur is ``Case.process_coordinator_id``, the casusregisseur ``CasePla
 both breakdowns name only the users of the reader's team (``ReportScope.team_user_ids``).
 
 Statements: the case types, the wijken, the phases (reference data); one GROUP BY for wijk × type ×
-phase (the two tables are its sums); one per regisseur kind (teamleiders only); one for the trend
-(the month of opening and of closing of every case in one pass, accumulated).
+phase (the two tables are its sums); one per regisseur kind (teamleiders only); two for the trend
+(openings and closings per month, accumulated).
 """
 
 from __future__ import annotations
@@ -188,22 +188,16 @@ def _trend(session: Session, scope: ReportScope, filters: ReportFilters, keys: c
     type_id = common.type_key(Case.case_type_id, keys).label("type_id")
     clauses = _scope_clauses(scope, filters)
     moves: Counter[tuple[str, str]] = Counter()
-    rows = (
-        select(
-            type_id,
-            common.bucket(Case.opened_at, buckets, before=BEFORE).label("opened"),
-            common.bucket(Case.closed_at, buckets, before=BEFORE).label("closed"),  # NULL: not closed
+    for column, sign in ((Case.opened_at, 1), (Case.closed_at, -1)):
+        rows = (
+            select(type_id, common.bucket(column, buckets, before=BEFORE).label("month"))
+            .where(*clauses, column.is_not(None))
+            .subquery("moves")
         )
-        .where(*clauses)
-        .subquery("moves")
-    )
-    # one pass over the cases: the month of opening and of closing together (None: after the period)
-    grouped = common.grouped(rows, "type_id", "opened", "closed")
-    for type_value, opened_key, closed_key, count in session.execute(grouped):
-        if opened_key is not None:
-            moves[(keys.key(type_value), opened_key)] += count
-        if closed_key is not None:
-            moves[(keys.key(type_value), closed_key)] -= count
+        for type_value, month_key, count in session.execute(common.grouped(rows, "type_id", "month")):
+            if month_key is None:
+                continue
+            moves[(keys.key(type_value), month_key)] += sign * count
     counts: dict[tuple[str, str], int] = {}
     for category in keys.categories:
         running = moves[(category.key, BEFORE)]
