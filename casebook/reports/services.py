@@ -22,6 +22,7 @@ from casebook import audit
 from casebook.access import Action, Refused, ReportScope, can, deny, report_scope
 from casebook.db import db, utcnow
 from casebook.reports.filters import FilterChoices, ReportFilters, describe, filter_choices, parse_filters
+from casebook.reports.queries import common
 from casebook.reports.queries.caseload import caseload
 from casebook.reports.queries.interventions import interventions
 from casebook.reports.queries.results import results
@@ -172,6 +173,7 @@ def build_report(
     :raises Refused: (audited) no reports for this user, or no report of that name.
     """
     context = context if context is not None and context.definition.name == name else context_for(user, name, action)
+    common.tune_session(db.session())
     raw = context.definition.query(db.session(), context.scope, filters)
     minimum = threshold()
     tables = tuple(

@@ -88,27 +88,25 @@ def report_scope(user: Any) -> ReportScope | None:
 
 
 def report_case_clause(scope: ReportScope) -> ColumnElement[bool]:
-    """The cases ``scope`` counts, as a WHERE clause over ``Case`` (correlated EXISTS only)."""
+    """The cases ``scope`` counts, as a WHERE clause over ``Case``.
+
+    Uncorrelated ``IN (SELECT …)`` subqueries: the database runs each once and hashes it, where a
+    correlated EXISTS inside an OR is run again for every case (seconds at a million cases)."""
     if scope.kind == MUNICIPALITY:
         return true()
     if scope.kind == ZVH:
         return or_(
             Case.lead_organisation_id == scope.organisation_id,
-            select(User.id)
-            .where(User.id == Case.process_coordinator_id, User.organisation_id == scope.organisation_id)
-            .correlate(Case)
-            .exists(),
+            Case.process_coordinator_id.in_(select(User.id).where(User.organisation_id == scope.organisation_id)),
         )
     return or_(
         Case.lead_organisation_id == scope.organisation_id,
-        select(CaseParticipant.id)
-        .where(
-            CaseParticipant.case_id == Case.id,
-            CaseParticipant.organisation_id == scope.organisation_id,
-            CaseParticipant.ended_at.is_(None),
-        )
-        .correlate(Case)
-        .exists(),
+        Case.id.in_(
+            select(CaseParticipant.case_id).where(
+                CaseParticipant.organisation_id == scope.organisation_id,
+                CaseParticipant.ended_at.is_(None),
+            )
+        ),
     )
 
 

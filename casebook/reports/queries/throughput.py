@@ -35,15 +35,22 @@ from casebook.workdays import subtract_working_days
 PLAN, AFSCHALING = "plan_van_aanpak", "afschaling"
 
 
-def _first_entry(code: str, name: str) -> Any:
-    """Per case, the first time it entered the status ``code`` (any type's status of that code)."""
-    return (
+def _first_entry(code: str, name: str, within: tuple[datetime, datetime] | None = None) -> Any:
+    """Per case, the first time it entered the status ``code`` (any type's status of that code).
+
+    ``within`` (start, end): only the cases whose first entry lies in the period — the changes
+    after its end are not read (a first entry before the end is the same with or without them).
+    """
+    query = (
         select(CaseStatusChange.case_id.label("case_id"), func.min(CaseStatusChange.changed_at).label("at"))
         .join(StatusType, StatusType.id == CaseStatusChange.to_status_id)
         .where(StatusType.code == code)
         .group_by(CaseStatusChange.case_id)
-        .subquery(name)
     )
+    if within is not None:
+        start, end = within
+        query = query.where(CaseStatusChange.changed_at < end).having(func.min(CaseStatusChange.changed_at) >= start)
+    return query.subquery(name)
 
 
 def _case_clauses(scope: ReportScope, filters: ReportFilters) -> list[Any]:
@@ -84,7 +91,9 @@ def _durations(
     )
     stats = {
         (keys.key(type_id), quarter): common.duration_stat(n, median, p80)
-        for type_id, quarter, n, median, p80 in session.execute(common.percentile_rows(rows, ("type_id", "quarter")))
+        for type_id, quarter, n, median, p80 in session.execute(
+            common.percentile_rows(rows, ("type_id", "quarter"), session.get_bind().dialect.name)
+        )
         if quarter is not None
     }
     return DurationTable(
@@ -122,18 +131,28 @@ def throughput(session: Session, scope: ReportScope, filters: ReportFilters) -> 
         type_column=Signal.case_type_id,
         **shared,
     )
+    period = common.period_bounds(filters)
     plan = _first_entry(PLAN, "plan_entry")
-    afschaling = _first_entry(AFSCHALING, "afschaling_entry")
-    weighed = select(func.min(Signal.triaged_at)).where(Signal.case_id == Case.id).correlate(Case).scalar_subquery()
+    plan_in_period = _first_entry(PLAN, "plan_entry", period)
+    afschaling = _first_entry(AFSCHALING, "afschaling_entry", period)
+    # the first weighing of each case's signals, grouped once (hashed), not looked up per case
+    weighed = (
+        select(Signal.case_id.label("case_id"), func.min(Signal.triaged_at).label("at"))
+        .where(Signal.case_id.is_not(None))
+        .group_by(Signal.case_id)
+        .subquery("weighed")
+    )
     case_query = select().select_from(Case).where(*_case_clauses(scope, filters))
     to_plan = _durations(
         session,
         key="triage_to_plan",
         title=_l("Van weging tot plan van aanpak"),
         note=_l("Dagen van de weging (of de opening) tot de fase plan van aanpak; per kwartaal van het plan."),
-        query=case_query.join(plan, plan.c.case_id == Case.id),
-        start_column=func.coalesce(weighed, Case.opened_at),
-        end_column=plan.c.at,
+        query=case_query.join(plan_in_period, plan_in_period.c.case_id == Case.id).outerjoin(
+            weighed, weighed.c.case_id == Case.id
+        ),
+        start_column=func.coalesce(weighed.c.at, Case.opened_at),
+        end_column=plan_in_period.c.at,
         type_column=Case.case_type_id,
         **shared,
     )
