@@ -36,6 +36,7 @@ work by keyboard gets a test like ``test_login_by_keyboard_only`` using ``suppor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -240,6 +241,12 @@ def page(browser, live_server: LiveServer) -> Iterator:
     try:
         yield tab
     finally:
+        # A test may end right after a navigation; closing the context then aborts the last page's
+        # stylesheets (ERR_ABORTED) on a busy machine. Let that page finish loading first.
+        from playwright.sync_api import Error as PlaywrightError
+
+        with contextlib.suppress(PlaywrightError):  # a crash or timeout: its problems are reported below
+            tab.wait_for_load_state("load")
         context.close()
     new_log = live_server.log_tail(log_start, limit=100_000)
     if "Traceback" in new_log:
