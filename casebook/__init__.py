@@ -73,6 +73,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from limits.errors import ConfigurationError as LimitsConfigurationError
+
     from casebook import security, web
     from casebook.auth import passwords
     from casebook.crypto import store as crypto_store
@@ -87,7 +89,12 @@ def _init_extensions(app: Flask) -> None:
     init_i18n(app, babel)
     login_manager.init_app(app)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except LimitsConfigurationError as exc:  # e.g. a redis:// storage without the redis client installed
+        raise settings_module.ConfigurationError(
+            f"CASEBOOK_RATELIMIT_STORAGE_URL cannot be used: {exc} (for Redis: pip install 'casebook[redis]')"
+        ) from None
     web.init_app(app)
     security.init_app(app)
 
