@@ -6,8 +6,8 @@ reveals nothing. It is a JSON document, either a file with mode 0600 or the valu
 ``CASEBOOK_MASTER_KEYS`` environment variable::
 
     {"version": 1,
-     "primary": "k20261128T120000Z3f9a",
-     "keys": {"k20261128T120000Z3f9a": "<urlsafe base64 of 32 bytes>"},
+     "primary": "k20261128T120000Z3f9a1c2e",
+     "keys": {"k20261128T120000Z3f9a1c2e": "<urlsafe base64 of 32 bytes>"},
      "index_key": "<urlsafe base64 of 32 bytes>",
      "chain_key": "<urlsafe base64 of 32 bytes>"}
 
@@ -187,8 +187,10 @@ class Keyring:
 
 
 def new_key_id() -> str:
-    """A fresh, sortable key id: ``k`` + UTC timestamp + 4 random hex digits."""
-    return "k" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + secrets.token_hex(2)
+    """A fresh, sortable key id: ``k`` + UTC timestamp + 8 random hex digits (32 bits, so ids made
+    within one second — a script rotating keys, a test — practically never collide; a rotation
+    still draws again on a collision within its keyring)."""
+    return "k" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + secrets.token_hex(4)
 
 
 def generate_keyring() -> Keyring:

@@ -219,7 +219,7 @@ def test_new_key_id_shape_and_uniqueness():
     ids = {new_key_id() for _ in range(50)}
     assert len(ids) == 50
     for key_id in ids:
-        assert key_id.startswith("k2") and len(key_id) == 1 + 16 + 4
+        assert key_id.startswith("k2") and len(key_id) == 1 + 16 + 8
 
 
 def test_add_primary_key_keeps_old_keys_and_index_key(tmp_path):
