@@ -133,6 +133,7 @@ ROLE_LABELS = {
     "coordinator": _l("procesregisseur"),
     "supervisor": _l("teamleider"),
     "admin": _l("functioneel beheerder"),
+    "privacy_officer": _l("privacyfunctionaris"),
 }
 INVOLVEMENT_LABELS = {"lead": _l("regiehouder"), "contributor": _l("betrokken partner"), "observer": _l("meelezer")}
 SUBJECT_ROLE_LABELS = {

@@ -28,6 +28,9 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # privacyfunctionaris of the gemeente: the register, destruction lists, requests of persons
+    # concerned and the processing log; never case content outside an inzage export it compiles.
+    PRIVACY_OFFICER = "privacy_officer"
 
 
 class User(Base):

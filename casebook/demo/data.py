@@ -89,6 +89,7 @@ ACCOUNTS = [
     ("veilig-thuis.caseworker", "Esther Kok", "veilig-thuis", ["caseworker"]),
     ("jongerenwerk.caseworker", "Kevin Martina", "jongerenwerk", ["caseworker"]),
     ("gemeente.supervisor", "Hans Visser", "gemeente", ["supervisor"]),
+    ("gemeente.privacy", "Ingrid Mulder", "gemeente", ["privacy_officer"]),
 ]
 
 # Which wijkteam serves which district (west/noord), for believable participation.
