@@ -29,6 +29,7 @@ from casebook.reports.queries.results import results
 from casebook.reports.queries.signals import signals
 from casebook.reports.queries.throughput import throughput
 from casebook.reports.queries.yearly import yearly
+from casebook.reports.refresh import refreshed_at
 from casebook.reports.suppression import suppress, suppress_durations
 from casebook.reports.table import CountTable, DurationTable, ReportMeta, Shown
 
@@ -43,6 +44,7 @@ class ReportDefinition:
     query: Query
     template: str = "reports/report.html"  # the page; the yearly overview has its own, printable one
     by_year: bool = False  # filtered by a calendar year (default: the last whole one), not a free period
+    counts_facts: bool = False  # counts the report facts (``casebook.reports.facts``), as of their refresh
 
 
 REPORTS: dict[str, ReportDefinition] = {
@@ -59,6 +61,7 @@ REPORTS: dict[str, ReportDefinition] = {
             _l("Doorlooptijden"),
             _l("Mediaan en 80e percentiel van melding tot weging, tot plan van aanpak, tot afschaling en afsluiting."),
             throughput,
+            counts_facts=True,
         ),
         ReportDefinition(
             "signals",
@@ -71,12 +74,14 @@ REPORTS: dict[str, ReportDefinition] = {
             _l("Interventies"),
             _l("De balans van preventie, zorg en repressie per soort casus, wijk en kwartaal."),
             interventions,
+            counts_facts=True,
         ),
         ReportDefinition(
             "results",
             _l("Resultaten"),
             _l("Afgesloten casussen per resultaat, en hoe vaak een casus binnen een jaar terugkomt."),
             results,
+            counts_facts=True,
         ),
         ReportDefinition(
             "yearly",
@@ -85,6 +90,7 @@ REPORTS: dict[str, ReportDefinition] = {
             yearly,
             template="reports/yearly.html",
             by_year=True,
+            counts_facts=True,
         ),
     )
 }
@@ -189,6 +195,8 @@ def build_report(
         threshold=minimum,
         created_at=utcnow(),
         filters_label=describe(filters, context.choices),
+        counts_facts=context.definition.counts_facts,
+        facts_as_of=refreshed_at(db.session()) if context.definition.counts_facts else None,
     )
     details: dict[str, Any] = {
         "report": name,

@@ -91,6 +91,8 @@ class ReportMeta:
     threshold: int
     created_at: datetime
     filters_label: Any = ""
+    counts_facts: bool = False  # counted from the report facts, as they were at ``facts_as_of``
+    facts_as_of: datetime | None = None  # None with ``counts_facts``: the facts were never refreshed
 
 
 @dataclass(frozen=True)

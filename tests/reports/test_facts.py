@@ -1,0 +1,124 @@
+"""The report facts: what the refresh derives, that it replaces (never adds to) the previous facts,
+that a history report counts the facts as of their refresh and says so — on the page, in the export,
+in the API — and that the command runs as a recorded job."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from casebook.auth.models import Role
+from casebook.cases.models import CaseClosureStep, ClosureStepKind
+from casebook.db import db, utcnow
+from casebook.interventions.models import Intervention, InterventionKind
+from casebook.ops.jobs import JobRun
+from casebook.organisations.models import OrganisationKind
+from casebook.reports.facts import ReportCaseFact, ReportClosingFact, ReportFactState, ReportInterventionFact
+from casebook.reports.refresh import refresh_facts, refreshed_at
+from tests.factories import bearer, login_as, make_api_token, make_district, make_org, make_user
+from tests.reports.test_queries_caseload import make_history_case
+
+
+def at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 12, tzinfo=UTC)
+
+
+def _world():
+    zvh = make_org(kind=OrganisationKind.ZVH)
+    wijk = make_district("rep-facts")
+    supervisor = make_user(org=zvh, roles=[Role.SUPERVISOR])
+    case = make_history_case(
+        zvh,
+        district=wijk,
+        opened=at(2026, 1, 5),
+        steps=(
+            ("plan_van_aanpak", at(2026, 1, 20)),
+            ("afschaling", at(2026, 3, 1)),
+            ("plan_van_aanpak", at(2026, 4, 1)),
+        ),
+    )
+    return zvh, wijk, supervisor, case
+
+
+def test_the_refresh_derives_each_case_first_entries_and_keys():
+    zvh, wijk, _supervisor, case = _world()
+    done = refresh_facts(db.session)
+    fact = db.session.get(ReportCaseFact, case.id)
+    assert (fact.case_type_id, fact.district_id, fact.lead_organisation_id) == (case.case_type_id, wijk.id, zvh.id)
+    assert fact.opened_at == at(2026, 1, 5)
+    assert fact.plan_at == at(2026, 1, 20)  # the first entry, not the later return to the phase
+    assert fact.afschaling_at == at(2026, 3, 1)
+    assert fact.closed_at is None and fact.weighed_at is None
+    assert done.cases == db.session.scalar(select(func.count()).select_from(ReportCaseFact))
+
+
+def test_closings_carry_their_result_and_recurrence_and_interventions_their_category():
+    zvh, wijk, supervisor, case = _world()
+    later = make_history_case(zvh, district=wijk, opened=at(2026, 6, 1), closed=at(2026, 6, 30))
+    db.session.add(
+        CaseClosureStep(case=later, kind=ClosureStepKind.APPROVED, by=supervisor, at=at(2026, 6, 30), version=2)
+    )
+    db.session.add(
+        CaseClosureStep(case=later, kind=ClosureStepKind.PROPOSED, by=supervisor, at=at(2026, 6, 29), version=2)
+    )
+    kind = db.session.scalar(select(InterventionKind).where(InterventionKind.code == "huisbezoek"))
+    db.session.add(Intervention(case=case, kind_id=kind.id, occurred_on=date(2026, 2, 2), organisation=zvh))
+    db.session.flush()
+    refresh_facts(db.session)
+    closings = db.session.scalars(select(ReportClosingFact).where(ReportClosingFact.case_id == later.id)).all()
+    assert [(c.closed_at, c.recurrence, c.lead_organisation_id) for c in closings] == [
+        (at(2026, 6, 30), "none", zvh.id)
+    ]
+    done = db.session.scalars(select(ReportInterventionFact).where(ReportInterventionFact.case_id == case.id)).all()
+    assert [(d.occurred_on, d.category, d.district_id) for d in done] == [(date(2026, 2, 2), "prevention", wijk.id)]
+
+
+def test_a_refresh_replaces_the_facts_and_a_change_counts_from_the_next_one():
+    zvh, wijk, _supervisor, case = _world()
+    first = refresh_facts(db.session, now=at(2026, 12, 1))
+    assert refresh_facts(db.session, now=at(2026, 12, 2)).cases == first.cases  # nothing counted twice
+    case.closed_at = at(2026, 5, 1)
+    db.session.flush()
+    assert db.session.get(ReportCaseFact, case.id).closed_at is None  # as of the last refresh
+    refresh_facts(db.session, now=at(2026, 12, 3))
+    db.session.expire_all()
+    assert db.session.get(ReportCaseFact, case.id).closed_at == at(2026, 5, 1)
+    assert refreshed_at(db.session) == at(2026, 12, 3)
+    assert db.session.scalar(select(func.count()).select_from(ReportFactState)) == 1
+
+
+def test_a_history_page_says_as_of_when_and_warns_before_the_first_refresh(client):
+    login_as(client, make_user(org=make_org(kind=OrganisationKind.MUNICIPALITY), roles=[Role.SUPERVISOR]))
+    never = client.get("/reports/throughput").get_data(as_text=True)
+    assert "nog niet berekend" in never
+    refresh_facts(db.session, now=at(2026, 11, 30))
+    db.session.commit()
+    page = client.get("/reports/throughput").get_data(as_text=True)
+    assert "Stand van 30 november 2026" in page and "nog niet berekend" not in page
+    assert "Stand van" not in client.get("/reports/caseload").get_data(as_text=True)  # today's, never a copy
+
+
+def test_the_export_and_the_api_state_the_moment_of_the_facts(client):
+    reader = make_user(org=make_org(kind=OrganisationKind.MUNICIPALITY), roles=[Role.SUPERVISOR])
+    moment = utcnow() - timedelta(minutes=20)
+    refresh_facts(db.session, now=moment)
+    db.session.commit()
+    body = client.get("/api/v1/reports/results", headers=bearer(make_api_token(reader))).json
+    assert datetime.fromisoformat(body["facts_as_of"]) == moment
+    assert client.get("/api/v1/reports/signals", headers=bearer(make_api_token(reader))).json["facts_as_of"] is None
+    login_as(client, reader)
+    rows = list(csv.reader(io.StringIO(client.get("/reports/results/export.csv").get_data(as_text=True))))
+    assert any(row and row[0] == "Stand van de cijfers" for row in rows)
+
+
+def test_the_command_refreshes_and_is_recorded_as_a_job(app):
+    _world()
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["reports", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "report facts:" in result.output
+    assert db.session.scalar(select(JobRun.outcome).where(JobRun.job == "reports_refresh")) == "success"
+    assert refreshed_at(db.session) is not None
