@@ -110,7 +110,9 @@ def test_the_export_and_the_api_state_the_moment_of_the_facts(client):
     assert datetime.fromisoformat(body["facts_as_of"]) == moment
     assert client.get("/api/v1/reports/signals", headers=bearer(make_api_token(reader))).json["facts_as_of"] is None
     login_as(client, reader)
-    rows = list(csv.reader(io.StringIO(client.get("/reports/results/export.csv").get_data(as_text=True))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/reports/results/export.csv").get_data(as_text=True)), delimiter=";")
+    )
     assert any(row and row[0] == "Stand van de cijfers" for row in rows)
 
 
