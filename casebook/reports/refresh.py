@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from casebook.cases.models import Case, CaseClosureStep, CaseResult, CaseStatusChange, ClosureStepKind, StatusType
@@ -119,6 +119,9 @@ def refresh_facts(session: Session, *, now: datetime | None = None) -> Refreshed
             _intervention_facts(),
         ),
     )
+    from casebook.reports.cache import forget_all
+
+    forget_all(session)  # every kept report is of the old facts
     counts = []
     for model, columns, source in targets:
         session.execute(delete(model))
@@ -130,6 +133,11 @@ def refresh_facts(session: Session, *, now: datetime | None = None) -> Refreshed
         session.add(state)
     state.refreshed_at, state.cases, state.closings, state.interventions = moment, *counts
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # the planner's statistics of the new rows now, not at autovacuum's next visit: without them
+        # it takes a million rows for a few thousand (no parallel scan, sorts spilled to disk)
+        for model, _columns, _source in targets:
+            session.execute(text(f"ANALYZE {model.__tablename__}"))
     return Refreshed(moment, *counts)
 
 

@@ -1,5 +1,6 @@
 """Report facts: narrow per-case, per-closing and per-intervention rows the history reports count,
-and the moment of their last refresh (casebook.reports.facts).
+the moment of their last refresh (casebook.reports.facts), and the reports built from them
+(report_result, casebook.reports.cache).
 
 Revision ID: 7f3c9a2d5e10
 Revises: e1a2b3c4d5f6
@@ -93,9 +94,18 @@ def upgrade() -> None:
         sa.Column("interventions", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_fact_state")),
     )
+    op.create_table(
+        "report_result",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tables", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_report_result")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("report_result")
     op.drop_table("report_fact_state")
     op.drop_table("report_intervention_fact")
     op.drop_table("report_closing_fact")

@@ -77,7 +77,7 @@ def test_closings_carry_their_result_and_recurrence_and_interventions_their_cate
 
 
 def test_a_refresh_replaces_the_facts_and_a_change_counts_from_the_next_one():
-    zvh, wijk, _supervisor, case = _world()
+    _zvh, _wijk, _supervisor, case = _world()
     first = refresh_facts(db.session, now=at(2026, 12, 1))
     assert refresh_facts(db.session, now=at(2026, 12, 2)).cases == first.cases  # nothing counted twice
     case.closed_at = at(2026, 5, 1)
@@ -124,3 +124,64 @@ def test_the_command_refreshes_and_is_recorded_as_a_job(app):
     assert "report facts:" in result.output
     assert db.session.scalar(select(JobRun.outcome).where(JobRun.job == "reports_refresh")) == "success"
     assert refreshed_at(db.session) is not None
+
+
+def _count_youth_closings(reader) -> int | None:
+    from casebook.reports.filters import ReportFilters
+    from casebook.reports.services import build_report
+
+    report = build_report(reader, "results", ReportFilters(start=date(2026, 1, 1), end=date(2027, 1, 1)))
+    table = next(t for t in report.tables if t.key == "closed_by_result")
+    return table.cell("none", "youth").value
+
+
+def _closings(lead, supervisor, count: int, month: int) -> None:
+    for _ in range(count):
+        case = make_history_case(lead, opened=at(2026, 1, 2), closed=at(2026, month, 10))
+        db.session.add(
+            CaseClosureStep(case=case, kind=ClosureStepKind.APPROVED, by=supervisor, at=at(2026, month, 10), version=2)
+        )
+    db.session.flush()
+
+
+def test_a_built_history_report_is_kept_until_the_next_refresh_and_per_scope():
+    from casebook.reports.cache import ReportResult
+
+    zvh = make_org(kind=OrganisationKind.ZVH)
+    west = make_org(kind=OrganisationKind.WIJKTEAM)
+    zvh_leader = make_user(org=zvh, roles=[Role.SUPERVISOR])
+    west_leader = make_user(org=west, roles=[Role.SUPERVISOR])
+    _closings(zvh, zvh_leader, 6, month=3)
+    _closings(west, west_leader, 7, month=4)
+    refresh_facts(db.session)
+    assert (_count_youth_closings(zvh_leader), _count_youth_closings(west_leader)) == (6, 7)  # never shared
+    assert db.session.scalar(select(func.count()).select_from(ReportResult)) == 2
+    _closings(zvh, zvh_leader, 2, month=5)
+    refresh_facts_later = db.session.scalar(select(func.count()).select_from(ReportClosingFact))
+    assert _count_youth_closings(zvh_leader) == 6  # the kept one: the facts are as of the last refresh
+    refresh_facts(db.session, now=utcnow() + timedelta(seconds=1))
+    assert db.session.scalar(select(func.count()).select_from(ReportResult)) == 0  # emptied by the refresh
+    assert _count_youth_closings(zvh_leader) == 8
+    assert db.session.scalar(select(func.count()).select_from(ReportClosingFact)) == refresh_facts_later + 2
+
+
+def test_keeping_the_same_report_twice_is_harmless():
+    from casebook.reports import cache
+
+    moment = utcnow()
+    cache.keep(db.session, "k" * 64, moment, [])
+    cache.keep(db.session, "k" * 64, moment, [])  # a second request that built it meanwhile
+    assert cache.cached(db.session, "k" * 64) == []
+
+
+def test_the_refresh_builds_the_default_views_of_every_reader_scope(app):
+    from casebook.reports.cache import ReportResult
+
+    make_user(org=make_org(kind=OrganisationKind.MUNICIPALITY), roles=[Role.SUPERVISOR])
+    make_user(org=make_org(kind=OrganisationKind.ZVH), roles=[Role.COORDINATOR])
+    make_user(org=make_org(kind=OrganisationKind.WIJKTEAM), roles=[Role.CASEWORKER])  # reads no reports
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["reports", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "default views built: 8 reports" in result.output  # 4 history reports × 2 scopes
+    assert db.session.scalar(select(func.count()).select_from(ReportResult)) == 8

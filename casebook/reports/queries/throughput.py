@@ -76,10 +76,10 @@ def _durations(
     )
     stats = {
         (keys.key(type_id), quarter): common.duration_stat(n, median, p80)
-        for type_id, quarter, n, median, p80 in session.execute(
+        for type_id, position, n, median, p80 in session.execute(
             common.percentile_rows(rows, ("type_id", "quarter"), session.get_bind().dialect.name)
         )
-        if quarter is not None
+        if (quarter := common.bucket_key(position, buckets)) is not None
     }
     return DurationTable(
         key=key,
