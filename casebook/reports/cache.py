@@ -1,11 +1,13 @@
-"""Built history reports, kept until the next refresh of the facts they count.
+"""Built reports, kept until the next refresh of the report facts.
 
 A history report (``ReportDefinition.counts_facts``) is a function of the facts, the reader's scope,
 the filters and the language — and the facts change only when ``casebook reports refresh`` runs. So
 its raw tables are computed once per refresh for each combination asked for, kept here, and read
-back by every later reader with the same scope and filters; the refresh empties the table and then
-builds the default view (the default period, no filters) of every report for every scope a reader
-of reports has, so the pages people open first answer from here.
+back by every later reader with the same scope and filters. The two reports of today's state
+(caseload, signals) count the live tables; they are kept the same way, so their numbers are those
+of the moment they were counted (the page says when), at most one refresh interval old. The refresh
+empties the table and then builds the default view (the default period, no filters) of every report
+for every scope a reader of reports has, so the pages people open first answer from here.
 
 What is kept are the raw counts — aggregates, no personal data, no content — exactly as the query
 returned them: suppression still runs on every read (``services.build_report``), so a change of
@@ -131,17 +133,20 @@ def decode(text: str) -> Tables:
 # --- reading and keeping -----------------------------------------------------------------------
 
 
-def cached(session: Session, key: str) -> Tables | None:
-    text = session.scalar(select(ReportResult.tables).where(ReportResult.key == key))
-    return None if text is None else decode(text)
+def cached(session: Session, key: str) -> tuple[Tables, datetime] | None:
+    """The kept tables under ``key`` and when they were counted, or None."""
+    row = session.execute(select(ReportResult.tables, ReportResult.created_at).where(ReportResult.key == key)).first()
+    return None if row is None else (decode(row.tables), row.created_at)
 
 
-def keep(session: Session, key: str, as_of: datetime, tables: Sequence[CountTable | DurationTable]) -> None:
+def keep(
+    session: Session, key: str, as_of: datetime, tables: Sequence[CountTable | DurationTable], counted_at: datetime
+) -> None:
     """Keep the tables under ``key``. Two readers building the same report at once both try: the
     second insert fails on the key inside a savepoint and is dropped (the first one's is the same)."""
     try:
         with session.begin_nested():
-            session.add(ReportResult(key=key, refreshed_at=as_of, tables=encode(tables)))
+            session.add(ReportResult(key=key, refreshed_at=as_of, created_at=counted_at, tables=encode(tables)))
     except exc.IntegrityError:
         log.info("report result %s was kept by another request meanwhile", key[:12])
 

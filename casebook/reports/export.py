@@ -88,11 +88,7 @@ def _about(meta: ReportMeta) -> list[list[Any]]:
             ),
         ],
         [_("Gemaakt op"), _local(meta.created_at)],
-        *(
-            [[_("Stand van de cijfers"), _local(meta.facts_as_of) if meta.facts_as_of else _("nog niet berekend")]]
-            if meta.counts_facts
-            else []
-        ),
+        *([[_("Stand van de cijfers"), _local(meta.as_of)]] if meta.as_of else []),
     ]
 
 

@@ -164,26 +164,31 @@ def _plain(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def raw_tables(
-    definition: ReportDefinition, scope: ReportScope, filters: ReportFilters, as_of: datetime | None
-) -> list[CountTable | DurationTable]:
-    """The report's raw tables: a history report's from ``casebook.reports.cache`` when this scope
-    and these filters were built since the facts' refresh ``as_of`` (else built and kept there);
-    today's reports (and history reports before any refresh) straight from their queries."""
+    definition: ReportDefinition, scope: ReportScope, filters: ReportFilters, refreshed: datetime | None
+) -> tuple[list[CountTable | DurationTable], datetime | None]:
+    """The report's raw tables and the moment their numbers are of (``ReportMeta.as_of``).
+
+    From ``casebook.reports.cache`` when this scope and these filters were counted since the
+    facts' refresh ``refreshed``, else counted now and kept there. Before the first refresh
+    (``refreshed`` None) nothing is kept: today's reports count live, the history reports find
+    empty facts."""
     session = db.session()
     common.tune_session(session)
-    if not definition.counts_facts or as_of is None:
-        return definition.query(session, scope, filters)
-    key = cache.cache_key(definition.name, scope, filters, common.locale(), as_of)
-    tables = cache.cached(session, key)
-    if tables is None:
-        tables = definition.query(session, scope, filters)
-        cache.keep(session, key, as_of, tables)
-    return tables
+    if refreshed is None:
+        return definition.query(session, scope, filters), None
+    key = cache.cache_key(definition.name, scope, filters, common.locale(), refreshed)
+    found = cache.cached(session, key)
+    if found is not None:
+        tables, counted_at = found
+    else:
+        tables, counted_at = definition.query(session, scope, filters), utcnow()
+        cache.keep(session, key, refreshed, tables, counted_at)
+    return tables, refreshed if definition.counts_facts else counted_at
 
 
 def warm_defaults(today: date | None = None) -> int:
-    """Build the default view of every history report for every scope a reader of reports has (once
-    per distinct scope), so the pages people open first after a refresh answer from the cache.
+    """Build the default view of every report for every scope a reader of reports has (once per
+    distinct scope), so the pages people open first after a refresh answer from the cache.
 
     Run by ``casebook reports refresh`` after the facts; no audit event (nobody read anything).
     Returns the number of reports built."""
@@ -206,10 +211,9 @@ def warm_defaults(today: date | None = None) -> int:
     for scope in scopes.values():
         choices = filter_choices(session, scope)
         for definition in REPORTS.values():
-            if definition.counts_facts:
-                filters = parse(ReportContext(definition, scope, choices), {}, today)
-                raw_tables(definition, scope, filters, as_of)
-                built += 1
+            filters = parse(ReportContext(definition, scope, choices), {}, today)
+            raw_tables(definition, scope, filters, as_of)
+            built += 1
     return built
 
 
@@ -230,8 +234,7 @@ def build_report(
     :raises Refused: (audited) no reports for this user, or no report of that name.
     """
     context = context if context is not None and context.definition.name == name else context_for(user, name, action)
-    as_of = refreshed_at(db.session()) if context.definition.counts_facts else None
-    raw = raw_tables(context.definition, context.scope, filters, as_of)
+    raw, as_of = raw_tables(context.definition, context.scope, filters, refreshed_at(db.session()))
     minimum = threshold()
     tables = tuple(
         suppress_durations(table, minimum) if isinstance(table, DurationTable) else suppress(table, minimum)
@@ -247,7 +250,7 @@ def build_report(
         created_at=utcnow(),
         filters_label=describe(filters, context.choices),
         counts_facts=context.definition.counts_facts,
-        facts_as_of=as_of,
+        as_of=as_of,
     )
     details: dict[str, Any] = {
         "report": name,

@@ -91,8 +91,10 @@ class ReportMeta:
     threshold: int
     created_at: datetime
     filters_label: Any = ""
-    counts_facts: bool = False  # counted from the report facts, as they were at ``facts_as_of``
-    facts_as_of: datetime | None = None  # None with ``counts_facts``: the facts were never refreshed
+    counts_facts: bool = False  # counted from the report facts (``casebook.reports.facts``)
+    # The moment the numbers are of: the facts' last refresh for a report that counts them (None:
+    # never refreshed), else when the numbers were counted (kept until the next refresh).
+    as_of: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -94,11 +94,13 @@ def test_a_history_page_says_as_of_when_and_warns_before_the_first_refresh(clien
     login_as(client, make_user(org=make_org(kind=OrganisationKind.MUNICIPALITY), roles=[Role.SUPERVISOR]))
     never = client.get("/reports/throughput").get_data(as_text=True)
     assert "nog niet berekend" in never
+    live = client.get("/reports/caseload").get_data(as_text=True)
+    assert "Stand van" not in live and "nog niet berekend" not in live  # today's: counted live until a refresh
     refresh_facts(db.session, now=at(2026, 11, 30))
     db.session.commit()
     page = client.get("/reports/throughput").get_data(as_text=True)
     assert "Stand van 30 november 2026" in page and "nog niet berekend" not in page
-    assert "Stand van" not in client.get("/reports/caseload").get_data(as_text=True)  # today's, never a copy
+    assert "Stand van 30 november" not in client.get("/reports/caseload").get_data(as_text=True)  # counted now
 
 
 def test_the_export_and_the_api_state_the_moment_of_the_facts(client):
@@ -107,8 +109,9 @@ def test_the_export_and_the_api_state_the_moment_of_the_facts(client):
     refresh_facts(db.session, now=moment)
     db.session.commit()
     body = client.get("/api/v1/reports/results", headers=bearer(make_api_token(reader))).json
-    assert datetime.fromisoformat(body["facts_as_of"]) == moment
-    assert client.get("/api/v1/reports/signals", headers=bearer(make_api_token(reader))).json["facts_as_of"] is None
+    assert datetime.fromisoformat(body["as_of"]) == moment  # the facts' refresh
+    live = client.get("/api/v1/reports/signals", headers=bearer(make_api_token(reader))).json
+    assert datetime.fromisoformat(live["as_of"]) > moment  # counted now from the live tables, kept since
     login_as(client, reader)
     rows = list(
         csv.reader(io.StringIO(client.get("/reports/results/export.csv").get_data(as_text=True)), delimiter=";")
@@ -169,9 +172,9 @@ def test_keeping_the_same_report_twice_is_harmless():
     from casebook.reports import cache
 
     moment = utcnow()
-    cache.keep(db.session, "k" * 64, moment, [])
-    cache.keep(db.session, "k" * 64, moment, [])  # a second request that built it meanwhile
-    assert cache.cached(db.session, "k" * 64) == []
+    cache.keep(db.session, "k" * 64, moment, [], moment)
+    cache.keep(db.session, "k" * 64, moment, [], moment)  # a second request that built it meanwhile
+    assert cache.cached(db.session, "k" * 64) == ([], moment)
 
 
 def test_the_refresh_builds_the_default_views_of_every_reader_scope(app):
@@ -183,5 +186,30 @@ def test_the_refresh_builds_the_default_views_of_every_reader_scope(app):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["reports", "refresh"])
     assert result.exit_code == 0, result.output
-    assert "default views built: 8 reports" in result.output  # 4 history reports × 2 scopes
-    assert db.session.scalar(select(func.count()).select_from(ReportResult)) == 8
+    assert "default views built: 12 reports" in result.output  # 6 reports × 2 scopes
+    assert db.session.scalar(select(func.count()).select_from(ReportResult)) == 12
+
+
+def test_the_caseload_is_kept_as_counted_until_the_next_refresh(client):
+    west = make_org(kind=OrganisationKind.WIJKTEAM)
+    wijk = make_district("rep-kept")
+    leader = make_user(org=west, roles=[Role.SUPERVISOR])
+    opened = utcnow() - timedelta(days=3)
+    for _ in range(6):
+        make_history_case(west, district=wijk, opened=opened)
+    refresh_facts(db.session)
+    db.session.commit()
+    login_as(client, leader)
+
+    def open_youth() -> int | None:
+        body = client.get("/api/v1/reports/caseload", headers=bearer(make_api_token(leader))).json
+        table = next(t for t in body["tables"] if t["key"] == "by_district_type")
+        return next(c["value"] for c in table["column_totals"] if c["column"] == "youth")
+
+    assert open_youth() == 6
+    make_history_case(west, district=wijk, opened=opened)
+    db.session.commit()
+    assert open_youth() == 6  # as counted after the refresh; the page says when
+    refresh_facts(db.session, now=utcnow() + timedelta(seconds=1))
+    db.session.commit()
+    assert open_youth() == 7
