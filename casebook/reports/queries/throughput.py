@@ -192,5 +192,7 @@ def _waiting(
         row_title=_l("Soort"),
         column_title=_l("Termijn"),
         chart="stacked",
-        note=_l("Stand van vandaag, los van de gekozen periode; de termijn is die van de weegtafel (werkdagen)."),
+        note=_l(
+            "De wachtende meldingen op het moment van tellen, los van de gekozen periode; de termijn is die van de weegtafel (werkdagen)."
+        ),
     )
