@@ -193,6 +193,7 @@ def _waiting(
         column_title=_l("Termijn"),
         chart="stacked",
         note=_l(
-            "De wachtende meldingen op het moment van tellen, los van de gekozen periode; de termijn is die van de weegtafel (werkdagen)."
+            "De wachtende meldingen op het moment van tellen, los van de gekozen periode; "
+            "de termijn is die van de weegtafel (werkdagen)."
         ),
     )
