@@ -61,6 +61,11 @@ def verify_audit(settings: dict[str, Any]) -> CommandRun:
     return casebook(settings, "audit", "verify", "--full")
 
 
+def refresh_reports(settings: dict[str, Any]) -> CommandRun:
+    """``casebook reports refresh``: the report facts the history report pages count (timed)."""
+    return casebook(settings, "reports", "refresh")
+
+
 def upgrade(settings: dict[str, Any]) -> CommandRun:
     """``casebook db upgrade``: the migrations of this checkout (new indexes are built here)."""
     return casebook(settings, "db", "upgrade")

@@ -131,6 +131,8 @@ def bench_scale(
             measured["audit_verify_full"] = _checked(commands.verify_audit(seeded.settings)).as_dict()
         results = {}
         if not seed_only:
+            measured["reports_refresh"] = _checked(commands.refresh_reports(seeded.settings)).as_dict()
+            click.echo(f"report facts refreshed in {measured['reports_refresh'].get('seconds', '?')} s")
             results = runner.run(
                 seeded, work, duration=duration, warmup=warmup, concurrencies=tuple(sorted(set(concurrencies))),
                 say=click.echo, patterns=patterns,

@@ -2,7 +2,8 @@
 
 Who reads which scope is the policy's (``casebook.access.rules.reports``); the queries
 (``queries/``) count in SQL; ``suppression`` hides small cells before anything reaches a page, an
-export or the API; ``services.build_report`` is the one way to a report.
+export or the API; ``services.build_report`` is the one way to a report. The history reports count ``facts``, which
+``casebook reports refresh`` rebuilds on a timer (``refresh``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ def init_app(app: Flask) -> None:
     from casebook.access import Action
     from casebook.modules import navigation
     from casebook.reports import api, views  # noqa: F401 - api: the operations join the API's registry
+    from casebook.reports.cli import reports_group
 
     app.register_blueprint(views.bp)
+    app.cli.add_command(reports_group)
     navigation(app).add("reports.index", _l("Rapportages"), action=Action.VIEW_REPORTS, order=60)

@@ -56,6 +56,13 @@ class ReportOut(ApiModel):
     filters: str = Field(description="The period and the chosen filters, by name.")
     threshold: int = Field(description="Cells and totals below this number are suppressed.")
     created_at: datetime
+    as_of: datetime | None = Field(
+        default=None,
+        description=(
+            "The moment the numbers are of: the last refresh of the report facts for the history reports, "
+            "else when they were counted (kept until the next refresh). Null before the first refresh."
+        ),
+    )
     empty: bool = Field(description="No table counts anything in this period.")
     tables: list[dict[str, Any]] = Field(
         description=(
@@ -105,6 +112,7 @@ def get_report(name: str, query: ReportQuery) -> ReportOut:
         filters=str(meta.filters_label),
         threshold=meta.threshold,
         created_at=meta.created_at,
+        as_of=meta.as_of,
         empty=report.empty,
         tables=[table.as_dict() for table in report.tables],
     )

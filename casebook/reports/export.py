@@ -88,6 +88,7 @@ def _about(meta: ReportMeta) -> list[list[Any]]:
             ),
         ],
         [_("Gemaakt op"), _local(meta.created_at)],
+        *([[_("Stand van de cijfers"), _local(meta.as_of)]] if meta.as_of else []),
     ]
 
 

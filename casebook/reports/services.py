@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from casebook import audit
 from casebook.access import Action, Refused, ReportScope, can, deny, report_scope
 from casebook.db import db, utcnow
+from casebook.reports import cache
 from casebook.reports.filters import FilterChoices, ReportFilters, describe, filter_choices, parse_filters
 from casebook.reports.queries import common
 from casebook.reports.queries.caseload import caseload
@@ -29,6 +30,7 @@ from casebook.reports.queries.results import results
 from casebook.reports.queries.signals import signals
 from casebook.reports.queries.throughput import throughput
 from casebook.reports.queries.yearly import yearly
+from casebook.reports.refresh import refreshed_at
 from casebook.reports.suppression import suppress, suppress_durations
 from casebook.reports.table import CountTable, DurationTable, ReportMeta, Shown
 
@@ -43,6 +45,7 @@ class ReportDefinition:
     query: Query
     template: str = "reports/report.html"  # the page; the yearly overview has its own, printable one
     by_year: bool = False  # filtered by a calendar year (default: the last whole one), not a free period
+    counts_facts: bool = False  # counts the report facts (``casebook.reports.facts``), as of their refresh
 
 
 REPORTS: dict[str, ReportDefinition] = {
@@ -59,6 +62,7 @@ REPORTS: dict[str, ReportDefinition] = {
             _l("Doorlooptijden"),
             _l("Mediaan en 80e percentiel van melding tot weging, tot plan van aanpak, tot afschaling en afsluiting."),
             throughput,
+            counts_facts=True,
         ),
         ReportDefinition(
             "signals",
@@ -71,12 +75,14 @@ REPORTS: dict[str, ReportDefinition] = {
             _l("Interventies"),
             _l("De balans van preventie, zorg en repressie per soort casus, wijk en kwartaal."),
             interventions,
+            counts_facts=True,
         ),
         ReportDefinition(
             "results",
             _l("Resultaten"),
             _l("Afgesloten casussen per resultaat, en hoe vaak een casus binnen een jaar terugkomt."),
             results,
+            counts_facts=True,
         ),
         ReportDefinition(
             "yearly",
@@ -85,6 +91,7 @@ REPORTS: dict[str, ReportDefinition] = {
             yearly,
             template="reports/yearly.html",
             by_year=True,
+            counts_facts=True,
         ),
     )
 }
@@ -156,6 +163,60 @@ def _plain(args: Mapping[str, Any]) -> dict[str, Any]:
     return {key: args.getlist(key) for key in args} if hasattr(args, "getlist") else dict(args)
 
 
+def raw_tables(
+    definition: ReportDefinition, scope: ReportScope, filters: ReportFilters, refreshed: datetime | None
+) -> tuple[list[CountTable | DurationTable], datetime | None]:
+    """The report's raw tables and the moment their numbers are of (``ReportMeta.as_of``).
+
+    From ``casebook.reports.cache`` when this scope and these filters were counted since the
+    facts' refresh ``refreshed``, else counted now and kept there. Before the first refresh
+    (``refreshed`` None) nothing is kept: today's reports count live, the history reports find
+    empty facts."""
+    session = db.session()
+    common.tune_session(session)
+    if refreshed is None:
+        return definition.query(session, scope, filters), None
+    key = cache.cache_key(definition.name, scope, filters, common.locale(), refreshed)
+    found = cache.cached(session, key)
+    if found is not None:
+        tables, counted_at = found
+    else:
+        tables, counted_at = definition.query(session, scope, filters), utcnow()
+        cache.keep(session, key, refreshed, tables, counted_at)
+    return tables, refreshed if definition.counts_facts else counted_at
+
+
+def warm_defaults(today: date | None = None) -> int:
+    """Build the default view of every report for every scope a reader of reports has (once per
+    distinct scope), so the pages people open first after a refresh answer from the cache.
+
+    Run by ``casebook reports refresh`` after the facts; no audit event (nobody read anything).
+    Returns the number of reports built."""
+    from sqlalchemy import select
+
+    from casebook.auth.models import User
+
+    session = db.session()
+    as_of = refreshed_at(session)
+    if as_of is None:
+        return 0
+    scopes: dict[tuple, ReportScope] = {}
+    for reader in session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)):
+        # the policy says who reads which scope (most users: none, decided without a statement)
+        scope = report_scope(reader) if can(reader, Action.VIEW_REPORTS) else None
+        if scope is not None:
+            identity = (scope.kind, scope.organisation_id, scope.restricted_case_type_ids, scope.team_user_ids)
+            scopes.setdefault(identity, scope)
+    built = 0
+    for scope in scopes.values():
+        choices = filter_choices(session, scope)
+        for definition in REPORTS.values():
+            filters = parse(ReportContext(definition, scope, choices), {}, today)
+            raw_tables(definition, scope, filters, as_of)
+            built += 1
+    return built
+
+
 def build_report(
     user: Any,
     name: str,
@@ -173,8 +234,7 @@ def build_report(
     :raises Refused: (audited) no reports for this user, or no report of that name.
     """
     context = context if context is not None and context.definition.name == name else context_for(user, name, action)
-    common.tune_session(db.session())
-    raw = context.definition.query(db.session(), context.scope, filters)
+    raw, as_of = raw_tables(context.definition, context.scope, filters, refreshed_at(db.session()))
     minimum = threshold()
     tables = tuple(
         suppress_durations(table, minimum) if isinstance(table, DurationTable) else suppress(table, minimum)
@@ -189,6 +249,8 @@ def build_report(
         threshold=minimum,
         created_at=utcnow(),
         filters_label=describe(filters, context.choices),
+        counts_facts=context.definition.counts_facts,
+        as_of=as_of,
     )
     details: dict[str, Any] = {
         "report": name,

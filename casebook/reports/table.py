@@ -91,6 +91,10 @@ class ReportMeta:
     threshold: int
     created_at: datetime
     filters_label: Any = ""
+    counts_facts: bool = False  # counted from the report facts (``casebook.reports.facts``)
+    # The moment the numbers are of: the facts' last refresh for a report that counts them (None:
+    # never refreshed), else when the numbers were counted (kept until the next refresh).
+    as_of: datetime | None = None
 
 
 @dataclass(frozen=True)

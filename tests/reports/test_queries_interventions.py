@@ -17,6 +17,7 @@ from casebook.interventions.models import Intervention, InterventionKind
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries.interventions import interventions
 from tests.factories import make_case, make_case_type, make_district, make_org
+from tests.reports import refreshed
 
 YEAR = ReportFilters(start=date(2026, 1, 1), end=date(2027, 1, 1))
 
@@ -49,7 +50,7 @@ def municipality(*authorised: int) -> ReportScope:
 
 
 def tables(scope: ReportScope, filters: ReportFilters = YEAR) -> dict:
-    return {t.key: t for t in interventions(db.session, scope, filters)}
+    return {t.key: t for t in interventions(refreshed(), scope, filters)}
 
 
 def counts(table) -> dict:

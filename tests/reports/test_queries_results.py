@@ -19,6 +19,7 @@ from casebook.db import db
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries.results import results
 from tests.factories import make_case, make_case_type, make_org, make_person, make_results, make_user, status_of
+from tests.reports import refreshed
 
 YEAR = ReportFilters(start=date(2026, 1, 1), end=date(2027, 1, 1))
 
@@ -80,7 +81,7 @@ def municipality(*authorised: int) -> ReportScope:
 
 
 def tables(scope: ReportScope, filters: ReportFilters = YEAR) -> dict:
-    return {t.key: t for t in results(db.session, scope, filters)}
+    return {t.key: t for t in results(refreshed(), scope, filters)}
 
 
 def counts(table) -> dict:

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 from casebook.access import report_scope
 from casebook.auth.models import Role
-from casebook.db import db, utcnow
+from casebook.db import utcnow
 from casebook.organisations.models import OrganisationKind
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries.throughput import throughput
 from casebook.signals.models import TriageDecision
 from tests.factories import make_district, make_org, make_signal, make_user
+from tests.reports import refreshed
 from tests.reports.test_queries_caseload import at, make_history_case, table, this_period
 
 Q1_2025 = ReportFilters(start=date(2025, 1, 1), end=date(2025, 7, 1))
@@ -30,7 +31,7 @@ def test_opening_to_closing_median_and_p80_per_quarter():
     make_history_case(zvh, district=wijk, opened=at(2025, 4, 1), closed=at(2025, 4, 8))
     make_history_case(zvh, district=wijk, opened=at(2024, 1, 1), closed=at(2024, 6, 1))
     filters = ReportFilters(start=Q1_2025.start, end=Q1_2025.end, district_ids=frozenset({wijk.id}))
-    tables = throughput(db.session(), report_scope(reader), filters)
+    tables = throughput(refreshed(), report_scope(reader), filters)
     closing = table(tables, "opening_to_closing")
     assert [c.key for c in closing.columns] == ["2025-K1", "2025-K2"]
     q1 = closing.stat("youth", "2025-K1")
@@ -57,7 +58,7 @@ def test_steps_through_plan_and_afschaling():
             ),
         )
     filters = ReportFilters(start=Q1_2025.start, end=Q1_2025.end, district_ids=frozenset({wijk.id}))
-    tables = throughput(db.session(), report_scope(reader), filters)
+    tables = throughput(refreshed(), report_scope(reader), filters)
     to_plan = table(tables, "triage_to_plan").stat("youth", "2025-K1")
     assert (to_plan.n, to_plan.median, to_plan.p80) == (2, 4.0, 6.0)
     to_afschaling = table(tables, "plan_to_afschaling")  # 30 and 50 days later: both in Q1
@@ -83,10 +84,10 @@ def test_signal_to_triage_and_the_waiting_signals():
     make_signal(registrant, district=wijk, received_at=now - timedelta(days=30))  # overdue
     make_signal(registrant, district=wijk, received_at=now - timedelta(hours=1))  # within the term
     filters = ReportFilters(start=Q1_2025.start, end=Q1_2025.end, district_ids=frozenset({wijk.id}))
-    tables = throughput(db.session(), report_scope(reader), filters)
+    tables = throughput(refreshed(), report_scope(reader), filters)
     weighing = table(tables, "signal_to_triage").stat("youth", "2025-K1")
     assert (weighing.n, weighing.median, weighing.p80) == (3, 2.0, 9.0)
     period = this_period()
     today = ReportFilters(period.start, period.end, district_ids=frozenset({wijk.id}))
-    waiting = table(throughput(db.session(), report_scope(reader), today), "waiting_at_triage")
+    waiting = table(throughput(refreshed(), report_scope(reader), today), "waiting_at_triage")
     assert (waiting.count("youth", "overdue"), waiting.count("youth", "within")) == (1, 1)

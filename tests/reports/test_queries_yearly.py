@@ -19,6 +19,7 @@ from casebook.reports.filters import ReportFilters
 from casebook.reports.queries.yearly import yearly
 from casebook.signals.models import TriageDecision
 from tests.factories import make_case, make_case_type, make_org, make_results, make_signal, make_user
+from tests.reports import refreshed
 
 YEAR_2026 = ReportFilters(start=date(2026, 1, 1), end=date(2027, 1, 1))
 
@@ -71,7 +72,7 @@ def world():
 
 def overview(*authorised: int) -> dict:
     scope = ReportScope("municipality", "Gemeente", None, frozenset(authorised), None)
-    return {t.key: t for t in yearly(db.session, scope, YEAR_2026)}
+    return {t.key: t for t in yearly(refreshed(), scope, YEAR_2026)}
 
 
 def counts(table) -> dict:

@@ -190,11 +190,12 @@ def _trend(session: Session, scope: ReportScope, filters: ReportFilters, keys: c
     moves: Counter[tuple[str, str]] = Counter()
     for column, sign in ((Case.opened_at, 1), (Case.closed_at, -1)):
         rows = (
-            select(type_id, common.bucket(column, buckets, before=BEFORE).label("month"))
+            select(type_id, common.bucket(column, buckets, before=True).label("month"))
             .where(*clauses, column.is_not(None))
             .subquery("moves")
         )
-        for type_value, month_key, count in session.execute(common.grouped(rows, "type_id", "month")):
+        for type_value, position, count in session.execute(common.grouped(rows, "type_id", "month")):
+            month_key = BEFORE if position == common.BEFORE_FIRST else common.bucket_key(position, buckets)
             if month_key is None:
                 continue
             moves[(keys.key(type_value), month_key)] += sign * count

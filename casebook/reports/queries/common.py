@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import Float
+from sqlalchemy.types import Float, Integer
 
 from casebook.access import ReportScope
 from casebook.cases.models import CaseType
@@ -193,13 +193,26 @@ def month_label(key: str) -> str:
 MONTH_NAMES = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
-def bucket(column: Any, buckets: Sequence[tuple[str, date, date]], *, before: str = "", after: str = "") -> Any:
-    """A CASE that names the bucket ``column`` falls in (portable: comparisons only, no date functions).
+BEFORE_FIRST = -1  # the position ``bucket`` gives a value before the first bucket, when asked to
 
-    Values before the first bucket get ``before``, after the last ``after`` (empty: NULL)."""
-    whens = [(column < instant(buckets[0][1]), literal(before or None))] if buckets else []
-    whens += [(column < instant(following), literal(key)) for key, _first, following in buckets]
-    return case(*whens, else_=literal(after or None)) if whens else literal(None)
+
+def bucket(column: Any, buckets: Sequence[tuple[str, date, date]], *, before: bool = False) -> Any:
+    """A CASE that gives the position (0, 1, …) of the bucket ``column`` falls in (portable:
+    comparisons only, no date functions); ``bucket_key`` turns it back into the bucket's key.
+
+    A small integer, not the key's text: the database groups and sorts it without a collation,
+    which at a million rows is most of a report's time. Values before the first bucket get
+    ``BEFORE_FIRST`` when ``before`` (else NULL), values after the last NULL."""
+    whens = [(column < instant(buckets[0][1]), literal(BEFORE_FIRST if before else None, Integer()))] if buckets else []
+    whens += [(column < instant(following), literal(i, Integer())) for i, (_k, _f, following) in enumerate(buckets)]
+    return case(*whens, else_=literal(None, Integer())) if whens else literal(None, Integer())
+
+
+def bucket_key(position: int | None, buckets: Sequence[tuple[str, date, date]]) -> str | None:
+    """The key of the bucket at ``position`` (``bucket``'s value); None for NULL and ``BEFORE_FIRST``."""
+    if position is None or not 0 <= int(position) < len(buckets):
+        return None
+    return buckets[int(position)][0]
 
 
 # --- durations ---------------------------------------------------------------------------------
@@ -224,43 +237,46 @@ def _days_postgresql(element: days_between, compiler: Any, **kw: Any) -> str:
     return f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 86400.0)"
 
 
-class nearest_rank(FunctionElement):
-    """The value at rank ⌈fraction·n⌉ of ``days`` in its group (nearest rank), as an aggregate.
+class median_and_p80(FunctionElement):
+    """The values at ranks ⌈0.5·n⌉ and ⌈0.8·n⌉ of ``days`` in its group (nearest rank), as one
+    aggregate giving an array of the two.
 
-    PostgreSQL: ``percentile_disc`` — one sort per group, no window passes (``fraction`` is nudged
-    down by 1e-9 so ``ceil(fraction·n)`` is exact in floating point for any realistic n). Other
-    databases have no ordered-set aggregates: ``percentile_rows`` then ranks with windows instead.
+    PostgreSQL: ``percentile_disc`` over an array of fractions — one sort per group for both, no
+    window passes (the fractions are nudged down by 1e-9 so ``ceil(fraction·n)`` is exact in
+    floating point for any realistic n). Other databases have no ordered-set aggregates:
+    ``percentile_rows`` then ranks with windows instead.
     """
 
-    type = Float()
     inherit_cache = True
 
 
-@compiles(nearest_rank, "postgresql")
-def _nearest_rank_postgresql(element: nearest_rank, compiler: Any, **kw: Any) -> str:
-    fraction, days = list(element.clauses)
-    return (
-        f"percentile_disc({compiler.process(fraction, **kw)} - 1e-9) "
-        f"WITHIN GROUP (ORDER BY {compiler.process(days, **kw)})"
-    )
+@compiles(median_and_p80, "postgresql")
+def _median_and_p80_postgresql(element: median_and_p80, compiler: Any, **kw: Any) -> str:
+    (days,) = list(element.clauses)
+    return f"percentile_disc(ARRAY[0.5 - 1e-9, 0.8 - 1e-9]) WITHIN GROUP (ORDER BY {compiler.process(days, **kw)})"
 
 
 def percentile_rows(durations: Any, group_columns: Iterable[Any], dialect: str = "") -> Any:
     """n, median and 80th percentile (nearest rank: the values at ranks ⌈n/2⌉ and ⌈0.8·n⌉) of
     ``durations`` (a subquery with the group columns and ``days``) per group, in one statement.
 
-    On PostgreSQL an ordered-set aggregate (``nearest_rank``); elsewhere each row gets its rank and
-    its group's size from window functions and the rows at those ranks are picked (portable).
+    On PostgreSQL an ordered-set aggregate (``median_and_p80``); elsewhere each row gets its rank
+    and its group's size from window functions and the rows at those ranks are picked (portable).
     """
     groups = list(group_columns)
     partition = [durations.c[g] for g in groups]
     if dialect == "postgresql":
+        ranks = (
+            select(*partition, func.count().label("n"), median_and_p80(durations.c.days).label("ranks"))
+            .group_by(*partition)
+            .subquery("ranks")
+        )
         return select(
-            *partition,
-            func.count().label("n"),
-            nearest_rank(literal(0.5, Float()), durations.c.days).label("median"),
-            nearest_rank(literal(0.8, Float()), durations.c.days).label("p80"),
-        ).group_by(*partition)
+            *(ranks.c[g] for g in groups),
+            ranks.c.n,
+            literal_column("ranks.ranks[1]", Float()).label("median"),
+            literal_column("ranks.ranks[2]", Float()).label("p80"),
+        )
     ranked = select(
         *partition,
         durations.c.days,

@@ -6,10 +6,12 @@ per quarter. The category is the intervention kind's (``InterventionKind.categor
 the functional admin keeps, seeded by the migration of the case-work content), so a new kind is
 counted in its category without a code change.
 
-One aggregate statement: interventions whose ``occurred_on`` lies in the period, on the cases the
-scope and the filters select, grouped by case type, wijk, year, month and category. The grouped rows
-(a few thousand at most) are folded into the three tables here; restricted case types the reader
-may not see by name are grouped under "overig" in SQL (``common.type_key``).
+One aggregate statement over ``report_intervention_fact`` (``casebook.reports.facts``: each
+intervention with its category and its case's keys, so no join to the cases): interventions whose
+``occurred_on`` lies in the period, on the cases the scope and the filters select, grouped by
+case type, wijk, year, month and category. The grouped rows (a few thousand at most) are folded
+into the three tables here; restricted case types the reader may not see by name are grouped under
+"overig" in SQL (``common.type_key``).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import Session
 
 from casebook.access import ReportScope, report_case_clause
-from casebook.cases.models import Case
-from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
+from casebook.interventions.models import InterventionCategory
+from casebook.reports.facts import ReportInterventionFact
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries import common
 from casebook.reports.table import Category, CountTable, DurationTable
@@ -51,26 +53,24 @@ def interventions(session: Session, scope: ReportScope, filters: ReportFilters) 
     preventie. The period filters the intervention's date, not the case's opening.
     """
     keys = common.case_type_category(session, scope, filters)
-    type_id = common.type_key(Case.case_type_id, keys)
-    year = cast(extract("year", Intervention.occurred_on), Integer)
-    month = cast(extract("month", Intervention.occurred_on), Integer)
+    fact = ReportInterventionFact
+    type_id = common.type_key(fact.case_type_id, keys)
+    year = cast(extract("year", fact.occurred_on), Integer)
+    month = cast(extract("month", fact.occurred_on), Integer)
     statement = (
-        select(type_id, Case.district_id, year, month, InterventionKind.category, func.count())
-        .select_from(Intervention)
-        .join(Case, Case.id == Intervention.case_id)
-        .join(InterventionKind, InterventionKind.id == Intervention.kind_id)
+        select(type_id, fact.district_id, year, month, fact.category, func.count())
         .where(
-            Intervention.occurred_on >= filters.start,
-            Intervention.occurred_on < filters.end,
-            report_case_clause(scope),
+            fact.occurred_on >= filters.start,
+            fact.occurred_on < filters.end,
+            report_case_clause(scope, over=fact),
             *common.filter_clauses(
                 filters,
-                type_column=Case.case_type_id,
-                district_column=Case.district_id,
-                organisation_column=Case.lead_organisation_id,
+                type_column=fact.case_type_id,
+                district_column=fact.district_id,
+                organisation_column=fact.lead_organisation_id,
             ),
         )
-        .group_by(type_id, Case.district_id, year, month, InterventionKind.category)
+        .group_by(type_id, fact.district_id, year, month, fact.category)
     )
     district_code = common.district_codes(session)
     by_type: Counter[tuple[str, str]] = Counter()

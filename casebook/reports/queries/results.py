@@ -21,7 +21,9 @@ The window is 365 days after each closing; for closings less than a year ago it 
 so their recidivism can still rise (the table's note says so). It is a proxy: a reopening can be
 an administrative correction, and a new case about a person can concern something else.
 
-Two aggregate statements (one per table) over the same cohort subquery; restricted case types the
+The closings and their recurrence are read from ``report_closing_fact`` (``casebook.reports.facts``;
+``recurrence`` below is the SQL its refresh runs once per closing). Two aggregate statements (one
+per table) over the same cohort subquery; restricted case types the
 reader may not see by name are grouped under "overig" in SQL (``common.type_key``).
 """
 
@@ -37,12 +39,11 @@ from sqlalchemy.orm import Session, aliased
 from casebook.access import ReportScope, report_case_clause
 from casebook.cases.models import (
     Case,
-    CaseClosureStep,
     CaseResult,
     CaseStatusChange,
     CaseSubject,
-    ClosureStepKind,
 )
+from casebook.reports.facts import ReportClosingFact
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries import common
 from casebook.reports.table import Category, CountTable, DurationTable
@@ -57,36 +58,32 @@ RECURRENCE = {
 
 
 def closings(filters: ReportFilters) -> Any:
-    """The cohort as a subquery: per case its first approved closure in the period (``case_id``,
-    ``closed_at``, ``result_id``)."""
+    """The cohort as a subquery of ``report_closing_fact``: per case its first approved closure in
+    the period, with the case's keys, the result's code and the recurrence the refresh derived."""
     start, end = common.period_bounds(filters)
+    fact = ReportClosingFact
     ranked = (
         select(
-            CaseClosureStep.case_id,
-            CaseClosureStep.at.label("closed_at"),
-            CaseClosureStep.result_id,
+            fact,
             func.row_number()
-            .over(partition_by=CaseClosureStep.case_id, order_by=(CaseClosureStep.at, CaseClosureStep.id))
+            .over(partition_by=fact.case_id, order_by=(fact.closed_at, fact.closure_step_id))
             .label("nth"),
         )
-        .where(
-            CaseClosureStep.kind == ClosureStepKind.APPROVED,
-            CaseClosureStep.at >= start,
-            CaseClosureStep.at < end,
-        )
+        .where(fact.closed_at >= start, fact.closed_at < end)
         .subquery("ranked_closings")
     )
-    return select(ranked.c.case_id, ranked.c.closed_at, ranked.c.result_id).where(ranked.c.nth == 1).subquery("closing")
+    return select(ranked).where(ranked.c.nth == 1).subquery("closing")
 
 
-def _in_scope(statement: Select, closing: Any, scope: ReportScope, filters: ReportFilters) -> Select:
-    return statement.join(Case, Case.id == closing.c.case_id).where(
-        report_case_clause(scope),
+def in_scope(statement: Select, closing: Any, scope: ReportScope, filters: ReportFilters) -> Select:
+    """``statement`` over the cohort, limited to the reader's scope and filters (the case's keys on the fact)."""
+    return statement.where(
+        report_case_clause(scope, over=closing.c),
         *common.filter_clauses(
             filters,
-            type_column=Case.case_type_id,
-            district_column=Case.district_id,
-            organisation_column=Case.lead_organisation_id,
+            type_column=closing.c.case_type_id,
+            district_column=closing.c.district_id,
+            organisation_column=closing.c.lead_organisation_id,
         ),
     )
 
@@ -139,23 +136,16 @@ def result_categories(session: Session) -> tuple[Category, ...]:
 def results(session: Session, scope: ReportScope, filters: ReportFilters) -> list[CountTable | DurationTable]:
     """Closed cases per result × case type, and the recidivism proxy per case type (two statements)."""
     keys = common.case_type_category(session, scope, filters)
-    type_id = common.type_key(Case.case_type_id, keys)
     closing = closings(filters)
+    type_id = common.type_key(closing.c.case_type_id, keys)
 
-    by_result = _in_scope(
-        select(type_id, CaseResult.code, func.count())
-        .select_from(closing)
-        .outerjoin(CaseResult, CaseResult.id == closing.c.result_id),
-        closing,
-        scope,
-        filters,
-    ).group_by(type_id, CaseResult.code)
+    by_result = in_scope(select(type_id, closing.c.result_code, func.count()), closing, scope, filters)
     result_counts: Counter[tuple[str, str]] = Counter()
-    for case_type_id, code, n in session.execute(by_result):
+    for case_type_id, code, n in session.execute(by_result.group_by(type_id, closing.c.result_code)):
         result_counts[(code or NO_RESULT, keys.key(case_type_id))] += n
 
-    kind = recurrence(closing)
-    by_recurrence = _in_scope(select(type_id, kind, func.count()).select_from(closing), closing, scope, filters)
+    kind = closing.c.recurrence
+    by_recurrence = in_scope(select(type_id, kind, func.count()), closing, scope, filters)
     recurrence_counts: Counter[tuple[str, str]] = Counter()
     for case_type_id, outcome, n in session.execute(by_recurrence.group_by(type_id, kind)):
         recurrence_counts[(keys.key(case_type_id), outcome)] += n

@@ -9,6 +9,10 @@ Each step is a pair of moments; a duration counts in the quarter its step *ended
 - plan van aanpak → afschaling: that first change → the first change into ``afschaling``;
 - opening → closing: ``Case.opened_at`` → ``Case.closed_at``.
 
+The three steps of a case are read from ``report_case_fact`` (``casebook.reports.facts``), where
+the refresh has derived each case's first entries once; the signal steps from the signals
+themselves (the waiting signals are today's, never a copy).
+
 Median and 80th percentile are nearest-rank, computed in SQL by ``common.percentile_rows`` (window
 functions, portable): one statement per step. Then the signals waiting at the weegtafel now, within
 and past ``SIGNAL_OVERDUE_WORKING_DAYS`` working days: one GROUP BY.
@@ -25,42 +29,23 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from casebook.access import ReportScope, report_case_clause, report_signal_clause
-from casebook.cases.models import Case, CaseStatusChange, StatusType
 from casebook.db import utcnow
+from casebook.reports.facts import ReportCaseFact
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries import common
 from casebook.reports.table import Category, CountTable, DurationTable
 from casebook.workdays import subtract_working_days
 
-PLAN, AFSCHALING = "plan_van_aanpak", "afschaling"
-
-
-def _first_entry(code: str, name: str, within: tuple[datetime, datetime] | None = None) -> Any:
-    """Per case, the first time it entered the status ``code`` (any type's status of that code).
-
-    ``within`` (start, end): only the cases whose first entry lies in the period — the changes
-    after its end are not read (a first entry before the end is the same with or without them).
-    """
-    query = (
-        select(CaseStatusChange.case_id.label("case_id"), func.min(CaseStatusChange.changed_at).label("at"))
-        .join(StatusType, StatusType.id == CaseStatusChange.to_status_id)
-        .where(StatusType.code == code)
-        .group_by(CaseStatusChange.case_id)
-    )
-    if within is not None:
-        start, end = within
-        query = query.where(CaseStatusChange.changed_at < end).having(func.min(CaseStatusChange.changed_at) >= start)
-    return query.subquery(name)
-
 
 def _case_clauses(scope: ReportScope, filters: ReportFilters) -> list[Any]:
+    fact = ReportCaseFact
     return [
-        report_case_clause(scope),
+        report_case_clause(scope, over=fact),
         *common.filter_clauses(
             filters,
-            type_column=Case.case_type_id,
-            district_column=Case.district_id,
-            organisation_column=Case.lead_organisation_id,
+            type_column=fact.case_type_id,
+            district_column=fact.district_id,
+            organisation_column=fact.lead_organisation_id,
         ),
     ]
 
@@ -91,10 +76,10 @@ def _durations(
     )
     stats = {
         (keys.key(type_id), quarter): common.duration_stat(n, median, p80)
-        for type_id, quarter, n, median, p80 in session.execute(
+        for type_id, position, n, median, p80 in session.execute(
             common.percentile_rows(rows, ("type_id", "quarter"), session.get_bind().dialect.name)
         )
-        if quarter is not None
+        if (quarter := common.bucket_key(position, buckets)) is not None
     }
     return DurationTable(
         key=key,
@@ -131,29 +116,17 @@ def throughput(session: Session, scope: ReportScope, filters: ReportFilters) -> 
         type_column=Signal.case_type_id,
         **shared,
     )
-    period = common.period_bounds(filters)
-    plan = _first_entry(PLAN, "plan_entry")
-    plan_in_period = _first_entry(PLAN, "plan_entry", period)
-    afschaling = _first_entry(AFSCHALING, "afschaling_entry", period)
-    # the first weighing of each case's signals, grouped once (hashed), not looked up per case
-    weighed = (
-        select(Signal.case_id.label("case_id"), func.min(Signal.triaged_at).label("at"))
-        .where(Signal.case_id.is_not(None))
-        .group_by(Signal.case_id)
-        .subquery("weighed")
-    )
-    case_query = select().select_from(Case).where(*_case_clauses(scope, filters))
+    fact = ReportCaseFact
+    case_query = select().select_from(fact).where(*_case_clauses(scope, filters))
     to_plan = _durations(
         session,
         key="triage_to_plan",
         title=_l("Van weging tot plan van aanpak"),
         note=_l("Dagen van de weging (of de opening) tot de fase plan van aanpak; per kwartaal van het plan."),
-        query=case_query.join(plan_in_period, plan_in_period.c.case_id == Case.id).outerjoin(
-            weighed, weighed.c.case_id == Case.id
-        ),
-        start_column=func.coalesce(weighed.c.at, Case.opened_at),
-        end_column=plan_in_period.c.at,
-        type_column=Case.case_type_id,
+        query=case_query,
+        start_column=func.coalesce(fact.weighed_at, fact.opened_at),
+        end_column=fact.plan_at,
+        type_column=fact.case_type_id,
         **shared,
     )
     to_afschaling = _durations(
@@ -161,10 +134,10 @@ def throughput(session: Session, scope: ReportScope, filters: ReportFilters) -> 
         key="plan_to_afschaling",
         title=_l("Van plan van aanpak tot afschaling"),
         note=_l("Dagen van de fase plan van aanpak tot de fase afschaling; per kwartaal van de afschaling."),
-        query=case_query.join(plan, plan.c.case_id == Case.id).join(afschaling, afschaling.c.case_id == Case.id),
-        start_column=plan.c.at,
-        end_column=afschaling.c.at,
-        type_column=Case.case_type_id,
+        query=case_query,
+        start_column=fact.plan_at,
+        end_column=fact.afschaling_at,
+        type_column=fact.case_type_id,
         **shared,
     )
     to_closing = _durations(
@@ -173,9 +146,9 @@ def throughput(session: Session, scope: ReportScope, filters: ReportFilters) -> 
         title=_l("Van opening tot afsluiting"),
         note=_l("Dagen van opening tot afsluiting van de casus; per kwartaal van de afsluiting."),
         query=case_query,
-        start_column=Case.opened_at,
-        end_column=Case.closed_at,
-        type_column=Case.case_type_id,
+        start_column=fact.opened_at,
+        end_column=fact.closed_at,
+        type_column=fact.case_type_id,
         **shared,
     )
     return [weighing, to_plan, to_afschaling, to_closing, _waiting(session, scope, filters, keys, signal_filters)]
@@ -219,5 +192,8 @@ def _waiting(
         row_title=_l("Soort"),
         column_title=_l("Termijn"),
         chart="stacked",
-        note=_l("Stand van vandaag, los van de gekozen periode; de termijn is die van de weegtafel (werkdagen)."),
+        note=_l(
+            "De wachtende meldingen op het moment van tellen, los van de gekozen periode; "
+            "de termijn is die van de weegtafel (werkdagen)."
+        ),
     )

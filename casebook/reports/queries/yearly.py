@@ -10,7 +10,9 @@ authorised for them).
 
 Every table has the themes as rows and columns that divide its unit (a signal has one decision, a
 closing one result), so its row totals are the headline numbers and suppression works on it as on
-any other table. Five aggregate statements, one per table, plus the reference data.
+any other table. Five aggregate statements, one per table, plus the reference data; the signals
+are counted from the signals themselves, the cases, closings and interventions from the report
+facts (``casebook.reports.facts``).
 
 "Lopend" counts the cases opened before the period's end whose current closing (``closed_at``) is
 not before it: a case closed then and reopened since counts as running (the case keeps only its
@@ -27,12 +29,13 @@ from sqlalchemy import Integer, String, cast, extract, func, literal, or_, selec
 from sqlalchemy.orm import Session
 
 from casebook.access import ReportScope, report_case_clause, report_signal_clause
-from casebook.cases.models import Case, CaseResult, CaseType
-from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
+from casebook.cases.models import CaseType
+from casebook.interventions.models import InterventionCategory
+from casebook.reports.facts import ReportCaseFact, ReportInterventionFact
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries import common
 from casebook.reports.queries.interventions import category_columns, quarter_key
-from casebook.reports.queries.results import NO_RESULT, closings, result_categories
+from casebook.reports.queries.results import NO_RESULT, closings, in_scope, result_categories
 from casebook.reports.table import Category, CountTable, DurationTable
 from casebook.signals.models import Signal, TriageDecision
 
@@ -74,12 +77,13 @@ class Themes:
         return self.theme_of.get(int(type_id or common.OTHER_ID), OTHER)
 
 
-def _case_filters(filters: ReportFilters) -> list:
+def _case_filters(filters: ReportFilters, fact: Any) -> list:
+    """The reader's filters over a report fact's copy of the case's keys."""
     return common.filter_clauses(
         filters,
-        type_column=Case.case_type_id,
-        district_column=Case.district_id,
-        organisation_column=Case.lead_organisation_id,
+        type_column=fact.case_type_id,
+        district_column=fact.district_id,
+        organisation_column=fact.lead_organisation_id,
     )
 
 
@@ -101,7 +105,6 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
     keys = common.case_type_category(session, scope, filters)
     themes = Themes(session, keys)
     start, end = common.period_bounds(filters)
-    case_type = common.type_key(Case.case_type_id, keys)
 
     signal_type = common.type_key(Signal.case_type_id, keys)
     decision = type_coerce(Signal.decision, String)  # the value (None: not weighed yet), not the enum
@@ -121,11 +124,18 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
         .group_by(signal_type, decision)
     )
 
-    year = cast(extract("year", Case.opened_at), Integer)
-    month = cast(extract("month", Case.opened_at), Integer)
+    facts, done = ReportCaseFact, ReportInterventionFact
+    case_type = common.type_key(facts.case_type_id, keys)
+    year = cast(extract("year", facts.opened_at), Integer)
+    month = cast(extract("month", facts.opened_at), Integer)
     opened_rows = session.execute(
         select(case_type, year, month, func.count())
-        .where(Case.opened_at >= start, Case.opened_at < end, report_case_clause(scope), *_case_filters(filters))
+        .where(
+            facts.opened_at >= start,
+            facts.opened_at < end,
+            report_case_clause(scope, over=facts),
+            *_case_filters(filters, facts),
+        )
         .group_by(case_type, year, month)
     )
     opened: Counter[tuple[str, str]] = Counter()
@@ -133,39 +143,32 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
         opened[(themes.of(type_id), quarter_key(int(y), int(m)))] += n
 
     closing = closings(filters)
-    closed = (
-        select(case_type, CaseResult.code, func.count())
-        .select_from(closing)
-        .join(Case, Case.id == closing.c.case_id)
-        .outerjoin(CaseResult, CaseResult.id == closing.c.result_id)
-        .where(report_case_clause(scope), *_case_filters(filters))
-        .group_by(case_type, CaseResult.code)
+    closing_type = common.type_key(closing.c.case_type_id, keys)
+    closed = in_scope(select(closing_type, closing.c.result_code, func.count()), closing, scope, filters).group_by(
+        closing_type, closing.c.result_code
     )
 
     running = (
         select(case_type, literal("running"), func.count())
         .where(
-            Case.opened_at < end,
-            or_(Case.closed_at.is_(None), Case.closed_at >= end),
-            report_case_clause(scope),
-            *_case_filters(filters),
+            facts.opened_at < end,
+            or_(facts.closed_at.is_(None), facts.closed_at >= end),
+            report_case_clause(scope, over=facts),
+            *_case_filters(filters, facts),
         )
         .group_by(case_type)
     )
 
-    category = InterventionKind.category
+    done_type = common.type_key(done.case_type_id, keys)
     interventions = (
-        select(case_type, category, func.count())
-        .select_from(Intervention)
-        .join(Case, Case.id == Intervention.case_id)
-        .join(InterventionKind, InterventionKind.id == Intervention.kind_id)
+        select(done_type, done.category, func.count())
         .where(
-            Intervention.occurred_on >= filters.start,
-            Intervention.occurred_on < filters.end,
-            report_case_clause(scope),
-            *_case_filters(filters),
+            done.occurred_on >= filters.start,
+            done.occurred_on < filters.end,
+            report_case_clause(scope, over=done),
+            *_case_filters(filters, done),
         )
-        .group_by(case_type, category)
+        .group_by(done_type, done.category)
     )
     intervention_counts = {
         (theme, str(InterventionCategory(column))): n
