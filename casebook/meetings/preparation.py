@@ -13,10 +13,12 @@ Every change is audited with ids and times only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
 from casebook.access import Action, can, require_audited
@@ -40,6 +42,25 @@ from casebook.organisations.models import Organisation
 def _require_version(meeting: Meeting, expected_version: int | None) -> None:
     if expected_version is None or expected_version != meeting.version:
         raise StaleMeeting(meeting)
+
+
+@contextmanager
+def _meeting_change(meeting: Meeting) -> Iterator[None]:
+    """The block's changes in a savepoint, flushed as one version bump: a writer that won the race
+    between the version check and the write (``version_id_col``) makes it a ``StaleMeeting``."""
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+        meeting.updated_at = utcnow()
+        db.session.flush()
+    except StaleDataError as exc:
+        savepoint.rollback()
+        db.session.refresh(meeting)
+        raise StaleMeeting(meeting) from exc
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
 
 
 def update_meeting(
@@ -76,17 +97,16 @@ def update_meeting(
         if invitation.present is not None:
             wanted.setdefault(invitation.organisation_id, invitation.organisation)
     checked = check_details(details, wanted)
-    for invitation in list(meeting.invitations):
-        if invitation.organisation_id not in wanted:
-            meeting.invitations.remove(invitation)
-    have = {i.organisation_id for i in meeting.invitations}
-    for organisation in sorted(wanted.values(), key=lambda o: o.name):
-        if organisation.id not in have:
-            meeting.invitations.append(MeetingInvitation(organisation=organisation))
-    meeting.title, meeting.held_on = title, held_on
-    apply_details(meeting, checked)
-    meeting.updated_at = utcnow()
-    db.session.flush()
+    with _meeting_change(meeting):
+        for invitation in list(meeting.invitations):
+            if invitation.organisation_id not in wanted:
+                meeting.invitations.remove(invitation)
+        have = {i.organisation_id for i in meeting.invitations}
+        for organisation in sorted(wanted.values(), key=lambda o: o.name):
+            if organisation.id not in have:
+                meeting.invitations.append(MeetingInvitation(organisation=organisation))
+        meeting.title, meeting.held_on = title, held_on
+        apply_details(meeting, checked)
     audit.record(
         by,
         "meeting.update",
@@ -123,21 +143,21 @@ def record_attendance(
     present = {p.id: p for p in persons}
     if any(not p.active or p.organisation_id not in invited for p in present.values()):
         raise MeetingRefused("Kies iemand van een uitgenodigde organisatie.", "persons")
-    for organisation_id, invitation in invited.items():
-        invitation.present = organisation_id in present_orgs or any(
-            p.organisation_id == organisation_id for p in present.values()
-        )
-    for attendee in list(meeting.attendees):
-        if attendee.invited:
-            attendee.present = attendee.user_id in present
-        elif attendee.user_id not in present:
-            meeting.attendees.remove(attendee)
-    known = {a.user_id for a in meeting.attendees}
-    for person in present.values():
-        if person.id not in known:
-            meeting.attendees.append(MeetingAttendee(user=person, invited=False, present=True))
-    meeting.attendance_recorded_at = meeting.updated_at = utcnow()
-    db.session.flush()
+    with _meeting_change(meeting):
+        for organisation_id, invitation in invited.items():
+            invitation.present = organisation_id in present_orgs or any(
+                p.organisation_id == organisation_id for p in present.values()
+            )
+        for attendee in list(meeting.attendees):
+            if attendee.invited:
+                attendee.present = attendee.user_id in present
+            elif attendee.user_id not in present:
+                meeting.attendees.remove(attendee)
+        known = {a.user_id for a in meeting.attendees}
+        for person in present.values():
+            if person.id not in known:
+                meeting.attendees.append(MeetingAttendee(user=person, invited=False, present=True))
+        meeting.attendance_recorded_at = utcnow()
     audit.record(
         by,
         "meeting.attendance",

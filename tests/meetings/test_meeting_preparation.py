@@ -183,3 +183,31 @@ def test_the_agenda_shows_each_viewer_what_they_may_see_of_each_case(setting):
     assert chair[1].decision == PRIVATE_DECISION
     event = last_event("meeting.view", actor_user_id=setting.ids["supervisor"])
     assert event.details == {"cases": [setting.ids["shared"], setting.ids["private"]], "content": []}
+
+
+def test_a_writer_who_won_the_race_makes_the_change_stale_and_nothing_is_written(setting):
+    """The version check passes, but another transaction bumped the row before the write."""
+    from sqlalchemy import update
+
+    from casebook.meetings.models import Meeting
+
+    meeting, chair = setting.meeting("coming"), setting.user("chair")
+    seen = meeting.version
+    db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id)
+        .values(version=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(StaleMeeting) as stale:
+        preparation.update_meeting(
+            meeting,
+            by=chair,
+            expected_version=seen,
+            title="Gewijzigd",
+            held_on=meeting.held_on,
+            organisations=[],
+            details=MeetingDetails(chair=chair, location="Elders"),
+        )
+    assert stale.value.current_version == seen + 1
+    assert (meeting.title, meeting.location) == ("Casusoverleg Komend", None)
