@@ -22,6 +22,7 @@ from casebook.demo.casework import seed_casework
 from casebook.demo.content import seed_case_work
 from casebook.demo.dossier import seed_dossiers
 from casebook.handoffs.demo import seed_handoffs
+from casebook.meetings.demo import seed_meeting_preparation
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
 from casebook.settings import is_production
@@ -240,6 +241,7 @@ def seed(password: str) -> dict[str, int]:
     summary["break-the-glass grants"] = seed_break_glass()
     summary.update(seed_casework())
     summary.update(seed_case_work())
+    summary.update(seed_meeting_preparation())
     summary.update(seed_dossiers())
     db.session.flush()
     summary.update(seed_handoffs())

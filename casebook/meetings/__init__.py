@@ -9,10 +9,11 @@ bp = Blueprint("meetings", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from casebook.meetings import views, work
+    from casebook.meetings import views, views_preparation, work
     from casebook.modules import navigation
 
     app.register_blueprint(bp)
     views.register(app)
+    views_preparation.register(app)
     work.register(app)
     navigation(app).add("meetings.index", _l("Casusoverleg"), order=30)

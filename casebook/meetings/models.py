@@ -1,8 +1,9 @@
-"""Casusoverleg: a meeting of partners, its invited organisations and an agenda of cases with decisions."""
+"""Casusoverleg: a meeting of partners, its invited organisations and persons (with who was present)
+and an agenda of cases with decisions."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,21 +17,40 @@ from casebook.plans.models import PlanAction
 
 
 class Meeting(Base):
-    """Title and date only: nothing personal lives on the meeting itself, only on its items."""
+    """When, where and with whom: nothing about a case lives on the meeting itself, only on its items.
+
+    ``version`` counts changes of the meeting and of its attendance (every change sets ``updated_at``,
+    so the row is written and SQLAlchemy's ``version_id_col`` refuses a stale write).
+    """
 
     __tablename__ = "meeting"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(index=True)
+    starts_at: Mapped[time | None]  # local time (Europe/Amsterdam) on ``held_on``
+    ends_at: Mapped[time | None]
+    location: Mapped[str | None] = mapped_column(String(200))  # a room or an address of an office
     organiser_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     organiser_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    minute_taker_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+    attendance_recorded_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    organiser: Mapped[User | None] = relationship()
+    __mapper_args__ = {"version_id_col": version}
+
+    organiser: Mapped[User | None] = relationship(foreign_keys=[organiser_id])
+    chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
+    minute_taker: Mapped[User | None] = relationship(foreign_keys=[minute_taker_id])
     organiser_organisation: Mapped[Organisation] = relationship(lazy="joined")
     invitations: Mapped[list[MeetingInvitation]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingInvitation.id"
+    )
+    attendees: Mapped[list[MeetingAttendee]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingAttendee.id"
     )
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="(AgendaItem.position, AgendaItem.id)"
@@ -43,6 +63,10 @@ class Meeting(Base):
     def invited_organisations(self) -> list[Organisation]:
         return [i.organisation for i in self.invitations]
 
+    @property
+    def invited_persons(self) -> list[User]:
+        return [a.user for a in self.attendees if a.invited]
+
 
 class MeetingInvitation(Base):
     __tablename__ = "meeting_invitation"
@@ -51,9 +75,29 @@ class MeetingInvitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    present: Mapped[bool | None]  # None: attendance not recorded (yet)
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class MeetingAttendee(Base):
+    """A person at a meeting: invited beforehand, or only recorded as present afterwards."""
+
+    __tablename__ = "meeting_attendee"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    invited: Mapped[bool] = mapped_column(default=True)
+    present: Mapped[bool | None]  # None: attendance not recorded (yet)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendees")
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<MeetingAttendee {self.id} meeting={self.meeting_id} user={self.user_id}>"
 
 
 def _case_of(item: AgendaItem) -> Case:

@@ -28,13 +28,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from casebook import audit
 from casebook.access import Action, can, deny, load_or_404, require_audited
 from casebook.access.rules.meetings import agenda_scope, meeting_visibility
-from casebook.auth.models import User
+from casebook.access.scope import CASE_ROLES
+from casebook.auth.models import User, UserRole
 from casebook.cases.lifecycle import require_open
 from casebook.cases.models import Case
 from casebook.casework import local_today
 from casebook.db import db, utcnow
-from casebook.errors import Conflict, RuleViolation
-from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
+from casebook.errors import Conflict
+from casebook.meetings.details import MeetingDetails, MeetingRefused, apply_details, check_details, describe
+from casebook.meetings.models import AgendaItem, Meeting, MeetingAttendee, MeetingInvitation
 from casebook.organisations.models import Organisation
 from casebook.plans import services as plans
 from casebook.plans.models import PlanAction
@@ -42,10 +44,7 @@ from casebook.plans.models import PlanAction
 MAX_DECISION_LENGTH = 8_000
 
 
-class MeetingRefused(RuleViolation):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+__all__ = ["MeetingRefused"]  # raised here, defined with the details' rules
 
 
 def meeting_scope(user: User) -> ColumnElement[bool]:
@@ -87,7 +86,12 @@ def meetings_for(user: User, *, today: date | None = None) -> tuple[list[Meeting
 def load_meeting(user: User, meeting_id: int) -> Meeting:
     """A meeting in the user's scope (``Action.VIEW_MEETING``), or an audited 404. Records no read:
     the caller's view does."""
-    options = (selectinload(Meeting.invitations),)
+    options = (
+        selectinload(Meeting.invitations),
+        selectinload(Meeting.attendees).joinedload(MeetingAttendee.user).joinedload(User.organisation),
+        joinedload(Meeting.chair),
+        joinedload(Meeting.minute_taker),
+    )
     return load_or_404(user, Meeting, meeting_id, Action.VIEW_MEETING, options=options, audit_read=False)
 
 
@@ -167,6 +171,20 @@ def inviteable_organisations() -> list[Organisation]:
     return list(db.session.scalars(select(Organisation).where(Organisation.active).order_by(Organisation.name)))
 
 
+def inviteable_persons(limit: int = 1000) -> list[User]:
+    """Active users with a case role in active organisations: who may be invited, chair or take minutes."""
+    with_case_role = select(UserRole.user_id).where(UserRole.role.in_(CASE_ROLES))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(User.active, Organisation.active, User.id.in_(with_case_role))
+            .order_by(Organisation.name, User.display_name, User.id)
+            .limit(limit)
+        )
+    )
+
+
 def agenda_candidates(user: User, meeting: Meeting, limit: int = 500) -> list[Case]:
     """Open cases the scheduler may see that are not on the agenda yet (for the picker)."""
     on_agenda = select(AgendaItem.case_id).where(AgendaItem.meeting_id == meeting.id)
@@ -189,9 +207,11 @@ def schedule_meeting(
     title: str,
     held_on: date | None,
     organisations: Iterable[Organisation],
+    details: MeetingDetails | None = None,
     today: date | None = None,
 ) -> Meeting:
-    """Schedule a casusoverleg; the organiser's organisation is always invited.
+    """Schedule a casusoverleg; the organiser's organisation is always invited. ``details``: time,
+    location, chair, minute-taker and invited persons (``casebook.meetings.details``).
 
     :raises AccessDenied: not a coordinator (audited). :raises MeetingRefused:
     """
@@ -209,16 +229,22 @@ def schedule_meeting(
         raise MeetingRefused("De datum ligt in het verleden.", "held_on")
     invited = {o.id: o for o in organisations if o.active}
     invited.setdefault(by.organisation_id, by.organisation)
+    checked = check_details(details or MeetingDetails(), invited)
     meeting = Meeting(title=title, held_on=held_on, organiser=by, organiser_organisation_id=by.organisation_id)
     for organisation in sorted(invited.values(), key=lambda o: o.name):
         meeting.invitations.append(MeetingInvitation(organisation=organisation))
+    apply_details(meeting, checked)
     db.session.add(meeting)
     db.session.flush()
     audit.record(
         by,
         "meeting.create",
         meeting,
-        details={"held_on": held_on.isoformat(), "organisations": sorted(o.slug for o in invited.values())},
+        details={
+            "held_on": held_on.isoformat(),
+            "organisations": sorted(o.slug for o in invited.values()),
+            **describe(meeting),
+        },
     )
     return meeting
 
@@ -236,9 +262,15 @@ def add_to_agenda(meeting: Meeting, *, by: User, reference: str) -> AgendaItem:
         if case is not None:
             deny(by, Action.PLACE_ON_AGENDA, case, requested_id=case.id)
         raise MeetingRefused("Geen casus met dit kenmerk gevonden waartoe u toegang heeft.", "reference")
+    return place(meeting, case, by=by, field="reference")
+
+
+def place(meeting: Meeting, case: Case, *, by: User, field: str, via: str = "meeting") -> AgendaItem:
+    """Add ``case`` at the end of the agenda; the caller has checked both may be combined by ``by``
+    (``PLACE_ON_AGENDA`` on the case, ``MANAGE_MEETINGS`` on the meeting). :raises MeetingRefused:"""
     require_open(case)
     if any(item.case_id == case.id for item in meeting.items):
-        raise MeetingRefused("Deze casus staat al op de agenda.", "reference")
+        raise MeetingRefused("Deze casus staat al op de agenda.", field)
     position = (
         db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
     ) + 1
@@ -247,7 +279,7 @@ def add_to_agenda(meeting: Meeting, *, by: User, reference: str) -> AgendaItem:
     item = AgendaItem(meeting=meeting, case=case, position=position, added_by_id=by.id, decision_ciphertext=None)
     db.session.add(item)
     db.session.flush()
-    audit.record(by, "meeting.agenda.add", item, details={"meeting": meeting.id})
+    audit.record(by, "meeting.agenda.add", item, details={"meeting": meeting.id, "via": via})
     return item
 
 

@@ -14,11 +14,14 @@ from casebook.access import Action, can, deny
 from casebook.auth.models import User
 from casebook.cases.extensions import TimelineEntry, read_once, register_timeline_source
 from casebook.cases.models import Case
+from casebook.casework import local_today
 from casebook.db import db
 from casebook.i18n import show_date
 from casebook.meetings import bp
 from casebook.meetings import services as meetings
-from casebook.meetings.forms import AgendaForm, DecisionForm, MeetingForm
+from casebook.meetings.briefs import agenda_for
+from casebook.meetings.details import MeetingDetails
+from casebook.meetings.forms import AgendaForm, AttendanceForm, DecisionForm, MeetingForm
 from casebook.meetings.models import AgendaItem, Meeting
 from casebook.organisations.models import Organisation
 from casebook.plans import services as plans
@@ -69,24 +72,53 @@ def index() -> str:
     )
 
 
-def _fill_meeting_form(form: MeetingForm) -> MeetingForm:
+def fill_meeting_form(form: MeetingForm) -> MeetingForm:
     form.organisations.choices = [(str(o.id), o.name) for o in meetings.inviteable_organisations()]
+    people = [(str(u.id), f"{u.display_name} ({u.organisation.name})") for u in meetings.inviteable_persons()]
+    form.chair.choices = [("", _("— nog niet bekend —")), *people]
+    form.minute_taker.choices = [("", _("— nog niet bekend —")), *people]
+    form.persons.choices = people
     return form
+
+
+def users_of(ids: list[str]) -> list[User]:
+    wanted = [int(v) for v in ids if v.isdigit()]
+    return list(db.session.scalars(select(User).where(User.id.in_(wanted)))) if wanted else []
+
+
+def organisations_of(ids: list[str]) -> list[Organisation]:
+    wanted = [int(v) for v in ids if v.isdigit()]
+    return list(db.session.scalars(select(Organisation).where(Organisation.id.in_(wanted)))) if wanted else []
+
+
+def details_from(form: MeetingForm) -> MeetingDetails:
+    """The form's details as the services take them (persons resolved from the offered ids)."""
+    chair, minute_taker = users_of([form.chair.data or ""]), users_of([form.minute_taker.data or ""])
+    return MeetingDetails(
+        starts_at=form.starts_at.data,
+        ends_at=form.ends_at.data,
+        location=form.location.data,
+        chair=chair[0] if chair else None,
+        minute_taker=minute_taker[0] if minute_taker else None,
+        persons=tuple(users_of(form.persons.data or [])),
+    )
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
 def new() -> Response | str | tuple[str, int]:
     if not can(current_user, Action.MANAGE_MEETINGS):
         raise deny(current_user, Action.MANAGE_MEETINGS, requested_id="new")
-    form = _fill_meeting_form(MeetingForm())
+    form = fill_meeting_form(MeetingForm())
     if not form.is_submitted():
         return render_template("meetings/new.html", form=form)
     if form.validate():
-        ids = [int(v) for v in form.organisations.data or []]
-        orgs = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
         try:
             meeting = meetings.schedule_meeting(
-                by=current_user, title=form.title.data, held_on=form.held_on.data, organisations=orgs
+                by=current_user,
+                title=form.title.data,
+                held_on=form.held_on.data,
+                organisations=organisations_of(form.organisations.data or []),
+                details=details_from(form),
             )
         except meetings.MeetingRefused as refused:
             apply_refusal(form, refused, "title")
@@ -95,13 +127,41 @@ def new() -> Response | str | tuple[str, int]:
     return render_template("meetings/new.html", form=form), 422
 
 
-def _detail(meeting: Meeting, status: int = 200, agenda_form: AgendaForm | None = None) -> tuple[str, int]:
+def fill_attendance_form(form: AttendanceForm, meeting: Meeting) -> AttendanceForm:
+    form.organisations.choices = [(str(i.organisation_id), i.organisation.name) for i in meeting.invitations]
+    invited = {i.organisation_id for i in meeting.invitations}
+    form.persons.choices = [
+        (str(u.id), f"{u.display_name} ({u.organisation.name})")
+        for u in meetings.inviteable_persons()
+        if u.organisation_id in invited
+    ]
+    return form
+
+
+def _attendance_form(meeting: Meeting) -> AttendanceForm:
+    form = AttendanceForm(formdata=None, version=meeting.version)
+    form.organisations.data = [str(i.organisation_id) for i in meeting.invitations if i.present]
+    form.persons.data = [str(a.user_id) for a in meeting.attendees if a.present]
+    return fill_attendance_form(form, meeting)
+
+
+def detail_page(
+    meeting: Meeting,
+    status: int = 200,
+    agenda_form: AgendaForm | None = None,
+    attendance_form: AttendanceForm | None = None,
+    conflict: bool = False,
+) -> tuple[str, int]:
+    """The meeting's page: details, attendance, and the agenda as the viewer may read it."""
     manage = meetings.can_manage(current_user, meeting)
+    held = meeting.held_on <= local_today()
     context: dict[str, Any] = {
         "meeting": meeting,
-        "items": meetings.minutes(current_user, meeting),
+        "briefs": agenda_for(current_user, meeting),
         "can_manage": manage,
         "agenda_form": agenda_form or (AgendaForm(formdata=None) if manage else None),
+        "attendance_form": (attendance_form or _attendance_form(meeting)) if manage and held else None,
+        "conflict": conflict,
         "candidates": meetings.agenda_candidates(current_user, meeting) if manage else [],
     }
     return render_template("meetings/detail.html", **context), status
@@ -109,7 +169,7 @@ def _detail(meeting: Meeting, status: int = 200, agenda_form: AgendaForm | None 
 
 @bp.get("/meetings/<int:meeting_id>")
 def detail(meeting_id: int) -> tuple[str, int]:
-    return _detail(meetings.load_meeting(current_user, meeting_id))
+    return detail_page(meetings.load_meeting(current_user, meeting_id))
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
@@ -124,7 +184,7 @@ def add_to_agenda(meeting_id: int) -> Response | tuple[str, int]:
             apply_refusal(form, refused, "reference")
         else:
             return redirect(url_for("meetings.detail", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
-    return _detail(meeting, 422, agenda_form=form)
+    return detail_page(meeting, 422, agenda_form=form)
 
 
 def _item_page(

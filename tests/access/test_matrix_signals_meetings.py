@@ -20,12 +20,15 @@ from casebook.audit import Outcome
 from casebook.cases.models import Involvement
 from casebook.confidentiality import Confidentiality
 from casebook.db import db, utcnow
+from casebook.meetings import preparation
 from casebook.meetings import services as meetings
+from casebook.meetings.briefs import agenda_for
 from casebook.meetings.models import AgendaItem, Meeting, MeetingInvitation
 from casebook.signals import services as signals
 from tests.access.helpers import add_participant
 from tests.factories import authorise_roles, login_as, make_case, make_case_type, make_org, make_signal, make_user
 from tests.helpers import last_event
+from tests.printing.support import all_text, read_pdf
 
 ROLES = ("caseworker", "coordinator", "supervisor", "admin")
 WORK = {"caseworker", "coordinator"}
@@ -151,3 +154,44 @@ def test_meeting_cell(client, role, relation, case_relation):
     item_page = client.get(f"/meetings/{meeting_id}/items/{item_id}")
     assert item_page.status_code == (200 if sees_item else 404)
     assert (DECISION in item_page.get_data(as_text=True)) is reads
+    # the preparation's screens and the verslag: run by who manages, read as the meeting page
+    manages = meeting_expected(role, relation, case_relation, Action.MANAGE_MEETINGS)
+    assert client.get(f"/meetings/{meeting_id}/edit").status_code == (200 if manages else 404)
+    report = client.get(f"/meetings/{meeting_id}/report.pdf")
+    assert report.status_code == (200 if sees else 404)
+    if sees:
+        assert (DECISION in all_text(read_pdf(report.data))) is reads
+
+
+@pytest.mark.parametrize(("role", "relation", "case_relation"), M_CELLS)
+def test_agenda_brief_cell(role, relation, case_relation):
+    """What the agenda hands out per item: present for viewers of the case, its content for readers of it."""
+    user, meeting, item = build_meeting(role, relation, case_relation)
+    if not meeting_expected(role, relation, case_relation, Action.VIEW_MEETING):
+        return
+    briefs = agenda_for(user, meeting)
+    assert [b.item for b in briefs] == (
+        [item] if meeting_expected(role, relation, case_relation, Action.VIEW_AGENDA_ITEM) else []
+    )
+    reads = meeting_expected(role, relation, case_relation, Action.READ_AGENDA_DECISION)
+    assert all(b.content is reads and (b.decision == DECISION) is reads for b in briefs)
+
+
+@pytest.mark.parametrize(("role", "relation", "case_relation"), M_CELLS)
+def test_agenderen_cell(client, role, relation, case_relation):
+    """Putting a case on a coming meeting from the case: a coordinator taking part in the case, on a
+    meeting of their own organisation; a case they may not place is a 404, a meeting not theirs a 422."""
+    user, meeting, _item = build_meeting(role, relation, case_relation)
+    meeting.held_on = date.today() + timedelta(days=1)
+    case = make_case(lead=meeting.invitations[0].organisation)
+    if case_relation == "takes_part":
+        add_participant(case, user.organisation, Involvement.CONTRIBUTOR)
+    places = role == "coordinator" and case_relation == "takes_part"
+    assert can(user, Action.PLACE_ON_AGENDA, case) is places
+    offered = places and relation == "organiser"
+    assert preparation.meetings_open_for(user, case) == ([meeting] if offered else [])
+    case_id, meeting_id = case.id, meeting.id
+    db.session.commit()
+    login_as(client, user)
+    response = client.post(f"/cases/{case_id}/agenda", data={"meeting": str(meeting_id)})
+    assert response.status_code == (303 if offered else 422 if places else 404)

@@ -42,7 +42,9 @@ from casebook.households import services as households
 from casebook.interventions import services as interventions
 from casebook.interventions.models import InterventionKind
 from casebook.journal import services as journal
+from casebook.meetings import preparation as meetings_preparation
 from casebook.meetings import services as meetings
+from casebook.meetings.details import MeetingDetails
 from casebook.organisations.models import OrganisationKind
 from casebook.people import services as people
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
@@ -78,6 +80,8 @@ SERVICE_MODULES = (
     "casebook.journal.services",
     "casebook.documents.services",
     "casebook.meetings.services",
+    "casebook.meetings.preparation",
+    "casebook.meetings.briefs",
     "casebook.handoffs.services.sending",
     "casebook.handoffs.services.deciding",
     "casebook.handoffs.requests",
@@ -160,6 +164,10 @@ EXEMPT: dict[str, str] = {
     "casebook.meetings.services:inviteable_organisations": RULE,
     "casebook.meetings.services:agenda_candidates": READ,
     "casebook.meetings.services:case_agenda": READ,
+    "casebook.meetings.services:inviteable_persons": RULE,
+    "casebook.meetings.services:place": INSIDE + " (add_to_agenda, preparation.put_on_agenda: both checked)",
+    "casebook.meetings.preparation:meetings_open_for": RULE,
+    "casebook.meetings.briefs:agenda_for": READ,
     # handoffs and transfer requests
     "casebook.handoffs.services.deciding:eligible_process_coordinators": RULE,
     "casebook.handoffs.services.deciding:expire_due": SYSTEM,
@@ -400,6 +408,28 @@ REFUSALS: list[Refusal] = [
         lambda w: meetings.add_meeting_action(
             w.item, by=w.outsider, today=w.today, description="x", owner_organisation=w.zvh, due_on=w.today
         ),
+    ),
+    Refusal(
+        "casebook.meetings.preparation:update_meeting",
+        lambda w: meetings_preparation.update_meeting(
+            w.meeting,
+            by=w.outsider,
+            expected_version=w.meeting.version,
+            title="x",
+            held_on=w.meeting.held_on,
+            organisations=[],
+            details=MeetingDetails(),
+        ),
+    ),
+    Refusal(
+        "casebook.meetings.preparation:record_attendance",
+        lambda w: meetings_preparation.record_attendance(
+            w.meeting, by=w.outsider, expected_version=w.meeting.version, organisations=[], persons=[]
+        ),
+    ),
+    Refusal(
+        "casebook.meetings.preparation:put_on_agenda",
+        lambda w: meetings_preparation.put_on_agenda(w.case, w.meeting, by=w.outsider),
     ),
     # --- handoffs and transfer requests ------------------------------------------------------------
     Refusal(

@@ -9,6 +9,7 @@ of examples is bounded so the whole run stays well under a minute.
 from __future__ import annotations
 
 import contextvars
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -21,8 +22,18 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from casebook.auth.models import Role
 from casebook.cases.models import Involvement
+from casebook.meetings.services import add_to_agenda
 from tests.documents.support import upload
-from tests.factories import bearer, make_api_token, make_case, make_case_type, make_district, make_org, make_user
+from tests.factories import (
+    bearer,
+    make_api_token,
+    make_case,
+    make_case_type,
+    make_district,
+    make_meeting,
+    make_org,
+    make_user,
+)
 
 EXAMPLES_PER_OPERATION = 25
 
@@ -52,6 +63,9 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
     upload(cases[0], coordinator)  # a document (id 1), so its metadata, content and versions are reached
+    # a casusoverleg (id 1) that took place, with a case on its agenda: its agenda, report and attendance
+    meeting = make_meeting(coordinator, date.today() - timedelta(days=1), [west])
+    add_to_agenda(meeting, by=coordinator, reference=cases[1].reference)
     return bearer(make_api_token(coordinator))
 
 
@@ -89,6 +103,11 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/documents/{document_id}/versions"),
     # a report's name, wijk, case type and organisation are codes of data; its period at most ten years
     ("GET", "/api/v1/reports/{name}"),
+    # a meeting's organisations and persons are codes and usernames of data, its date today or later
+    ("POST", "/api/v1/meetings"),
+    ("PATCH", "/api/v1/meetings/{meeting_id}"),
+    ("PUT", "/api/v1/meetings/{meeting_id}/attendance"),
+    ("POST", "/api/v1/cases/{case_id}/agenda"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for

@@ -84,6 +84,9 @@ PERSONAL_DATA_ROUTES = {
     # printed files: their reads audit themselves, then the export (``PRINTED``)
     "printing.case_dossier": ("caseworker", "/cases/{case}/dossier.pdf", "case.dossier.export"),
     "printing.meeting": ("coordinator", "/meetings/{meeting}/report.pdf", "meeting.report.export"),
+    "api.list_meetings": ("coordinator", "/api/v1/meetings", "meeting.list"),
+    "api.get_agenda": ("coordinator", "/api/v1/meetings/{meeting}/agenda", "meeting.view"),
+    "api.get_meeting_report_pdf": ("coordinator", "/api/v1/meetings/{meeting}/report.pdf", "meeting.report.export"),
     "api.get_case_dossier_pdf": ("caseworker", "/api/v1/cases/{case}/dossier.pdf", "case.dossier.export"),
     "documents.detail": ("caseworker", "/documents/{document}", "document.view"),
     "documents.download": ("caseworker", "/documents/{document}/download", "document.download"),
@@ -99,13 +102,15 @@ PERSONAL_DATA_ROUTES = {
 TESTED_ELSEWHERE = {
     "documents.shared_download": "tests/handoffs/test_shared_documents.py (needs an accepted handoff)",
 }
-PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf"}
+PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf", "api.get_meeting_report_pdf"}
 NO_PERSONAL_DATA = {
     "cases.saved_filters",  # the user's own saved filters: codes and the names they gave them
     "site.index",  # my work: only the viewer's own lists, each through audited services
     "admin.create_user",  # an empty form
     "signals.new",  # an empty form
     "meetings.new",  # an empty form
+    "meetings.edit",  # a meeting's practical details (time, place, employees invited): no case data
+    "api.get_meeting",  # the same details through the API
     "handoffs.new_request",  # an empty form; the request itself is a POST
     "people.search",  # an empty form; the search itself is a POST, audited as person.search
     "account.change_password",  # the user's own form

@@ -198,6 +198,7 @@ MAIN_PAGES = [
     MainPage("timeline page", "/cases/{case}/timeline", "Casus PGA-"),
     MainPage("meetings list", "/meetings", "Casusoverleg", screenshot="meetings"),
     MainPage("meeting detail", "{meeting}", "Casusoverleg", screenshot="meeting-detail"),
+    MainPage("meeting edit", "{meeting}/edit", "Overleg wijzigen"),
     MainPage("handoff inbox", "/handoffs", "Overdrachten", screenshot="handoffs"),
     MainPage("handoff detail", "{handoff}", "PGA-", screenshot="handoff-detail"),
     MainPage("new handoff", "/cases/{case}/handoffs/new", "Nieuwe overdracht"),

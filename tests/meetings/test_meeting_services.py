@@ -42,7 +42,16 @@ def test_scheduling_is_for_coordinators_and_invites_the_organiser(zvh, police, c
         by=chair, title="Casusoverleg", held_on=TODAY, organisations=[police], today=TODAY
     )
     assert {o.slug for o in meeting.invited_organisations} == {"zvh", "politie"}
-    assert last_event("meeting.create").details == {"held_on": "2026-11-28", "organisations": ["politie", "zvh"]}
+    assert last_event("meeting.create").details == {
+        "held_on": "2026-11-28",
+        "organisations": ["politie", "zvh"],
+        "starts_at": None,
+        "ends_at": None,
+        "location": False,
+        "chair": None,
+        "minute_taker": None,
+        "persons": [],
+    }
     caseworker = make_user(org=zvh)
     with pytest.raises(AccessDenied):
         meetings.schedule_meeting(by=caseworker, title="x", held_on=TODAY, organisations=[], today=TODAY)

@@ -78,7 +78,7 @@ def test_the_meeting_report_prints_the_items_the_requester_may_see(app, client):
     assert reader.trailer["/Root"]["/Lang"] == "nl"
     assert reader.metadata.title == "Casusoverleg Wielwijk — 20 november 2026"
     event = last_event(REPORT_EVENT, actor_user_id=d.partner_worker.id)
-    assert event.details == {"items": 1, "decisions": 1, "cases": [d.case.id]}
+    assert event.details == {"items": 1, "decisions": 1, "cases": [d.case.id], "content": [d.case.id]}
 
 
 def test_a_supervisor_reads_that_a_case_was_decided_not_what(app, client):
