@@ -1,7 +1,7 @@
 """Casusoverleg prepared and recorded: time, location, chair, minute-taker, invited persons and attendance.
 
 Revision ID: c7f56a0dbb6d
-Revises: e1a2b3c4d5f6
+Revises: 7f3c9a2d5e10
 Create Date: 2026-12-03 13:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c7f56a0dbb6d"
-down_revision: str | None = "e1a2b3c4d5f6"
+down_revision: str | None = "7f3c9a2d5e10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
