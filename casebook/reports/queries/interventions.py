@@ -6,7 +6,7 @@ per quarter. The category is the intervention kind's (``InterventionKind.categor
 the functional admin keeps, seeded by the migration of the case-work content), so a new kind is
 counted in its category without a code change.
 
-One aggregate statement: interventions whose ``occurred_on`` lies in the period, on the cases the
+One aggregate statement: done interventions (not planned or cancelled ones) whose ``occurred_on`` lies in the period, on the cases the
 scope and the filters select, grouped by case type, wijk, year, month and category. The grouped rows
 (a few thousand at most) are folded into the three tables here; restricted case types the reader
 may not see by name are grouped under "overig" in SQL (``common.type_key``).
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from casebook.access import ReportScope, report_case_clause
 from casebook.cases.models import Case
-from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
+from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind, InterventionStatus
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries import common
 from casebook.reports.table import Category, CountTable, DurationTable
@@ -60,6 +60,7 @@ def interventions(session: Session, scope: ReportScope, filters: ReportFilters) 
         .join(Case, Case.id == Intervention.case_id)
         .join(InterventionKind, InterventionKind.id == Intervention.kind_id)
         .where(
+            Intervention.status == InterventionStatus.DONE,  # planned and cancelled ones were not done
             Intervention.occurred_on >= filters.start,
             Intervention.occurred_on < filters.end,
             report_case_clause(scope),

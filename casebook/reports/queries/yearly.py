@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from casebook.access import ReportScope, report_case_clause, report_signal_clause
 from casebook.cases.models import Case, CaseResult, CaseType
-from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind
+from casebook.interventions.models import Intervention, InterventionCategory, InterventionKind, InterventionStatus
 from casebook.reports.filters import ReportFilters
 from casebook.reports.queries import common
 from casebook.reports.queries.interventions import category_columns, quarter_key
@@ -160,6 +160,7 @@ def yearly(session: Session, scope: ReportScope, filters: ReportFilters) -> list
         .join(Case, Case.id == Intervention.case_id)
         .join(InterventionKind, InterventionKind.id == Intervention.kind_id)
         .where(
+            Intervention.status == InterventionStatus.DONE,  # planned and cancelled ones were not done
             Intervention.occurred_on >= filters.start,
             Intervention.occurred_on < filters.end,
             report_case_clause(scope),
