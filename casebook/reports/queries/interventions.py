@@ -6,8 +6,8 @@ per quarter. The category is the intervention kind's (``InterventionKind.categor
 the functional admin keeps, seeded by the migration of the case-work content), so a new kind is
 counted in its category without a code change.
 
-One aggregate statement: done interventions (not planned or cancelled ones) whose ``occurred_on`` lies in the period, on the cases the
-scope and the filters select, grouped by case type, wijk, year, month and category. The grouped rows
+One aggregate statement: done interventions (not planned or cancelled ones) whose ``occurred_on``
+lies in the period, on the cases the scope and the filters select, grouped by case type, wijk, year, month and category. The grouped rows
 (a few thousand at most) are folded into the three tables here; restricted case types the reader
 may not see by name are grouped under "overig" in SQL (``common.type_key``).
 """
