@@ -7,9 +7,10 @@ the functional admin keeps, seeded by the migration of the case-work content), s
 counted in its category without a code change.
 
 One aggregate statement: done interventions (not planned or cancelled ones) whose ``occurred_on``
-lies in the period, on the cases the scope and the filters select, grouped by case type, wijk, year, month and category. The grouped rows
-(a few thousand at most) are folded into the three tables here; restricted case types the reader
-may not see by name are grouped under "overig" in SQL (``common.type_key``).
+lies in the period, on the cases the scope and the filters select, grouped by case type, wijk,
+year, month and category. The grouped rows (a few thousand at most) are folded into the three
+tables here; restricted case types the reader may not see by name are grouped under "overig" in
+SQL (``common.type_key``).
 """
 
 from __future__ import annotations
