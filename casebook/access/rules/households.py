@@ -81,8 +81,8 @@ def manage_household_members_rule(user: User, action: Action, household: Any) ->
 
 @rule(Action.CREATE_HOUSEHOLD)
 def create_household_rule(user: User, action: Action, case: Any) -> bool:
-    """On a case without a household: who manages the case's participants forms its household."""
-    return isinstance(case, Case) and case.household_id is None and case_rule(user, Action.MANAGE_PARTICIPANTS, case)
+    """On a case: who manages the case's participants forms its household (the service refuses a second one)."""
+    return isinstance(case, Case) and case_rule(user, Action.MANAGE_PARTICIPANTS, case)
 
 
 @rule(Action.COORDINATE_HOUSEHOLD)
