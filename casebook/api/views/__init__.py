@@ -12,6 +12,7 @@ from casebook.api.views import (  # noqa: F401
     casework,
     dossier,
     handoffs,
+    households,
     meta,
     persons,
     printing,
