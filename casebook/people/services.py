@@ -149,6 +149,19 @@ def _candidates(entries: set[tuple[str, str]], *, scope: ColumnElement[bool] | N
     return list(db.session.scalars(query))
 
 
+def match_identity(
+    *, bsn: str | None = None, family_name: str | None = None, birth_date: dt.date | None = None
+) -> tuple[str, list[Person]]:
+    """Persons in the whole register with this BSN, or this family name and birth date, by blind index
+    (only the few candidates are decrypted, to confirm). No scope and no audit: for break-the-glass,
+    whose caller (``casebook.supervision.glass_search``) offers only cases it may open and audits.
+
+    :raises SearchCriteriaError: neither a valid BSN nor a family name + birth date.
+    """
+    kind, entries = _criteria(bsn, family_name, birth_date)
+    return kind, [p for p in _candidates(entries, scope=None) if _confirms(p, kind, bsn, family_name, birth_date)]
+
+
 def require_search(user: User) -> None:
     """Check that ``user`` may search persons at all (the search page); audit a denial. :raises Refused:"""
     require_audited(user, Action.SEARCH_PERSONS)

@@ -7,6 +7,7 @@ from casebook.api import (
 )
 from casebook.api.views import (  # noqa: F401
     audit,
+    break_glass,
     case_changes,
     cases,
     casework,
