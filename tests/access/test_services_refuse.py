@@ -507,7 +507,7 @@ REFUSALS: list[Refusal] = [
             person_id=w.person.id,
             relation="parent",
             expected_version=w.household.version,
-        ),  # fmt: skip
+        ),
     ),
     Refusal(
         "casebook.households.forming:remove_member",
