@@ -34,6 +34,8 @@ FAMILY = (  # given names, birth date, relation, role on the case
     ("Sem", date(2011, 9, 30), "child", SubjectRole.FAMILY_MEMBER),
 )
 FAMILY_NAME = "Koster"
+# Linda Koster's (made-up, valid) BSN: the README's break-the-glass example finds her case by it
+DEMO_GLASS_BSN = "111222333"
 
 
 def _family_case_exists() -> bool:
@@ -52,6 +54,7 @@ def _seed_household(coordinator: User) -> int:
         (Person(family_name=FAMILY_NAME, given_names=given, birth_date=born, address="Wielwijk 12, Dordrecht"), role)
         for given, born, _relation, role in FAMILY
     ]
+    persons[0][0].bsn = DEMO_GLASS_BSN
     for person, _role in persons:
         db.session.add(person)
     case = open_case(
