@@ -156,3 +156,67 @@ def test_the_reports_count_only_done_interventions(world, app):
     filters = ReportFilters(start=date(2026, 1, 1), end=date(2027, 1, 1))
     tables = report(db.session(), report_scope(supervisor), filters)
     assert sum(tables[0].counts.values()) == 1
+
+
+# -- the screens ------------------------------------------------------------------------------------
+
+
+def test_the_screens_plan_an_intervention_for_a_goal_and_mark_it_done(client, world):
+    from tests.factories import login_as
+
+    case, user, person = world
+    goal = make_goal(case, user)
+    login_as(client, user)
+    form = client.get(f"/cases/{case.id}/interventions?form=intervention").text
+    assert 'name="status"' in form and "Voor doel (plan van aanpak)" in form and "Bakker" in form
+    ahead = (date.today() + timedelta(days=7)).isoformat()
+    data = {
+        "status": "planned",
+        "kind": str(kind().id),
+        "occurred_on": ahead,
+        "organisation": str(user.organisation_id),
+        "goal": str(goal.id),
+        "subject": str(person.id),
+    }
+    response = client.post(f"/cases/{case.id}/interventions", data=data)
+    assert response.status_code == 303, response.text
+    row = db.session.scalar(select(Intervention).where(Intervention.case_id == case.id))
+    assert (row.status, row.goal_id, row.subject_person_id) == (InterventionStatus.PLANNED, goal.id, person.id)
+    page = client.get(f"/cases/{case.id}/interventions").text
+    assert "Geplande interventies" in page and 'data-status="planned"' in page
+    assert 'data-category="prevention"><span class="cb-balance__count">0</span>' in page
+    stale = client.post(
+        f"/cases/{case.id}/interventions/{row.id}/settle", data={"status": "done", "version": row.version + 1}
+    )
+    assert stale.status_code == 409 and "intussen gewijzigd" in stale.text
+    done = client.post(
+        f"/cases/{case.id}/interventions/{row.id}/settle", data={"status": "done", "version": row.version}
+    )
+    assert done.status_code == 303
+    page = client.get(f"/cases/{case.id}/interventions").text
+    assert 'data-category="prevention"><span class="cb-balance__count">1</span>' in page
+    assert last_event("intervention.settle").details["status"] == "done"
+
+
+def test_the_screens_refuse_a_done_intervention_ahead_with_the_input_kept(client, world):
+    from tests.factories import login_as
+
+    case, user, _person = world
+    login_as(client, user)
+    ahead = (date.today() + timedelta(days=7)).isoformat()
+    data = {"status": "done", "kind": str(kind().id), "occurred_on": ahead, "organisation": str(user.organisation_id)}
+    response = client.post(f"/cases/{case.id}/interventions", data=data)
+    assert response.status_code == 422 and "leg de interventie vast als gepland" in response.text
+    assert f'value="{ahead}"' in response.text
+
+
+def test_another_cases_intervention_is_404_on_the_screens(client, world):
+    from tests.factories import login_as
+
+    case, user, _person = world
+    other = make_case(lead=user.organisation)
+    row = plan(other, user)
+    login_as(client, user)
+    response = client.post(f"/cases/{case.id}/interventions/{row.id}/settle", data={"status": "done", "version": 1})
+    assert response.status_code == 404
+    assert last_event("intervention.view").outcome.value == "denied"
