@@ -125,6 +125,11 @@ class Action(enum.StrEnum):
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike
     VIEW_AUDIT_EVENT = "audit.event.view", _l("Auditgebeurtenis volledig inzien")
+    # --- household-glass: forming households from the screens and the API ---------------------
+    # on a case: form its household (who manages the case's participants)
+    CREATE_HOUSEHOLD = "household.create", _l("Huishouden vormen")
+    # on a household: add and remove members (who manages the participants of one of its visible cases)
+    MANAGE_HOUSEHOLD_MEMBERS = "household.members", _l("Leden van een huishouden beheren")
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -1,7 +1,8 @@
 """Break-the-glass: read-only access to an out-of-scope case, for a stated reason, reviewed later.
 
-Offered only from a search by the case's *exact* reference (never from the 404 of an
-out-of-scope case, which would confirm that the case exists). A reference that does not exist,
+Offered only from a search by the case's *exact* reference, or by a person's BSN or family name
+and birth date (``casebook.supervision.glass_search``), never from the 404 of an out-of-scope case,
+which would confirm that the case exists. A reference that does not exist,
 that the user's authorisations do not cover, or whose case is restricted or above
 ``vertrouwelijk`` gives the same answer: nothing found. Every search, grant and review is audited.
 
@@ -56,12 +57,16 @@ def _normalise(reference: str) -> str:
     return (reference or "").strip().upper()
 
 
+def may_break_into(user: User, case: Case) -> bool:
+    """The glass may be broken for ``case``: not a restricted type, at most ``vertrouwelijk``, and within
+    the user's authorisation for its type (above their maximum it does not exist for them)."""
+    return break_glass_eligible(case) and is_authorised(user, Action.VIEW_CASE, case.case_type_id, case.confidentiality)
+
+
 def _eligible_case(user: User, reference: str) -> Case | None:
     case = db.session.scalar(select(Case).where(Case.reference == reference)) if reference else None
-    if case is None or not break_glass_eligible(case):
+    if case is None or not may_break_into(user, case):
         return None
-    if not is_authorised(user, Action.VIEW_CASE, case.case_type_id, case.confidentiality):
-        return None  # above the user's maximum for the type: does not exist for them
     return case
 
 

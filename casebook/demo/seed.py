@@ -248,6 +248,9 @@ def seed(password: str) -> dict[str, int]:
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())
+    from casebook.households.demo import seed_households_and_interventions
+
+    summary.update(seed_households_and_interventions())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 

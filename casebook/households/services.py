@@ -22,6 +22,7 @@ from casebook.access import (
     can,
     household_cases,
     load_or_404,
+    person_visibility,
     prime_grants,
     require_audited,
     visible_members,
@@ -68,16 +69,29 @@ def load_household_for(user: User, household_id: int) -> tuple[Household, list[C
 class MemberView:
     member: HouseholdMember
     cases: list[Case]
+    linked: bool = False  # the viewer may open the member's person page (the persons rule)
 
 
 def members_with_cases(user: User, household: Household, cases: list[Case]) -> list[MemberView]:
-    """The members ``user`` may see (the policy's ``visible_members``), each with their visible cases."""
+    """The members ``user`` may see (the policy's ``visible_members``), each with their visible cases
+    and whether their person page is open to the user (``person_visibility``, one statement for all)."""
     shown = set(db.session.scalars(select(HouseholdMember.id).where(visible_members(user, household.id))))
+    linked = set(
+        db.session.scalars(
+            select(HouseholdMember.person_id).where(
+                HouseholdMember.household_id == household.id, person_visibility(user, HouseholdMember.person_id)
+            )
+        )
+    )
     by_person: dict[int, list[Case]] = {}
     for case in cases:
         for subject in case.subjects:
             by_person.setdefault(subject.person_id, []).append(case)
-    return [MemberView(member=m, cases=by_person.get(m.person_id, [])) for m in household.members if m.id in shown]
+    return [
+        MemberView(member=m, cases=by_person.get(m.person_id, []), linked=m.person_id in linked)
+        for m in household.members
+        if m.id in shown
+    ]
 
 
 def coordination_of(household_id: int) -> HouseholdCoordination | None:

@@ -13,12 +13,22 @@ from casebook.cases.models import Case
 from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
 from casebook.organisations.models import Organisation
+from casebook.people.models import Person
+from casebook.plans.models import PlanGoal
 
 
 class InterventionCategory(enum.StrEnum):
     PREVENTION = "prevention"
     CARE = "care"
     ENFORCEMENT = "enforcement"
+
+
+class InterventionStatus(enum.StrEnum):
+    """Planned (a date ahead is allowed), done (what the reports count) or cancelled."""
+
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
 
 
 class InterventionKind(Base):
@@ -58,6 +68,14 @@ class Intervention(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     outcome_ciphertext: Mapped[bytes | None] = mapped_column("outcome", LargeBinary)
+    status: Mapped[InterventionStatus] = mapped_column(
+        StrEnumType(InterventionStatus), default=InterventionStatus.DONE, server_default="done"
+    )
+    # the plan goal it serves and the subject it concerns; both optional, both of the same case
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("plan_goal.id", ondelete="SET NULL"), index=True)
+    subject_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    # optimistic locking: marking a planned intervention done or cancelled names the version it saw
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     outcome = EncryptedText("outcome_ciphertext", owner=_case_of)
 
@@ -65,6 +83,10 @@ class Intervention(Base):
     kind: Mapped[InterventionKind] = relationship(lazy="joined")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     recorded_by: Mapped[User | None] = relationship(lazy="joined")
+    goal: Mapped[PlanGoal | None] = relationship()
+    subject_person: Mapped[Person | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Intervention {self.id} case={self.case_id} kind={self.kind_id}>"

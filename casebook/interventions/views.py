@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 from casebook.access import Action, can
@@ -18,11 +19,11 @@ from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
 from casebook.casework import back_to_section, load_case, section_url
 from casebook.db import db
-from casebook.i18n import INTERVENTION_CATEGORY_LABELS, select_locale, show_date
+from casebook.i18n import INTERVENTION_CATEGORY_LABELS, LIFE_DOMAIN_LABELS, select_locale, show_date
 from casebook.interventions import bp
 from casebook.interventions import services as interventions
-from casebook.interventions.forms import InterventionForm
-from casebook.interventions.models import InterventionCategory, InterventionKind
+from casebook.interventions.forms import InterventionForm, SettleForm
+from casebook.interventions.models import InterventionCategory, InterventionKind, InterventionStatus
 from casebook.organisations.models import Organisation
 from casebook.reference import reference_values
 
@@ -45,6 +46,13 @@ def _fill(form: InterventionForm, case: Case, user: User) -> InterventionForm:
     ]
     orgs = interventions.participating_organisations(case)
     form.organisation.choices = [(str(o.id), o.name) for o in orgs]
+    form.goal.choices = [("", _("— geen —"))] + [
+        (str(g.id), f"{LIFE_DOMAIN_LABELS[g.domain.value]}: {str(g.text)[:80]}")
+        for g in interventions.goal_choices(case)
+    ]
+    form.subject.choices = [("", _("— geen —"))] + [
+        (str(p.id), p.full_name) for p in interventions.subject_choices(case)
+    ]
     if not form.is_submitted() and any(o.id == user.organisation_id for o in orgs):
         form.organisation.data = str(user.organisation_id)
     return form
@@ -60,7 +68,8 @@ def _balance(rows: list) -> dict[InterventionCategory, int]:
     intervention of the case is among them, so counting them again in SQL would only cost a query."""
     counts = dict.fromkeys(InterventionCategory, 0)
     for row in rows:
-        counts[InterventionCategory(row.kind.category)] += 1
+        if row.status is InterventionStatus.DONE:  # a plan is not yet a deed
+            counts[InterventionCategory(row.kind.category)] += 1
     return counts
 
 
@@ -72,7 +81,9 @@ def _context(user: User, case: Case, form: InterventionForm | None = None) -> di
         form = _fill(InterventionForm(formdata=None), case, user)
     rows = _read(user, case)
     return {
-        "interventions": rows,
+        "interventions": [r for r in rows if r.status is not InterventionStatus.PLANNED],
+        "planned": sorted((r for r in rows if r.status is InterventionStatus.PLANNED), key=lambda r: r.occurred_on),
+        "settle_csrf": generate_csrf() if may_add else None,
         "balance": _balance(rows),
         "intervention_form": form if may_add else None,
         "can_add_intervention": may_add,
@@ -89,7 +100,17 @@ def load_section(user: User, case: Case) -> dict[str, Any] | None:
 def summary(user: User, case: Case) -> dict[str, Any] | None:
     """The Overzicht's block: the balance of prevention, care and enforcement."""
     rows = _read(user, case)
-    return {"count": len(rows), "balance": _balance(rows)}
+    return {"count": sum(1 for r in rows if r.status is InterventionStatus.DONE), "balance": _balance(rows)}
+
+
+_TIMELINE_TITLES = {
+    InterventionStatus.DONE: "Interventie: %(kind)s (%(category)s) op %(date)s",
+    InterventionStatus.PLANNED: "Geplande interventie: %(kind)s (%(category)s) op %(date)s",
+    InterventionStatus.CANCELLED: "Geannuleerde interventie: %(kind)s (%(category)s), gepland op %(date)s",
+}
+# the msgids above, for the catalogue's extractor
+_l("Geplande interventie: %(kind)s (%(category)s) op %(date)s")
+_l("Geannuleerde interventie: %(kind)s (%(category)s), gepland op %(date)s")
 
 
 def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
@@ -102,7 +123,7 @@ def timeline_interventions(user: User, case: Case) -> list[TimelineEntry]:
             at=row.recorded_at,
             kind="intervention",
             title=_(
-                "Interventie: %(kind)s (%(category)s) op %(date)s",
+                _TIMELINE_TITLES[row.status],
                 kind=row.kind.label(locale),
                 category=INTERVENTION_CATEGORY_LABELS[row.kind.category.value],
                 date=show_date(row.occurred_on),
@@ -129,6 +150,9 @@ def add(case_id: int) -> Response | tuple[str, int]:
                 occurred_on=form.occurred_on.data,
                 organisation=db.session.get(Organisation, int(form.organisation.data)),
                 outcome=form.outcome.data,
+                status=InterventionStatus(form.status.data or "done"),
+                goal_id=int(form.goal.data) if form.goal.data else None,
+                subject_person_id=int(form.subject.data) if form.subject.data else None,
             )
         except interventions.InterventionRefused as refused:
             name = refused.field if refused.field in form else "kind"
@@ -136,6 +160,33 @@ def add(case_id: int) -> Response | tuple[str, int]:
         else:
             return back_to_section(case, "interventions", _("Interventie vastgelegd."), f"intervention-{row.id}")
     return render_dossier(case, "interventions", status=422, open_form="intervention", intervention_form=form)
+
+
+@bp.post("/cases/<int:case_id>/interventions/<int:intervention_id>/settle")
+def settle(case_id: int, intervention_id: int) -> Response | tuple[str, int]:
+    """Mark a planned intervention done or cancelled."""
+    case = load_case(current_user, case_id, Action.ADD_INTERVENTION)
+    row = interventions.load_intervention(current_user, case, intervention_id)
+    form = SettleForm()
+    if form.validate_on_submit() and form.status.data in ("done", "cancelled"):
+        try:
+            interventions.settle_intervention(
+                row,
+                by=current_user,
+                status=InterventionStatus(form.status.data or "done"),
+                expected_version=form.version.data,
+                occurred_on=form.occurred_on.data,
+            )
+        except interventions.StaleIntervention:
+            flash(_("De interventie is intussen gewijzigd; er is niets opgeslagen."), "error")
+            return render_dossier(case, "interventions", status=409)
+        except (interventions.NotPlanned, interventions.InterventionRefused) as refused:
+            flash(str(refused), "error")
+            return render_dossier(case, "interventions", status=422)
+        done = form.status.data == "done"
+        message = _("Interventie als uitgevoerd vastgelegd.") if done else _("Interventie geannuleerd.")
+        return back_to_section(case, "interventions", message, f"intervention-{row.id}")
+    return render_dossier(case, "interventions", status=422)
 
 
 def register(app: Flask) -> None:

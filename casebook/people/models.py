@@ -78,11 +78,15 @@ class Household(Base):
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # optimistic locking of the member list: adding or removing a member bumps it
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     district: Mapped[District | None] = relationship()
     members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="household", cascade="all, delete-orphan", order_by="HouseholdMember.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Household {self.id} {self.reference}>"

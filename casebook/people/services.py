@@ -27,11 +27,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from casebook import audit
-from casebook.access import Action, can, case_scope, deny, load_or_404, require_audited, visible_persons
+from casebook.access import (
+    Action,
+    can,
+    case_scope,
+    deny,
+    household_cases,
+    load_or_404,
+    require_audited,
+    visible_persons,
+)
 from casebook.auth.models import User
 from casebook.cases.models import Case, CaseSubject, SubjectRole
 from casebook.crypto import bsn_is_valid, family_name_variants, normalise_bsn, normalise_family_name
@@ -39,7 +49,7 @@ from casebook.crypto.store import current_keyring
 from casebook.db import db
 from casebook.errors import RuleViolation
 from casebook.people.blind_indexes import BSN, BSN_PENDING, NAME_DOB, person_index_entries
-from casebook.people.models import Person, PersonMatch, PersonSearchIndex
+from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person, PersonMatch, PersonSearchIndex
 
 #: At most this many persons are returned by one search (a search is for finding one person).
 SEARCH_LIMIT = 50
@@ -137,6 +147,19 @@ def _candidates(entries: set[tuple[str, str]], *, scope: ColumnElement[bool] | N
     if scope is not None:
         query = query.where(scope)
     return list(db.session.scalars(query))
+
+
+def match_identity(
+    *, bsn: str | None = None, family_name: str | None = None, birth_date: dt.date | None = None
+) -> tuple[str, list[Person]]:
+    """Persons in the whole register with this BSN, or this family name and birth date, by blind index
+    (only the few candidates are decrypted, to confirm). No scope and no audit: for break-the-glass,
+    whose caller (``casebook.supervision.glass_search``) offers only cases it may open and audits.
+
+    :raises SearchCriteriaError: neither a valid BSN nor a family name + birth date.
+    """
+    kind, entries = _criteria(bsn, family_name, birth_date)
+    return kind, [p for p in _candidates(entries, scope=None) if _confirms(p, kind, bsn, family_name, birth_date)]
 
 
 def require_search(user: User) -> None:
@@ -382,6 +405,20 @@ def cases_of_person(user: User, person: Person) -> list[tuple[Case, SubjectRole]
         .order_by(Case.opened_at.desc(), Case.id.desc())
     ).all()
     return [(case, role) for case, role in rows]
+
+
+def households_of_person(user: User, person: Person) -> list[tuple[Household, HouseholdRelation]]:
+    """The person's households that ``user`` may open (``household_cases``: through a case they may
+    list), with the person's relation; one statement, nothing about the others."""
+    membership = aliased(HouseholdMember)  # the inner clause reads household_member itself
+    visible_case = exists(select(Case.id).where(household_cases(user, membership.household_id)))
+    rows = db.session.execute(
+        select(Household, membership.relation)
+        .join(membership, membership.household_id == Household.id)
+        .where(membership.person_id == person.id, visible_case)
+        .order_by(Household.reference)
+    ).all()
+    return [(household, relation) for household, relation in rows]
 
 
 def reveal_bsn(user: User, person: Person) -> str | None:

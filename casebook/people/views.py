@@ -92,6 +92,7 @@ def _detail_page(person: Any, revealed_bsn: str | None) -> str:
         person=person,
         revealed_bsn=revealed_bsn,
         cases=people.cases_of_person(current_user, person),
+        households=people.households_of_person(current_user, person),
         may_reveal=can(current_user, Action.REVEAL_BSN, person),
     )
 

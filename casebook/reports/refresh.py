@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from casebook.cases.models import Case, CaseClosureStep, CaseResult, CaseStatusChange, ClosureStepKind, StatusType
 from casebook.db import utcnow
-from casebook.interventions.models import Intervention, InterventionKind
+from casebook.interventions.models import Intervention, InterventionKind, InterventionStatus
 from casebook.reports.facts import ReportCaseFact, ReportClosingFact, ReportFactState, ReportInterventionFact
 
 PLAN, AFSCHALING = "plan_van_aanpak", "afschaling"
@@ -95,6 +95,7 @@ def _intervention_facts() -> Any:
         )
         .join(Case, Case.id == Intervention.case_id)
         .join(InterventionKind, InterventionKind.id == Intervention.kind_id)
+        .where(Intervention.status == InterventionStatus.DONE)  # planned and cancelled ones did not take place
     )
 
 

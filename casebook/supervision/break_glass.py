@@ -5,14 +5,25 @@ decides, records and audits; these views parse and render.
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from casebook.access import break_glass as glass
 from casebook.access.models import ReviewStatus
+from casebook.people import services as people
+from casebook.people.forms import PersonSearchForm
 from casebook.supervision import break_glass_bp as bp
+from casebook.supervision import glass_search
 from casebook.supervision.forms import BreakGlassForm, ReviewForm
+
+
+def _page(**context) -> str:
+    context.setdefault("person_form", PersonSearchForm(formdata=None))
+    context.setdefault("reference", "")
+    context.setdefault("lookup", None)
+    context.setdefault("person_results", None)
+    return render_template("supervision/break_glass.html", **context)
 
 
 @bp.get("")
@@ -21,7 +32,34 @@ def search() -> str:
     reference = request.args.get("reference", "").strip()
     lookup = glass.find_case(current_user, reference) if reference else None
     form = BreakGlassForm(formdata=None, reference=lookup.case.reference if lookup and lookup.case else "")
-    return render_template("supervision/break_glass.html", reference=reference, lookup=lookup, form=form)
+    return _page(reference=reference, lookup=lookup, form=form)
+
+
+@bp.post("/person")
+def search_person() -> Response:
+    """Search by BSN, or family name + birth date (posted: no BSN in a URL); offers the cases the glass
+    may be broken for, each leading to the reason form."""
+    form = PersonSearchForm()
+    status = 200
+    results = None
+    if form.validate():
+        try:
+            results = glass_search.find_cases_by_person(
+                current_user,
+                bsn=form.bsn.data or None,
+                family_name=form.family_name.data,
+                birth_date=form.birth_date.data,
+            )
+        except people.BsnNotProcessed as refused:
+            form.bsn.errors = [*form.bsn.errors, refused.message]
+            status = 422
+    else:
+        status = 422
+    response = make_response(
+        _page(person_form=form, person_results=results, form=BreakGlassForm(formdata=None)), status
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("")
@@ -38,7 +76,7 @@ def take() -> Response | tuple[str, int]:
             flash(_("Noodtoegang geregistreerd: %(minutes)d minuten alleen lezen.", minutes=minutes), "info")
             return redirect(url_for("cases.detail", case_id=grant.case_id))
     lookup = glass.find_case(current_user, reference)
-    return render_template("supervision/break_glass.html", reference=reference, lookup=lookup, form=form), 422
+    return _page(reference=reference, lookup=lookup, form=form), 422
 
 
 @bp.get("/reviews")

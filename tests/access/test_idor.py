@@ -22,6 +22,7 @@ from casebook.db import db
 from casebook.handoffs import requests as handoff_requests
 from casebook.handoffs import services as handoff_services
 from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
+from casebook.interventions.models import Intervention, InterventionKind, InterventionStatus
 from casebook.meetings.services import add_to_agenda
 from casebook.notifications import services as notification_services
 from casebook.organisations.models import OrganisationKind
@@ -87,6 +88,15 @@ def _foreign_objects(home, other) -> dict:
     document = upload(case, other_worker)
     goal = make_goal(case, other_coordinator)
     plan_action = make_action(case, other_coordinator, due_on=date.today() + timedelta(days=14), goal=goal)
+    intervention = Intervention(
+        case=case,
+        kind=db.session.scalar(select(InterventionKind).where(InterventionKind.code == "gesprek")),
+        occurred_on=date.today() + timedelta(days=7),
+        organisation=other,
+        status=InterventionStatus.PLANNED,
+        goal=goal,
+    )
+    db.session.add(intervention)
     meeting = make_meeting(other_coordinator, held_on=date.today(), organisations=[other])
     item = add_to_agenda(meeting, by=other_coordinator, reference=case.reference)
     asker = make_user(org=make_org(kind=OrganisationKind.WIJKTEAM), roles=["coordinator"])
@@ -149,6 +159,8 @@ def _foreign_objects(home, other) -> dict:
         "notification_id": notification.id,
         "document_id": document.id,
         "version_id": document.latest.id,
+        "intervention_id": intervention.id,
+        "member_id": household.members[0].id,
     }
 
 
@@ -176,6 +188,8 @@ ID_NAMES = {
     "notification_id",
     "document_id",
     "version_id",
+    "intervention_id",
+    "member_id",
 }
 
 

@@ -38,9 +38,10 @@ from casebook.db import Base, db
 from casebook.handoffs import requests as transfer_requests
 from casebook.handoffs import services as handoffs
 from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
+from casebook.households import forming
 from casebook.households import services as households
 from casebook.interventions import services as interventions
-from casebook.interventions.models import InterventionKind
+from casebook.interventions.models import InterventionKind, InterventionStatus
 from casebook.journal import services as journal
 from casebook.meetings import preparation as meetings_preparation
 from casebook.meetings import services as meetings
@@ -53,6 +54,7 @@ from casebook.reports import services as reports
 from casebook.reports.filters import ReportFilters
 from casebook.signals import services as signals
 from casebook.signals.models import TriageDecision
+from casebook.supervision import glass_search
 from tests.documents.support import new_version, upload
 from tests.factories import (
     make_action,
@@ -88,6 +90,8 @@ SERVICE_MODULES = (
     "casebook.signals.services",
     "casebook.people.services",
     "casebook.households.services",
+    "casebook.households.forming",
+    "casebook.supervision.glass_search",
     "casebook.reports.services",
 )
 
@@ -209,6 +213,14 @@ EXEMPT: dict[str, str] = {
     "casebook.households.services:coordinator_choices": RULE,
     "casebook.households.services:may_set_coordinator": RULE,
     "casebook.households.services:coordination_version": RULE,
+    "casebook.households.forming:member_candidates": RULE,
+    "casebook.households.forming:load_member": READ + " (of a household loaded with its action; an audited 404)",
+    "casebook.people.services:households_of_person": READ + " (on the person page, in its scope)",
+    "casebook.people.services:match_identity": INSIDE
+    + " (supervision.glass_search.find_cases_by_person, which checks the role, offers only eligible cases and audits)",
+    "casebook.interventions.services:goal_choices": RULE,
+    "casebook.interventions.services:subject_choices": RULE,
+    "casebook.interventions.services:load_intervention": READ + " (of a case loaded with its action; an audited 404)",
 }
 
 
@@ -251,6 +263,10 @@ class World:
         self.household.members.append(HouseholdMember(person=self.person, relation=HouseholdRelation.CHILD))
         db.session.add(self.household)
         db.session.flush()
+        self.planned = interventions.add_intervention(
+            self.case, by=self.worker, kind=self.kind, occurred_on=today + timedelta(days=3), organisation=zvh,
+            status=InterventionStatus.PLANNED, today=today,
+        )  # fmt: skip
 
     def transfer_input(self) -> handoffs.HandoffInput:
         return handoffs.HandoffInput(
@@ -502,6 +518,37 @@ REFUSALS: list[Refusal] = [
         ),
     ),
     Refusal("casebook.people.services:reveal_bsn", lambda w: people.reveal_bsn(w.admin, w.person)),
+    Refusal(
+        "casebook.interventions.services:settle_intervention",
+        lambda w: interventions.settle_intervention(
+            w.planned, by=w.outsider, status=InterventionStatus.DONE, expected_version=w.planned.version
+        ),
+    ),
+    Refusal(
+        "casebook.households.forming:create_household",
+        lambda w: forming.create_household(w.case, by=w.outsider, expected_version=w.case.version),
+    ),
+    Refusal(
+        "casebook.households.forming:add_member",
+        lambda w: forming.add_member(
+            w.household,
+            [w.case],
+            by=w.outsider,
+            person_id=w.person.id,
+            relation="parent",
+            expected_version=w.household.version,
+        ),
+    ),
+    Refusal(
+        "casebook.households.forming:remove_member",
+        lambda w: forming.remove_member(
+            w.household, w.household.members[0], by=w.outsider, expected_version=w.household.version
+        ),
+    ),
+    Refusal(
+        "casebook.supervision.glass_search:find_cases_by_person",
+        lambda w: glass_search.find_cases_by_person(w.admin, family_name="Refusalsen", birth_date=date(2008, 5, 17)),
+    ),
     Refusal(
         "casebook.households.services:set_coordinator",
         lambda w: households.set_coordinator(

@@ -66,7 +66,24 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     # a casusoverleg (id 1) that took place, with a case on its agenda: its agenda, report and attendance
     meeting = make_meeting(coordinator, date.today() - timedelta(days=1), [west])
     add_to_agenda(meeting, by=coordinator, reference=cases[1].reference)
+    _household_with_a_member(cases[0])  # household 1 with member 1, so their operations are reached
     return bearer(make_api_token(coordinator))
+
+
+def _household_with_a_member(case: Any) -> None:
+    from casebook.cases.models import CaseSubject, SubjectRole
+    from casebook.db import db
+    from casebook.people.models import Household, HouseholdMember, HouseholdRelation
+    from tests.factories import make_person
+
+    person = make_person("Visser")
+    case.subjects.append(CaseSubject(person=person, role=SubjectRole.SUBJECT))
+    household = Household(
+        reference="HH-00001", members=[HouseholdMember(person=person, relation=HouseholdRelation.PARENT)]
+    )
+    case.household = household
+    db.session.add(household)
+    db.session.flush()
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -108,6 +125,17 @@ DATA_RULE_OPERATIONS = {
     ("PATCH", "/api/v1/meetings/{meeting_id}"),
     ("PUT", "/api/v1/meetings/{meeting_id}/attendance"),
     ("POST", "/api/v1/cases/{case_id}/agenda"),
+    # a planned intervention marked done against its stored version and state (412, 409 once settled)
+    ("PATCH", "/api/v1/cases/{case_id}/interventions/{intervention_id}"),
+    # households: the case's or household's version (412), a second household (409), a member among the
+    # subjects of its cases and a coordinator of a lead organisation (422)
+    ("POST", "/api/v1/cases/{case_id}/household"),
+    ("POST", "/api/v1/households/{household_id}/members"),
+    ("DELETE", "/api/v1/households/{household_id}/members/{member_id}"),
+    ("PUT", "/api/v1/households/{household_id}/coordinator"),
+    # break-the-glass: a BSN's elfproef or one criterion of three (422), a reason of 20 characters (422)
+    ("POST", "/api/v1/break-glass/search"),
+    ("POST", "/api/v1/break-glass"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for

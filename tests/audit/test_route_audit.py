@@ -77,6 +77,7 @@ PERSONAL_DATA_ROUTES = {
     "api.list_interventions": ("caseworker", "/api/v1/cases/{case}/interventions", "intervention.list"),
     "api.get_plan": ("caseworker", "/api/v1/cases/{case}/plan", "plan.view"),
     "api.get_person": ("caseworker", "/api/v1/persons/{person}", "person.view"),
+    "api.get_household": ("coordinator", "/api/v1/households/{household}", "household.view"),
     "api.search_persons": ("caseworker", "/api/v1/persons?family_name=Doe&birth_date=2008-05-17", "person.search"),
     "api.list_signals": ("coordinator", "/api/v1/signals", "signal.list"),
     "api.list_audit": ("supervisor", "/api/v1/audit", "audit.list"),
@@ -182,7 +183,14 @@ def test_the_route_writes_its_event(client, endpoint):
     found = [(e.action, e.outcome, e.actor_user_id) for e in events]
     # sections (and the case resource's dossier read) audit their own reads after the page's; the case
     # list its page's subjects' names
-    if endpoint in ("cases.detail", "cases.section", "households.detail", "api.get_case", "cases.index"):
+    if endpoint in (
+        "cases.detail",
+        "cases.section",
+        "households.detail",
+        "api.get_household",
+        "api.get_case",
+        "cases.index",
+    ):
         assert found[: len(expected)] == expected
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])
         return

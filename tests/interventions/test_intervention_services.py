@@ -65,7 +65,14 @@ def test_logging_encrypts_the_outcome_and_audits_kind_and_category(case, west):
     assert b"Halt-taakstraf" not in raw
     event = last_event("intervention.add")
     assert (event.actor_user_id, event.object_id, event.case_id) == (user.id, str(row.id), case.id)
-    assert event.details == {"kind": "halt", "category": "prevention", "organisation": "wijkteam-west"}
+    assert event.details == {
+        "kind": "halt",
+        "category": "prevention",
+        "organisation": "wijkteam-west",
+        "status": "done",
+        "goal_id": None,
+        "subject_person_id": None,
+    }
 
 
 def test_balance_counts_per_category_including_zero(case, west):

@@ -8,6 +8,10 @@
   (the family's plan: "1 gezin, 1 plan"), all its members. A household reached only through one
   member's case lists only the members the user may see; a member known only in hidden cases is
   not listed then, and nothing says that there are more. Per member only visible cases are shown.
+- A household is formed on a case that has none, by whoever manages that case's participants; its
+  members are added and removed by whoever may name its regisseur (below). A member is always a
+  person the user may see (a subject of one of the household's visible cases), so adding one never
+  reveals or reaches a person outside the user's scope.
 - The household's one procesregisseur ("1 gezin, 1 plan, 1 regisseur") is set by whoever manages
   the participants of one of its visible cases, and must be a coordinator
   (``Action.COORDINATE_HOUSEHOLD``, asked of the candidate) of a lead organisation of those cases.
@@ -67,6 +71,18 @@ def set_household_coordinator_rule(user: User, action: Action, household: Any) -
         return False
     cases = db.session.scalars(select(Case).where(household_cases(user, household.id)))
     return any(case_rule(user, Action.MANAGE_PARTICIPANTS, case) for case in cases)
+
+
+@rule(Action.MANAGE_HOUSEHOLD_MEMBERS)
+def manage_household_members_rule(user: User, action: Action, household: Any) -> bool:
+    """As naming the regisseur: who manages the participants of one of the household's visible cases."""
+    return set_household_coordinator_rule(user, Action.SET_HOUSEHOLD_COORDINATOR, household)
+
+
+@rule(Action.CREATE_HOUSEHOLD)
+def create_household_rule(user: User, action: Action, case: Any) -> bool:
+    """On a case: who manages the case's participants forms its household (the service refuses a second one)."""
+    return isinstance(case, Case) and case_rule(user, Action.MANAGE_PARTICIPANTS, case)
 
 
 @rule(Action.COORDINATE_HOUSEHOLD)

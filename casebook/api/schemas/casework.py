@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -11,7 +12,7 @@ from casebook.api.schemas.common import ApiModel, Code, ConfidentialityCode, Id,
 from casebook.api.schemas.common import text as bounded
 from casebook.api.schemas.dossier import SummaryText
 from casebook.cases.models import Involvement
-from casebook.interventions.models import Intervention, InterventionCategory
+from casebook.interventions.models import Intervention, InterventionCategory, InterventionStatus
 from casebook.journal.models import Note, NoteVisibility
 from casebook.plans.models import ActionStatus, LifeDomain, PlanAction, PlanGoal
 
@@ -98,10 +99,14 @@ class InterventionOut(ApiModel):
     outcome: str | None = Field(description="What came of it; null when empty or for callers who see metadata only.")
     recorded_by: str | None = Field(description="Username of who logged it.")
     recorded_at: datetime
+    status: InterventionStatus = Field(description="`planned`, `done` (what the balance counts) or `cancelled`.")
+    goal: int | None = Field(description="Id of the plan goal it serves; null for none or metadata-only callers.")
+    subject: int | None = Field(description="Person id of the case's subject it concerns; null likewise.")
+    version: int = Field(description="For `If-Match` when marking a planned intervention done or cancelled.")
 
     @classmethod
     def of(cls, row: Intervention, *, content: bool = False) -> InterventionOut:
-        """``content``: the caller may read the case's content; without it there is no outcome."""
+        """``content``: the caller may read the case's content; without it there is no outcome, goal or subject."""
         return cls(
             id=row.id,
             kind=row.kind.code,
@@ -111,14 +116,28 @@ class InterventionOut(ApiModel):
             outcome=str(row.outcome) if content and row.outcome is not None else None,
             recorded_by=row.recorded_by.username if row.recorded_by else None,
             recorded_at=row.recorded_at,
+            status=row.status,
+            goal=row.goal_id if content else None,
+            subject=row.subject_person_id if content else None,
+            version=row.version,
         )
 
 
 class InterventionIn(InputModel):
     kind: Code = Field(description="Code of an active intervention kind.")
-    occurred_on: date = Field(description="Not in the future (plan future work as a plan action).")
+    occurred_on: date = Field(description="`done`: not in the future; `planned`: the planned date.")
     organisation: Code = Field(description="Slug of an organisation that takes or took part in the case.")
     outcome: bounded(4000, min_length=0) | None = None  # type: ignore[valid-type]
+    status: Literal["done", "planned"] = Field("done", description="Done (the default) or planned.")
+    goal: Id | None = Field(None, description="Id of a goal of this case's plan.")
+    subject: Id | None = Field(None, description="Person id of a subject of this case.")
+
+
+class InterventionSettle(InputModel):
+    status: Literal["done", "cancelled"] = Field(description="Mark the planned intervention done or cancelled.")
+    occurred_on: date | None = Field(
+        None, description="When it was done (not in the future); default the planned date or today, if earlier."
+    )
 
 
 class Balance(ApiModel):

@@ -7,12 +7,14 @@ from casebook.api import (
 )
 from casebook.api.views import (  # noqa: F401
     audit,
+    break_glass,
     case_changes,
     cases,
     casework,
     dossier,
     handoffs,
     meetings,
+    households,
     meta,
     persons,
     printing,

@@ -14,6 +14,7 @@ from casebook.access import Action, can
 from casebook.api import api
 from casebook.api.auth import api_user
 from casebook.api.errors import refusals, rule_problem
+from casebook.api.locking import IfMatch
 from casebook.api.lookup import row_of
 from casebook.api.registry import Reply
 from casebook.api.schemas.casework import (
@@ -25,6 +26,7 @@ from casebook.api.schemas.casework import (
     InterventionIn,
     InterventionOut,
     InterventionPage,
+    InterventionSettle,
     ListQuery,
     NoteIn,
     NoteOut,
@@ -35,7 +37,7 @@ from casebook.api.views.paging import CURSOR_ERRORS, page_members, valid_cursors
 from casebook.auth.models import User
 from casebook.casework import load_case
 from casebook.interventions import services as interventions
-from casebook.interventions.models import InterventionKind
+from casebook.interventions.models import InterventionKind, InterventionStatus
 from casebook.journal import services as journal
 from casebook.organisations.models import Organisation
 from casebook.plans import services as plans
@@ -100,7 +102,7 @@ def list_interventions(case_id: int, query: ListQuery) -> InterventionPage:
     tags=["interventions"],
 )
 def add_intervention(case_id: int, body: Callable[[], InterventionIn]) -> Reply:
-    """Log an intervention (writing participants); the kind is a code of the data-driven list."""
+    """Log an intervention, done or planned, optionally for a goal and a subject of the case (writing participants)."""
     user = api_user()
     case = load_case(user, case_id, Action.ADD_INTERVENTION)
     body = body()  # type: ignore[assignment]
@@ -112,9 +114,35 @@ def add_intervention(case_id: int, body: Callable[[], InterventionIn]) -> Reply:
             occurred_on=body.occurred_on,
             organisation=row_of(Organisation, Organisation.slug, body.organisation),
             outcome=body.outcome,
+            status=InterventionStatus(body.status),
+            goal_id=body.goal,
+            subject_person_id=body.subject,
         )
     location = url_for("api.list_interventions", case_id=case.id, _external=True)
     return Reply(InterventionOut.of(row, content=True), headers={"Location": location})  # its writer reads it
+
+
+@api.patch(
+    "/cases/<id:case_id>/interventions/<id:intervention_id>",
+    body=InterventionSettle,
+    response=InterventionOut,
+    tags=["interventions"],
+    errors=[409],
+)
+def settle_intervention(
+    case_id: int, intervention_id: int, body: Callable[[], InterventionSettle], if_match: Callable[[], IfMatch]
+) -> InterventionOut:
+    """Mark a planned intervention done or cancelled (``If-Match`` with its version; writing participants)."""
+    user = api_user()
+    case = load_case(user, case_id, Action.ADD_INTERVENTION)
+    row = interventions.load_intervention(user, case, intervention_id)
+    precondition, body = if_match(), body()  # type: ignore[assignment]
+    version = precondition.check(row.version)
+    with refusals():
+        interventions.settle_intervention(
+            row, by=user, status=InterventionStatus(body.status), expected_version=version, occurred_on=body.occurred_on
+        )
+    return InterventionOut.of(row, content=True)
 
 
 # -- plan van aanpak -------------------------------------------------------------------------------
