@@ -125,6 +125,11 @@ class Action(enum.StrEnum):
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike
     VIEW_AUDIT_EVENT = "audit.event.view", _l("Auditgebeurtenis volledig inzien")
+    # --- retention: destruction lists (vernietigingslijsten) -------------------------------------
+    # a municipal supervisor and the privacy officer read and approve them; either may take an item off
+    VIEW_DESTRUCTION_LISTS = "destruction_list.view", _l("Vernietigingslijsten inzien")
+    APPROVE_DESTRUCTION_LIST = "destruction_list.approve", _l("Vernietigingslijst goedkeuren")
+    WITHHOLD_DESTRUCTION_ITEM = "destruction_list.withhold", _l("Onderdeel van vernietigingslijst uitzonderen")
 
     @property
     def label(self) -> str:  # type: ignore[override]
