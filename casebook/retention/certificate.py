@@ -18,7 +18,7 @@ from casebook.printing.case_file import PrintedFile
 from casebook.printing.pdf import Facts, Masthead, PdfSection, Table, Text, render
 from casebook.retention.models import DestructionList, ItemStatus, ListStatus
 
-WIDTHS = (14, 10, 12, 10, 10, 24, 14)
+WIDTHS = (20, 11, 12, 13, 13, 24, 15)
 
 
 def kind_label(kind: str) -> str:
