@@ -246,6 +246,9 @@ def seed(password: str) -> dict[str, int]:
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())
+    from casebook.retention.demo import seed_retention
+
+    summary.update(seed_retention())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 
