@@ -13,7 +13,7 @@ bp = Blueprint("retention", __name__, url_prefix="/retention")
 def init_app(app: Flask) -> None:
     from casebook.access import Action
     from casebook.modules import navigation
-    from casebook.retention import views  # noqa: F401 - defines the routes on the blueprint
+    from casebook.retention import api, views  # noqa: F401 - the routes; api: joins the API's registry
     from casebook.retention.cli import retention_group
 
     app.register_blueprint(bp)

@@ -6,6 +6,7 @@ from casebook.db import db
 from casebook.retention import destroy, plan
 from casebook.retention.models import DestructionList, ItemKind, ItemStatus, ListStatus
 from tests.factories import login_as, make_person
+from tests.helpers import last_event
 from tests.printing.support import all_text, read_pdf
 from tests.retention.support import AS_OF, approved, closed_case, privacy_officer, supervisor
 
@@ -82,3 +83,15 @@ def test_the_certificate_is_offered_after_the_run_only(client):
     pdf = client.get(f"/retention/{list_id}/verklaring.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert reference in all_text(read_pdf(pdf.data)).replace(" ", "")
+
+
+def test_reading_the_lists_is_audited(client):
+    listing, _reference = _listing()
+    list_id = listing.id
+    officer = privacy_officer()
+    login_as(client, officer)
+    client.get("/retention")
+    client.get(f"/retention/{list_id}")
+    assert last_event("destruction_list.list").actor_user_id == officer.id
+    viewed = last_event("destruction_list.view")
+    assert viewed.actor_user_id == officer.id and viewed.object_id == str(list_id)
