@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from casebook import audit
@@ -131,7 +132,7 @@ def withhold(item: DestructionItem, *, by: User, reason: str, version: int | Non
     except ValueError:
         code = None
     if code not in REVIEWER_REASONS:
-        raise RuleViolation("Kies een reden.", field="reason")
+        raise RuleViolation(_l("Kies een reden."), field="reason")
     if listing.status is not ListStatus.AWAITING_APPROVAL:
         raise Conflict("list is not awaiting approval")
     if item.status is not ItemStatus.LISTED:
