@@ -178,3 +178,19 @@ def test_a_person_back_in_a_case_meanwhile_is_kept_and_reported(world):
     _fresh()
     assert db.session.get(Person, world["bakker"]).family_name == "Bakker"
     assert db.session.get(type(listing), listing.id).status is ListStatus.DESTROYED
+
+
+def test_the_page_of_a_destroyed_case_still_opens_and_shows_nothing_of_it(client, world):
+    from casebook.auth.models import User
+    from tests.factories import login_as
+
+    approved(plan.draw_up(AS_OF))
+    destroy.run()
+    case = db.session.get(Case, world["a"])
+    reader = db.session.scalars(select(User).where(User.organisation_id == case.lead_organisation_id)).first()
+    login_as(client, reader)
+    for path in (f"/cases/{case.id}", f"/cases/{case.id}/journal", f"/cases/{case.id}/documents"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert "Bakker" not in html and "wapen gevonden" not in html and "Verslag Bakker" not in html
