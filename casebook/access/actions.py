@@ -128,6 +128,7 @@ class Action(enum.StrEnum):
     # --- retention: destruction lists (vernietigingslijsten) -------------------------------------
     # a municipal supervisor and the privacy officer read and approve them; either may take an item off
     VIEW_DESTRUCTION_LISTS = "destruction_list.view", _l("Vernietigingslijsten inzien")
+    DRAW_UP_DESTRUCTION_LIST = "destruction_list.draw_up", _l("Vernietigingslijst opstellen")
     APPROVE_DESTRUCTION_LIST = "destruction_list.approve", _l("Vernietigingslijst goedkeuren")
     WITHHOLD_DESTRUCTION_ITEM = "destruction_list.withhold", _l("Onderdeel van vernietigingslijst uitzonderen")
 

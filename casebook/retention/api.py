@@ -92,6 +92,14 @@ class Lists(ApiModel):
     items: list[ListSummary] = Field(description="Newest first.")
 
 
+class DrawUpIn(InputModel):
+    as_of: dt.date | None = Field(None, description="Peildatum (ISO date); today by default.")
+
+
+class DrawnUp(ApiModel):
+    list: ListOut | None = Field(description="The new list, or null when nothing new has passed its retention.")
+
+
 class WithholdIn(InputModel):
     reason: Literal["legal_hold", "pending_request"]
 
@@ -101,6 +109,16 @@ def list_destruction_lists() -> Lists:
     """Every destruction list (a municipal supervisor and the privacy officer; others get a 404)."""
     lists = services.lists_for(api_user())
     return Lists(items=[ListSummary(**ListSummary.fields_of(entry)) for entry in lists])
+
+
+@api.post("/destruction-lists", body=DrawUpIn, response=DrawnUp, tags=TAGS, errors=(404,))
+def draw_up_destruction_list(body: DrawUpIn) -> DrawnUp:
+    """Draw up a list of what has passed its retention on ``as_of`` and is on no list yet, as the weekly
+    timer does. Nothing is destroyed until a supervisor and the privacy officer approve it."""
+    from casebook.casework import local_today
+
+    listing = services.draw_up(body.as_of or local_today(), by=api_user())
+    return DrawnUp(list=ListOut.of(listing) if listing is not None else None)
 
 
 @api.get("/destruction-lists/<id:list_id>", response=ListOut, etag=True, tags=TAGS)

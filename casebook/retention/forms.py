@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms import DateField, HiddenField, IntegerField, SelectField
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 WITHHOLD_CHOICES = [
     ("", _l("Kies een reden")),
@@ -22,3 +22,7 @@ class WithholdForm(FlaskForm):
     item_id = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[InputRequired()])
     reason = SelectField(_l("Reden"), choices=WITHHOLD_CHOICES, validators=[DataRequired(_l("Kies een reden."))])
+
+
+class DrawUpForm(FlaskForm):
+    as_of = DateField(_l("Peildatum"), validators=[Optional()])

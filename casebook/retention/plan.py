@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import exists, or_, select
@@ -135,7 +136,7 @@ def _person_reference(person_id: int) -> str:
     return f"P-{person_id:06d}"
 
 
-def draw_up(as_of: date) -> DestructionList | None:
+def draw_up(as_of: date, *, by: Any = None) -> DestructionList | None:
     """Draw up a list of everything due on ``as_of`` that is not on a list yet; None when nothing is due.
 
     The list awaits the approval of a supervisor and a privacy officer; nothing is destroyed here.
@@ -221,5 +222,5 @@ def draw_up(as_of: date) -> DestructionList | None:
     counts = defaultdict(int)
     for item in listing.items:
         counts[str(item.kind)] += 1
-    audit.record(None, "destruction_list.draw_up", listing, details={"as_of": as_of.isoformat(), **counts})
+    audit.record(by, "destruction_list.draw_up", listing, details={"as_of": as_of.isoformat(), **counts})
     return listing

@@ -25,6 +25,7 @@ from casebook.retention.models import (
     REVIEWER_REASONS,
     DestructionItem,
     DestructionList,
+    ItemKind,
     ItemStatus,
     ListStatus,
     WithholdReason,
@@ -137,6 +138,8 @@ def withhold(item: DestructionItem, *, by: User, reason: str, version: int | Non
         raise Conflict("list is not awaiting approval")
     if item.status is not ItemStatus.LISTED:
         raise Conflict("item is not listed")
+    if item.kind is ItemKind.DOCUMENT:  # a document is the case's content: it goes or stays with its case
+        raise RuleViolation(_l("Een document gaat mee met zijn casus; haal de casus van de lijst."), field="item_id")
     now = utcnow()
     for entry in (item, *item.children):
         if entry.status is ItemStatus.LISTED:
@@ -170,6 +173,9 @@ def _check_version(listing: DestructionList, version: int | None) -> None:
         raise Conflict("the list changed meanwhile")
 
 
-def draw_up(as_of: date) -> DestructionList | None:
-    """``plan.draw_up``: the command and the timer's entry point (no user: a scheduled job)."""
-    return plan.draw_up(as_of)
+def draw_up(as_of: date, *, by: User | None = None) -> DestructionList | None:
+    """Draw up a list of what is due on ``as_of`` (None: nothing is due). ``by=None`` is the scheduled
+    job (the command); a user needs ``DRAW_UP_DESTRUCTION_LIST`` (audited 404 otherwise)."""
+    if by is not None:
+        require_audited(by, Action.DRAW_UP_DESTRUCTION_LIST)
+    return plan.draw_up(as_of, by=by)

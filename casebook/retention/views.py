@@ -7,11 +7,12 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from casebook.access import Action, can
+from casebook.access import Action, can, require_audited
+from casebook.casework import local_today
 from casebook.errors import Conflict, RuleViolation
 from casebook.retention import bp, services
 from casebook.retention.certificate import certificate, kind_label, reason_label
-from casebook.retention.forms import ApproveForm, WithholdForm
+from casebook.retention.forms import ApproveForm, DrawUpForm, WithholdForm
 from casebook.retention.models import DestructionList, ItemStatus, ListStatus
 
 
@@ -31,12 +32,39 @@ def item_status_label(status: ItemStatus) -> str:
     }[status]
 
 
-@bp.get("")
-def index() -> str:
+def _index(form: DrawUpForm | None = None, status: int = 200):
     lists = services.lists_for(current_user)
-    return render_template(
-        "retention/index.html", lists=lists, counts=services.item_counts(lists), status_label=status_label
+    return (
+        render_template(
+            "retention/index.html",
+            lists=lists,
+            counts=services.item_counts(lists),
+            status_label=status_label,
+            form=form or DrawUpForm(formdata=None),
+            may_draw_up=can(current_user, Action.DRAW_UP_DESTRUCTION_LIST),
+        ),
+        status,
     )
+
+
+@bp.get("")
+def index():
+    return _index()
+
+
+@bp.post("/plan")
+def draw_up():
+    """Draw up a list now (as the weekly timer does), for today or a given peildatum."""
+    require_audited(current_user, Action.DRAW_UP_DESTRUCTION_LIST)
+    form = DrawUpForm()
+    if not form.validate():
+        return _index(form, 422)
+    listing = services.draw_up(form.as_of.data or local_today(), by=current_user)
+    if listing is None:
+        flash(_("Niets is de bewaartermijn voorbij dat nog niet op een lijst staat."), "info")
+        return redirect(url_for("retention.index"))
+    flash(_("Vernietigingslijst %(id)s is opgesteld en wacht op goedkeuring.", id=listing.id), "info")
+    return redirect(url_for("retention.detail", list_id=listing.id))
 
 
 def _detail(

@@ -71,3 +71,14 @@ def test_everyone_else_gets_404(client):
     response = client.post(f"/api/v1/destruction-lists/{list_id}/approval", headers={**headers, "If-Match": '"1"'})
     assert_problem(response, 404)
     assert db.session.get(DestructionList, list_id).approvers == set()
+
+
+def test_drawing_up_through_the_api(client):
+    case = closed_case(subjects=[make_person("Kok")])
+    reference = case.reference
+    officer = bearer(make_api_token(privacy_officer()))
+    assert_problem(client.post("/api/v1/destruction-lists", headers=officer, json={"as_of": "gisteren"}), 422)
+    made = client.post("/api/v1/destruction-lists", headers=officer, json={"as_of": AS_OF.isoformat()})
+    assert made.status_code == 200 and reference in {i["reference"] for i in made.json["list"]["items"]}
+    again = client.post("/api/v1/destruction-lists", headers=officer, json={"as_of": AS_OF.isoformat()})
+    assert again.status_code == 200 and again.json["list"] is None

@@ -74,13 +74,21 @@ def test_policy_matrix(client, listing, role, kind, allowed):
 
     org = gemeente() if kind is OrganisationKind.MUNICIPALITY else make_org(kind=kind)
     user = make_user(org=org, roles=[role])
-    for action in (Action.VIEW_DESTRUCTION_LISTS, Action.APPROVE_DESTRUCTION_LIST, Action.WITHHOLD_DESTRUCTION_ITEM):
+    actions = (
+        Action.VIEW_DESTRUCTION_LISTS,
+        Action.DRAW_UP_DESTRUCTION_LIST,
+        Action.APPROVE_DESTRUCTION_LIST,
+        Action.WITHHOLD_DESTRUCTION_ITEM,
+    )
+    for action in actions:
         assert can(user, action, listing) is allowed, action
     if not allowed:
         with pytest.raises(AccessDenied):
             services.approve(listing, by=user)
         with pytest.raises(AccessDenied):
             services.lists_for(user)
+        with pytest.raises(AccessDenied):
+            services.draw_up(AS_OF, by=user)
         item = listing.items[0]
         with pytest.raises(AccessDenied):
             services.withhold(item, by=user, reason="legal_hold")
@@ -92,6 +100,7 @@ def test_policy_matrix(client, listing, role, kind, allowed):
     assert client.get(f"/retention/{list_id}").status_code == expected
     response = client.post(f"/retention/{list_id}/approve", data={"version": version})
     assert response.status_code == (302 if allowed else 404)
+    assert client.post("/retention/plan", data={"as_of": "2026-12-01"}).status_code == (302 if allowed else 404)
     assert (db.session.get(DestructionList, list_id).approvers == set()) is not allowed
 
 
@@ -132,3 +141,18 @@ def test_the_command_approves_and_refuses_a_second_approval_by_the_same_person(a
     assert nobody.exit_code == 1
     listing = db.session.get(DestructionList, listing.id)
     assert listing.privacy_approved_by_id == officer.id and listing.supervisor_approved_by_id is None
+
+
+def test_a_document_goes_or_stays_with_its_case():
+    from tests.documents.support import upload
+    from tests.factories import make_case
+    from tests.retention.support import close, participant
+
+    case = make_case()
+    upload(case, participant(case))
+    close(case)
+    listing = plan.draw_up(AS_OF)
+    document_item = next(i for i in listing.items if i.kind is ItemKind.DOCUMENT)
+    with pytest.raises(RuleViolation):
+        services.withhold(document_item, by=supervisor(), reason="legal_hold")
+    assert document_item.status is ItemStatus.LISTED

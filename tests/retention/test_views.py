@@ -95,3 +95,20 @@ def test_reading_the_lists_is_audited(client):
     assert last_event("destruction_list.list").actor_user_id == officer.id
     viewed = last_event("destruction_list.view")
     assert viewed.actor_user_id == officer.id and viewed.object_id == str(list_id)
+
+
+def test_drawing_up_a_list_on_the_screen(client):
+    case = closed_case(subjects=[make_person("Kok")])
+    reference = case.reference
+    login_as(client, supervisor())
+    bad = client.post("/retention/plan", data={"as_of": "1 december"})
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert "Controleer de invoer" in html and 'value="1 december"' in html
+    made = client.post("/retention/plan", data={"as_of": AS_OF.isoformat()})
+    assert made.status_code == 302
+    page = client.get(made.headers["Location"])
+    assert reference in page.get_data(as_text=True)
+    assert last_event("destruction_list.draw_up").actor_user_id is not None
+    again = client.post("/retention/plan", data={"as_of": AS_OF.isoformat()}, follow_redirects=True)
+    assert "Niets is de bewaartermijn voorbij" in again.get_data(as_text=True)

@@ -26,6 +26,11 @@ def retention_role(user: Any) -> Role | None:
     return None
 
 
-@rule(Action.VIEW_DESTRUCTION_LISTS, Action.APPROVE_DESTRUCTION_LIST, Action.WITHHOLD_DESTRUCTION_ITEM)
+@rule(
+    Action.VIEW_DESTRUCTION_LISTS,
+    Action.DRAW_UP_DESTRUCTION_LIST,
+    Action.APPROVE_DESTRUCTION_LIST,
+    Action.WITHHOLD_DESTRUCTION_ITEM,
+)
 def destruction_list_rule(user: Any, action: Action, _obj: Any) -> bool:
     return roles_allow(user, action) and retention_role(user) is not None
