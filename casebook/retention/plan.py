@@ -191,8 +191,19 @@ def draw_up(as_of: date, *, by: Any = None) -> DestructionList | None:
         )
         listing.items.append(item)
         parents[("signal", signal.id)] = item
-    left = persons_left_behind({c.id for c in cases}, {s.id for s, _ in signals})
+    case_ids = {c.id for c in cases}
+    # the signals a listed case came from are destroyed with it: their persons may be left behind too
+    of_cases = set(db.session.scalars(select(Signal.id).where(Signal.case_id.in_(case_ids or {0}))))
+    left = persons_left_behind(case_ids, {s.id for s, _ in signals} | of_cases)
+    case_of_signal = {
+        signal_id: case_id
+        for signal_id, case_id in db.session.execute(
+            select(Signal.id, Signal.case_id).where(Signal.id.in_(of_cases or {0}))
+        )
+    }
     for person_id, (kind, object_id) in sorted(left.items()):
+        if kind == "signal" and ("signal", object_id) not in parents:
+            kind, object_id = "case", case_of_signal[object_id]
         parent = parents[(kind, object_id)]
         item = DestructionItem(
             kind=ItemKind.PERSON,

@@ -108,3 +108,17 @@ def test_an_object_already_on_a_list_is_not_listed_again_and_nothing_due_gives_n
     ).first()
     assert event is None or event.details.get("as_of") == AS_OF.isoformat()
     assert all(i.status is ItemStatus.LISTED for i in first.items)
+
+
+def test_a_person_only_in_the_signal_a_listed_case_came_from_goes_with_the_case():
+    from casebook.signals.models import Signal
+
+    by = make_user(roles=["coordinator"])
+    reporter = make_person("Kaya")
+    case = closed_case()
+    signal = triaged_signal(by, persons=[reporter], decision=TriageDecision.OPEN_CASE)
+    db.session.get(Signal, signal.id).case_id = case.id
+    db.session.flush()
+    listing = plan.draw_up(AS_OF)
+    item = next(i for i in listing.items if i.kind is ItemKind.PERSON and i.object_id == reporter.id)
+    assert item.parent_item.kind is ItemKind.CASE and item.parent_item.object_id == case.id
