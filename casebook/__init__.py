@@ -40,6 +40,7 @@ MODULES: tuple[str, ...] = (
     "notifications",
     "people",
     "printing",
+    "retention",
     "work",
     "reports",  # before "api": its operations join the API blueprint before that is registered
     "api",

@@ -38,6 +38,7 @@ from casebook.ops.jobs import JobRun
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
 from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
+from casebook.retention.models import DestructionItem, DestructionList
 from casebook.signals.models import Signal, SignalPerson
 
 __all__ = [
@@ -62,6 +63,8 @@ __all__ = [
     "CaseSubject",
     "CaseType",
     "DataKey",
+    "DestructionItem",
+    "DestructionList",
     "District",
     "Document",
     "DocumentType",

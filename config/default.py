@@ -96,6 +96,14 @@ DOCUMENT_SPOOL_DIR: str | None = None
 CLAMAV_SOCKET: str | None = None
 CLAMAV_TIMEOUT: float = 30.0
 
+# --- Retention and destruction (casebook/retention) -------------------------------------------
+
+# How long a signal that never became a case is kept after its triage decision, and a person who is
+# in no case, signal or household any more after their registration (ISO-8601 durations: P6M, P1Y).
+# A case's retention is data: its case type's retention period (archiefactiedatum).
+SIGNAL_RETENTION_PERIOD: str = "P6M"
+PERSON_RETENTION_PERIOD: str = "P1Y"
+
 # --- Backup and restore (casebook/backup) ---------------------------------------------------
 
 # Directory of pg_dump and pg_restore (e.g. /usr/lib/postgresql/16/bin) when the ones on PATH are

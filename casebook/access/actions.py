@@ -130,6 +130,12 @@ class Action(enum.StrEnum):
     CREATE_HOUSEHOLD = "household.create", _l("Huishouden vormen")
     # on a household: add and remove members (who manages the participants of one of its visible cases)
     MANAGE_HOUSEHOLD_MEMBERS = "household.members", _l("Leden van een huishouden beheren")
+    # --- retention: destruction lists (vernietigingslijsten) -------------------------------------
+    # a municipal supervisor and the privacy officer read and approve them; either may take an item off
+    VIEW_DESTRUCTION_LISTS = "destruction_list.view", _l("Vernietigingslijsten inzien")
+    DRAW_UP_DESTRUCTION_LIST = "destruction_list.draw_up", _l("Vernietigingslijst opstellen")
+    APPROVE_DESTRUCTION_LIST = "destruction_list.approve", _l("Vernietigingslijst goedkeuren")
+    WITHHOLD_DESTRUCTION_ITEM = "destruction_list.withhold", _l("Onderdeel van vernietigingslijst uitzonderen")
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -251,6 +251,9 @@ def seed(password: str) -> dict[str, int]:
     from casebook.households.demo import seed_households_and_interventions
 
     summary.update(seed_households_and_interventions())
+    from casebook.retention.demo import seed_retention
+
+    summary.update(seed_retention())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 

@@ -52,6 +52,7 @@ from casebook.people.models import Household, HouseholdMember, HouseholdRelation
 from casebook.plans import services as plans
 from casebook.reports import services as reports
 from casebook.reports.filters import ReportFilters
+from casebook.retention import services as retention
 from casebook.signals import services as signals
 from casebook.signals.models import TriageDecision
 from casebook.supervision import glass_search
@@ -93,6 +94,7 @@ SERVICE_MODULES = (
     "casebook.households.forming",
     "casebook.supervision.glass_search",
     "casebook.reports.services",
+    "casebook.retention.services",
 )
 
 READ = "a read: audited by the read itself and tested with its screen"
@@ -196,6 +198,12 @@ EXEMPT: dict[str, str] = {
     "casebook.reports.services:available": RULE,
     "casebook.reports.services:parse": RULE + " (the filters within the scope context_for checked)",
     "casebook.reports.services:threshold": RULE,
+    # retention (destruction lists)
+    "casebook.retention.services:lists_for": READ,
+    "casebook.retention.services:load_list": READ + " (the loader: load_or_404)",
+    "casebook.retention.services:load_item": READ + " (the loader: load_or_404)",
+    "casebook.retention.services:item_counts": RULE,
+    "casebook.retention.services:may_approve": RULE,
     # people and households
     "casebook.people.services:require_search": RULE,
     "casebook.people.services:search_persons": READ,
@@ -287,6 +295,24 @@ class World:
             person_informed=True,
             receiver_involvement=Involvement.CONTRIBUTOR,
         )
+
+    def make_destruction_list(self):
+        """A list awaiting approval with the case on it (as ``casebook retention plan`` draws it up)."""
+        from casebook.retention.models import DestructionItem, DestructionList, ItemKind, ListStatus
+
+        listing = DestructionList(status=ListStatus.AWAITING_APPROVAL, as_of=self.today)
+        listing.items.append(
+            DestructionItem(
+                kind=ItemKind.CASE,
+                object_id=self.case.id,
+                reference=self.case.reference,
+                due_on=self.today,
+                rule="test",
+            )
+        )
+        db.session.add(listing)
+        db.session.flush()
+        return listing
 
     def transfer_request(self):
         """A pending request of the contributing wijkteam (the pending transfer withdrawn first)."""
@@ -510,6 +536,13 @@ REFUSALS: list[Refusal] = [
         "casebook.reports.services:build_report",
         lambda w: reports.build_report(w.admin, "caseload", ReportFilters(w.today - timedelta(days=30), w.today)),
     ),
+    # --- retention: a police supervisor is no municipal reviewer -----------------------------------
+    Refusal("casebook.retention.services:draw_up", lambda w: retention.draw_up(w.today, by=w.outsider)),
+    Refusal("casebook.retention.services:approve", lambda w: retention.approve(w.destruction_list, by=w.outsider)),
+    Refusal(
+        "casebook.retention.services:withhold",
+        lambda w: retention.withhold(w.destruction_list.items[0], by=w.outsider, reason="legal_hold"),
+    ),
     # --- people and households ---------------------------------------------------------------------
     Refusal(
         "casebook.people.services:register_person",
@@ -603,6 +636,8 @@ def test_a_service_refuses_and_writes_nothing_but_the_denial(app, refusal):
             "casebook.handoffs.requests:create"
         ):
             world.request = world.transfer_request()
+        if refusal.service.startswith("casebook.retention.services:"):
+            world.destruction_list = world.make_destruction_list()
         before, last = _row_counts(), _last_seq()
         with pytest.raises(Refused):
             refusal.call(world)

@@ -88,7 +88,8 @@ def _household_with_a_member(case: Any) -> None:
 
 def _operations() -> list[tuple[str, str]]:
     import casebook.api.views  # registers every endpoint
-    import casebook.reports.api  # noqa: F401 - the reports module's operations (joined by its init_app)
+    import casebook.reports.api  # the reports module's operations (joined by its init_app)
+    import casebook.retention.api  # noqa: F401 - the retention module's operations (likewise)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
 

@@ -124,6 +124,14 @@ NO_PERSONAL_DATA = {
     "reports.index",  # the names of the reports the reader may read
     "api.list_reports",  # the names of the reports the caller may read
     "journal.index",  # the journal's old address: a redirect to its tab (cases.section), which audits
+    # destruction lists: references, codes, dates and rules, no content; audited all the same
+    # (destruction_list.list / .view / .certificate.export: tests/retention/test_views.py)
+    "retention.index",
+    "retention.detail",
+    "retention.certificate_pdf",
+    "api.list_destruction_lists",
+    "api.get_destruction_list",
+    "api.destruction_certificate",
 }
 
 

@@ -230,6 +230,8 @@ MAIN_PAGES = [
     MainPage("interventions report", "/reports/interventions", "Interventies", user="zvh.supervisor"),
     MainPage("results report", "/reports/results", "Resultaten", user="gemeente.supervisor"),
     MainPage("yearly overview", "/reports/yearly", "Jaaroverzicht", user="gemeente.supervisor"),
+    MainPage("destruction lists", "/retention", "Vernietigingslijsten", user="gemeente.privacy"),
+    MainPage("destruction list", "/retention/1", "Vernietigingslijst 1", user="gemeente.privacy"),
     MainPage(
         "notification preferences with errors",
         "/account/notifications",

@@ -33,6 +33,11 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.LIST_CASES: CASE_ROLES,
     Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
     Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
+    # --- retention: destruction lists (rules/retention.py: a supervisor of the municipality only)
+    Action.VIEW_DESTRUCTION_LISTS: (Role.SUPERVISOR, Role.PRIVACY_OFFICER),
+    Action.DRAW_UP_DESTRUCTION_LIST: (Role.SUPERVISOR, Role.PRIVACY_OFFICER),
+    Action.APPROVE_DESTRUCTION_LIST: (Role.SUPERVISOR, Role.PRIVACY_OFFICER),
+    Action.WITHHOLD_DESTRUCTION_ITEM: (Role.SUPERVISOR, Role.PRIVACY_OFFICER),
 }
 
 

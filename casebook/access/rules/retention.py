@@ -1,0 +1,36 @@
+"""Rules for destruction lists: who reads, approves and takes items off them.
+
+A list spans every organisation's cases, so it is for the municipality's supervisors (the
+supervisors of a partner see their own organisation only) and for the privacy officer. The two
+approvals must come from two people, one in each role: that is a state check of the service
+(``casebook.retention.services.approve``), not a question of who may try.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casebook.access.actions import Action
+from casebook.access.rules import rule
+from casebook.access.rules.roles import roles_allow
+from casebook.auth.models import Role
+from casebook.organisations.models import OrganisationKind
+
+
+def retention_role(user: Any) -> Role | None:
+    """The role in which ``user`` reviews destruction lists: privacy officer first, else a municipal supervisor."""
+    if user.has_role(Role.PRIVACY_OFFICER):
+        return Role.PRIVACY_OFFICER
+    if user.has_role(Role.SUPERVISOR) and user.organisation.kind is OrganisationKind.MUNICIPALITY:
+        return Role.SUPERVISOR
+    return None
+
+
+@rule(
+    Action.VIEW_DESTRUCTION_LISTS,
+    Action.DRAW_UP_DESTRUCTION_LIST,
+    Action.APPROVE_DESTRUCTION_LIST,
+    Action.WITHHOLD_DESTRUCTION_ITEM,
+)
+def destruction_list_rule(user: Any, action: Action, _obj: Any) -> bool:
+    return roles_allow(user, action) and retention_role(user) is not None
