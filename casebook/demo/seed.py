@@ -258,7 +258,8 @@ def seed(password: str) -> dict[str, int]:
         from casebook.demo.history import seed_history
 
         summary.update(seed_history())
-    summary.update(_refresh_report_facts())
+    if any(summary.values()):  # a second run seeds nothing and leaves the facts as they are
+        summary.update(_refresh_report_facts())
     return summary
 
 
