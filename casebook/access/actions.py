@@ -125,6 +125,13 @@ class Action(enum.StrEnum):
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike
     VIEW_AUDIT_EVENT = "audit.event.view", _l("Auditgebeurtenis volledig inzien")
+    # --- weegtafel: context, assignment and information requests (rules/signal_requests.py) ------
+    # on a signal: name the coordinator who picks it up (who may weigh it)
+    ASSIGN_SIGNAL = "signal.assign", _l("Melding toewijzen")
+    # on a signal: ask a partner organisation for information; its working-day clock pauses
+    REQUEST_SIGNAL_INFORMATION = "signal.information.request", _l("Informatie opvragen bij een partner")
+    # without an object: keep the inbox of questions to one's organisation; on a request: answer it
+    ANSWER_INFORMATION_REQUEST = "signal.information.answer", _l("Informatievraag beantwoorden")
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -33,6 +33,10 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.LIST_CASES: CASE_ROLES,
     Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
     Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
+    # --- weegtafel: context, assignment and information requests
+    Action.ASSIGN_SIGNAL: (Role.COORDINATOR,),
+    Action.REQUEST_SIGNAL_INFORMATION: (Role.COORDINATOR,),
+    Action.ANSWER_INFORMATION_REQUEST: WORK_ROLES,
 }
 
 
