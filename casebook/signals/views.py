@@ -62,7 +62,7 @@ def _attach(form: Any, exc: CaseRuleError) -> None:
 
 
 def _fill_filter_form(form: QueueFilterForm) -> QueueFilterForm:
-    form.source.choices = [(None, _("Alle bronnen"))] + _organisations()[1:]
+    form.source.choices = [(None, _("Alle bronnen")), *_organisations()[1:]]
     districts = db.session.scalars(select(District).order_by(District.name))
     form.district.choices = [(None, _("Alle wijken"))] + [(d.id, d.name) for d in districts]
     return form
