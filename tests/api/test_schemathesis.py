@@ -21,9 +21,9 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from casebook.auth.models import Role
 from casebook.cases.models import Involvement
-from tests.documents.support import upload
 from casebook.db import db, utcnow
 from casebook.signals.models import InformationRequest
+from tests.documents.support import upload
 from tests.factories import (
     bearer,
     make_api_token,
