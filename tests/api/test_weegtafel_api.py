@@ -108,9 +108,11 @@ def test_a_question_and_its_answer_with_the_clock_paused(client, zvh, coordinato
     inbox = client.get("/api/v1/information-requests", headers=partner).json["items"]
     assert [(r["id"], r["question"]) for r in inbox] == [(request_id, "Loopt er een strafzaak?")]
     assert "signal" not in inbox[0] and "description" not in str(inbox[0])
+    assert last_event("signal.information.list").details == {"results": 1}
     assert_problem(client.get(f"/api/v1/signals/{signal_id}", headers=partner), 404)
     one = client.get(f"/api/v1/information-requests/{request_id}", headers=partner)
     assert one.status_code == 200 and one.headers["ETag"] == '"1"'
+    assert last_event("signal.information.answer").outcome is Outcome.ALLOWED  # the audited read
     answer_url = f"/api/v1/information-requests/{request_id}/answer"
     assert_problem(client.post(answer_url, headers=partner, json={"answer": "Ja"}), 428)
     answered = client.post(answer_url, headers={**partner, "If-Match": '"1"'}, json={"answer": "Ja, in januari."})

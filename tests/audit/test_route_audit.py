@@ -79,6 +79,7 @@ PERSONAL_DATA_ROUTES = {
     "api.get_person": ("caseworker", "/api/v1/persons/{person}", "person.view"),
     "api.search_persons": ("caseworker", "/api/v1/persons?family_name=Doe&birth_date=2008-05-17", "person.search"),
     "api.list_signals": ("coordinator", "/api/v1/signals", "signal.list"),
+    "api.get_signal": ("coordinator", "/api/v1/signals/{signal}", "signal.view"),
     "api.list_audit": ("supervisor", "/api/v1/audit", "audit.list"),
     "notifications.index": ("caseworker", "/notifications", "notification.list"),
     # printed files: their reads audit themselves, then the export (``PRINTED``)
@@ -98,6 +99,10 @@ PERSONAL_DATA_ROUTES = {
 # Routes with personal data whose audit event is tested where their set-up lives.
 TESTED_ELSEWHERE = {
     "documents.shared_download": "tests/handoffs/test_shared_documents.py (needs an accepted handoff)",
+    "signals.inbox": "tests/signals/test_weegtafel_views.py (needs a question to the reader's organisation)",
+    "signals.request_detail": "tests/signals/test_weegtafel_views.py",
+    "api.list_information_requests": "tests/api/test_weegtafel_api.py",
+    "api.get_information_request": "tests/api/test_weegtafel_api.py",
 }
 PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf"}
 NO_PERSONAL_DATA = {
