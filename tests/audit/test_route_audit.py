@@ -181,8 +181,15 @@ def test_the_route_writes_its_event(client, endpoint):
     events = audit_events(request_id=response.headers["X-Request-Id"])
     found = [(e.action, e.outcome, e.actor_user_id) for e in events]
     # sections (and the case resource's dossier read) audit their own reads after the page's; the case
-    # list its page's subjects' names
-    if endpoint in ("cases.detail", "cases.section", "households.detail", "api.get_case", "cases.index"):
+    # list its page's subjects' names; the weegtafel what is known of the persons on its signals
+    if endpoint in (
+        "cases.detail",
+        "cases.section",
+        "households.detail",
+        "api.get_case",
+        "cases.index",
+        *("signals.queue", "signals.detail", "api.list_signals", "api.get_signal"),
+    ):
         assert found[: len(expected)] == expected
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])
         return
