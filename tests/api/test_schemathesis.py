@@ -97,6 +97,8 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/cases/{case_id}/interventions"),
     ("POST", "/api/v1/cases/{case_id}/plan/actions"),
     ("POST", "/api/v1/cases/{case_id}/handoffs"),
+    # a search term must read as a case reference or a family name: a rule on its content
+    ("GET", "/api/v1/cases"),
     ("GET", "/api/v1/persons"),
     ("POST", "/api/v1/persons"),
     ("POST", "/api/v1/signals"),
