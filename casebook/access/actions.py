@@ -136,6 +136,13 @@ class Action(enum.StrEnum):
     DRAW_UP_DESTRUCTION_LIST = "destruction_list.draw_up", _l("Vernietigingslijst opstellen")
     APPROVE_DESTRUCTION_LIST = "destruction_list.approve", _l("Vernietigingslijst goedkeuren")
     WITHHOLD_DESTRUCTION_ITEM = "destruction_list.withhold", _l("Onderdeel van vernietigingslijst uitzonderen")
+    # --- weegtafel: context, assignment and information requests (rules/signal_requests.py) ------
+    # on a signal: name the coordinator who picks it up (who may weigh it)
+    ASSIGN_SIGNAL = "signal.assign", _l("Melding toewijzen")
+    # on a signal: ask a partner organisation for information; its working-day clock pauses
+    REQUEST_SIGNAL_INFORMATION = "signal.information.request", _l("Informatie opvragen bij een partner")
+    # without an object: keep the inbox of questions to one's organisation; on a request: answer it
+    ANSWER_INFORMATION_REQUEST = "signal.information.answer", _l("Informatievraag beantwoorden")
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -26,6 +26,7 @@ from casebook.meetings.demo import seed_meeting_preparation
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
 from casebook.settings import is_production
+from casebook.signals.demo import seed_weegtafel
 
 CASES_TO_CREATE = 60
 SEED = 20260401
@@ -245,6 +246,7 @@ def seed(password: str) -> dict[str, int]:
     summary.update(seed_dossiers())
     db.session.flush()
     summary.update(seed_handoffs())
+    summary.update(seed_weegtafel())
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())

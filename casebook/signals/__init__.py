@@ -11,7 +11,7 @@ bp = Blueprint("signals", __name__)
 def init_app(app: Flask) -> None:
     from casebook.access import Action
     from casebook.modules import NavChoice, navigation
-    from casebook.signals import mine, timeline, views  # noqa: F401 - define the routes on ``bp``
+    from casebook.signals import mine, timeline, views, work_views  # noqa: F401 - define the routes on ``bp``
 
     app.register_blueprint(bp)
     timeline.register(app)
@@ -24,3 +24,5 @@ def init_app(app: Flask) -> None:
         order=40,
         choices=(NavChoice("signals.mine", _l("Mijn meldingen"), Action.VIEW_OWN_SIGNALS),),
     )
+    # partners answer the weegtafel's questions addressed to their organisation
+    navigation(app).add("signals.inbox", _l("Informatievragen"), action=Action.ANSWER_INFORMATION_REQUEST, order=41)

@@ -127,3 +127,36 @@ class TriageForm(FlaskForm):
     referred_to = SelectField(
         _l("Doorverwijzen naar (bij doorverwijzen)"), coerce=optional_int, validators=[Optional()]
     )
+
+
+# -- the weegtafel's work: filters, assignment, information requests ----------------------------
+
+
+class QueueFilterForm(FlaskForm):
+    """The weegtafel's filters (GET: no CSRF token; choices filled by the view)."""
+
+    class Meta:
+        csrf = False
+
+    source = SelectField(_l("Bron"), coerce=optional_int, validators=[Optional()])
+    district = SelectField(_l("Wijk"), coerce=optional_int, validators=[Optional()])
+    overdue = BooleanField(_l("Alleen te laat"))
+    mine = BooleanField(_l("Aan mij toegewezen"))
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField(_l("Toegewezen aan"), coerce=optional_int, validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class AskForm(FlaskForm):
+    organisation = SelectField(
+        _l("Partnerorganisatie"), coerce=optional_int, validators=[InputRequired(_l("Kies een organisatie."))]
+    )
+    question = TextAreaField(_l("Vraag"), validators=[DataRequired(_l("Stel de vraag.")), Length(max=4000)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Antwoord"), validators=[DataRequired(_l("Geef het antwoord.")), Length(max=10000)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casebook.auth.models import User
 from casebook.cases.models import Case, CaseType, SubjectRole
-from casebook.crypto.store import EncryptedText
+from casebook.crypto.store import EncryptedText, uuid_column
 from casebook.db import Base, StrEnumType, utcnow
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Person
@@ -72,6 +72,15 @@ class Signal(Base):
     referred_to_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
 
+    # the weegtafel's work on it: who picks it up, and its working-day clock, which stands still
+    # while information is awaited from partners (``casebook.signals.clock``)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    clock_origin_on: Mapped[date | None]  # after a pause the clock counts from here (None: the day received)
+    clock_paused_at: Mapped[datetime | None]  # set while an information request is open
+    clock_paused_age: Mapped[int | None]  # the working days on the clock when it was paused
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
     description = EncryptedText("description_ciphertext", owner=_self)
     not_informed_reason = EncryptedText("not_informed_reason_ciphertext", owner=_self)
     decision_reason = EncryptedText("decision_reason_ciphertext", owner=_self)
@@ -83,8 +92,12 @@ class Signal(Base):
     triaged_by: Mapped[User | None] = relationship(foreign_keys=[triaged_by_id])
     referred_to: Mapped[Organisation | None] = relationship(foreign_keys=[referred_to_id])
     case: Mapped[Case | None] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     persons: Mapped[list[SignalPerson]] = relationship(
         back_populates="signal", cascade="all, delete-orphan", order_by="SignalPerson.id"
+    )
+    information_requests: Mapped[list[InformationRequest]] = relationship(
+        back_populates="signal", cascade="all, delete-orphan", order_by="InformationRequest.id"
     )
 
     def __repr__(self) -> str:
@@ -92,11 +105,20 @@ class Signal(Base):
 
     @property
     def reference(self) -> str:
-        return f"MLD-{self.received_at.year}-{self.id:05d}"
+        return self.reference_of(self.id, self.received_at)
+
+    @staticmethod
+    def reference_of(signal_id: int, received_at: datetime) -> str:
+        return f"MLD-{received_at.year}-{signal_id:05d}"
 
     @property
     def is_triaged(self) -> bool:
         return self.triaged_at is not None
+
+    @property
+    def is_waiting(self) -> bool:
+        """Waiting for information from a partner ("wacht op informatie"): the clock stands still."""
+        return self.clock_paused_at is not None
 
 
 class SignalPerson(Base):
@@ -118,3 +140,51 @@ class SignalPerson(Base):
 
     def __repr__(self) -> str:
         return f"<SignalPerson {self.id} signal={self.signal_id}>"
+
+
+def _signal_of(request: InformationRequest) -> Signal:
+    return request.signal
+
+
+class InformationRequest(Base):
+    """A question of the weegtafel to one partner organisation about a signal, and its answer.
+
+    Question and answer are encrypted under the signal's data key. The partner sees the question
+    only (``casebook.access.rules.signal_requests``), never the signal itself.
+    """
+
+    __tablename__ = "signal_information_request"
+    __table_args__ = (Index("ix_signal_information_request_inbox", "organisation_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signal.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    question_ciphertext: Mapped[bytes | None] = mapped_column("question", LargeBinary)
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    answer_ciphertext: Mapped[bytes | None] = mapped_column("answer", LargeBinary)
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    question = EncryptedText("question_ciphertext", owner=_signal_of)
+    answer = EncryptedText("answer_ciphertext", owner=_signal_of)
+
+    signal: Mapped[Signal] = relationship(back_populates="information_requests")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+    def __repr__(self) -> str:
+        return f"<InformationRequest {self.id} signal={self.signal_id}>"
+
+    @property
+    def reference(self) -> str:
+        """The request's own reference: it names no signal (the partner does not see the signal)."""
+        return f"VRG-{self.asked_at.year}-{self.id:05d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

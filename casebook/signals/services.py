@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -51,9 +50,10 @@ from casebook.organisations.models import District, Organisation
 from casebook.pagination import Order, Page, PageRequest, paginate
 from casebook.people import services as people
 from casebook.people.models import Person
+from casebook.signals import clock, filters
+from casebook.signals.filters import NO_FILTER, QueueFilter
 from casebook.signals.models import Channel, Signal, SignalPerson, TriageDecision
 from casebook.signals.person_search import PersonQuery, find_persons
-from casebook.workdays import subtract_working_days, working_days_between
 
 # -- registering --------------------------------------------------------------------------------
 
@@ -262,18 +262,8 @@ def unlink_person(signal: Signal, signal_person_id: int | None, *, by: User) -> 
 # -- the queue ----------------------------------------------------------------------------------
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-
-
 def overdue_after() -> int:
     return int(current_app.config["SIGNAL_OVERDUE_WORKING_DAYS"])
-
-
-def _overdue_cutoff(today: date) -> datetime:
-    """Signals received before this instant are older than the allowed working days."""
-    last_overdue_day = subtract_working_days(today, overdue_after() + 1)
-    return datetime.combine(last_overdue_day + timedelta(days=1), time(0), tzinfo=_zone()).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -284,20 +274,21 @@ class QueueItem:
 
 
 def local_today() -> date:
-    return utcnow().astimezone(_zone()).date()
+    return clock.local_today()
 
 
-def _waiting(user: User) -> Select:
-    return (
+def _waiting(user: User, queue_filter: QueueFilter, today: date) -> Select:
+    statement = (
         select(Signal)
         .where(Signal.triaged_at.is_(None), signal_visibility(user, Signal.case_type_id))
-        .options(selectinload(Signal.persons))
+        .options(selectinload(Signal.persons), joinedload(Signal.assigned_to).lazyload(User.role_rows))
     )
+    return filters.apply(statement, queue_filter, user=user, today=today, limit=overdue_after())
 
 
 def _queue_item(today: date) -> Callable[[Signal], QueueItem]:
     def item(signal: Signal) -> QueueItem:
-        age = working_days_between(signal.received_at.astimezone(_zone()).date(), today)
+        age = clock.age_of(signal, today)
         return QueueItem(signal=signal, working_days=age, overdue=age > overdue_after())
 
     return item
@@ -307,24 +298,31 @@ def _queue_item(today: date) -> Callable[[Signal], QueueItem]:
 QUEUE_ORDER = Order("signals.queue", (Signal.received_at, Signal.id), descending=False)
 
 
-def queue(user: User, *, today: date | None = None) -> list[QueueItem]:
-    """Untriaged signals, oldest first, each with its age in working days. Audited."""
+def queue(user: User, *, today: date | None = None, queue_filter: QueueFilter = NO_FILTER) -> list[QueueItem]:
+    """Untriaged signals (narrowed by ``queue_filter``), oldest first, each with its age in working
+    days (the clock, paused while information is awaited). Audited."""
     require_audited(user, Action.TRIAGE_SIGNALS)
-    item = _queue_item(today or local_today())
-    items = [item(s) for s in db.session.scalars(_waiting(user).order_by(Signal.received_at, Signal.id)).all()]
-    audit.record(user, "signal.list", details={"untriaged": len(items)})
+    today = today or local_today()
+    item = _queue_item(today)
+    statement = _waiting(user, queue_filter, today).order_by(Signal.received_at, Signal.id)
+    items = [item(s) for s in db.session.scalars(statement).unique().all()]
+    audit.record(user, "signal.list", details={"untriaged": len(items), **queue_filter.audit_details()})
     return items
 
 
-def queue_page(user: User, page: PageRequest, *, today: date | None = None) -> Page[QueueItem]:
+def queue_page(
+    user: User, page: PageRequest, *, today: date | None = None, queue_filter: QueueFilter = NO_FILTER
+) -> Page[QueueItem]:
     """One keyset page of ``queue`` (the API). Audited as ``signal.list`` with the page's position;
     ``untriaged`` is the queue's (capped) total.
 
     :raises AccessDenied: (audited) :raises InvalidCursor: a cursor not issued for this list.
     """
     require_audited(user, Action.TRIAGE_SIGNALS)
-    result = paginate(db.session(), _waiting(user), QUEUE_ORDER, page).map(_queue_item(today or local_today()))
-    audit.record(user, "signal.list", details={"untriaged": result.total, **page.audit_details()})
+    today = today or local_today()
+    result = paginate(db.session(), _waiting(user, queue_filter, today), QUEUE_ORDER, page).map(_queue_item(today))
+    details = {"untriaged": result.total, **page.audit_details(), **queue_filter.audit_details()}
+    audit.record(user, "signal.list", details=details)
     return result
 
 
@@ -333,10 +331,10 @@ def queue_counts(user: User, *, today: date | None = None) -> tuple[int, int] | 
     of exactly the signals the queue lists (the same type clause)."""
     if not can(user, Action.TRIAGE_SIGNALS):
         return None
-    cutoff = _overdue_cutoff(today or local_today())
+    overdue_now = clock.overdue_clause(today or local_today(), overdue_after())
     waiting = and_(Signal.triaged_at.is_(None), signal_visibility(user, Signal.case_type_id))
     total = db.session.scalar(select(func.count(Signal.id)).where(waiting)) or 0
-    overdue = db.session.scalar(select(func.count(Signal.id)).where(waiting, Signal.received_at < cutoff)) or 0
+    overdue = db.session.scalar(select(func.count(Signal.id)).where(waiting, overdue_now)) or 0
     return total, overdue
 
 

@@ -16,12 +16,15 @@ from casebook.cases.models import CaseType, SubjectRole
 from casebook.db import db
 from casebook.i18n import select_locale
 from casebook.organisations.models import District, Organisation
-from casebook.signals import bp
+from casebook.signals import bp, clock, work, work_forms
 from casebook.signals import services as signals
+from casebook.signals.context import known_context
+from casebook.signals.filters import NO_FILTER, QueueFilter
 from casebook.signals.forms import (
     LinkPersonForm,
     NewPersonForm,
     PersonSearchForm,
+    QueueFilterForm,
     SignalForm,
     TriageForm,
     UnlinkPersonForm,
@@ -58,10 +61,38 @@ def _attach(form: Any, exc: CaseRuleError) -> None:
         form.form_errors.append(str(exc.message))
 
 
+def _fill_filter_form(form: QueueFilterForm) -> QueueFilterForm:
+    form.source.choices = [(None, _("Alle bronnen")), *_organisations()[1:]]
+    districts = db.session.scalars(select(District).order_by(District.name))
+    form.district.choices = [(None, _("Alle wijken"))] + [(d.id, d.name) for d in districts]
+    return form
+
+
 @bp.get("/signals")
-def queue() -> str:
-    items = signals.queue(current_user)
-    return render_template("signals/queue.html", items=items, overdue_after=signals.overdue_after())
+def queue() -> Any:
+    """The weegtafel: the queue (filtered), with the "bekend" context of the persons on each signal."""
+    form = _fill_filter_form(QueueFilterForm(request.args))
+    valid = form.validate()
+    queue_filter = (
+        QueueFilter(
+            source_organisation_id=form.source.data,
+            district_id=form.district.data,
+            overdue=bool(form.overdue.data),
+            assigned_to_me=bool(form.mine.data),
+        )
+        if valid
+        else NO_FILTER
+    )
+    items = signals.queue(current_user, queue_filter=queue_filter)
+    html = render_template(
+        "signals/queue.html",
+        items=items,
+        overdue_after=signals.overdue_after(),
+        filter_form=form,
+        filtered=queue_filter.active,
+        context=known_context(current_user, [item.signal for item in items]),
+    )
+    return html, 200 if valid else 422
 
 
 @bp.route("/signals/new", methods=["GET", "POST"])
@@ -123,6 +154,7 @@ def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str,
     if results is not None:
         new_person.distinct_ids.data = ",".join(str(p.id) for p in results)
     triage_form = _fill_triage_form(forms.get("triage_form") or TriageForm(formdata=None), signal)
+    may_work = can(current_user, Action.ASSIGN_SIGNAL, signal) and not signal.is_triaged
     html = render_template(
         "signals/detail.html",
         signal=signal,
@@ -139,6 +171,13 @@ def render_signal(signal: Signal, status: int = 200, **forms: Any) -> tuple[str,
         unlink_form=UnlinkPersonForm(formdata=None),
         triage_form=triage_form,
         triage_rule=forms.get("triage_rule"),
+        context=known_context(current_user, [signal]).get(signal.id, {}),
+        information_requests=work.requests_on(current_user, signal),
+        may_work=may_work,
+        assign_form=work_forms.assign_form(signal, forms.get("assign_form")) if may_work else None,
+        ask_form=work_forms.ask_form(signal, forms.get("ask_form")) if may_work else None,
+        age=clock.age_of(signal, clock.local_today()),
+        paused_days=clock.paused_working_days(signal, clock.local_today()),
     )
     return html, status
 

@@ -201,6 +201,9 @@ ACTOR_ROLE = {
     "break_glass.review": "supervisor",
     "signals": "caseworker",
     "api.triage_signal": "caseworker",  # as on the screens: a caseworker who did not register it
+    "api.get_signal": "caseworker",
+    "api.update_signal": "caseworker",
+    "api.create_information_request": "caseworker",
 }
 
 

@@ -34,7 +34,7 @@ from casebook.cases import dossier_changes, editing, lifecycle, participants
 from casebook.cases import services as cases
 from casebook.cases.models import Involvement, SubjectRole
 from casebook.confidentiality import Confidentiality
-from casebook.db import Base, db
+from casebook.db import Base, db, utcnow
 from casebook.handoffs import requests as transfer_requests
 from casebook.handoffs import services as handoffs
 from casebook.handoffs.models import HandoffKind, LegalBasis, SenderAfterTransfer
@@ -54,7 +54,8 @@ from casebook.reports import services as reports
 from casebook.reports.filters import ReportFilters
 from casebook.retention import services as retention
 from casebook.signals import services as signals
-from casebook.signals.models import TriageDecision
+from casebook.signals import work as signal_work
+from casebook.signals.models import InformationRequest, TriageDecision
 from casebook.supervision import glass_search
 from tests.documents.support import new_version, upload
 from tests.factories import (
@@ -89,6 +90,7 @@ SERVICE_MODULES = (
     "casebook.handoffs.services.deciding",
     "casebook.handoffs.requests",
     "casebook.signals.services",
+    "casebook.signals.work",
     "casebook.people.services",
     "casebook.households.services",
     "casebook.households.forming",
@@ -194,6 +196,12 @@ EXEMPT: dict[str, str] = {
     "casebook.cases.lifecycle:accepts_changes": RULE,
     "casebook.cases.lifecycle:require_open": RULE,
     "casebook.signals.services:origin_for": READ,
+    "casebook.signals.work:assignees_for": RULE,
+    "casebook.signals.work:partners_for": RULE,
+    "casebook.signals.work:requests_on": READ,
+    "casebook.signals.work:inbox": READ,
+    "casebook.signals.work:open_inbox_count": READ,
+    "casebook.signals.work:load_request_for": READ,
     # reports (aggregates: a build is refused by the policy before any query)
     "casebook.reports.services:available": RULE,
     "casebook.reports.services:parse": RULE + " (the filters within the scope context_for checked)",
@@ -267,6 +275,9 @@ class World:
         self.draft = handoffs.draft(self.case, self.referral_input(), by=self.worker)
         self.transfer = handoffs.send(self.case, self.transfer_input(), by=self.coordinator)
         self.signal = make_signal(self.worker)
+        self.question = InformationRequest(organisation=police, asked_by=self.coordinator, asked_at=utcnow())
+        self.question.question = "Is er een lopend traject?"
+        self.signal.information_requests.append(self.question)
         self.household = Household(reference="HH-REFUSE-1")
         self.household.members.append(HouseholdMember(person=self.person, relation=HouseholdRelation.CHILD))
         db.session.add(self.household)
@@ -528,6 +539,14 @@ REFUSALS: list[Refusal] = [
             signals.Triage(False, False, False, False, TriageDecision.ADVICE, "x"),
             by=w.admin,
         ),
+    ),
+    Refusal(
+        "casebook.signals.work:assign", lambda w: signal_work.assign(w.signal, None, by=w.admin, expected_version=None)
+    ),
+    Refusal("casebook.signals.work:ask", lambda w: signal_work.ask(w.signal, w.partner.id, "x", by=w.admin)),
+    Refusal(
+        "casebook.signals.work:answer",
+        lambda w: signal_work.answer(w.question, "x", by=w.admin, expected_version=None),
     ),
     # --- reports -------------------------------------------------------------------------------------
     Refusal("casebook.reports.services:reader_scope", lambda w: reports.reader_scope(w.admin)),

@@ -18,11 +18,13 @@ from flask.globals import _cv_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from casebook.auth.models import Role
 from casebook.cases.models import Involvement
+from casebook.db import db, utcnow
 from casebook.meetings.services import add_to_agenda
+from casebook.signals.models import InformationRequest
 from tests.documents.support import upload
 from tests.factories import (
     bearer,
@@ -32,6 +34,7 @@ from tests.factories import (
     make_district,
     make_meeting,
     make_org,
+    make_signal,
     make_user,
 )
 
@@ -67,6 +70,13 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     meeting = make_meeting(coordinator, date.today() - timedelta(days=1), [west])
     add_to_agenda(meeting, by=coordinator, reference=cases[1].reference)
     _household_with_a_member(cases[0])  # household 1 with member 1, so their operations are reached
+    # a signal (id 1) with a question to the caller's own organisation (id 1): the weegtafel's operations
+    # and the partner's inbox are reached by the one token
+    signal = make_signal(coordinator, persons=[cases[0].subjects[0].person] if cases[0].subjects else [])
+    question = InformationRequest(organisation=zvh, asked_by=coordinator, asked_at=utcnow())
+    question.question = "Is er een lopend traject?"
+    signal.information_requests.append(question)
+    db.session.flush()
     return bearer(make_api_token(coordinator))
 
 
@@ -111,10 +121,16 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/cases/{case_id}/interventions"),
     ("POST", "/api/v1/cases/{case_id}/plan/actions"),
     ("POST", "/api/v1/cases/{case_id}/handoffs"),
+    # a search term must read as a case reference or a family name: a rule on its content
+    ("GET", "/api/v1/cases"),
     ("GET", "/api/v1/persons"),
     ("POST", "/api/v1/persons"),
     ("POST", "/api/v1/signals"),
     ("POST", "/api/v1/signals/{signal_id}/triage"),
+    # the weegtafel: an assignee is a username of data, a partner an organisation's slug; If-Match → 412
+    ("PATCH", "/api/v1/signals/{signal_id}"),
+    ("POST", "/api/v1/signals/{signal_id}/information-requests"),
+    ("POST", "/api/v1/information-requests/{request_id}/answer"),
     ("POST", "/api/v1/handoffs/{handoff_id}/accept"),
     # an upload's type is a code of reference data, and its file is checked on its content (the allow-list)
     ("POST", "/api/v1/cases/{case_id}/documents"),
@@ -173,6 +189,10 @@ def test_every_operation_honours_its_openapi_document(app, api_headers, method, 
         cases_run[(method, path)] = cases_run.get((method, path), 0) + 1
         with_cursor = bool(CURSOR_PARAMETERS & set(case.query or {}))
         excluded = [positive_data_acceptance] if (method, path) in DATA_RULE_OPERATIONS or with_cursor else []
+        # a null query value goes over the wire as an empty one, which the API documents as absent
+        # (``allowEmptyValue``): not a schema violation the server could see
+        if any(value in ("", None) for value in (case.query or {}).values()):
+            excluded.append(negative_data_rejection)
         case.call_and_validate(headers=api_headers, excluded_checks=excluded)
 
     fuzz()

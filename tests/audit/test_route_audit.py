@@ -80,6 +80,7 @@ PERSONAL_DATA_ROUTES = {
     "api.get_household": ("coordinator", "/api/v1/households/{household}", "household.view"),
     "api.search_persons": ("caseworker", "/api/v1/persons?family_name=Doe&birth_date=2008-05-17", "person.search"),
     "api.list_signals": ("coordinator", "/api/v1/signals", "signal.list"),
+    "api.get_signal": ("coordinator", "/api/v1/signals/{signal}", "signal.view"),
     "api.list_audit": ("supervisor", "/api/v1/audit", "audit.list"),
     "notifications.index": ("caseworker", "/notifications", "notification.list"),
     # printed files: their reads audit themselves, then the export (``PRINTED``)
@@ -102,6 +103,10 @@ PERSONAL_DATA_ROUTES = {
 # Routes with personal data whose audit event is tested where their set-up lives.
 TESTED_ELSEWHERE = {
     "documents.shared_download": "tests/handoffs/test_shared_documents.py (needs an accepted handoff)",
+    "signals.inbox": "tests/signals/test_weegtafel_views.py (needs a question to the reader's organisation)",
+    "signals.request_detail": "tests/signals/test_weegtafel_views.py",
+    "api.list_information_requests": "tests/api/test_weegtafel_api.py",
+    "api.get_information_request": "tests/api/test_weegtafel_api.py",
 }
 PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf", "api.get_meeting_report_pdf"}
 NO_PERSONAL_DATA = {
@@ -190,7 +195,7 @@ def test_the_route_writes_its_event(client, endpoint):
     events = audit_events(request_id=response.headers["X-Request-Id"])
     found = [(e.action, e.outcome, e.actor_user_id) for e in events]
     # sections (and the case resource's dossier read) audit their own reads after the page's; the case
-    # list its page's subjects' names
+    # list its page's subjects' names; the weegtafel what is known of the persons on its signals
     if endpoint in (
         "cases.detail",
         "cases.section",
@@ -198,6 +203,7 @@ def test_the_route_writes_its_event(client, endpoint):
         "api.get_household",
         "api.get_case",
         "cases.index",
+        *("signals.queue", "signals.detail", "api.list_signals", "api.get_signal"),
     ):
         assert found[: len(expected)] == expected
         assert all(a.endswith((".view", ".list")) and o is Outcome.ALLOWED for a, o, _u in found[len(expected) :])

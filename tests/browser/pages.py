@@ -163,6 +163,12 @@ MAIN_PAGES = [
     MainPage("signals queue", "/signals", "Weegtafel", screenshot="signals-queue"),
     MainPage("signal detail", "{signal}", "Melding MLD-", screenshot="signal-detail"),
     MainPage("signal persons step", "{signal}", "Melding MLD-", prepare=_search_person_on_signal),
+    MainPage(
+        "information requests",
+        "/information-requests",
+        "Informatievragen aan uw organisatie",
+        user="politie.caseworker",
+    ),
     MainPage("new signal", "/signals/new", "Melding registreren", user="zvh.caseworker", screenshot="signal-new"),
     MainPage(
         "new signal with errors",

@@ -38,6 +38,10 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.DRAW_UP_DESTRUCTION_LIST: (Role.SUPERVISOR, Role.PRIVACY_OFFICER),
     Action.APPROVE_DESTRUCTION_LIST: (Role.SUPERVISOR, Role.PRIVACY_OFFICER),
     Action.WITHHOLD_DESTRUCTION_ITEM: (Role.SUPERVISOR, Role.PRIVACY_OFFICER),
+    # --- weegtafel: context, assignment and information requests
+    Action.ASSIGN_SIGNAL: (Role.COORDINATOR,),
+    Action.REQUEST_SIGNAL_INFORMATION: (Role.COORDINATOR,),
+    Action.ANSWER_INFORMATION_REQUEST: WORK_ROLES,
 }
 
 

@@ -7,9 +7,11 @@ from datetime import datetime
 from pydantic import Field
 
 from casebook.api.schemas.common import ApiModel, Code, InputModel, PageOf, PageQuery, text
+from casebook.api.schemas.weegtafel import InformationRequestOut, KnownPerson
 from casebook.auth.models import User
 from casebook.cases.models import SubjectRole
-from casebook.signals.models import Channel, Signal, TriageDecision
+from casebook.signals.context import Known
+from casebook.signals.models import Channel, InformationRequest, Signal, TriageDecision
 from casebook.signals.services import view_for
 
 
@@ -36,10 +38,28 @@ class SignalOut(ApiModel):
     case: int | None = Field(description="Id of the case opened at triage, if any and the caller may see it.")
     working_days: int | None = Field(None, description="Age in working days (queue only).")
     overdue: bool | None = Field(None, description="Older than the allowed working days (queue only).")
+    version: int = Field(description="Changes with every change; send it back as `If-Match`.")
+    assigned_to: str | None = Field(description="Username of the coordinator the signal is assigned to.")
+    waiting_for_information: bool = Field(
+        description="An information request to a partner is open: the working-day clock stands still."
+    )
+    known: list[KnownPerson] | None = Field(
+        None, description='Per linked person, what is known of them ("bekend"), for who weighs the signal.'
+    )
+    information_requests: list[InformationRequestOut] | None = Field(
+        None, description="Questions to partners and their answers (one signal, for who weighs it)."
+    )
 
     @classmethod
     def of(
-        cls, signal: Signal, viewer: User, *, working_days: int | None = None, overdue: bool | None = None
+        cls,
+        signal: Signal,
+        viewer: User,
+        *,
+        working_days: int | None = None,
+        overdue: bool | None = None,
+        known: dict[int, Known] | None = None,
+        requests: list[InformationRequest] | None = None,
     ) -> SignalOut:
         """``signal`` as ``viewer`` may see it: the same ``signals.view_for`` as the signal page."""
         view = view_for(viewer, signal)
@@ -60,6 +80,11 @@ class SignalOut(ApiModel):
             case=view.case.id if view.case is not None else None,
             working_days=working_days,
             overdue=overdue,
+            version=signal.version,
+            assigned_to=signal.assigned_to.username if signal.assigned_to else None,
+            waiting_for_information=signal.is_waiting,
+            known=None if known is None else [KnownPerson.of(p, k) for p, k in known.items()],
+            information_requests=None if requests is None else [InformationRequestOut.of(r) for r in requests],
         )
 
 
@@ -93,4 +118,9 @@ class TriageIn(InputModel):
 
 
 class SignalQuery(PageQuery):
-    """Page through the queue."""
+    """Page through the queue, filtered as on the weegtafel's screen."""
+
+    source: Code | None = Field(None, description="Slug of the source organisation.")
+    district: Code | None = Field(None, description="Code of the wijk.")
+    overdue: bool | None = Field(None, description="Only signals older than the allowed working days.")
+    mine: bool | None = Field(None, description="Only signals assigned to the caller.")

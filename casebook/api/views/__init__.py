@@ -19,5 +19,6 @@ from casebook.api.views import (  # noqa: F401
     persons,
     printing,
     signals,
+    weegtafel,
 )
 from casebook.documents import api as documents_api  # noqa: F401 - the documents module's operations

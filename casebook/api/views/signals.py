@@ -1,4 +1,5 @@
-"""Signals through the API: register, the weegtafel's queue, and triage (the screens' services)."""
+"""Signals through the API: register, the weegtafel's queue (filtered, with the "bekend" context),
+and triage (the screens' services). Assignment and information requests: ``views/weegtafel.py``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from casebook.auth.models import User
 from casebook.cases.models import CaseType
 from casebook.organisations.models import District, Organisation
 from casebook.signals import services as signals
+from casebook.signals.context import known_context
+from casebook.signals.filters import QueueFilter
 
 
 @api.get("/signals", query=SignalQuery, response=SignalPage, tags=["signals"], errors=[403, *CURSOR_ERRORS])
@@ -25,10 +28,20 @@ def list_signals(query: SignalQuery) -> SignalPage:
     """The weegtafel's queue: untriaged signals, oldest first, with their age (coordinators)."""
     user = api_user()
     forbid_unless(user, Action.TRIAGE_SIGNALS, lambda: can(user, Action.TRIAGE_SIGNALS))
+    queue_filter = QueueFilter(
+        source_organisation_id=id_of(Organisation, Organisation.slug, query.source),
+        district_id=id_of(District, District.code, query.district),
+        overdue=bool(query.overdue),
+        assigned_to_me=bool(query.mine),
+    )
     with valid_cursors():
-        page = signals.queue_page(user, query.page_request())
+        page = signals.queue_page(user, query.page_request(), queue_filter=queue_filter)
+    context = known_context(user, [i.signal for i in page.items])
     return SignalPage(
-        items=[SignalOut.of(i.signal, user, working_days=i.working_days, overdue=i.overdue) for i in page.items],
+        items=[
+            SignalOut.of(i.signal, user, working_days=i.working_days, overdue=i.overdue, known=context.get(i.signal.id))
+            for i in page.items
+        ],
         **page_members(page, query, "api.list_signals"),
     )
 
