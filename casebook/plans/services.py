@@ -33,6 +33,7 @@ from casebook.errors import RuleViolation
 from casebook.organisations.models import Organisation
 from casebook.plans.models import (
     OPEN_STATUSES,
+    ActionChangeKind,
     ActionStatus,
     CasePlan,
     LifeDomain,
@@ -337,6 +338,94 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
     db.session.flush()
     audit.record(by, "plan.action.status", action, details={"from": change.from_status.value, "to": status.value})
     return change
+
+
+def open_actions_of(case: Case) -> list[PlanAction]:
+    """The open and in-progress actions of ``case``, soonest due first. No policy check and no
+    audit event: for services (closing a case, a participant leaving) that decide themselves."""
+    return list(
+        db.session.scalars(
+            select(PlanAction)
+            .where(PlanAction.case_id == case.id, PlanAction.status.in_(OPEN_STATUSES))
+            .order_by(PlanAction.due_on, PlanAction.id)
+        )
+    )
+
+
+def withdraw_action(action: PlanAction, *, by: User | None, reason: str) -> None:
+    """Cancel ("vervallen") an open or in-progress action, the reason kept encrypted on its change
+    record; an action that is no longer open is left as it is (closing a case withdraws what is
+    left, whatever was finished already). Flushes and audits; no policy check (callers decide).
+
+    :raises PlanRefused: an empty or too long reason.
+    """
+    text = _clean_text(reason, "reason", "Geef een reden.")
+    if not action.is_open:
+        return
+    change = PlanActionChange(
+        action=action,
+        kind=ActionChangeKind.WITHDRAW,
+        from_status=action.status,
+        to_status=ActionStatus.CANCELLED,
+        changed_by=by,
+        reason=text,
+    )
+    action.status = ActionStatus.CANCELLED
+    db.session.add(change)
+    db.session.flush()
+    audit.record(by, "plan.action.withdraw", action, details={"from": change.from_status.value})
+
+
+def reassign_action(
+    action: PlanAction,
+    *,
+    by: User | None,
+    organisation: Organisation,
+    user: User | None = None,
+    reason: str | None = None,
+) -> None:
+    """Give an open action to another owner organisation (and optionally a named worker of it);
+    the previous owner stays on the change record, the reason (optional) encrypted. Flushes and
+    audits; no policy check (callers decide).
+
+    :raises PlanRefused: the action is not open, the organisation does not take part as lead or
+        contributor, or the named user is not an active worker of it.
+    """
+    if not action.is_open:
+        raise PlanRefused("Alleen een open actie kan een andere eigenaar krijgen.", "status")
+    if organisation.id not in {o.id for o in owner_organisations(action.case)}:
+        raise PlanRefused("Kies een deelnemende organisatie als eigenaar.", "owner_organisation")
+    if user is not None and (user.organisation_id != organisation.id or not user.active):
+        raise PlanRefused(OWNER_USER_REFUSED, "owner_user")
+    text = _clean_text(reason, "reason", "Geef een reden.") if reason and reason.strip() else None
+    if action.owner_organisation_id == organisation.id and action.owner_user_id == (user.id if user else None):
+        return
+    change = PlanActionChange(
+        action=action,
+        kind=ActionChangeKind.REASSIGN,
+        from_status=action.status,
+        to_status=action.status,
+        from_owner_organisation_id=action.owner_organisation_id,
+        to_owner_organisation_id=organisation.id,
+        from_owner_user_id=action.owner_user_id,
+        to_owner_user_id=user.id if user else None,
+        changed_by=by,
+        reason=text,
+    )
+    action.owner_organisation = organisation
+    action.owner_user = user
+    db.session.add(change)
+    db.session.flush()
+    audit.record(
+        by,
+        "plan.action.reassign",
+        action,
+        details={
+            "from_organisation": change.from_owner_organisation_id,
+            "to_organisation": organisation.slug,
+            "to_user_id": user.id if user else None,
+        },
+    )
 
 
 def _record_field_change(case: Case, field: str, old: str | None, new: str | None, *, by: User) -> None:
