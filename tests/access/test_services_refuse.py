@@ -128,6 +128,9 @@ EXEMPT: dict[str, str] = {
     "casebook.plans.services:open_action_counts_for": READ,
     "casebook.plans.services:overdue_actions_for": READ,
     "casebook.plans.services:evaluations_due_for": READ,
+    "casebook.plans.services:open_actions_of": INSIDE + " (closing a case, a partner leaving: they decide)",
+    "casebook.plans.services:withdraw_action": INSIDE + " (closing a case, a partner leaving: they decide)",
+    "casebook.plans.services:reassign_action": INSIDE + " (a partner leaving, handing its actions over)",
     # documents
     "casebook.documents.services:max_bytes": RULE,
     "casebook.documents.services:document_types": RULE,
