@@ -37,7 +37,16 @@ from casebook.notifications.models import Notification, NotificationPreference
 from casebook.ops.jobs import JobRun
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
-from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
+from casebook.plans.models import (
+    CasePlan,
+    Evaluation,
+    EvaluationGoal,
+    EvaluationParticipant,
+    PlanAction,
+    PlanActionChange,
+    PlanGoal,
+    PlanGoalChange,
+)
 from casebook.signals.models import Signal, SignalPerson
 
 __all__ = [
@@ -63,6 +72,9 @@ __all__ = [
     "CaseType",
     "DataKey",
     "District",
+    "Evaluation",
+    "EvaluationGoal",
+    "EvaluationParticipant",
     "Document",
     "DocumentType",
     "DocumentVersion",
@@ -86,6 +98,7 @@ __all__ = [
     "PlanAction",
     "PlanActionChange",
     "PlanGoal",
+    "PlanGoalChange",
     "RecoveryCode",
     "RestrictedTypeReceiverKind",
     "SavedCaseFilter",
