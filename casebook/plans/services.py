@@ -183,6 +183,7 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     for goal in goals:
         by_domain[goal.domain].append(goal)
     overdue = [a for a in actions if a.is_overdue(today)]
+    evaluations = evaluations_of(case) if content else []
     view = PlanView(
         case=case,
         case_manager=plan.case_manager if plan else None,
@@ -196,8 +197,8 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
         overdue_count=len(overdue),
         domains_without_goal=[d for d, g in by_domain.items() if not g],
         content=content,
-        history=_history(goals, actions, content),
-        evaluations=evaluations_of(case) if content else [],
+        history=_history(goals, actions, content, evaluations),
+        evaluations=evaluations,
         goals_by_id={goal.id: goal for goal in goals} if content else {},
     )
     audit.record(
@@ -248,6 +249,12 @@ def load_goal(user: User, case: Case, goal_id: int) -> PlanGoal:
     return goal
 
 
+def goals_of(case: Case) -> list[PlanGoal]:
+    """The goals of ``case`` in the order they were set, for choices on a page whose read of the
+    plan is audited already (no policy check, no event of its own)."""
+    return list(db.session.scalars(select(PlanGoal).where(PlanGoal.case_id == case.id).order_by(PlanGoal.id)))
+
+
 def load_action(user: User, case: Case, action_id: int) -> PlanAction:
     """An action of ``case`` or an audited 404."""
     action = db.session.get(PlanAction, action_id)
@@ -256,9 +263,26 @@ def load_action(user: User, case: Case, action_id: int) -> PlanAction:
     return action
 
 
-def _history(goals: list[PlanGoal], actions: list[PlanAction], content: bool) -> list[PlanEvent]:
+def _history(
+    goals: list[PlanGoal], actions: list[PlanAction], content: bool, evaluations: list[Evaluation]
+) -> list[PlanEvent]:
     """The plan's moments for the timeline, from the rows ``plan_for`` read (no statement of its own)."""
     events = [
+        PlanEvent(
+            at=change.changed_at,
+            kind="goal_edit",
+            anchor=f"goal-{goal.id}",
+            actor=change.changed_by,
+            domain=goal.domain,
+        )
+        for goal in goals
+        for change in goal.changes
+    ]
+    events += [
+        PlanEvent(at=e.recorded_at, kind="evaluation", anchor=f"evaluation-{e.id}", actor=e.recorded_by)
+        for e in evaluations
+    ]
+    events += [
         PlanEvent(
             at=goal.created_at,
             kind="goal",
@@ -283,14 +307,18 @@ def _history(goals: list[PlanGoal], actions: list[PlanAction], content: bool) ->
         events.extend(
             PlanEvent(
                 at=change.changed_at,
-                kind="status",
+                kind=_EVENT_KINDS.get(change.kind, "status"),
                 anchor=f"action-{action.id}",
                 actor=change.changed_by,
+                owner_organisation=change.to_owner_organisation,
                 to_status=change.to_status,
             )
             for change in action.changes
         )
     return sorted(events, key=lambda e: e.at)
+
+
+_EVENT_KINDS = {ActionChangeKind.EDIT: "edit", ActionChangeKind.MOVE: "move", ActionChangeKind.REASSIGN: "reassign"}
 
 
 def owner_organisations(case: Case) -> list[Organisation]:

@@ -16,6 +16,7 @@ from casebook import audit
 from casebook.access import Action, require_audited
 from casebook.auth.models import User
 from casebook.cases.lifecycle import require_open
+from casebook.cases.models import Case
 from casebook.casework import local_today
 from casebook.db import db
 from casebook.organisations.models import Organisation
@@ -28,10 +29,19 @@ from casebook.plans.services import (
     check_goal_target,
     check_item_version,
     item_change,
+    load_action,
     owner_organisations,
     owner_users,
     reassign_action,
 )
+
+
+def read_action(user: User, case: Case, action_id: int) -> PlanAction:
+    """An action of ``case`` with its history, or an audited 404; the read is audited as
+    ``plan.action.view`` (its description and history are case content)."""
+    action = load_action(user, case, action_id)
+    audit.record(user, "plan.action.view", action, case_id=case.id)
+    return action
 
 
 def edit_goal(
