@@ -33,7 +33,7 @@ from casebook.plans.models import (
     GoalProgress,
     PlanGoal,
 )
-from casebook.plans.services import MAX_TEXT_LENGTH, PlanRefused, _record_field_change
+from casebook.plans.services import MAX_TEXT_LENGTH, PlanRefused, _record_field_change, evaluations_of
 
 NEEDS_NEXT_DATE = (EvaluationDecision.CONTINUE, EvaluationDecision.ADJUST)
 
@@ -157,3 +157,12 @@ def record_evaluation(
         },
     )
     return evaluation
+
+
+def evaluations_for(user: User, case: Case) -> list[Evaluation]:
+    """The case's evaluations, latest first, for a reader of its content; audited as
+    ``plan.evaluation.list``. :raises AccessDenied: (audited)"""
+    require_audited(user, Action.READ_CASE_CONTENT, case)
+    evaluations = evaluations_of(case)
+    audit.record(user, "plan.evaluation.list", case, details={"count": len(evaluations)})
+    return evaluations
