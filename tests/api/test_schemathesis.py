@@ -92,6 +92,7 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/cases/{case_id}/transitions"),
     ("POST", "/api/v1/cases/{case_id}/participants"),
     ("POST", "/api/v1/cases/{case_id}/interventions"),
+    ("POST", "/api/v1/cases/{case_id}/plan/goals"),  # its owner organisation is a code of data
     ("POST", "/api/v1/cases/{case_id}/plan/actions"),
     # steering the plan: a stale If-Match (412), a date in the past, a goal of another case, a
     # participant that does not take part, a status only the action's owner may set (403)
