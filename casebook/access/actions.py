@@ -143,6 +143,10 @@ class Action(enum.StrEnum):
     REQUEST_SIGNAL_INFORMATION = "signal.information.request", _l("Informatie opvragen bij een partner")
     # without an object: keep the inbox of questions to one's organisation; on a request: answer it
     ANSWER_INFORMATION_REQUEST = "signal.information.answer", _l("Informatievraag beantwoorden")
+    # --- plan-steer: completing plan actions ------------------------------------------------------
+    # on an action: a writing participant of its owner organisation, or the case's procesregisseur;
+    # without an object: may complete actions at all (workers on cases)
+    COMPLETE_PLAN_ACTION = "plan.action.complete", _l("Actie van het plan afronden")
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -25,6 +25,7 @@ from casebook.handoffs.demo import seed_handoffs
 from casebook.meetings.demo import seed_meeting_preparation
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
+from casebook.plans.demo import seed_plan_steering
 from casebook.settings import is_production
 from casebook.signals.demo import seed_weegtafel
 
@@ -243,6 +244,7 @@ def seed(password: str) -> dict[str, int]:
     summary.update(seed_casework())
     summary.update(seed_case_work())
     summary.update(seed_meeting_preparation())
+    summary.update(seed_plan_steering())
     summary.update(seed_dossiers())
     db.session.flush()
     summary.update(seed_handoffs())

@@ -28,10 +28,12 @@ from casebook.signals.models import InformationRequest
 from tests.documents.support import upload
 from tests.factories import (
     bearer,
+    make_action,
     make_api_token,
     make_case,
     make_case_type,
     make_district,
+    make_goal,
     make_meeting,
     make_org,
     make_signal,
@@ -77,6 +79,10 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     question.question = "Is er een lopend traject?"
     signal.information_requests.append(question)
     db.session.flush()
+    # goals (ids 1, 2) and an action (id 1) on the first case, so the plan's steering is reached
+    goal = make_goal(cases[0], coordinator)
+    make_goal(cases[0], coordinator, domain="finances")
+    make_action(cases[0], coordinator, date.today() + timedelta(days=10), goal=goal)
     return bearer(make_api_token(coordinator))
 
 
@@ -119,7 +125,14 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/cases/{case_id}/transitions"),
     ("POST", "/api/v1/cases/{case_id}/participants"),
     ("POST", "/api/v1/cases/{case_id}/interventions"),
+    ("POST", "/api/v1/cases/{case_id}/plan/goals"),  # its owner organisation is a code of data
     ("POST", "/api/v1/cases/{case_id}/plan/actions"),
+    # steering the plan: a stale If-Match (412), a date in the past, a goal of another case, a
+    # participant that does not take part, a status only the action's owner may set (403)
+    ("PATCH", "/api/v1/cases/{case_id}/plan/goals/{goal_id}"),
+    ("PATCH", "/api/v1/cases/{case_id}/plan/actions/{action_id}"),
+    ("POST", "/api/v1/cases/{case_id}/plan/actions/{action_id}/move"),
+    ("POST", "/api/v1/cases/{case_id}/plan/evaluations"),
     ("POST", "/api/v1/cases/{case_id}/handoffs"),
     # a search term must read as a case reference or a family name: a rule on its content
     ("GET", "/api/v1/cases"),

@@ -17,6 +17,7 @@ from casebook.api.views import (  # noqa: F401
     meetings,
     meta,
     persons,
+    plans,
     printing,
     signals,
     weegtafel,
