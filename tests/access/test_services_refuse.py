@@ -222,6 +222,8 @@ EXEMPT: dict[str, str] = {
     "casebook.reports.services:available": RULE,
     "casebook.reports.services:parse": RULE + " (the filters within the scope context_for checked)",
     "casebook.reports.services:threshold": RULE,
+    "casebook.reports.services:raw_tables": "called with a scope the policy gave (build_report, warm_defaults)",
+    "casebook.reports.services:warm_defaults": "the refresh job: asks report_scope() of each user; nobody reads",
     # retention (destruction lists)
     "casebook.retention.services:lists_for": READ,
     "casebook.retention.services:load_list": READ + " (the loader: load_or_404)",
