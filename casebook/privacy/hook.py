@@ -22,6 +22,7 @@ from casebook.db import db
 from casebook.people.models import Household, Person
 from casebook.privacy import processing_log
 from casebook.privacy.processing_log import Source
+from casebook.privacy.subjects import owner_source
 from casebook.signals.models import Signal, SignalPerson
 
 #: The audited actions that process personal data, by prefix, and the register's activity of each.
@@ -34,6 +35,7 @@ ACTIVITY_OF_ACTION: dict[str, str] = {
     "meeting.item.": "pga-casework",
     "meeting.agenda.": "pga-casework",
     "signal.": "pga-signal-intake",
+    "signal.origin.": "pga-casework",  # the case's own origin, read on the case page
     "person.": "pga-person-register",
     "household.": "pga-household",
     "plan.household.": "pga-household",
@@ -51,20 +53,25 @@ def activity_for(action: str) -> str | None:
 
 
 def sources_of(event: AuditEvent, obj: Any) -> list[Source]:
-    """The data subjects an event's object stands for (resolved at commit)."""
+    """The data subjects an event's object stands for (resolved at commit). An event about a case,
+    or about anything of a case (a note, a plan, the signal it came from …), concerns the case's
+    subjects; a person event the person; a signal's or household's their persons."""
+    session = db.session()
     if isinstance(obj, Person):
         return [obj]
+    if isinstance(obj, Case):
+        return [obj]
+    if event.case_id is not None:
+        return [owner_source(session, "case", event.case_id)]
     if isinstance(obj, SignalPerson):
-        return [obj.person] if obj.person is not None else [("signal", obj.signal_id)]
+        return [obj.person] if obj.person is not None else [owner_source(session, "signal", obj.signal_id)]
     if isinstance(obj, Signal):
-        return [("signal", obj.id)] if obj.id is not None else [link.person for link in obj.persons]
+        return [obj] if obj.id is not None else [link.person for link in obj.persons]
     if isinstance(obj, Household):
-        return [("household", obj.id)]
-    if isinstance(obj, Case) or event.case_id is not None:
-        return [("case", obj.id if isinstance(obj, Case) else event.case_id)]
+        return [obj]
     signal_id = getattr(obj, "signal_id", None)
     if signal_id is not None:
-        return [("signal", signal_id)]
+        return [owner_source(session, "signal", signal_id)]
     return []
 
 

@@ -48,16 +48,41 @@ def subject_of(person: Person) -> Subject:
     return Subject(person_pseudonym(person.uuid), SUBJECT_TYPE_PERSON)
 
 
-def _loaded_persons(session: Session, kind: str, owner_id: int) -> list[Person] | None:
-    """The persons of an owner already in the session with its links (and their persons) loaded."""
-    model, collection, _column, _link = _KINDS[kind]
+_KIND_OF = {model: kind for kind, (model, *_rest) in _KINDS.items()}
+
+
+def owner_source(session: Session, kind: str, owner_id: int) -> Source:
+    """The source for the persons of a case, signal or household: the object itself when the session
+    holds it (kept, so its loaded links are still there at commit — the identity map holds objects
+    weakly), else its id (queried at commit)."""
+    model = _KINDS[kind][0]
     owner = session.identity_map.get(inspect(model).identity_key_from_primary_key((owner_id,)))
-    if owner is None or collection in inspect(owner).unloaded:
+    return owner if owner is not None else (kind, owner_id)
+
+
+def _loaded_persons(session: Session, owner: object) -> list[Person] | None:
+    """The persons of an owner whose links (and their persons) are loaded, else None (queried)."""
+    _model, collection, _column, _link = _KINDS[_KIND_OF[type(owner)]]
+    if collection in inspect(owner).unloaded:
         return None
-    links = getattr(owner, collection)
-    if any("person" in inspect(link).unloaded for link in links):
-        return None
-    return [link.person for link in links]
+    persons: list[Person] = []
+    for link in getattr(owner, collection):
+        if "person" not in inspect(link).unloaded:
+            persons.append(link.person)
+            continue
+        # a link the session held before the owner's persons were joined in: its person is there too
+        person = session.identity_map.get(inspect(Person).identity_key_from_primary_key((link.person_id,)))
+        if person is None:
+            return None
+        persons.append(person)
+    return persons
+
+
+def _key(source: Source) -> tuple[str, int] | None:
+    if isinstance(source, tuple):
+        return source
+    kind = _KIND_OF.get(type(source))
+    return (kind, source.id) if kind is not None else None  # type: ignore[attr-defined]
 
 
 def resolve(session: Session, processings: Sequence[Sequence[Source]]) -> list[list[Subject]]:
@@ -66,15 +91,14 @@ def resolve(session: Session, processings: Sequence[Sequence[Source]]) -> list[l
     missing: dict[str, set[int]] = defaultdict(set)
     for sources in processings:
         for source in sources:
-            if isinstance(source, tuple):
-                kind, owner_id = source
-                if (kind, owner_id) in persons_of:
-                    continue
-                loaded = _loaded_persons(session, kind, owner_id)
-                if loaded is None:
-                    missing[kind].add(owner_id)
-                else:
-                    persons_of[(kind, owner_id)] = loaded
+            key = _key(source)
+            if key is None or key in persons_of:
+                continue
+            loaded = None if isinstance(source, tuple) else _loaded_persons(session, source)
+            if loaded is None:
+                missing[key[0]].add(key[1])
+            else:
+                persons_of[key] = loaded
     for kind, owner_ids in missing.items():
         _model, _collection, column, link = _KINDS[kind]
         for owner_id in owner_ids:
@@ -101,8 +125,9 @@ def resolve(session: Session, processings: Sequence[Sequence[Source]]) -> list[l
                 found[source] = None
             elif isinstance(source, Person):
                 found[subject(source)] = None
-            elif isinstance(source, tuple):
-                for person in persons_of[source]:
+            else:
+                key = _key(source)
+                for person in persons_of.get(key, ()) if key is not None else ():
                     found[subject(person)] = None
         resolved.append(list(found))
     return resolved
