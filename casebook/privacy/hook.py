@@ -21,7 +21,7 @@ from casebook.cases.models import Case
 from casebook.db import db
 from casebook.people.models import Household, Person
 from casebook.privacy import processing_log
-from casebook.privacy.processing_log import Source
+from casebook.privacy.processing_log import Source, Subject
 from casebook.privacy.subjects import owner_source
 from casebook.signals.models import Signal, SignalPerson
 
@@ -40,6 +40,7 @@ ACTIVITY_OF_ACTION: dict[str, str] = {
     "household.": "pga-household",
     "plan.household.": "pga-household",
     "handoff.": "pga-information-sharing",
+    "processing_log.": "pga-subject-rights",  # the privacy officer reads a subject's lines for their request
 }
 _PREFIXES = sorted(ACTIVITY_OF_ACTION, key=len, reverse=True)
 
@@ -57,7 +58,7 @@ def sources_of(event: AuditEvent, obj: Any) -> list[Source]:
     or about anything of a case (a note, a plan, the signal it came from …), concerns the case's
     subjects; a person event the person; a signal's or household's their persons."""
     session = db.session()
-    if isinstance(obj, Person):
+    if isinstance(obj, Person | Subject):
         return [obj]
     if isinstance(obj, Case):
         return [obj]

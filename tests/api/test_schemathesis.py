@@ -57,6 +57,7 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
 
 def _operations() -> list[tuple[str, str]]:
     import casebook.api.views  # registers every endpoint
+    import casebook.privacy.api
     import casebook.reports.api  # noqa: F401 - the reports module's operations (joined by its init_app)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
