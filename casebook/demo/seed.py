@@ -246,6 +246,9 @@ def seed(password: str) -> dict[str, int]:
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())
+    from casebook.privacy.demo import seed_processing_log
+
+    summary.update(seed_processing_log())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 
