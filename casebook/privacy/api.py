@@ -72,7 +72,7 @@ class LogLineList(ApiModel):
     items: list[LogLineOut]
 
 
-@api.get("/privacy/register", response=ActivityList, tags=["privacy"])
+@api.get("/privacy/register", response=ActivityList, tags=["privacy"], errors=[404])
 def list_register() -> ActivityList:
     """The register of processing activities (AVG art. 30) as it stands; the privacy officer's."""
     return ActivityList(items=[ActivityOut.of(a) for a in services.register(api_user())])

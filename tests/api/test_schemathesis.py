@@ -47,8 +47,9 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     zvh, west = make_org("zvh"), make_org("wijkteam-west")
     make_case_type("youth")
     make_district("wielwijk")
-    # Coordinator and supervisor at once, so every operation (the audit log too) is reachable.
-    coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR])
+    # Coordinator, supervisor and privacy officer at once, so every operation (the audit log, the
+    # register of processing activities too) is reachable.
+    coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR, Role.PRIVACY_OFFICER])
     cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
     upload(cases[0], coordinator)  # a document (id 1), so its metadata, content and versions are reached
@@ -90,6 +91,9 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/documents/{document_id}/versions"),
     # a report's name, wijk, case type and organisation are codes of data; its period at most ten years
     ("GET", "/api/v1/reports/{name}"),
+    # an activity's code is data; a subject's BSN must pass the elfproef
+    ("GET", "/api/v1/privacy/register/{code}"),
+    ("POST", "/api/v1/privacy/processing-log/search"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for
