@@ -94,3 +94,14 @@ def test_prune_removes_lines_past_their_activitys_retention_only():
     assert deleted["pga-reporting"] == 1 and deleted["pga-casework"] == 0
     remaining = db.session.scalars(select(ProcessingLogEntry.processing_activity_id)).all()
     assert remaining == ["pga-casework"]
+
+
+def test_the_database_roles_keep_the_table_append_only_for_the_app():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "pg_roles.py"
+    spec = importlib.util.spec_from_file_location("pg_roles", path)
+    pg_roles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pg_roles)
+    assert ProcessingLogEntry.__tablename__ in pg_roles.APPEND_ONLY_TABLES
