@@ -105,3 +105,16 @@ def test_the_database_roles_keep_the_table_append_only_for_the_app():
     pg_roles = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(pg_roles)
     assert ProcessingLogEntry.__tablename__ in pg_roles.APPEND_ONLY_TABLES
+
+
+def test_every_audited_action_maps_to_an_activity_of_the_register():
+    from casebook.privacy.hook import ACTIVITY_OF_ACTION, activity_for
+    from casebook.privacy.register import SEED
+
+    assert set(ACTIVITY_OF_ACTION.values()) <= {row["id"] for row in SEED}
+    assert activity_for("case.view") == "pga-casework"
+    assert activity_for("signal.origin.view") == "pga-casework"  # read on the case page, for the case
+    assert activity_for("signal.triage") == "pga-signal-intake"
+    assert activity_for("plan.household.view") == "pga-household"
+    assert activity_for("handoff.send") == "pga-information-sharing"
+    assert activity_for("auth.login") is None and activity_for("audit.list") is None
