@@ -47,6 +47,8 @@ from casebook.plans.models import (
     PlanGoal,
     PlanGoalChange,
 )
+from casebook.privacy.processing_log import ProcessingLogEntry
+from casebook.privacy.register import ProcessingActivity
 from casebook.retention.models import DestructionItem, DestructionList
 from casebook.signals.models import Signal, SignalPerson
 
@@ -102,6 +104,8 @@ __all__ = [
     "PlanActionChange",
     "PlanGoal",
     "PlanGoalChange",
+    "ProcessingActivity",
+    "ProcessingLogEntry",
     "RecoveryCode",
     "RestrictedTypeReceiverKind",
     "SavedCaseFilter",

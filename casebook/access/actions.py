@@ -147,6 +147,13 @@ class Action(enum.StrEnum):
     # on an action: a writing participant of its owner organisation, or the case's procesregisseur;
     # without an object: may complete actions at all (workers on cases)
     COMPLETE_PLAN_ACTION = "plan.action.complete", _l("Actie van het plan afronden")
+    # --- privacy-log: the register of processing activities and the processing log --------------
+    # the privacy officer's, without an object (neither holds case content)
+    VIEW_REGISTER = "register.view", _l("Verwerkingsregister inzien")
+    EXPORT_REGISTER = "register.export", _l("Verwerkingsregister exporteren")
+    EDIT_REGISTER = "register.edit", _l("Verwerkingsregister wijzigen")
+    VIEW_PROCESSING_LOG = "processing_log.view", _l("Verwerkingslog inzien")
+    EXPORT_PROCESSING_LOG = "processing_log.export", _l("Verwerkingslog van een betrokkene exporteren")
 
     @property
     def label(self) -> str:  # type: ignore[override]

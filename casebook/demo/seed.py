@@ -258,6 +258,9 @@ def seed(password: str) -> dict[str, int]:
     from casebook.retention.demo import seed_retention
 
     summary.update(seed_retention())
+    from casebook.privacy.demo import seed_processing_log
+
+    summary.update(seed_processing_log())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 

@@ -63,8 +63,9 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     zvh, west = make_org("zvh"), make_org("wijkteam-west")
     make_case_type("youth")
     make_district("wielwijk")
-    # Coordinator and supervisor at once, so every operation (the audit log too) is reachable.
-    coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR])
+    # Coordinator, supervisor and privacy officer at once, so every operation (the audit log, the
+    # register of processing activities too) is reachable.
+    coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR, Role.PRIVACY_OFFICER])
     cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
     upload(cases[0], coordinator)  # a document (id 1), so its metadata, content and versions are reached
@@ -104,6 +105,7 @@ def _household_with_a_member(case: Any) -> None:
 
 def _operations() -> list[tuple[str, str]]:
     import casebook.api.views  # registers every endpoint
+    import casebook.privacy.api
     import casebook.reports.api  # the reports module's operations (joined by its init_app)
     import casebook.retention.api  # noqa: F401 - the retention module's operations (likewise)
     from casebook.api import api
@@ -166,6 +168,9 @@ DATA_RULE_OPERATIONS = {
     # break-the-glass: a BSN's elfproef or one criterion of three (422), a reason of 20 characters (422)
     ("POST", "/api/v1/break-glass/search"),
     ("POST", "/api/v1/break-glass"),
+    # an activity's code is data; a subject's BSN must pass the elfproef
+    ("GET", "/api/v1/privacy/register/{code}"),
+    ("POST", "/api/v1/privacy/processing-log/search"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for

@@ -42,6 +42,12 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.ASSIGN_SIGNAL: (Role.COORDINATOR,),
     Action.REQUEST_SIGNAL_INFORMATION: (Role.COORDINATOR,),
     Action.ANSWER_INFORMATION_REQUEST: WORK_ROLES,
+    # --- privacy-log: the register and the processing log (rules/privacy.py)
+    Action.VIEW_REGISTER: (Role.PRIVACY_OFFICER,),
+    Action.EXPORT_REGISTER: (Role.PRIVACY_OFFICER,),
+    Action.EDIT_REGISTER: (Role.PRIVACY_OFFICER,),
+    Action.VIEW_PROCESSING_LOG: (Role.PRIVACY_OFFICER,),
+    Action.EXPORT_PROCESSING_LOG: (Role.PRIVACY_OFFICER,),
 }
 
 
