@@ -260,7 +260,8 @@ def seed(password: str) -> dict[str, int]:
     summary.update(seed_retention())
     from casebook.privacy.demo import seed_processing_log
 
-    summary.update(seed_processing_log())
+    if any(summary.values()):  # the reads of a first seed only: a second one seeds and reads nothing
+        summary.update(seed_processing_log())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 
