@@ -106,7 +106,12 @@ def propose_closure(case_id: int) -> Any:
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "propose_form", form, exc)
-    return _to_section(case, OVERVIEW, _("Voorstel tot afsluiten ingediend; een teamleider beoordeelt het."))
+    approver = case.closure_approver_organisation
+    return _to_section(
+        case,
+        OVERVIEW,
+        _("Voorstel tot afsluiten ingediend; het wordt beoordeeld door een teamleider van %(org)s.", org=approver.name),
+    )
 
 
 @bp.post("/cases/<int:case_id>/closure/decision")

@@ -10,6 +10,7 @@ from casebook.api.views import (  # noqa: F401
     case_changes,
     cases,
     casework,
+    closing,
     dossier,
     handoffs,
     meta,
