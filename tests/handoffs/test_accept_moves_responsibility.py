@@ -20,7 +20,7 @@ from casebook.handoffs.errors import HandoffError
 from casebook.handoffs.models import HandoffStatus, SenderActions
 from casebook.plans.models import ActionStatus, CasePlan, PlanActionChange
 from casebook.plans.services import set_case_manager
-from tests.factories import make_action, make_user
+from tests.factories import make_action
 from tests.helpers import last_event
 
 DUE = date.today() + timedelta(days=10)
