@@ -32,7 +32,9 @@ def seed_closure_after_transfer() -> dict[str, int]:
     )
     if any(c.closure_proposed_at is not None for c in led):
         return {"closures awaiting the fallback supervisor": 0}
-    transferred = [c for c in led if any(p.involvement.value == "observer" for p in c.active_participants)]
+    observed = [c for c in led if any(p.involvement.value == "observer" for p in c.active_participants)]
+    # the case the ZVH handed over and still reads along in first (``handoffs.demo``)
+    transferred = sorted(observed, key=lambda c: all(p.organisation.slug != "zvh" for p in c.active_participants))
     for case in transferred:
         results = lifecycle.results_for(case)
         if not results:

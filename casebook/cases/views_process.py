@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -127,7 +127,11 @@ def decide_closure(case_id: int) -> Any:
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "decide_form", form, exc)
-    return _to_section(case, OVERVIEW, _("Casus afgesloten.") if approve else _("Voorstel teruggestuurd."))
+    message = _("Casus afgesloten.") if approve else _("Voorstel teruggestuurd.")
+    if not can(current_user, Action.VIEW_CASE, case):  # a fallback approver saw it only while it waited
+        flash(message, "success")
+        return redirect(url_for("work.closures"), 303)
+    return _to_section(case, OVERVIEW, message)
 
 
 @bp.post("/cases/<int:case_id>/reopen")
