@@ -37,7 +37,16 @@ from casebook.notifications.models import Notification, NotificationPreference
 from casebook.ops.jobs import JobRun
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
-from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
+from casebook.plans.models import (
+    CasePlan,
+    Evaluation,
+    EvaluationGoal,
+    EvaluationParticipant,
+    PlanAction,
+    PlanActionChange,
+    PlanGoal,
+    PlanGoalChange,
+)
 from casebook.signals.models import Signal, SignalPerson
 
 __all__ = [
@@ -66,6 +75,9 @@ __all__ = [
     "Document",
     "DocumentType",
     "DocumentVersion",
+    "Evaluation",
+    "EvaluationGoal",
+    "EvaluationParticipant",
     "Handoff",
     "HandoffItem",
     "Household",
@@ -86,6 +98,7 @@ __all__ = [
     "PlanAction",
     "PlanActionChange",
     "PlanGoal",
+    "PlanGoalChange",
     "RecoveryCode",
     "RestrictedTypeReceiverKind",
     "SavedCaseFilter",

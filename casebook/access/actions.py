@@ -125,6 +125,10 @@ class Action(enum.StrEnum):
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike
     VIEW_AUDIT_EVENT = "audit.event.view", _l("Auditgebeurtenis volledig inzien")
+    # --- plan-steer: completing plan actions ------------------------------------------------------
+    # on an action: a writing participant of its owner organisation, or the case's procesregisseur;
+    # without an object: may complete actions at all (workers on cases)
+    COMPLETE_PLAN_ACTION = "plan.action.complete", _l("Actie van het plan afronden")
 
     @property
     def label(self) -> str:  # type: ignore[override]

@@ -25,6 +25,7 @@ from casebook.demo.dossier import seed_dossiers
 from casebook.handoffs.demo import seed_handoffs
 from casebook.organisations.models import District, Organisation, OrganisationKind
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation, Person
+from casebook.plans.demo import seed_plan_steering
 from casebook.settings import is_production
 
 CASES_TO_CREATE = 60
@@ -241,6 +242,7 @@ def seed(password: str) -> dict[str, int]:
     summary["break-the-glass grants"] = seed_break_glass()
     summary.update(seed_casework())
     summary.update(seed_case_work())
+    summary.update(seed_plan_steering())
     summary.update(seed_dossiers())
     db.session.flush()
     summary.update(seed_handoffs())

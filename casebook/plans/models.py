@@ -67,7 +67,7 @@ def _case_of(row: PlanGoal | PlanAction) -> Case:
     return row.case
 
 
-def _case_of_change(row: PlanActionChange | PlanGoalChange) -> Case:
+def _case_of_change(row: PlanActionChange | PlanGoalChange | EvaluationGoal) -> Case:
     return row.case
 
 
@@ -213,10 +213,14 @@ class PlanActionChange(Base):
 
     action: Mapped[PlanAction] = relationship(back_populates="changes")
     changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id], lazy="joined")
-    from_owner_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[from_owner_organisation_id])
-    to_owner_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[to_owner_organisation_id])
-    from_owner_user: Mapped[User | None] = relationship(foreign_keys=[from_owner_user_id])
-    to_owner_user: Mapped[User | None] = relationship(foreign_keys=[to_owner_user_id])
+    from_owner_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[from_owner_organisation_id], lazy="joined"
+    )
+    to_owner_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[to_owner_organisation_id], lazy="joined"
+    )
+    from_owner_user: Mapped[User | None] = relationship(foreign_keys=[from_owner_user_id], lazy="joined")
+    to_owner_user: Mapped[User | None] = relationship(foreign_keys=[to_owner_user_id], lazy="joined")
 
     @property
     def case(self) -> Case:
@@ -251,8 +255,12 @@ class PlanGoalChange(Base):
 
     goal: Mapped[PlanGoal] = relationship(back_populates="changes")
     changed_by: Mapped[User | None] = relationship(lazy="joined")
-    from_owner_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[from_owner_organisation_id])
-    to_owner_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[to_owner_organisation_id])
+    from_owner_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[from_owner_organisation_id], lazy="joined"
+    )
+    to_owner_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[to_owner_organisation_id], lazy="joined"
+    )
 
     @property
     def case(self) -> Case:
@@ -264,3 +272,90 @@ class PlanGoalChange(Base):
 
     def __repr__(self) -> str:
         return f"<PlanGoalChange {self.id} goal={self.goal_id} {self.fields}>"
+
+
+class GoalProgress(enum.StrEnum):
+    """Progress on a goal since the last evaluation."""
+
+    DECLINED = "declined"  # achteruitgang
+    NONE = "none"  # geen voortgang
+    SOME = "some"  # enige voortgang
+    GOOD = "good"  # goede voortgang
+
+
+class EvaluationDecision(enum.StrEnum):
+    """What the evaluation decided for the plan."""
+
+    CONTINUE = "continue"  # voortzetten
+    ADJUST = "adjust"  # bijstellen
+    STEP_DOWN = "step_down"  # afschalen
+    CLOSE = "close"  # afsluiten
+
+
+class EvaluationParticipant(Base):
+    """An organisation that took part in an evaluation."""
+
+    __tablename__ = "plan_evaluation_participant"
+
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("plan_evaluation.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True, index=True)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Evaluation(Base):
+    """An evaluation of the plan, as held: who took part, progress per goal, the decision and the
+    next evaluation date it set on the case (``Case.next_evaluation_on``). Never edited: a later
+    evaluation is a new record. Other participants (e.g. the person concerned) are free text and
+    encrypted; organisations are metadata."""
+
+    __tablename__ = "plan_evaluation"
+    __table_args__ = (Index("ix_plan_evaluation_case_held", "case_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    held_on: Mapped[date]
+    decision: Mapped[EvaluationDecision] = mapped_column(StrEnumType(EvaluationDecision))
+    next_evaluation_on: Mapped[date | None]
+    case_version: Mapped[int]  # the case version this evaluation produced
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    other_participants_ciphertext: Mapped[bytes | None] = mapped_column("other_participants", LargeBinary)
+
+    other_participants = EncryptedText("other_participants_ciphertext", owner=_case_of)
+
+    case: Mapped[Case] = relationship()
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")
+    participants: Mapped[list[EvaluationParticipant]] = relationship(cascade="all, delete-orphan")
+    goals: Mapped[list[EvaluationGoal]] = relationship(
+        back_populates="evaluation", order_by="EvaluationGoal.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Evaluation {self.id} case={self.case_id} {self.held_on} {self.decision}>"
+
+
+class EvaluationGoal(Base):
+    """Progress on one goal at an evaluation, with a note (encrypted under the case's key)."""
+
+    __tablename__ = "plan_evaluation_goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("plan_evaluation.id", ondelete="CASCADE"), index=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("plan_goal.id", ondelete="CASCADE"), index=True)
+    progress: Mapped[GoalProgress] = mapped_column(StrEnumType(GoalProgress))
+    note_ciphertext: Mapped[bytes | None] = mapped_column("note", LargeBinary)
+
+    note = EncryptedText("note_ciphertext", owner=_case_of_change)
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="goals")
+    goal: Mapped[PlanGoal] = relationship()
+
+    @property
+    def case(self) -> Case:
+        return self.evaluation.case
+
+    def __repr__(self) -> str:
+        return f"<EvaluationGoal {self.id} evaluation={self.evaluation_id} goal={self.goal_id}>"

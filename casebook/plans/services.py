@@ -14,12 +14,15 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
 from casebook.access import Action, can, case_scope, deny, prime_grants, require_audited
@@ -29,17 +32,20 @@ from casebook.cases.lifecycle import case_change, check_version, require_open
 from casebook.cases.models import Case, CaseFieldChange, Involvement
 from casebook.casework import local_today
 from casebook.db import db, utcnow
-from casebook.errors import RuleViolation
+from casebook.errors import Conflict, RuleViolation
 from casebook.organisations.models import Organisation
 from casebook.plans.models import (
     OPEN_STATUSES,
     ActionChangeKind,
     ActionStatus,
     CasePlan,
+    Evaluation,
+    GoalStatus,
     LifeDomain,
     PlanAction,
     PlanActionChange,
     PlanGoal,
+    PlanGoalChange,
 )
 
 MAX_TEXT_LENGTH = 4_000
@@ -55,6 +61,38 @@ class PlanRefused(RuleViolation):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class StalePlanItem(Conflict):
+    """The goal or action changed after the form was loaded (optimistic locking): nothing was written."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"plan item changed; now at version {current_version}")
+        self.current_version = current_version
+
+
+def check_item_version(item: PlanGoal | PlanAction, expected_version: int | None) -> None:
+    """:raises StalePlanItem: ``expected_version`` is given and is not the item's version."""
+    if expected_version is not None and expected_version != item.version:
+        raise StalePlanItem(item.version)
+
+
+@contextmanager
+def item_change(item: PlanGoal | PlanAction) -> Iterator[None]:
+    """Flush the block's changes of ``item`` in a savepoint: a concurrent writer that won the race
+    (the row's version moved under us) is a ``StalePlanItem`` and the block's work is undone."""
+    savepoint = db.session.begin_nested()
+    try:
+        yield
+        db.session.flush()
+    except StaleDataError as exc:
+        savepoint.rollback()
+        db.session.refresh(item)
+        raise StalePlanItem(item.version) from exc
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
 
 
 @dataclass(frozen=True)
@@ -88,6 +126,8 @@ class PlanView:
     domains_without_goal: list[LifeDomain] = field(default_factory=list)
     content: bool = True  # False: metadata only (counts); goals and actions are left out
     history: list[PlanEvent] = field(default_factory=list)  # for the timeline, newest last
+    evaluations: list[Evaluation] = field(default_factory=list)  # latest first; content only
+    goals_by_id: dict[int, PlanGoal] = field(default_factory=dict)  # for the history of moves
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -118,18 +158,23 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
             .order_by(PlanAction.due_on, PlanAction.id)
         ).unique()
     )
-    rows = db.session.execute(
-        select(CasePlan, PlanGoal)
-        .select_from(Case)
-        .outerjoin(CasePlan, CasePlan.case_id == Case.id)  # at most one per case
-        .outerjoin(PlanGoal, PlanGoal.case_id == Case.id)
-        .where(Case.id == case.id)
-        .options(
-            joinedload(CasePlan.case_manager).lazyload(User.role_rows),
-            joinedload(PlanGoal.created_by).lazyload(User.role_rows),
+    rows = (
+        db.session.execute(
+            select(CasePlan, PlanGoal)
+            .select_from(Case)
+            .outerjoin(CasePlan, CasePlan.case_id == Case.id)  # at most one per case
+            .outerjoin(PlanGoal, PlanGoal.case_id == Case.id)
+            .where(Case.id == case.id)
+            .options(
+                joinedload(CasePlan.case_manager).lazyload(User.role_rows),
+                joinedload(PlanGoal.created_by).lazyload(User.role_rows),
+                joinedload(PlanGoal.changes).joinedload(PlanGoalChange.changed_by).lazyload(User.role_rows),
+            )
+            .order_by(PlanGoal.created_at, PlanGoal.id)
         )
-        .order_by(PlanGoal.created_at, PlanGoal.id)
-    ).all()
+        .unique()
+        .all()
+    )
     plan = rows[0][0] if rows else None
     goals = [goal for _plan, goal in rows if goal is not None]
     for goal in goals:  # the relationship's own order: (due_on, id), as ``actions`` was read
@@ -138,6 +183,7 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
     for goal in goals:
         by_domain[goal.domain].append(goal)
     overdue = [a for a in actions if a.is_overdue(today)]
+    evaluations = evaluations_of(case) if content else []
     view = PlanView(
         case=case,
         case_manager=plan.case_manager if plan else None,
@@ -151,10 +197,39 @@ def plan_for(user: User, case: Case, *, today: date | None = None) -> PlanView:
         overdue_count=len(overdue),
         domains_without_goal=[d for d, g in by_domain.items() if not g],
         content=content,
-        history=_history(goals, actions, content),
+        history=_history(goals, actions, content, evaluations),
+        evaluations=evaluations,
+        goals_by_id={goal.id: goal for goal in goals} if content else {},
     )
-    audit.record(user, "plan.view", case, details={"goals": len(goals), "actions": len(actions), "content": content})
+    audit.record(
+        user,
+        "plan.view",
+        case,
+        details={
+            "goals": len(goals),
+            "actions": len(actions),
+            "evaluations": len(view.evaluations),
+            "content": content,
+        },
+    )
     return view
+
+
+def evaluations_of(case: Case) -> list[Evaluation]:
+    """The case's evaluations, latest first, with their goals and participants (one statement).
+    For ``plan_for`` and the API, which check the policy and audit the read with the plan."""
+    return list(
+        db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.case_id == case.id)
+            .options(
+                joinedload(Evaluation.goals),
+                joinedload(Evaluation.participants),
+                joinedload(Evaluation.recorded_by).lazyload(User.role_rows),
+            )
+            .order_by(Evaluation.held_on.desc(), Evaluation.id.desc())
+        ).unique()
+    )
 
 
 def evaluation_due(case: Case, today: date, within_days: int = EVALUATION_HORIZON_DAYS) -> bool:
@@ -174,6 +249,12 @@ def load_goal(user: User, case: Case, goal_id: int) -> PlanGoal:
     return goal
 
 
+def goals_of(case: Case) -> list[PlanGoal]:
+    """The goals of ``case`` in the order they were set, for choices on a page whose read of the
+    plan is audited already (no policy check, no event of its own)."""
+    return list(db.session.scalars(select(PlanGoal).where(PlanGoal.case_id == case.id).order_by(PlanGoal.id)))
+
+
 def load_action(user: User, case: Case, action_id: int) -> PlanAction:
     """An action of ``case`` or an audited 404."""
     action = db.session.get(PlanAction, action_id)
@@ -182,9 +263,26 @@ def load_action(user: User, case: Case, action_id: int) -> PlanAction:
     return action
 
 
-def _history(goals: list[PlanGoal], actions: list[PlanAction], content: bool) -> list[PlanEvent]:
+def _history(
+    goals: list[PlanGoal], actions: list[PlanAction], content: bool, evaluations: list[Evaluation]
+) -> list[PlanEvent]:
     """The plan's moments for the timeline, from the rows ``plan_for`` read (no statement of its own)."""
     events = [
+        PlanEvent(
+            at=change.changed_at,
+            kind="goal_edit",
+            anchor=f"goal-{goal.id}",
+            actor=change.changed_by,
+            domain=goal.domain,
+        )
+        for goal in goals
+        for change in goal.changes
+    ]
+    events += [
+        PlanEvent(at=e.recorded_at, kind="evaluation", anchor=f"evaluation-{e.id}", actor=e.recorded_by)
+        for e in evaluations
+    ]
+    events += [
         PlanEvent(
             at=goal.created_at,
             kind="goal",
@@ -209,14 +307,18 @@ def _history(goals: list[PlanGoal], actions: list[PlanAction], content: bool) ->
         events.extend(
             PlanEvent(
                 at=change.changed_at,
-                kind="status",
+                kind=_EVENT_KINDS.get(change.kind, "status"),
                 anchor=f"action-{action.id}",
                 actor=change.changed_by,
+                owner_organisation=change.to_owner_organisation,
                 to_status=change.to_status,
             )
             for change in action.changes
         )
     return sorted(events, key=lambda e: e.at)
+
+
+_EVENT_KINDS = {ActionChangeKind.EDIT: "edit", ActionChangeKind.MOVE: "move", ActionChangeKind.REASSIGN: "reassign"}
 
 
 def owner_organisations(case: Case) -> list[Organisation]:
@@ -254,19 +356,58 @@ def _clean_text(text: str | None, field_name: str, empty_message: str) -> str:
     return value
 
 
-def add_goal(case: Case, *, by: User, domain: LifeDomain | str, text: str) -> PlanGoal:
-    """Add a goal on a life domain. :raises AccessDenied: (audited) :raises PlanRefused:"""
+def add_goal(
+    case: Case,
+    *,
+    by: User,
+    domain: LifeDomain | str,
+    text: str,
+    target_on: date | None = None,
+    owner_organisation: Organisation | None = None,
+    today: date | None = None,
+) -> PlanGoal:
+    """Add a goal on a life domain, optionally with a target date (not in the past) and an owner
+    organisation (a lead or contributor). :raises AccessDenied: (audited) :raises PlanRefused:"""
     require_audited(by, Action.EDIT_PLAN, case)
     require_open(case)
     try:
         domain = LifeDomain(domain)
     except ValueError:
         raise PlanRefused("Kies een leefgebied.", "domain") from None
-    goal = PlanGoal(case=case, domain=domain, created_by=by, text=_clean_text(text, "text", "Beschrijf het doel."))
+    text = _clean_text(text, "text", "Beschrijf het doel.")
+    check_goal_target(target_on, today=today or local_today())
+    check_goal_owner(case, owner_organisation)
+    goal = PlanGoal(
+        case=case,
+        domain=domain,
+        created_by=by,
+        text=text,
+        target_on=target_on,
+        status=GoalStatus.OPEN,
+        owner_organisation=owner_organisation,
+    )
     db.session.add(goal)
     db.session.flush()
-    audit.record(by, "plan.goal.add", goal, details={"domain": domain.value})
+    details = {"domain": domain.value}
+    if target_on or owner_organisation:
+        details |= {
+            "target_on": target_on.isoformat() if target_on else None,
+            "owner_organisation": owner_organisation.slug if owner_organisation else None,
+        }
+    audit.record(by, "plan.goal.add", goal, details=details)
     return goal
+
+
+def check_goal_target(target_on: date | None, *, today: date) -> None:
+    """:raises PlanRefused: a target date in the past."""
+    if target_on is not None and target_on < today:
+        raise PlanRefused("De streefdatum ligt in het verleden.", "target_on")
+
+
+def check_goal_owner(case: Case, organisation: Organisation | None) -> None:
+    """:raises PlanRefused: an owner that is not the lead or a contributor of the case."""
+    if organisation is not None and organisation.id not in {o.id for o in owner_organisations(case)}:
+        raise PlanRefused("Kies een deelnemende organisatie als eigenaar.", "owner_organisation")
 
 
 def add_action(
@@ -319,10 +460,17 @@ def add_action(
     return action
 
 
-def change_action_status(action: PlanAction, *, by: User, status: ActionStatus | str) -> PlanActionChange:
-    """Move an action to another status (reopening a done or cancelled action is allowed).
+def change_action_status(
+    action: PlanAction, *, by: User, status: ActionStatus | str, expected_version: int | None = None
+) -> PlanActionChange:
+    """Move an action to another status (reopening a done or cancelled action is allowed), from the
+    action version the user saw when one is given.
+
+    Marking an action done, or reopening a done one, is for its owner organisation or the case's
+    procesregisseur (``COMPLETE_PLAN_ACTION``); other writing participants change other statuses.
 
     :raises AccessDenied: (audited) :raises PlanRefused: unknown or unchanged status.
+    :raises StalePlanItem: the action changed since ``expected_version`` (nothing written).
     """
     require_audited(by, Action.EDIT_PLAN, action.case)
     require_open(action.case)
@@ -330,12 +478,15 @@ def change_action_status(action: PlanAction, *, by: User, status: ActionStatus |
         status = ActionStatus(status)
     except ValueError:
         raise PlanRefused("Kies een status.", "status") from None
+    if ActionStatus.DONE in (status, action.status):
+        require_audited(by, Action.COMPLETE_PLAN_ACTION, action)
+    check_item_version(action, expected_version)
     if status is action.status:
         raise PlanRefused("De actie heeft deze status al.", "status")
-    change = PlanActionChange(action=action, from_status=action.status, to_status=status, changed_by=by)
-    action.status = status
-    db.session.add(change)
-    db.session.flush()
+    with item_change(action):
+        change = PlanActionChange(action=action, from_status=action.status, to_status=status, changed_by=by)
+        db.session.add(change)
+        action.status = status
     audit.record(by, "plan.action.status", action, details={"from": change.from_status.value, "to": status.value})
     return change
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from casebook.access import Action, can
+from casebook.access import AccessDenied, Action, can
 from casebook.auth.models import User
 from casebook.cases.dossier import render_dossier
 from casebook.cases.errors import StaleCase
@@ -54,6 +54,14 @@ def fill_action_form(form: ActionForm, case: Case, *, with_goal: bool) -> Action
     return form
 
 
+def fill_goal_form(form: GoalForm, case: Case) -> GoalForm:
+    """The owner's choices: the lead and contributing organisations."""
+    form.owner_organisation.choices = [("", _("— geen —"))] + [
+        (str(o.id), o.name) for o in plans.owner_organisations(case)
+    ]
+    return form
+
+
 def action_arguments(form: ActionForm, case: Case) -> dict[str, Any]:
     """Turn validated form input into ``plans.add_action`` keywords (ids resolved, unknown ids → None)."""
     org = db.session.get(Organisation, int(form.owner_organisation.data)) if form.owner_organisation.data else None
@@ -86,7 +94,7 @@ def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "plan": _plan_on_case_page(user, case),
         "can_edit_plan": may_edit,
-        "goal_form": forms.get("goal_form") or (GoalForm(formdata=None) if may_edit else None),
+        "goal_form": forms.get("goal_form") or (fill_goal_form(GoalForm(formdata=None), case) if may_edit else None),
         "evaluation_form": forms.get("evaluation_form")
         or (
             EvaluationForm(formdata=None, next_evaluation_on=case.next_evaluation_on, version=case.version)
@@ -97,7 +105,9 @@ def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "can_direct": may_direct,
         "status_form": ActionStatusForm(formdata=None) if may_edit else None,
         "plan_error": forms.get("plan_error"),
+        "can_record_evaluation": may_edit,
     }
+    context["completable"] = _completable(user, context["plan"]) if may_edit else set()
     opened = forms.get("open_form") or request.args.get("form")
     if may_direct and (opened == "case-manager" or forms.get("case_manager_form")):  # its choices are read
         form = forms.get("case_manager_form") or CaseManagerForm(formdata=None, version=case.version)
@@ -108,6 +118,17 @@ def _context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
             form.case_manager.data = str(context["plan"].case_manager.id)
         context["case_manager_form"] = form
     return context
+
+
+def _completable(user: User, plan: plans.PlanView) -> set[int]:
+    """Ids of the actions ``user`` may mark done or reopen (``COMPLETE_PLAN_ACTION``). The rule
+    depends on the action's owner organisation only, so it is asked once per owner."""
+    actions = [a for goals in plan.goals_by_domain.values() for g in goals for a in g.actions] + plan.loose_actions
+    by_owner: dict[int, bool] = {}
+    for action in actions:
+        if action.owner_organisation_id not in by_owner:
+            by_owner[action.owner_organisation_id] = can(user, Action.COMPLETE_PLAN_ACTION, action)
+    return {a.id for a in actions if by_owner[a.owner_organisation_id]}
 
 
 def load_section(user: User, case: Case) -> dict[str, Any] | None:
@@ -147,6 +168,16 @@ def _plan_entry(event: plans.PlanEvent, case: Case) -> TimelineEntry:
         title = _("Doel toegevoegd: %(domain)s", domain=LIFE_DOMAIN_LABELS[event.domain.value])
     elif event.kind == "action":
         title = _("Actie afgesproken voor %(org)s", org=event.owner_organisation.name)
+    elif event.kind == "goal_edit":
+        title = _("Doel gewijzigd: %(domain)s", domain=LIFE_DOMAIN_LABELS[event.domain.value])
+    elif event.kind == "evaluation":
+        title = _("Evaluatie vastgelegd")
+    elif event.kind == "edit":
+        title = _("Actie gewijzigd")
+    elif event.kind == "move":
+        title = _("Actie verplaatst naar een ander doel")
+    elif event.kind == "reassign":
+        title = _("Actie overgedragen aan %(org)s", org=event.owner_organisation.name)
     else:
         title = _("Actie %(status)s", status=ACTION_STATUS_LABELS[event.to_status.value])
     return TimelineEntry(
@@ -176,10 +207,18 @@ def _page(case: Case, status: int = 200, open_form: str | None = None, **forms: 
 @bp.post("/cases/<int:case_id>/plan/goals")
 def add_goal(case_id: int) -> Response | tuple[str, int]:
     case = load_case(current_user, case_id, Action.EDIT_PLAN)
-    form = GoalForm()
+    form = fill_goal_form(GoalForm(), case)
     if form.validate_on_submit():
+        owner = form.owner_organisation.data
         try:
-            goal = plans.add_goal(case, by=current_user, domain=form.domain.data, text=form.text.data)
+            goal = plans.add_goal(
+                case,
+                by=current_user,
+                domain=form.domain.data,
+                text=form.text.data,
+                target_on=form.target_on.data,
+                owner_organisation=db.session.get(Organisation, int(owner)) if owner else None,
+            )
         except plans.PlanRefused as refused:
             apply_refusal(form, refused, "text")
         else:
@@ -211,15 +250,21 @@ def change_status(case_id: int, action_id: int) -> Response | tuple[str, int]:
     case = load_case(current_user, case_id, Action.EDIT_PLAN)
     action = plans.load_action(current_user, case, action_id)
     form = ActionStatusForm()
-    error = _("Kies een geldige status.")
+    error, status = _("Kies een geldige status."), 422
     if form.validate_on_submit():
         try:
-            plans.change_action_status(action, by=current_user, status=form.status.data)
+            plans.change_action_status(
+                action, by=current_user, status=form.status.data, expected_version=form.version.data
+            )
+        except AccessDenied:  # the case is the user's to edit, the action not theirs to complete
+            error, status = _("Alleen de eigenaar van de actie of de procesregisseur rondt haar af."), 403
+        except plans.StalePlanItem:
+            error, status = _("De actie is intussen gewijzigd; bekijk haar opnieuw."), 409
         except plans.PlanRefused as refused:
             error = str(refused)
         else:
             return back_to_section(case, "plan", _("Status van de actie gewijzigd."), f"action-{action.id}")
-    return _page(case, 422, plan_error=error)
+    return _page(case, status, plan_error=error)
 
 
 OPEN_FORMS = {"evaluation_form": "evaluation", "case_manager_form": "case-manager"}

@@ -1,5 +1,6 @@
 """A plan you can steer: goals with a target date, status and owner; the history of goal and action
-edits, moves, reassignments and withdrawals (old text and reasons encrypted); version columns.
+edits, moves, reassignments and withdrawals (old text and reasons encrypted); version columns;
+evaluations as records (participants, progress per goal, decision, the next date).
 
 Revision ID: d0041862951d
 Revises: e1a2b3c4d5f6
@@ -104,8 +105,82 @@ def upgrade() -> None:
         for column in ("goal_id", "from_owner_organisation_id", "to_owner_organisation_id", "changed_by_id"):
             batch_op.create_index(batch_op.f(f"ix_plan_goal_change_{column}"), [column], unique=False)
 
+    op.create_table(
+        "plan_evaluation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uuid", sa.String(length=36), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("decision", sa.String(length=32), nullable=False),
+        sa.Column("next_evaluation_on", sa.Date(), nullable=True),
+        sa.Column("case_version", sa.Integer(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("other_participants", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["case.id"], name=op.f("fk_plan_evaluation_case_id_case"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["user_account.id"], name=op.f("fk_plan_evaluation_recorded_by_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_evaluation")),
+        sa.UniqueConstraint("uuid", name=op.f("uq_plan_evaluation_uuid")),
+    )
+    with op.batch_alter_table("plan_evaluation", schema=None) as batch_op:
+        batch_op.create_index("ix_plan_evaluation_case_held", ["case_id", "held_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_plan_evaluation_recorded_by_id"), ["recorded_by_id"], unique=False)
+
+    op.create_table(
+        "plan_evaluation_participant",
+        sa.Column("evaluation_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["evaluation_id"],
+            ["plan_evaluation.id"],
+            name=op.f("fk_plan_evaluation_participant_evaluation_id_plan_evaluation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_plan_evaluation_participant_organisation_id_organisation"),
+        ),
+        sa.PrimaryKeyConstraint("evaluation_id", "organisation_id", name=op.f("pk_plan_evaluation_participant")),
+    )
+    with op.batch_alter_table("plan_evaluation_participant", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_plan_evaluation_participant_organisation_id"), ["organisation_id"], unique=False
+        )
+
+    op.create_table(
+        "plan_evaluation_goal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uuid", sa.String(length=36), nullable=False),
+        sa.Column("evaluation_id", sa.Integer(), nullable=False),
+        sa.Column("goal_id", sa.Integer(), nullable=False),
+        sa.Column("progress", sa.String(length=32), nullable=False),
+        sa.Column("note", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["evaluation_id"],
+            ["plan_evaluation.id"],
+            name=op.f("fk_plan_evaluation_goal_evaluation_id_plan_evaluation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["plan_goal.id"], name=op.f("fk_plan_evaluation_goal_goal_id_plan_goal"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_evaluation_goal")),
+        sa.UniqueConstraint("uuid", name=op.f("uq_plan_evaluation_goal_uuid")),
+    )
+    with op.batch_alter_table("plan_evaluation_goal", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_plan_evaluation_goal_evaluation_id"), ["evaluation_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_plan_evaluation_goal_goal_id"), ["goal_id"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table("plan_evaluation_goal")
+    op.drop_table("plan_evaluation_participant")
+    op.drop_table("plan_evaluation")
     op.drop_table("plan_goal_change")
     with op.batch_alter_table("plan_action_change", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_plan_action_change_uuid"), type_="unique")

@@ -46,7 +46,9 @@ from casebook.meetings import services as meetings
 from casebook.organisations.models import OrganisationKind
 from casebook.people import services as people
 from casebook.people.models import Household, HouseholdMember, HouseholdRelation
+from casebook.plans import evaluations as plan_evaluations
 from casebook.plans import services as plans
+from casebook.plans import steering
 from casebook.reports import services as reports
 from casebook.reports.filters import ReportFilters
 from casebook.signals import services as signals
@@ -74,6 +76,8 @@ SERVICE_MODULES = (
     "casebook.cases.editing",
     "casebook.cases.dossier_changes",
     "casebook.plans.services",
+    "casebook.plans.steering",
+    "casebook.plans.evaluations",
     "casebook.interventions.services",
     "casebook.journal.services",
     "casebook.documents.services",
@@ -128,6 +132,18 @@ EXEMPT: dict[str, str] = {
     "casebook.plans.services:open_action_counts_for": READ,
     "casebook.plans.services:overdue_actions_for": READ,
     "casebook.plans.services:evaluations_due_for": READ,
+    "casebook.plans.services:goals_of": INSIDE + " (choices on a page that read the plan, audited)",
+    "casebook.plans.services:evaluations_of": INSIDE + " (plan_for, evaluations_for: they check and audit)",
+    "casebook.plans.services:check_goal_target": RULE,
+    "casebook.plans.services:check_goal_owner": RULE,
+    "casebook.plans.services:check_item_version": RULE,
+    "casebook.plans.services:item_change": INSIDE + " (the savepoint of every goal or action change)",
+    "casebook.plans.steering:read_action": READ,
+    "casebook.plans.evaluations:participant_organisations": RULE,
+    "casebook.plans.evaluations:evaluations_for": READ,
+    "casebook.plans.services:open_actions_of": INSIDE + " (closing a case, a partner leaving: they decide)",
+    "casebook.plans.services:withdraw_action": INSIDE + " (closing a case, a partner leaving: they decide)",
+    "casebook.plans.services:reassign_action": INSIDE + " (a partner leaving, handing its actions over)",
     # documents
     "casebook.documents.services:max_bytes": RULE,
     "casebook.documents.services:document_types": RULE,
@@ -352,6 +368,49 @@ REFUSALS: list[Refusal] = [
     Refusal(
         "casebook.plans.services:change_action_status",
         lambda w: plans.change_action_status(w.action, by=w.outsider, status="done"),
+    ),
+    Refusal(
+        "casebook.plans.steering:edit_goal",
+        lambda w: steering.edit_goal(
+            w.goal,
+            by=w.outsider,
+            text="x",
+            target_on=None,
+            status="achieved",
+            owner_organisation=None,
+            expected_version=w.goal.version,
+        ),
+    ),
+    Refusal(
+        "casebook.plans.steering:edit_action",
+        lambda w: steering.edit_action(
+            w.action,
+            by=w.outsider,
+            description="x",
+            due_on=w.today,
+            owner_organisation=w.zvh,
+            owner_user=None,
+            expected_version=w.action.version,
+            today=w.today,
+        ),
+    ),
+    Refusal(
+        "casebook.plans.steering:move_action",
+        lambda w: steering.move_action(w.action, by=w.outsider, goal=w.goal, expected_version=w.action.version),
+    ),
+    Refusal(
+        "casebook.plans.evaluations:record_evaluation",
+        lambda w: plan_evaluations.record_evaluation(
+            w.case,
+            by=w.outsider,
+            held_on=w.today,
+            participants=[w.zvh],
+            goals=[],
+            decision="close",
+            next_evaluation_on=None,
+            expected_version=w.case.version,
+            today=w.today,
+        ),
     ),
     Refusal(
         "casebook.plans.services:set_next_evaluation",

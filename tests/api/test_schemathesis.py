@@ -9,6 +9,7 @@ of examples is bounded so the whole run stays well under a minute.
 from __future__ import annotations
 
 import contextvars
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -22,7 +23,17 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from casebook.auth.models import Role
 from casebook.cases.models import Involvement
 from tests.documents.support import upload
-from tests.factories import bearer, make_api_token, make_case, make_case_type, make_district, make_org, make_user
+from tests.factories import (
+    bearer,
+    make_action,
+    make_api_token,
+    make_case,
+    make_case_type,
+    make_district,
+    make_goal,
+    make_org,
+    make_user,
+)
 
 EXAMPLES_PER_OPERATION = 25
 
@@ -52,6 +63,10 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
     upload(cases[0], coordinator)  # a document (id 1), so its metadata, content and versions are reached
+    # goals (ids 1, 2) and an action (id 1) on the first case, so the plan's steering is reached
+    goal = make_goal(cases[0], coordinator)
+    make_goal(cases[0], coordinator, domain="finances")
+    make_action(cases[0], coordinator, date.today() + timedelta(days=10), goal=goal)
     return bearer(make_api_token(coordinator))
 
 
@@ -81,7 +96,14 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/cases/{case_id}/reopen"),
     ("POST", "/api/v1/cases/{case_id}/participants"),
     ("POST", "/api/v1/cases/{case_id}/interventions"),
+    ("POST", "/api/v1/cases/{case_id}/plan/goals"),  # its owner organisation is a code of data
     ("POST", "/api/v1/cases/{case_id}/plan/actions"),
+    # steering the plan: a stale If-Match (412), a date in the past, a goal of another case, a
+    # participant that does not take part, a status only the action's owner may set (403)
+    ("PATCH", "/api/v1/cases/{case_id}/plan/goals/{goal_id}"),
+    ("PATCH", "/api/v1/cases/{case_id}/plan/actions/{action_id}"),
+    ("POST", "/api/v1/cases/{case_id}/plan/actions/{action_id}/move"),
+    ("POST", "/api/v1/cases/{case_id}/plan/evaluations"),
     ("POST", "/api/v1/cases/{case_id}/handoffs"),
     ("GET", "/api/v1/persons"),
     ("POST", "/api/v1/persons"),

@@ -66,6 +66,8 @@ PERSONAL_DATA_ROUTES = {
     "cases.edit_flags": ("coordinator", "/cases/{case}/flags/edit", "case.dossier.view"),
     "journal.correct": ("caseworker", "/cases/{case}/notes/{note}/correction", "note.view"),
     "plans.add_action": ("coordinator", "/cases/{case}/plan/goals/{goal}/actions", "plan.goal.view"),
+    "plans.edit_goal": ("coordinator", "/cases/{case}/plan/goals/{goal}/edit", "plan.goal.view"),
+    "plans.record": ("coordinator", "/cases/{case}/plan/evaluations/new", "plan.view"),
     "meetings.index": ("coordinator", "/meetings", "meeting.list"),
     "meetings.detail": ("coordinator", "/meetings/{meeting}", "meeting.view"),
     "meetings.item": ("coordinator", "/meetings/{meeting}/items/{item}", "meeting.item.view"),
@@ -76,6 +78,8 @@ PERSONAL_DATA_ROUTES = {
     "api.list_notes": ("caseworker", "/api/v1/cases/{case}/notes", "note.list"),
     "api.list_interventions": ("caseworker", "/api/v1/cases/{case}/interventions", "intervention.list"),
     "api.get_plan": ("caseworker", "/api/v1/cases/{case}/plan", "plan.view"),
+    "api.get_goal": ("caseworker", "/api/v1/cases/{case}/plan/goals/{goal}", "plan.goal.view"),
+    "api.list_evaluations": ("caseworker", "/api/v1/cases/{case}/plan/evaluations", "plan.evaluation.list"),
     "api.get_person": ("caseworker", "/api/v1/persons/{person}", "person.view"),
     "api.search_persons": ("caseworker", "/api/v1/persons?family_name=Doe&birth_date=2008-05-17", "person.search"),
     "api.list_signals": ("coordinator", "/api/v1/signals", "signal.list"),
@@ -98,6 +102,8 @@ PERSONAL_DATA_ROUTES = {
 # Routes with personal data whose audit event is tested where their set-up lives.
 TESTED_ELSEWHERE = {
     "documents.shared_download": "tests/handoffs/test_shared_documents.py (needs an accepted handoff)",
+    "plans.edit_action": "tests/plans/test_plan_steering_views.py (needs an action; plan.action.view)",
+    "api.get_action": "tests/plans/test_plan_steering_views.py and tests/api/test_plan_steering_api.py (an action)",
 }
 PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf"}
 NO_PERSONAL_DATA = {

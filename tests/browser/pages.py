@@ -191,6 +191,13 @@ MAIN_PAGES = [
     MainPage("document page", "{document}", "", screenshot="document-detail"),
     MainPage("document version form", "{document}?form=version", ""),
     MainPage("plan goal form", "/cases/{open_case}/plan?form=goal", "Casus PGA-"),
+    MainPage("plan evaluation form", "/cases/{open_case}/plan/evaluations/new", "Evaluatie vastleggen"),
+    MainPage(
+        "plan evaluation form with errors",
+        "/cases/{open_case}/plan/evaluations/new",
+        "Evaluatie vastleggen",
+        prepare=_submit_empty("Evaluatie vastleggen"),
+    ),
     MainPage("people participant form", "/cases/{open_case}/people?form=participant", "Casus PGA-"),
     MainPage("interventions page", "/cases/{open_case}/interventions", "Casus PGA-", screenshot="interventions"),
     MainPage("people page", "/cases/{case}/people", "Casus PGA-"),

@@ -204,7 +204,7 @@ def test_plan_view_groups_goals_by_domain_and_flags_tasks(case, worker, west):
     view = plans.plan_for(worker, case, today=TODAY)
     assert list(view.goals_by_domain) == ["housing", "justice"] and view.content
     assert [a.id for a in view.overdue] == [late.id] and view.evaluation_due
-    assert last_event("plan.view").details == {"goals": 2, "actions": 1, "content": True}
+    assert last_event("plan.view").details == {"goals": 2, "actions": 1, "evaluations": 0, "content": True}
 
 
 def test_supervisors_get_the_plan_s_counts_never_its_goals_or_actions(case, worker, west):

@@ -13,7 +13,7 @@ from casebook.api.schemas.dossier import SummaryText
 from casebook.cases.models import Involvement
 from casebook.interventions.models import Intervention, InterventionCategory
 from casebook.journal.models import Note, NoteVisibility
-from casebook.plans.models import ActionStatus, LifeDomain, PlanAction, PlanGoal
+from casebook.plans.models import ActionStatus, GoalStatus, LifeDomain, PlanAction, PlanGoal
 
 Username = bounded(80)
 
@@ -141,6 +141,7 @@ class ActionOut(ApiModel):
     owner_user: str | None
     due_on: date
     status: ActionStatus
+    version: int = Field(description="For `If-Match` when changing or moving the action.")
 
     @classmethod
     def of(cls, action: PlanAction) -> ActionOut:
@@ -152,6 +153,7 @@ class ActionOut(ApiModel):
             owner_user=action.owner_user.username if action.owner_user else None,
             due_on=action.due_on,
             status=action.status,
+            version=action.version,
         )
 
 
@@ -160,6 +162,10 @@ class GoalOut(ApiModel):
     domain: LifeDomain
     text: str
     created_at: datetime
+    target_on: date | None
+    status: GoalStatus
+    owner_organisation: str | None = Field(description="Slug of the organisation that owns the goal.")
+    version: int = Field(description="For `If-Match` when changing the goal.")
     actions: list[ActionOut]
 
     @classmethod
@@ -169,6 +175,10 @@ class GoalOut(ApiModel):
             domain=goal.domain,
             text=str(goal.text),
             created_at=goal.created_at,
+            target_on=goal.target_on,
+            status=goal.status,
+            owner_organisation=goal.owner_organisation.slug if goal.owner_organisation else None,
+            version=goal.version,
             actions=[ActionOut.of(a) for a in goal.actions],
         )
 
@@ -191,6 +201,8 @@ class PlanOut(ApiModel):
 class GoalIn(InputModel):
     domain: LifeDomain = Field(description="Leefgebied.")
     text: bounded(4000) = Field(description="The goal.")  # type: ignore[valid-type]
+    target_on: date | None = Field(None, description="Streefdatum, not in the past.")
+    owner_organisation: Code | None = Field(None, description="Slug of the lead or a contributing organisation.")
 
 
 class ActionIn(InputModel):

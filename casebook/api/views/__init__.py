@@ -15,6 +15,7 @@ from casebook.api.views import (  # noqa: F401
     handoffs,
     meta,
     persons,
+    plans,
     printing,
     signals,
 )

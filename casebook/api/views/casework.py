@@ -145,8 +145,13 @@ def add_goal(case_id: int, body: Callable[[], GoalIn]) -> Reply:
     user = api_user()
     case = load_case(user, case_id, Action.EDIT_PLAN)
     body = body()  # type: ignore[assignment]
+    owner = row_of(Organisation, Organisation.slug, body.owner_organisation)
+    if body.owner_organisation is not None and owner is None:
+        raise rule_problem("owner_organisation", "Kies een deelnemende organisatie als eigenaar.")
     with refusals():
-        goal = plans.add_goal(case, by=user, domain=body.domain, text=body.text)
+        goal = plans.add_goal(
+            case, by=user, domain=body.domain, text=body.text, target_on=body.target_on, owner_organisation=owner
+        )
     return Reply(GoalOut.of(goal), headers={"Location": url_for("api.get_plan", case_id=case.id, _external=True)})
 
 
