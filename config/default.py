@@ -170,6 +170,11 @@ AUDIT_EXPORT_MAX_ROWS: int = 100000
 # days (`casebook handoffs expire`, safe to schedule). Their notices go through casebook.notifications.
 HANDOFF_EXPIRY_DAYS: int = 14
 
+# Closing a case: whose supervisors decide a proposal, tried in this order until one organisation
+# has a supervisor who may decide it — "lead" (the regiehouder), then organisation kinds
+# (`zvh`, `municipality`, …: of that kind, preferring one that takes or took part in the case).
+CLOSURE_APPROVERS: list[str] = ["lead", "zvh", "municipality"]
+
 # Number of reverse proxies / load balancers in front of the app whose X-Forwarded-For and
 # X-Forwarded-Proto headers are trusted (0: none, the direct peer is the client). Set it to the real
 # number of hops: the client address feeds the audit trail and the per-address rate limits.

@@ -20,7 +20,8 @@ def test_demo_has_queue_statuses_pending_closure_and_a_household(app):
     assert total >= 5 and overdue >= 1
     statuses = set(db.session.scalars(select(StatusType.code).join(Case, Case.status_id == StatusType.id)))
     assert statuses == {"casusoverleg", "plan_van_aanpak", "uitvoering", "afschaling", "nazorg", "afgesloten"}
-    assert db.session.scalar(select(func.count(Case.id)).where(Case.closure_proposed_at.is_not(None))) == 1
+    # one the ZVH decides as lead, one after a transfer to wijkteam West (``cases.closing_demo``)
+    assert db.session.scalar(select(func.count(Case.id)).where(Case.closure_proposed_at.is_not(None))) == 2
     closed = db.session.scalar(select(Case).where(Case.closed_at.is_not(None)).limit(1))
     assert closed.archive_action_on is not None and closed.result is not None
     histories = db.session.scalar(

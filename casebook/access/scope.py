@@ -262,7 +262,7 @@ class ScopeForm(enum.Enum):
 
 def _participation_source(user: User) -> tuple[Any, Select[Any]]:
     participation = select(CaseParticipant.case_id).where(
-        CaseParticipant.ended_at.is_(None),
+        or_(CaseParticipant.ended_at.is_(None), CaseParticipant.closed_with_case.is_(True)),
         CaseParticipant.organisation_id == user.organisation_id,
         or_(CaseParticipant.user_id.is_(None), CaseParticipant.user_id == user.id),
     )
@@ -324,7 +324,18 @@ def case_scope(user: Any, now: datetime | None = None, form: ScopeForm = ScopeFo
     """
     if not is_live_user(user) or not user.has_role(*CASE_ROLES):
         return false()
-    return and_(_reach(user, now or utcnow(), form), case_visibility(user))
+    reach = _reach(user, now or utcnow(), form)
+    if user.has_role(Role.SUPERVISOR):
+        reach = or_(reach, approver_reach(user))
+    return and_(reach, case_visibility(user))
+
+
+def approver_reach(user: User) -> ColumnElement[bool]:
+    """The cases whose pending closure the supervisors of ``user``'s organisation decide: they see
+    them while it waits (SQL twin of ``rules.closure.sees_as_approver``)."""
+    if not user.has_role(Role.SUPERVISOR):
+        return false()
+    return and_(Case.closure_proposed_at.is_not(None), Case.closure_approver_organisation_id == user.organisation_id)
 
 
 def case_content_scope(user: Any, now: datetime | None = None) -> ColumnElement[bool]:
@@ -354,11 +365,12 @@ def count_form(user: Any) -> ScopeForm:
 
 
 def active_involvements(user: User, case: Case) -> set[Involvement]:
-    """The Python twin of ``_participation_source``: the organisation's rows and the user's own rows for it."""
+    """The Python twin of ``_participation_source``: the organisation's rows and the user's own rows for it
+    (active ones, and those closing the case ended: they let the case be seen and reopened)."""
     return {
         p.involvement
         for p in case.participants
-        if p.ended_at is None
+        if (p.ended_at is None or p.closed_with_case)
         and p.organisation_id == user.organisation_id
         and (p.user_id is None or p.user_id == user.id)
     }

@@ -19,6 +19,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from casebook.access import Action, can, deny
+from casebook.access.rules.closure import approving_organisation
 from casebook.auth.models import User
 from casebook.cases import choices, lifecycle
 from casebook.cases.errors import ChangeSummary
@@ -174,6 +175,8 @@ def overview(user: User, case: Case) -> dict[str, Any]:
             summaries.append((section, summary))
     return {
         "offers": offers,
+        # asked only where the proposal form is shown (the template calls it): whose supervisors would decide
+        "approver_for_proposal": lambda: approving_organisation(case, user),
         "proposal": proposal,
         "proposal_shown": proposal_shown,
         "next_status": lifecycle.next_status(case, statuses),

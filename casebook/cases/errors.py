@@ -60,3 +60,14 @@ class ClosureTooEarly(CaseRuleError):
 
     def __init__(self, message: Any) -> None:
         super().__init__(message, None)
+
+
+class ClosureUndecidable(CaseRuleError):
+    """A closing proposal no supervisor could decide (none at the lead organisation nor anywhere in
+    the configured fallback, ``CLOSURE_APPROVERS``): refused before it is made, about the case's
+    state, not a field (409 in the API)."""
+
+    about_state = True
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message, None)

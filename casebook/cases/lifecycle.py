@@ -3,10 +3,13 @@
 Rules (ZVH practice, ZGW-style status types per case type):
 - a transition goes to the next step, or to any other non-end step with a reason;
 - the end status is reached only by closing: a coordinator of the lead organisation proposes a
-  result and a closing summary, a supervisor of the lead organisation (not the proposer)
-  approves or sends it back with a comment;
+  result and a closing summary, a supervisor of the approving organisation (the lead's, else the
+  configured fallback: ``access.rules.closure``; never the proposer) approves or sends it back
+  with a comment; a proposal nobody could decide is refused before it is made;
 - closing sets the end date and the archive action date (end date + the type's retention
-  period); reopening needs a reason and the reopen permission.
+  period), ends every participation, clears the next evaluation and withdraws the open actions
+  (``cases.closing``); reopening needs a reason and the reopen permission, and takes the
+  participations up again.
 
 Every operation checks the form's case version first (optimistic locking), records who, when
 and why in an append-only history, writes its audit event and flushes; the request commits.
@@ -27,10 +30,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casebook import audit
 from casebook.access import Action, can, require_audited
+from casebook.access.rules.closure import approving_organisation, deciders
 from casebook.auth.models import User
-from casebook.cases import history
+from casebook.cases import closing, history
 from casebook.cases.durations import parse_duration
-from casebook.cases.errors import CaseClosed, CaseRuleError, ClosureTooEarly, StaleCase
+from casebook.cases.errors import CaseClosed, CaseRuleError, ClosureTooEarly, ClosureUndecidable, StaleCase
 from casebook.cases.models import (
     Case,
     CaseClosureStep,
@@ -235,7 +239,10 @@ def propose_closure(
 ) -> CaseClosureStep:
     """Step one of closing: a coordinator of the lead organisation proposes result and summary.
 
+    The approving organisation is fixed on the case now and its supervisors are told.
+
     :raises ClosureTooEarly: the case is still in its first step (409 in the API).
+    :raises ClosureUndecidable: no supervisor anywhere in the fallback order could decide it (409).
     """
     require_audited(by, Action.PROPOSE_CLOSURE, case)
     check_version(case, expected_version)
@@ -252,16 +259,43 @@ def propose_closure(
         errors.append(CaseRuleError(_l("Schrijf een samenvatting bij het afsluiten."), "summary"))
     if errors:
         raise errors[0]
+    approver = approving_organisation(case, by)
+    if approver is None:
+        raise ClosureUndecidable(
+            _l(
+                "Niemand kan dit voorstel beoordelen: geen teamleider van de regiehouder, het Zorg- en "
+                "Veiligheidshuis of de gemeente mag het goedkeuren. Neem contact op met functioneel beheer."
+            )
+        )
     now = now or utcnow()
     with case_change(case, expected_version), db.session.no_autoflush:
         case.closure_proposed_at = now
+        case.closure_approver_organisation = approver
         step = CaseClosureStep(
             case=case, kind=ClosureStepKind.PROPOSED, result=result, by=by, at=now, version=case.version + 1
         )
         step.text = summary.strip()
         db.session.add(step)
-    audit.record(by, str(Action.PROPOSE_CLOSURE), case, details={"result": result.code, "version": case.version})
+    audit.record(
+        by,
+        str(Action.PROPOSE_CLOSURE),
+        case,
+        details={"result": result.code, "approver": approver.slug, "version": case.version},
+    )
+    _tell_deciders(case, by)
     return step
+
+
+def _tell_deciders(case: Case, proposer: User) -> None:
+    """A notice to each supervisor who may decide (the reminder job would find the same ones later;
+    the key is the same, so nobody is told twice)."""
+    from casebook.notifications import services as notices  # notifications build on cases
+
+    stamp = case.closure_proposed_at.strftime("%Y%m%dT%H%M%S")
+    notices.create(
+        notices.Notice(user.id, "closure", "to_approve", f"closure:{case.id}:{stamp}", case.id, "case", case.id)
+        for user in deciders(case, proposer)
+    )
 
 
 def pending_proposal(case: Case) -> CaseClosureStep | None:
@@ -308,9 +342,11 @@ def decide_closure(
     expected_version: int | None,
     now: datetime | None = None,
 ) -> CaseClosureStep:
-    """Step two: a supervisor of the lead organisation approves (the case closes) or sends back.
+    """Step two: a supervisor of the approving organisation approves (the case closes) or sends back.
 
     The proposer cannot approve their own proposal (four eyes), even when holding both roles.
+    Approving also ends every participation, clears the next evaluation and withdraws the open
+    actions (``cases.closing``), in the same savepoint.
     """
     require_audited(by, Action.APPROVE_CLOSURE, case)
     check_version(case, expected_version)
@@ -326,14 +362,20 @@ def decide_closure(
     archive_on = archive_action_date(case, local_date(now)) if approve else None
     final = end_status(case)
     summary = proposal.text
+    ended: list = []
+    withdrawn = 0
     with case_change(case, expected_version), db.session.no_autoflush:  # one flush, one version bump
         if approve:
+            withdrawn = closing.withdraw_open_actions(case, by=by)  # flushes the actions, before the case changes
+            ended = closing.end_participations(case, by=by, now=now)
+            closing.clear_evaluation(case, by=by, now=now, version=case.version + 1)
             case.result = proposal.result
             case.closing_summary = summary
             case.closed_at = now
             case.archive_action_on = archive_on
             _record_status(case, final, by, None, now)
         case.closure_proposed_at = None
+        case.closure_approver_organisation = None
         step = CaseClosureStep(
             case=case,
             kind=ClosureStepKind.APPROVED if approve else ClosureStepKind.SENT_BACK,
@@ -347,7 +389,9 @@ def decide_closure(
     details = {"result": proposal.result.code if proposal.result else None, "version": case.version}
     if approve:
         details["archive_action_on"] = case.archive_action_on.isoformat()
+        details["actions_withdrawn"] = withdrawn
     audit.record(by, "case.close.approve" if approve else "case.close.send_back", case, details=details)
+    closing.record_participations(by, case, "end", ended)
     return step
 
 
@@ -363,7 +407,7 @@ def reopen(
     """Reopen a closed case in a non-end status; needs a reason and the reopen permission.
 
     The end date, archive action date and result are cleared (the archive clock stops); the
-    closing summary stays in the closure history.
+    closing summary stays in the closure history. The participations closing ended start again.
     """
     require_audited(by, Action.REOPEN_CASE, case)
     check_version(case, expected_version)
@@ -375,11 +419,14 @@ def reopen(
     reason = (reason or "").strip()
     if not reason:
         raise CaseRuleError(_l("Geef een reden voor het heropenen."), "reason")
+    now = now or utcnow()
     with case_change(case, expected_version), db.session.no_autoflush:
         case.closed_at = None
         case.archive_action_on = None
         case.result = None
         case.closing_summary = None
-        change = _record_status(case, target, by, reason, now or utcnow(), reopened=True)
+        resumed = closing.take_up_participations(case, by=by, now=now)
+        change = _record_status(case, target, by, reason, now, reopened=True)
     audit.record(by, str(Action.REOPEN_CASE), case, details={"to": target.code, "version": case.version})
+    closing.record_participations(by, case, "resume", resumed)
     return change

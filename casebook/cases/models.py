@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casebook.auth.models import User
@@ -107,6 +107,8 @@ class Case(Base):
     next_evaluation_on: Mapped[date | None] = mapped_column(index=True)
     # Closing (two-step): set while a coordinator's proposal awaits a supervisor's decision.
     closure_proposed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Whose supervisors decide the pending proposal (``access.rules.closure``), fixed when proposed.
+    closure_approver_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     result_id: Mapped[int | None] = mapped_column(ForeignKey("case_result.id"), index=True)
     closing_summary_ciphertext: Mapped[bytes | None] = mapped_column("closing_summary", LargeBinary)
     archive_action_on: Mapped[date | None] = mapped_column(index=True)  # archiefactiedatum
@@ -122,6 +124,9 @@ class Case(Base):
     district: Mapped[District | None] = relationship(lazy="joined")
     lead_organisation: Mapped[Organisation] = relationship(foreign_keys=[lead_organisation_id], lazy="joined")
     referring_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[referring_organisation_id])
+    closure_approver_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[closure_approver_organisation_id]
+    )
     process_coordinator: Mapped[User | None] = relationship()
     household: Mapped[Household | None] = relationship()
     subjects: Mapped[list[CaseSubject]] = relationship(
@@ -199,6 +204,9 @@ class CaseParticipant(Base):
     ended_at: Mapped[datetime | None]
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Ended by closing the case: still lets the organisation (or user) see the closed case, read
+    # only, and is taken up again by reopening it (``cases.closing``).
+    closed_with_case: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     case: Mapped[Case] = relationship(back_populates="participants")
     organisation: Mapped[Organisation] = relationship(lazy="joined")

@@ -17,7 +17,7 @@ from casebook.access import Action, can
 from casebook.auth.models import User
 from casebook.cases import history
 from casebook.cases.extensions import TimelineEntry, register_timeline_source
-from casebook.cases.models import Case, ClosureStepKind
+from casebook.cases.models import Case, CaseParticipant, ClosureStepKind
 from casebook.i18n import INVOLVEMENT_LABELS
 
 
@@ -80,28 +80,53 @@ def edit_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
 
 
 def participant_entries(viewer: User, case: Case) -> Iterable[TimelineEntry]:
-    for participant in case.participants:
+    """Who joins and leaves. A participation ended at the moment the same organisation (or named
+    user) starts another is one change of role ("neemt voortaan deel als …"), not a departure: a
+    transfer ends the receiver's contributor row and starts its lead row. Participations closing
+    ended say so, and reopening takes them up again."""
+    rows = list(case.participants)
+
+    def key(p: CaseParticipant) -> tuple[int, int | None]:
+        return (p.organisation_id, p.user_id)
+
+    successor = {
+        p.id: q
+        for p in rows
+        for q in rows
+        if p.ended_at is not None and q.id != p.id and key(q) == key(p) and q.started_at == p.ended_at
+    }
+    continued = {q.id: p for p, q in ((p, successor[p.id]) for p in rows if p.id in successor)}
+    for participant in rows:
         who = participant.organisation.name
         if participant.user is not None:
             who = f"{participant.user.display_name} ({who})"
         role = INVOLVEMENT_LABELS.get(participant.involvement.value, participant.involvement.value)
         actor, organisation = _who(participant.added_by)
+        previous = continued.get(participant.id)
+        if previous is None:
+            title = _("%(who)s neemt deel als %(role)s", who=who, role=role)
+        elif previous.involvement is participant.involvement:
+            title = _("%(who)s neemt weer deel als %(role)s", who=who, role=role)
+        else:
+            title = _("%(who)s neemt voortaan deel als %(role)s", who=who, role=role)
         yield TimelineEntry(
-            at=participant.started_at,
-            kind="participant",
-            title=_("%(who)s neemt deel als %(role)s", who=who, role=role),
-            actor=actor,
-            organisation=organisation,
+            at=participant.started_at, kind="participant", title=title, actor=actor, organisation=organisation
         )
-        if participant.ended_at is not None:
+        if participant.ended_at is not None and participant.id not in successor:
             actor, organisation = _who(participant.ended_by)
-            yield TimelineEntry(
-                at=participant.ended_at,
-                kind="participant",
-                title=_("%(who)s neemt niet meer deel", who=who),
-                actor=actor,
-                organisation=organisation,
+            title = (
+                _("%(who)s neemt niet meer deel: de casus is afgesloten", who=who)
+                if participant.closed_with_case or _ended_by_closing(case, participant)
+                else _("%(who)s neemt niet meer deel", who=who)
             )
+            yield TimelineEntry(
+                at=participant.ended_at, kind="participant", title=title, actor=actor, organisation=organisation
+            )
+
+
+def _ended_by_closing(case: Case, participant: CaseParticipant) -> bool:
+    """Closing ended it (also after a reopening, which clears the mark but keeps the moment)."""
+    return any(s.kind is ClosureStepKind.APPROVED and s.at == participant.ended_at for s in history.closure_steps(case))
 
 
 def register(app: Flask) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -106,7 +106,12 @@ def propose_closure(case_id: int) -> Any:
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "propose_form", form, exc)
-    return _to_section(case, OVERVIEW, _("Voorstel tot afsluiten ingediend; een teamleider beoordeelt het."))
+    approver = case.closure_approver_organisation
+    return _to_section(
+        case,
+        OVERVIEW,
+        _("Voorstel tot afsluiten ingediend; het wordt beoordeeld door een teamleider van %(org)s.", org=approver.name),
+    )
 
 
 @bp.post("/cases/<int:case_id>/closure/decision")
@@ -122,7 +127,11 @@ def decide_closure(case_id: int) -> Any:
         )
     except (CaseRuleError, StaleCase) as exc:
         return _refused(case, "decide_form", form, exc)
-    return _to_section(case, OVERVIEW, _("Casus afgesloten.") if approve else _("Voorstel teruggestuurd."))
+    message = _("Casus afgesloten.") if approve else _("Voorstel teruggestuurd.")
+    if not can(current_user, Action.VIEW_CASE, case):  # a fallback approver saw it only while it waited
+        flash(message, "success")
+        return redirect(url_for("work.closures"), 303)
+    return _to_section(case, OVERVIEW, message)
 
 
 @bp.post("/cases/<int:case_id>/reopen")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from casebook.auth.models import Role, User
 from casebook.auth.services import create_user
+from casebook.cases.closing_demo import seed_closure_after_transfer
 from casebook.cases.dossier_models import CaseFlagType
 from casebook.cases.models import Case, CaseParticipant, CaseType, Involvement, StatusType, SubjectRole
 from casebook.cases.services import NewCase, open_case
@@ -249,6 +250,7 @@ def seed(password: str) -> dict[str, int]:
     db.session.flush()
     summary.update(seed_handoffs())
     summary.update(seed_weegtafel())
+    summary.update(seed_closure_after_transfer())
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())

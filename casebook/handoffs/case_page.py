@@ -22,7 +22,15 @@ from casebook.cases.extensions import CaseSection, TimelineEntry, read_once, reg
 from casebook.cases.lifecycle import accepts_changes
 from casebook.cases.models import Case
 from casebook.db import db
-from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, RequestStatus, TransferRequest
+from casebook.handoffs.models import (
+    Handoff,
+    HandoffKind,
+    HandoffStatus,
+    RequestStatus,
+    SenderActions,
+    SenderAfterTransfer,
+    TransferRequest,
+)
 
 
 def _handoffs_of(user: User, case: Case) -> list[Handoff]:
@@ -95,6 +103,26 @@ DECIDED_TITLES = {
 }
 
 
+def transfer_accepted_title(handoff: Handoff) -> str:
+    """What an accepted transfer did, in one line: who leads now, what became of the sender, the
+    casusregisseur and the sender's open actions."""
+    receiver, sender = handoff.receiver_organisation.name, handoff.sender_organisation.name
+    parts = [_("%(org)s heeft de overdracht geaccepteerd en is nu regiehouder", org=receiver)]
+    if handoff.sender_after is SenderAfterTransfer.OBSERVER:
+        parts.append(_("%(org)s blijft meelezen", org=sender))
+    elif handoff.sender_after is SenderAfterTransfer.LEAVE:
+        parts.append(_("%(org)s neemt niet meer deel", org=sender))
+    if handoff.new_case_manager is not None:
+        parts.append(_("casusregisseur: %(who)s", who=handoff.new_case_manager.display_name))
+    elif handoff.sender_actions is not None:  # decided with this choice: none was named
+        parts.append(_("nog geen casusregisseur"))
+    if handoff.sender_actions is SenderActions.REASSIGN:
+        parts.append(_("open acties van %(sender)s naar %(receiver)s", sender=sender, receiver=receiver))
+    elif handoff.sender_actions is SenderActions.WITHDRAW:
+        parts.append(_("open acties van %(sender)s vervallen", sender=sender))
+    return "; ".join(parts)
+
+
 def timeline(user: User, case: Case) -> Iterable[TimelineEntry]:
     for handoff in _handoffs_of(user, case):
         if handoff.sent_at is None:
@@ -114,9 +142,10 @@ def timeline(user: User, case: Case) -> Iterable[TimelineEntry]:
         )
         if handoff.decided_at is not None and handoff.status in DECIDED_TITLES:
             decider = handoff.decided_by
+            transferred = handoff.kind is HandoffKind.TRANSFER and handoff.status is HandoffStatus.ACCEPTED
             yield TimelineEntry(
                 at=handoff.decided_at,
-                title=DECIDED_TITLES[handoff.status](handoff),
+                title=transfer_accepted_title(handoff) if transferred else DECIDED_TITLES[handoff.status](handoff),
                 actor=decider.display_name if decider else None,
                 organisation=decider.organisation.name if decider else None,
                 **common,

@@ -73,9 +73,21 @@ class HandoffForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     process_coordinator = SelectField(_l("Nieuwe procesregisseur"), default="")
+    case_manager = SelectField(_l("Nieuwe casusregisseur"), default="")
+    sender_actions = RadioField(
+        _l("Open acties van de overdragende organisatie"),
+        choices=[
+            ("reassign", _l("Overnemen: ze komen bij onze organisatie")),
+            ("withdraw", _l("Laten vervallen, met de overdracht als reden")),
+        ],
+        default="reassign",
+    )
 
-    def fill_choices(self, coordinators: list[User]) -> DecisionForm:
+    def fill_choices(self, coordinators: list[User], case_managers: list[User] | None = None) -> DecisionForm:
         self.process_coordinator.choices = [("", _l("Kies…"))] + [(str(u.id), u.display_name) for u in coordinators]
+        self.case_manager.choices = [("", _l("Nog niemand (de casus meldt dat hij ontbreekt)"))] + [
+            (str(u.id), u.display_name) for u in case_managers or []
+        ]
         return self
 
 

@@ -48,6 +48,14 @@ class HandoffStatus(enum.StrEnum):
 OPEN_STATUSES = (HandoffStatus.DRAFT, HandoffStatus.PENDING)
 
 
+class SenderActions(enum.StrEnum):
+    """What a transfer's acceptance did with the open plan actions of the organisation that became
+    observer or left: given to the receiver, or withdrawn ("vervallen") with the transfer as reason."""
+
+    REASSIGN = "reassign"
+    WITHDRAW = "withdraw"
+
+
 class SenderAfterTransfer(enum.StrEnum):
     OBSERVER = "observer"  # stays for nazorg, read-only
     LEAVE = "leave"  # ends every participation of the sender
@@ -122,6 +130,10 @@ class Handoff(Base):
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     new_process_coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # transfer, when accepted: the casusregisseur the receiver chose (None: none yet) and what became
+    # of the open actions of the organisation that became observer or left
+    new_case_manager_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    sender_actions: Mapped[SenderActions | None] = mapped_column(StrEnumType(SenderActions))
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
@@ -140,6 +152,7 @@ class Handoff(Base):
     sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     new_process_coordinator: Mapped[User | None] = relationship(foreign_keys=[new_process_coordinator_id])
+    new_case_manager: Mapped[User | None] = relationship(foreign_keys=[new_case_manager_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
     items: Mapped[list[HandoffItem]] = relationship(
         back_populates="handoff", cascade="all, delete-orphan", order_by="HandoffItem.id"

@@ -127,7 +127,9 @@ def _render_detail(handoff, *, decision_form=None, reason_form=None) -> str:
     if decision_form is None:
         decision_form = DecisionForm()
         if decide and handoff.kind is HandoffKind.TRANSFER:
-            decision_form.fill_choices(services.eligible_process_coordinators(handoff))
+            decision_form.fill_choices(
+                services.eligible_process_coordinators(handoff), services.eligible_case_managers(handoff)
+            )
     return render_template(
         "handoffs/detail.html",
         handoff=handoff,
@@ -154,14 +156,21 @@ def accept(handoff_id: int) -> Any:
     handoff = services.load_for(current_user, handoff_id)
     form = DecisionForm()
     if handoff.kind is HandoffKind.TRANSFER:
-        form.fill_choices(services.eligible_process_coordinators(handoff))
+        form.fill_choices(services.eligible_process_coordinators(handoff), services.eligible_case_managers(handoff))
     else:
-        form.process_coordinator.choices = [("", "")]
+        form.process_coordinator.choices = form.case_manager.choices = [("", "")]
     if not form.validate_on_submit():
         return _render_detail(handoff, decision_form=form), 422
     coordinator = db.session.get(User, int(form.process_coordinator.data)) if form.process_coordinator.data else None
+    case_manager = db.session.get(User, int(form.case_manager.data)) if form.case_manager.data else None
     try:
-        services.accept(handoff, by=current_user, process_coordinator=coordinator)
+        services.accept(
+            handoff,
+            by=current_user,
+            process_coordinator=coordinator,
+            case_manager=case_manager,
+            sender_actions=form.sender_actions.data,
+        )
     except HandoffError as exc:
         _attach(form, exc)
         return _render_detail(handoff, decision_form=form), 422

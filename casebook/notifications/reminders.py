@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from casebook.access import Action, can
 from casebook.access.rules import handoffs as handoff_rules
+from casebook.access.rules.closure import deciding_organisation_id
 from casebook.auth.models import Role, User, UserRole
 from casebook.cases.models import Case
 from casebook.casework import local_today
@@ -243,15 +244,16 @@ def _agenda_items(today: date) -> Iterator[Notice]:
 
 
 def _closures() -> Iterator[Notice]:
-    """Proposed closures → the supervisors the policy lets approve them (of the lead organisation)."""
+    """Proposed closures → the supervisors the policy lets approve them (of the deciding organisation:
+    the lead's, or the fallback fixed with the proposal, ``access.rules.closure``)."""
     cases = list(
         db.session.scalars(
             select(Case).where(Case.closure_proposed_at.is_not(None)).options(selectinload(Case.participants))
         )
     )
-    supervisors = _users_with_role((c.lead_organisation_id for c in cases), Role.SUPERVISOR)
+    supervisors = _users_with_role((deciding_organisation_id(c) for c in cases), Role.SUPERVISOR)
     for case in cases:
         stamp = case.closure_proposed_at.strftime("%Y%m%dT%H%M%S")
-        for user in supervisors.get(case.lead_organisation_id, []):
+        for user in supervisors.get(deciding_organisation_id(case), []):
             if can(user, Action.APPROVE_CLOSURE, case):
                 yield Notice(user.id, "closure", "to_approve", f"closure:{case.id}:{stamp}", case.id, "case", case.id)

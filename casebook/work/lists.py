@@ -30,6 +30,7 @@ from casebook.access import (
     deny,
     require_audited,
 )
+from casebook.access.rules.closure import deciding_clause
 from casebook.auth.models import User
 from casebook.cases.models import Case
 from casebook.db import db
@@ -189,13 +190,13 @@ def evaluations_due(user: User, page: PageRequest, today: date) -> Page[Case]:
 
 
 def closures_clause(user: User) -> tuple:
-    """Proposals of cases my organisation leads, in my scope, of types my authorisations let me
-    approve: the SQL side of ``APPROVE_CLOSURE``, so the count and the pages agree; each case of a
-    page is asked again (``can``), so no row is shown that may not be approved."""
+    """Proposals my organisation decides (the lead's, or the fallback's: ``access.rules.closure``), in
+    my scope, of types my authorisations let me approve: the SQL side of ``APPROVE_CLOSURE``, so the
+    count and the pages agree; each case of a page is asked again (``can``), so no row is shown that
+    may not be approved."""
     return (
         case_scope(user),
-        Case.closure_proposed_at.is_not(None),
-        Case.lead_organisation_id == user.organisation_id,
+        deciding_clause(user),
         authorised_cases(user, Action.APPROVE_CLOSURE),
     )
 

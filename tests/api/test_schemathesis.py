@@ -125,6 +125,10 @@ DATA_RULE_OPERATIONS = {
     ("PATCH", "/api/v1/cases/{case_id}"),
     ("PUT", "/api/v1/cases/{case_id}/flags"),
     ("POST", "/api/v1/cases/{case_id}/transitions"),
+    # closing: a result code of the case type, a proposal waiting (or not), a closed case (or not)
+    ("POST", "/api/v1/cases/{case_id}/closure"),
+    ("POST", "/api/v1/cases/{case_id}/closure/decision"),
+    ("POST", "/api/v1/cases/{case_id}/reopen"),
     ("POST", "/api/v1/cases/{case_id}/participants"),
     ("POST", "/api/v1/cases/{case_id}/interventions"),
     ("POST", "/api/v1/cases/{case_id}/plan/goals"),  # its owner organisation is a code of data

@@ -125,7 +125,7 @@ def test_no_closing_proposal_in_the_first_phase(client, case, coordinator):
     assert not db.session.query(CaseClosureStep).filter_by(case_id=case.id).count()
 
 
-def test_past_the_first_phase_the_proposal_is_offered_and_confirmed(client, case, coordinator):
+def test_past_the_first_phase_the_proposal_is_offered_and_confirmed(client, case, coordinator, supervisor):
     _past_first_phase(case, coordinator)
     login_as(client, coordinator)
     assert f"/cases/{case.id}?form=closure" in client.get(f"/cases/{case.id}").get_data(as_text=True)
@@ -134,6 +134,7 @@ def test_past_the_first_phase_the_proposal_is_offered_and_confirmed(client, case
     assert response.status_code == 303 and response.headers["Location"] == f"/cases/{case.id}"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Voorstel tot afsluiten ingediend" in html and 'role="status"' in html
+    assert f"beoordeeld door een teamleider van {supervisor.organisation.name}" in html
     # pending: no second proposal, no status change
     assert "?form=closure" not in html and "?form=status" not in html
 

@@ -148,10 +148,9 @@ def test_closed_case_cannot_be_edited(case, coordinator, zvh):
 
     make_results(case.case_type)
     lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=1)
+    supervisor = make_user(org=zvh, roles=["supervisor"])
     lifecycle.propose_closure(case, lifecycle.results_for(case)[0].id, "klaar", by=coordinator, expected_version=2)
-    lifecycle.decide_closure(
-        case, approve=True, comment="", by=make_user(org=zvh, roles=["supervisor"]), expected_version=case.version
-    )
+    lifecycle.decide_closure(case, approve=True, comment="", by=supervisor, expected_version=case.version)
     with pytest.raises(CaseRuleError):
         editing.update_case(
             case, _edit(case, next_evaluation_on=date.today()), by=coordinator, expected_version=case.version

@@ -159,7 +159,7 @@ def test_propose_needs_result_and_summary(case, coordinator):
         lifecycle.propose_closure(case, other_type_result.id, "tekst", by=coordinator, expected_version=2)
 
 
-def test_proposal_waits_for_the_supervisor_and_blocks_transitions(case, coordinator):
+def test_proposal_waits_for_the_supervisor_and_blocks_transitions(case, coordinator, supervisor):
     step = _propose(case, coordinator)
     assert (
         case.closure_proposed_at is not None
@@ -205,14 +205,14 @@ def test_send_back_needs_a_comment_and_reopens_the_process(case, coordinator, su
     )
 
 
-def test_nobody_approves_their_own_proposal(case, zvh):
+def test_nobody_approves_their_own_proposal(case, zvh, supervisor):
     both = make_user(org=zvh, roles=["coordinator", "supervisor"])
     _propose(case, both)
     with pytest.raises(CaseRuleError):
         lifecycle.decide_closure(case, approve=True, comment="", by=both, expected_version=case.version)
 
 
-def test_supervisor_of_another_organisation_cannot_decide(case, coordinator):
+def test_supervisor_of_another_organisation_cannot_decide(case, coordinator, supervisor):
     _propose(case, coordinator)
     outsider = make_user(org=make_org("gemeente"), roles=["supervisor"])
     with pytest.raises(AccessDenied):

@@ -26,7 +26,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from casebook.audit.models import AuditEvent
-from casebook.auth.models import Role, User
+from casebook.auth.models import Role, User, UserRole
 from casebook.cases import lifecycle
 from casebook.cases.models import (
     Case,
@@ -192,6 +192,7 @@ def case(lead, coordinator) -> Case:
     make_results(case.case_type)
     db.session.flush()
     lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=case.version)
+    make_user(org=lead, roles=[Role.SUPERVISOR])  # who decides the proposal (none: it is refused up front)
     lifecycle.propose_closure(
         case, lifecycle.results_for(case)[0].id, "Doelen bereikt.", by=coordinator, expected_version=case.version
     )
@@ -400,6 +401,17 @@ def grow_work(viewer: User, *, to: int) -> None:
     viewer = db.session.get(User, viewer.id)
     today = date.today()
     led = select(func.count()).select_from(Case).where(Case.lead_organisation_id == viewer.organisation_id)
+    deciders = (
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.organisation_id == viewer.organisation_id,
+            User.id != viewer.id,
+            User.role_rows.any(UserRole.role == Role.SUPERVISOR),
+        )
+    )
+    if not db.session.scalar(deciders):  # a proposal nobody could decide is refused
+        make_user(org=viewer.organisation, roles=[Role.SUPERVISOR])
     for i in range(db.session.scalar(led), to):
         work_case = make_case(lead=viewer.organisation)
         work_case.process_coordinator = viewer

@@ -12,6 +12,7 @@ from casebook.cases import lifecycle
 from casebook.cases.models import CaseParticipant, Involvement
 from casebook.confidentiality import Confidentiality
 from casebook.db import db
+from casebook.organisations.models import OrganisationKind
 from casebook.plans import work as plan_work
 from casebook.work import services as work
 from tests.factories import (
@@ -85,6 +86,9 @@ def test_closures_count_only_proposals_the_supervisor_may_decide(zvh):
     # the supervisor sees cases of this type but may not approve their closing
     authorise_roles(other_type, roles=[Role.SUPERVISOR], actions=AUTHORISABLE_ACTIONS - {"case.close.approve"})
     not_theirs = make_case(lead=zvh, type="housing_nuisance")
+    # the fallback approver of that type's closings is a gemeente supervisor authorised by name
+    gemeente = make_org("gemeente-sup", kind=OrganisationKind.MUNICIPALITY)
+    authorise_user(make_user(org=gemeente, roles=[Role.SUPERVISOR]), other_type)
     for case in (decidable, not_theirs):
         make_results(case.case_type)
         result = lifecycle.results_for(case)[0].id

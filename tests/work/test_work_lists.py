@@ -166,6 +166,13 @@ def test_closures_a_supervisor_may_not_approve_are_neither_counted_nor_listed(cl
     coordinator = make_user(org=zvh, roles=[Role.COORDINATOR])
     case = make_case(lead=zvh, type="seen_not_approved")
     make_results(case.case_type)
+    # the fallback approver of this type's closings: a gemeente supervisor authorised by name
+    from casebook.organisations.models import OrganisationKind
+    from tests.factories import authorise_user, make_org
+
+    authorise_user(
+        make_user(org=make_org("gemeente-sup", kind=OrganisationKind.MUNICIPALITY), roles=[Role.SUPERVISOR]), kind
+    )
     lifecycle.transition(case, lifecycle.next_status(case).id, reason="", by=coordinator, expected_version=case.version)
     lifecycle.propose_closure(
         case, lifecycle.results_for(case)[0].id, "Klaar.", by=coordinator, expected_version=case.version

@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from casebook.access.actions import Action
 from casebook.access.models import Authorisation
 from casebook.access.rules import rule
+from casebook.access.rules.closure import decides_closure, sees_as_approver
 from casebook.access.rules.roles import roles_allow
 from casebook.access.scope import (
     BREAK_GLASS_ACTIONS,
@@ -64,7 +65,11 @@ ROLES_ON_A_CASE: dict[Action, tuple[Role, ...]] = {
 def _relation_allows(user: User, action: Action, case: Case) -> bool:
     """Role × relation, before authorisations."""
     involvements = active_involvements(user, case)
+    if action is Action.APPROVE_CLOSURE:  # the deciding organisation (``rules.closure``), not only the lead
+        return decides_closure(user, case) and (bool(involvements) or sees_as_approver(user, case))
     if not involvements:
+        if action in (Action.LIST_CASES, Action.VIEW_CASE) and sees_as_approver(user, case):
+            return True
         return action in BREAK_GLASS_ACTIONS and break_glass_active(user, case) is not None
     if not user.has_role(*ROLES_ON_A_CASE.get(action, ())):
         return False
@@ -73,7 +78,7 @@ def _relation_allows(user: User, action: Action, case: Case) -> bool:
     if action in CONTENT_ACTIONS:
         return bool(involvements & WRITING_INVOLVEMENTS)
     leads = user.organisation_id == case.lead_organisation_id
-    return leads and (action is Action.DRAFT_HANDOFF or action in PROCESS_ACTIONS or action is Action.APPROVE_CLOSURE)
+    return leads and (action is Action.DRAFT_HANDOFF or action in PROCESS_ACTIONS)
 
 
 def takes_part(user: User, case: Case) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import Field
@@ -84,8 +84,21 @@ class Subject(ApiModel):
         return cls(person=subject.person_id, role=subject.role)
 
 
+class PendingClosure(ApiModel):
+    """A proposal to close the case, waiting for a supervisor of ``approver``."""
+
+    proposed_at: datetime
+    approver: str | None = Field(
+        description="Slug of the organisation whose supervisors decide (the lead, or the fallback)."
+    )
+
+
 class CaseOut(CaseSummary):
     participants: list[Participant] = Field(description="All participations, former ones with `ended_at`.")
+    next_evaluation_on: date | None = Field(None, description="The next evaluation of the plan; none once closed.")
+    closure_pending: PendingClosure | None = Field(
+        None, description="The pending proposal to close the case (POST …/closure/decision decides it), or null."
+    )
     subjects: list[Subject] | None = Field(
         description="Who the case is about; null for callers who see the case's metadata only (supervisors)."
     )
@@ -108,6 +121,15 @@ class CaseOut(CaseSummary):
         return cls(
             **CaseSummary.fields_of(case),
             participants=[Participant.of(p) for p in case.participants],
+            next_evaluation_on=case.next_evaluation_on,
+            closure_pending=(
+                PendingClosure(
+                    proposed_at=case.closure_proposed_at,
+                    approver=case.closure_approver_organisation.slug if case.closure_approver_organisation else None,
+                )
+                if case.closure_proposed_at is not None
+                else None
+            ),
             subjects=[Subject.of(s) for s in case.subjects] if content else None,
             subject_count=len(case.subjects),
             **dossier_fields(dossier),

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from casebook.api.schemas.common import ApiModel, Code, InputModel, QueryModel, text
-from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, SenderAfterTransfer
+from casebook.handoffs.models import Handoff, HandoffKind, HandoffStatus, SenderActions, SenderAfterTransfer
 
 
 class HandoffSummary(ApiModel):
@@ -54,6 +54,10 @@ class HandoffOut(HandoffSummary):
     previous_lead: SenderAfterTransfer | None = Field(description="Transfers: what the sender does afterwards.")
     person_informed: bool
     rejection_reason: str | None
+    case_manager: str | None = Field(None, description="Accepted transfers: username of the casusregisseur named.")
+    sender_actions: SenderActions | None = Field(
+        None, description="Accepted transfers: what became of the sender's open actions."
+    )
 
     @classmethod
     def of(cls, handoff: Handoff) -> HandoffOut:  # type: ignore[override]
@@ -64,6 +68,8 @@ class HandoffOut(HandoffSummary):
             previous_lead=handoff.sender_after,
             person_informed=handoff.person_informed,
             rejection_reason=str(reason) if reason is not None else None,
+            case_manager=handoff.new_case_manager.username if handoff.new_case_manager else None,
+            sender_actions=handoff.sender_actions,
         )
 
 
@@ -97,6 +103,16 @@ class HandoffCreate(InputModel):
 class AcceptIn(InputModel):
     coordinator: text(80) | None = Field(  # type: ignore[valid-type]
         None, description="Transfers: username of the new procesregisseur, a coordinator of your organisation."
+    )
+    case_manager: text(80) | None = Field(  # type: ignore[valid-type]
+        None,
+        description="Transfers: username of the new casusregisseur, a worker of your organisation; "
+        "omitted: none yet (the case says one is missing).",
+    )
+    sender_actions: SenderActions = Field(
+        SenderActions.REASSIGN,
+        description="Transfers: the open plan actions of the organisation handing over are given to "
+        "your organisation (`reassign`) or withdrawn with the transfer as reason (`withdraw`).",
     )
 
 

@@ -11,6 +11,7 @@ from casebook.api.views import (  # noqa: F401
     case_changes,
     cases,
     casework,
+    closing,
     dossier,
     handoffs,
     households,

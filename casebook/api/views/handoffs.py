@@ -78,12 +78,25 @@ def get_handoff(handoff_id: int) -> HandoffOut:
 
 @api.post("/handoffs/<id:handoff_id>/accept", body=AcceptIn, response=HandoffOut, tags=["handoffs"], errors=[409])
 def accept_handoff(handoff_id: int, body: Callable[[], AcceptIn]) -> HandoffOut:
-    """Accept (receiver's coordinators). A transfer needs `coordinator`: the new procesregisseur."""
+    """Accept (receiver's coordinators). A transfer needs `coordinator`: the new procesregisseur; it
+    names `case_manager` (or none yet) and moves or withdraws the sender's open actions in the same step."""
     user = api_user()
     handoff = services.load_for(user, handoff_id)
-    coordinator = row_of(User, User.username, body().coordinator)
+    given = body()
+    coordinator = row_of(User, User.username, given.coordinator)
+    case_manager = row_of(User, User.username, given.case_manager)
     with not_yours(), refusals(fields=FIELDS):
-        services.accept(handoff, by=user, process_coordinator=coordinator)
+        if given.case_manager and case_manager is None:  # an unknown username: the service's own refusal
+            raise HandoffError(
+                "Kies een medewerker van uw organisatie als casusregisseur, of nog niemand.", field="case_manager"
+            )
+        services.accept(
+            handoff,
+            by=user,
+            process_coordinator=coordinator,
+            case_manager=case_manager,
+            sender_actions=given.sender_actions,
+        )
     return HandoffOut.of(handoff)
 
 

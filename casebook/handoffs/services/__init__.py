@@ -24,6 +24,7 @@ from casebook.handoffs.services.deciding import (
     expire_due,
     reject,
 )
+from casebook.handoffs.services.responsibility import eligible_case_managers
 from casebook.handoffs.services.sending import draft, send, send_draft
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "cancel",
     "complete",
     "draft",
+    "eligible_case_managers",
     "eligible_process_coordinators",
     "expire_due",
     "expiry_days",

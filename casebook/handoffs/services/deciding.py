@@ -19,10 +19,12 @@ from casebook.handoffs.models import (
     Handoff,
     HandoffKind,
     HandoffStatus,
+    SenderActions,
     SenderAfterTransfer,
 )
 from casebook.handoffs.notifications import notify
 from casebook.handoffs.plan_link import plan_action_link
+from casebook.handoffs.services import responsibility
 from casebook.handoffs.services.common import MAX_TEXT, authorise_decision, case_changes, claim
 
 
@@ -42,13 +44,21 @@ def eligible_process_coordinators(handoff: Handoff) -> list[User]:
 
 
 def accept(
-    handoff: Handoff, *, by: User, process_coordinator: User | None = None, now: datetime | None = None
+    handoff: Handoff,
+    *,
+    by: User,
+    process_coordinator: User | None = None,
+    case_manager: User | None = None,
+    sender_actions: SenderActions | str | None = None,
+    now: datetime | None = None,
 ) -> Handoff:
-    """Accept: a transfer makes the receiver lead (with ``process_coordinator`` as procesregisseur);
-    a referral adds the receiver as participant. Handoff, case, participants and audit in one go.
+    """Accept: a transfer makes the receiver lead (with ``process_coordinator`` as procesregisseur),
+    names ``case_manager`` as casusregisseur (None: none yet) and gives the sender's open actions to
+    the receiver or withdraws them (``sender_actions``, default reassign: ``responsibility``); a
+    referral adds the receiver as participant. Handoff, case, participants, plan and audit in one go.
 
     :raises AccessDenied: ``by`` is not a coordinator of the receiver.
-    :raises HandoffError: no valid procesregisseur chosen.
+    :raises HandoffError: no valid procesregisseur or casusregisseur chosen.
     :raises HandoffConflict: someone decided first, or the case changed meanwhile.
     """
     now = now or utcnow()
@@ -61,16 +71,24 @@ def accept(
         raise HandoffError(
             _l("Kies een procesregisseur van uw organisatie."), field="process_coordinator", code="coordinator"
         )
+    actions_choice = responsibility.check_choices(handoff, case_manager, sender_actions) if transfer else None
     case = handoff.case
+    moved = 0
     with case_changes(by, handoff, "handoff.accept"):
         claim(handoff, HandoffStatus.ACCEPTED, by=by, now=now, action="handoff.accept")
         case.version += 1  # participants change even when no case column does: the case version says so
         if transfer:
             _transfer_regie(case, handoff, process_coordinator, by=by, now=now)
             handoff.new_process_coordinator = process_coordinator
+            moved = responsibility.move_responsibility(
+                case, handoff, by=by, case_manager=case_manager, sender_actions=actions_choice
+            )
         else:
             _join(case, handoff, by=by, now=now)
-    audit.record(by, "handoff.accept", handoff, details={"kind": str(handoff.kind)})
+    details = {"kind": str(handoff.kind)}
+    if transfer:
+        details |= {"case_manager": case_manager is not None, "sender_actions": str(actions_choice), "actions": moved}
+    audit.record(by, "handoff.accept", handoff, details=details)
     notify([handoff.sent_by, handoff.drafted_by], "accepted", handoff=handoff)
     return handoff
 
