@@ -39,8 +39,12 @@ from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
 from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
 from casebook.signals.models import Signal, SignalPerson
+from casebook.subject_requests.models import PersonRectification, ProcessingRestriction, SubjectRequest
 
 __all__ = [
+    "PersonRectification",
+    "ProcessingRestriction",
+    "SubjectRequest",
     "AccessReview",
     "ActivationToken",
     "AgendaItem",

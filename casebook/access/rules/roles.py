@@ -33,6 +33,12 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.LIST_CASES: CASE_ROLES,
     Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
     Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
+    # --- subject-requests: requests of persons concerned ---
+    Action.MANAGE_SUBJECT_REQUESTS: (Role.PRIVACY_OFFICER,),
+    Action.EXPORT_SUBJECT_DATA: (Role.PRIVACY_OFFICER,),
+    Action.FIND_SUBJECT: (Role.PRIVACY_OFFICER,),
+    Action.RECTIFY_PERSON: (Role.PRIVACY_OFFICER,),
+    Action.RESTRICT_PROCESSING: (Role.PRIVACY_OFFICER,),
 }
 
 
