@@ -38,6 +38,8 @@ from casebook.ops.jobs import JobRun
 from casebook.organisations.models import District, Organisation
 from casebook.people.models import Household, HouseholdMember, Person, PersonSearchIndex
 from casebook.plans.models import CasePlan, PlanAction, PlanActionChange, PlanGoal
+from casebook.privacy.processing_log import ProcessingLogEntry
+from casebook.privacy.register import ProcessingActivity
 from casebook.signals.models import Signal, SignalPerson
 from casebook.subject_requests.models import PersonRectification, ProcessingRestriction, SubjectRequest
 
@@ -90,6 +92,8 @@ __all__ = [
     "PlanAction",
     "PlanActionChange",
     "PlanGoal",
+    "ProcessingActivity",
+    "ProcessingLogEntry",
     "RecoveryCode",
     "RestrictedTypeReceiverKind",
     "SavedCaseFilter",
