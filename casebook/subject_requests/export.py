@@ -32,7 +32,7 @@ from casebook.i18n import INVOLVEMENT_LABELS, RELATION_LABELS, ROLE_LABELS, SUBJ
 from casebook.organisations.models import Organisation
 from casebook.people.models import HouseholdMember, Person
 from casebook.signals.models import Signal, SignalPerson
-from casebook.subject_requests import seams
+from casebook.subject_requests import processing
 from casebook.subject_requests.models import PersonRectification, SubjectRequest
 
 
@@ -63,9 +63,6 @@ class InzageExport:
     recipients: list[Recipient] = field(default_factory=list)
     processing_activities: list[dict[str, Any]] = field(default_factory=list)
     processing_log: list[dict[str, Any]] = field(default_factory=list)
-    # False: the register of processing activities and its log are not part of this installation,
-    # and the recipients come from the audit trail alone
-    register_connected: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         def plain(value: Any) -> Any:
@@ -200,6 +197,46 @@ def recipients_from_audit(person_id: int, case_ids: list[int], signal_ids: list[
     ]
 
 
+def _with_log_recipients(recipients: list[Recipient], lines: list[dict[str, Any]]) -> list[Recipient]:
+    """Add the organisations the processing log names (through its traces' audit events) that the
+    trail's own events about the person did not, and the partner systems that received the data."""
+    known = {r.organisation_slug for r in recipients}
+    traced = processing.organisations_of_traces({line["trace_id"] for line in lines})
+    names = dict(db.session.execute(select(Organisation.slug, Organisation.name)).all()) if traced else {}
+    added = [
+        Recipient(
+            organisation=names.get(slug, slug),
+            organisation_slug=slug,
+            roles=[],
+            first_at=first,
+            last_at=last,
+            events=count,
+            actions=[],
+            source="processing_log",
+        )
+        for slug, (first, last, count) in sorted(traced.items())
+        if slug not in known
+    ]
+    received: dict[str, list[datetime]] = {}
+    for line in lines:
+        if line["foreign_operation"]:
+            received.setdefault(str(line["foreign_operation"]), []).append(line["started_at"])
+    added += [
+        Recipient(
+            organisation=operation,
+            organisation_slug=operation,
+            roles=[],
+            first_at=min(times),
+            last_at=max(times),
+            events=len(times),
+            actions=[],
+            source="processing_log",
+        )
+        for operation, times in sorted(received.items())
+    ]
+    return recipients + added
+
+
 def compile_export(user: User, request: SubjectRequest) -> InzageExport:
     """The export for ``request``; for a person the register does not hold, an export that says so.
 
@@ -212,7 +249,6 @@ def compile_export(user: User, request: SubjectRequest) -> InzageExport:
         compiled_at=utcnow(),
         compiled_by=f"{user.display_name}, {user.organisation.name}",
         known=person is not None,
-        register_connected=seams.register_connected(),
         statement=(
             "De registers van Casebook bevatten gegevens over deze persoon; hieronder staat wat er is vastgelegd, "
             "in welke casussen en meldingen, wie ze heeft ingezien of ontvangen en waarvoor ze worden verwerkt."
@@ -244,10 +280,15 @@ def compile_export(user: User, request: SubjectRequest) -> InzageExport:
     export.cases = [_case_data(user, case, role, request) for case, role in subjects]
     export.signals = [_signal_data(signal, role) for signal, role in signal_rows]
     bsn = person.bsn if isinstance(person.bsn, str) else None
-    export.processing_log = seams.processing_log_lines(bsn)
-    export.recipients += seams.processing_log_recipients(export.processing_log)
-    export.processing_activities = seams.processing_activities(
-        [line["processing_activity"] for line in export.processing_log if line["processing_activity"]]
+    export.processing_log = processing.log_lines(bsn, person.uuid)
+    export.recipients = _with_log_recipients(export.recipients, export.processing_log)
+    export.processing_activities = processing.activities(
+        processing.activity_codes(
+            in_cases=bool(subjects),
+            in_signals=bool(signal_rows),
+            in_households=bool(export.person["households"]),
+            lines=export.processing_log,
+        )
     )
     audit.record(
         user,

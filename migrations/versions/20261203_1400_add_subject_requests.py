@@ -1,7 +1,7 @@
 """Requests of persons concerned (subject_request), rectification history, restriction of processing.
 
 Revision ID: 343c34e1c265
-Revises: e1a2b3c4d5f6
+Revises: ce684dff68ba (the register and processing log, merged from privacy-log)
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "343c34e1c265"
-down_revision: str | None = "e1a2b3c4d5f6"
+down_revision: str | None = "ce684dff68ba"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -163,3 +163,32 @@ def test_rectification_keeps_the_old_value_encrypted_with_who_when_why(world):
         corrections.rectify(world.officer, request, field="birth_date", value="1990-03-05", reason="Zelfde")
     with pytest.raises(corrections.CorrectionError):
         corrections.rectify(world.officer, request, field="bsn", value="123", reason="Fout")
+
+
+def test_the_export_gives_the_registers_activities_and_the_recipients_the_processing_log_names(world):
+    from casebook.privacy import processing_log
+
+    trace = "ab" * 16
+    with_trace = audit.record(world.police_worker, "person.search", details={"kind": "bsn", "results": 1})
+    with_trace.request_id = trace  # the search of a request whose trace the log line carries
+    processing_log.log_processing(
+        db.session(),
+        name="person.search",
+        activity_code="pga-person-register",
+        subjects=[processing_log.Subject(processing_log.subject_pseudonym(BSN), processing_log.SUBJECT_TYPE_BSN)],
+        trace_id=trace,
+        parent_span_id=None,
+        started_at=world.case.opened_at,
+        foreign_operation="veiligheidshuis-koppeling",
+    )
+    processing_log.write_pending(db.session())
+    audit.seal_pending()
+    answer = export.compile_export(world.officer, _register(world, bsn=BSN))
+
+    assert [line["trace_id"] for line in answer.processing_log] == [trace]
+    by_slug = {r.organisation_slug: r for r in answer.recipients}
+    assert by_slug["politie-sr"].source == "processing_log"  # the trail alone does not tie a search to her
+    assert by_slug["veiligheidshuis-koppeling"].source == "processing_log"
+    codes = [a["code"] for a in answer.processing_activities]
+    assert codes[:2] == ["pga-person-register", "pga-casework"] and "pga-subject-rights" in codes
+    assert all(a["purpose"] and a["legal_basis"] for a in answer.processing_activities)
