@@ -41,6 +41,7 @@ MODULES: tuple[str, ...] = (
     "people",
     "printing",
     "work",
+    "subject_requests",  # before "api": its operations join the API blueprint before that is registered
     "reports",  # before "api": its operations join the API blueprint before that is registered
     "api",
     "bench",

@@ -137,9 +137,7 @@ def _case_still_restricted(case: Case) -> bool:
     )
 
 
-def restrict(
-    user: User, request: SubjectRequest, *, reason: str, case_id: int | None = None
-) -> ProcessingRestriction:
+def restrict(user: User, request: SubjectRequest, *, reason: str, case_id: int | None = None) -> ProcessingRestriction:
     """Restrict the request's person (and so every case they are a subject of), or one of their cases.
 
     :raises Refused: not a privacy officer, or a case that is not the person's.

@@ -155,7 +155,9 @@ def recipients_from_audit(person_id: int, case_ids: list[int], signal_ids: list[
     if case_ids:
         concerns.append(AuditEvent.case_id.in_(case_ids))
     if signal_ids:
-        concerns.append(and_(AuditEvent.object_type == "signal", AuditEvent.object_id.in_([str(i) for i in signal_ids])))
+        concerns.append(
+            and_(AuditEvent.object_type == "signal", AuditEvent.object_id.in_([str(i) for i in signal_ids]))
+        )
     rows = db.session.execute(
         select(
             AuditEvent.actor_organisation,

@@ -32,7 +32,10 @@ SUBJECT_RIGHTS = "pga-subject-rights"
 
 def log_lines(bsn: str | None, person_uuid: str) -> list[dict[str, Any]]:
     """The processing log's lines about the person (by BSN, and by person for lines without one)."""
-    entries = [*(processing_log.entries_for_subject(bsn) if bsn else []), *processing_log.entries_for_person(person_uuid)]
+    entries = [
+        *(processing_log.entries_for_subject(bsn) if bsn else []),
+        *processing_log.entries_for_person(person_uuid),
+    ]
     entries.sort(key=lambda entry: (entry.started_at, entry.id))
     return [
         {

@@ -84,9 +84,7 @@ class NewRequest:
 def _next_reference(received_on: dt.date) -> str:
     year = received_on.year
     prefix = f"AVG-{year}-"
-    taken = db.session.scalar(
-        select(func.count(SubjectRequest.id)).where(SubjectRequest.reference.like(f"{prefix}%"))
-    )
+    taken = db.session.scalar(select(func.count(SubjectRequest.id)).where(SubjectRequest.reference.like(f"{prefix}%")))
     return f"{prefix}{int(taken or 0) + 1:04d}"
 
 
@@ -104,13 +102,9 @@ def register(user: User, new: NewRequest) -> SubjectRequest:
     try:
         found = find_subjects(user, bsn=new.bsn, family_name=new.family_name, birth_date=new.birth_date)
     except people.SearchCriteriaError:
-        raise RequestRuleError(
-            str(_l("Geef een geldig BSN, of een achternaam met geboortedatum.")), "bsn"
-        ) from None
+        raise RequestRuleError(str(_l("Geef een geldig BSN, of een achternaam met geboortedatum.")), "bsn") from None
     if len(found) > 1:  # a name + birth date shared by several persons: ask for the BSN
-        raise RequestRuleError(
-            str(_l("Meer dan één persoon heeft deze naam en geboortedatum; geef het BSN.")), "bsn"
-        )
+        raise RequestRuleError(str(_l("Meer dan één persoon heeft deze naam en geboortedatum; geef het BSN.")), "bsn")
     request = SubjectRequest(
         reference=_next_reference(new.received_on),
         kind=new.kind,

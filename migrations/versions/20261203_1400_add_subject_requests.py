@@ -67,7 +67,9 @@ def upgrade() -> None:
         sa.Column("reason", sa.LargeBinary(), nullable=True),
         sa.Column("by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["by_id"], ["user_account.id"], name=op.f("fk_person_rectification_by_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["by_id"], ["user_account.id"], name=op.f("fk_person_rectification_by_id_user_account")
+        ),
         sa.ForeignKeyConstraint(
             ["person_id"], ["person.id"], name=op.f("fk_person_rectification_person_id_person"), ondelete="CASCADE"
         ),

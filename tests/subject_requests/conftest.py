@@ -10,6 +10,7 @@ import pytest
 
 from casebook.auth.models import Role, User
 from casebook.cases.models import Case, CaseParticipant, Involvement
+from casebook.db import db
 from casebook.organisations.models import Organisation, OrganisationKind
 from casebook.people.models import Person
 from tests.factories import make_case, make_org, make_person, make_user
@@ -45,7 +46,7 @@ def world() -> World:
     case = make_case(lead=zvh, subjects=[person], participants=[(zvh, Involvement.LEAD)])
     case.participants.append(CaseParticipant(organisation=police, involvement=Involvement.CONTRIBUTOR))
     other_case = make_case(lead=zvh, subjects=[other], participants=[(zvh, Involvement.LEAD)])
-    return World(
+    world = World(
         gemeente=gemeente,
         zvh=zvh,
         police=police,
@@ -58,3 +59,5 @@ def world() -> World:
         case=case,
         other_case=other_case,
     )
+    db.session.commit()  # a savepoint: a request that fails rolls back its own work only
+    return world

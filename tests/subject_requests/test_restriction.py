@@ -10,6 +10,7 @@ import pytest
 from casebook.access import Action, can
 from casebook.access.restriction import FROZEN_ACTIONS, ProcessingRestricted
 from casebook.audit import Outcome
+from casebook.db import db
 from casebook.journal import services as journal
 from casebook.journal.models import NoteVisibility
 from casebook.subject_requests import corrections, services
@@ -23,9 +24,11 @@ RESTRICTED_WORDS = "verwerking is beperkt"
 
 
 def _request(world):
-    return services.register(
+    request = services.register(
         world.officer, services.NewRequest(kind=RequestKind.RESTRICTION, received_on=date.today(), bsn=BSN)
     )
+    db.session.commit()
+    return request
 
 
 def test_a_restricted_case_refuses_changes_in_the_services_and_keeps_reads(world):
@@ -100,6 +103,7 @@ def test_every_frozen_action_is_refused_on_a_restricted_case(world):
 def test_the_screens_refuse_changes_with_the_message_and_show_the_case(client, world):
     request = _request(world)
     restriction = corrections.restrict(world.officer, request, reason="Juistheid betwist", case_id=world.case.id)
+    db.session.commit()
     login_as(client, world.coordinator)
     assert client.get(f"/cases/{world.case.id}").status_code == 200
     response = client.post(f"/cases/{world.case.id}/notes", data={"body": "Gesprek", "visibility": "shared"})
@@ -115,6 +119,7 @@ def test_the_screens_refuse_changes_with_the_message_and_show_the_case(client, w
 def test_the_api_refuses_changes_with_a_problem_and_serves_reads(client, world):
     request = _request(world)
     restriction = corrections.restrict(world.officer, request, reason="Juistheid betwist", case_id=world.case.id)
+    db.session.commit()
     headers = bearer(make_api_token(world.coordinator))
     assert client.get(f"/api/v1/cases/{world.case.id}", headers=headers).status_code == 200
     note = {"body": "Gesprek", "visibility": "shared"}

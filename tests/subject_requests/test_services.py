@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from casebook import audit
-from casebook.access import Action, AccessDenied, load_or_404
+from casebook.access import AccessDenied, Action, load_or_404
 from casebook.audit import AuditEvent, Outcome
 from casebook.cases.models import Case
 from casebook.db import db
@@ -22,7 +22,9 @@ TODAY = date.today()
 
 
 def _register(world, **values):
-    new = services.NewRequest(kind=values.pop("kind", RequestKind.ACCESS), received_on=values.pop("received_on", TODAY), **values)
+    new = services.NewRequest(
+        kind=values.pop("kind", RequestKind.ACCESS), received_on=values.pop("received_on", TODAY), **values
+    )
     return services.register(world.officer, new)
 
 
