@@ -140,9 +140,12 @@ def list_requests(user: User, *, open_only: bool = False) -> list[SubjectRequest
     return requests
 
 
-def load_request(user: User, request_id: object, action: Action = Action.MANAGE_SUBJECT_REQUESTS) -> SubjectRequest:
-    """The request, or an audited 404 for anyone but a privacy officer. :raises Refused:"""
-    return load_or_404(user, SubjectRequest, request_id, action)
+def load_request(user: User, request_id: object) -> SubjectRequest:
+    """The request, audited as a read (``subject_request.view``: it shows the person's data), or an
+    audited 404 for anyone but a privacy officer. :raises Refused:"""
+    request = load_or_404(user, SubjectRequest, request_id, Action.MANAGE_SUBJECT_REQUESTS, audit_read=False)
+    audit.record(user, "subject_request.view", request)
+    return request
 
 
 def _check_version(request: SubjectRequest, expected_version: int | None) -> None:

@@ -98,6 +98,20 @@ PERSONAL_DATA_ROUTES = {
 # Routes with personal data whose audit event is tested where their set-up lives.
 TESTED_ELSEWHERE = {
     "documents.shared_download": "tests/handoffs/test_shared_documents.py (needs an accepted handoff)",
+    **dict.fromkeys(
+        (
+            "subject_requests.index",
+            "subject_requests.detail",
+            "subject_requests.export_json",
+            "subject_requests.export_pdf",
+            "api.list_subject_requests",
+            "api.get_subject_request",
+            "api.export_subject_request",
+            "api.list_rectifications",
+            "api.list_restrictions",
+        ),
+        "tests/subject_requests/test_route_audit.py (a privacy officer and a request)",
+    ),
 }
 PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf"}
 NO_PERSONAL_DATA = {
@@ -117,6 +131,7 @@ NO_PERSONAL_DATA = {
     "notifications.preferences",  # the user's own address and reminder choices
     "reports.index",  # the names of the reports the reader may read
     "api.list_reports",  # the names of the reports the caller may read
+    "subject_requests.new",  # an empty form
     "journal.index",  # the journal's old address: a redirect to its tab (cases.section), which audits
 }
 
