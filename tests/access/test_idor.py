@@ -56,6 +56,15 @@ def _routes_with_ids(app) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
+def _restriction_of(person):
+    from casebook.subject_requests.models import ProcessingRestriction
+
+    restriction = ProcessingRestriction(person=person)
+    db.session.add(restriction)
+    db.session.flush()
+    return restriction
+
+
 def _foreign_objects(home, other) -> dict:
     """Objects of ``other`` that users of ``home`` must not reach."""
     other_worker = make_user(org=other)
@@ -149,6 +158,7 @@ def _foreign_objects(home, other) -> dict:
         "notification_id": notification.id,
         "document_id": document.id,
         "version_id": document.latest.id,
+        "restriction_id": _restriction_of(person).id,
     }
 
 
@@ -176,6 +186,7 @@ ID_NAMES = {
     "notification_id",
     "document_id",
     "version_id",
+    "restriction_id",
 }
 
 
