@@ -184,13 +184,21 @@ class InzageExportOut(ApiModel):
 REQUEST_FIELDS = {"bsn": "bsn", "received_on": "received_on"}
 
 
-@api.get("/subject-requests", response=SubjectRequestList, tags=TAGS)
+@api.get("/subject-requests", response=SubjectRequestList, tags=TAGS, errors=[404])
 def list_subject_requests() -> SubjectRequestList:
     """Every request, open ones and the nearest deadline first (privacy officers; others 404)."""
     return SubjectRequestList(items=[SubjectRequestOut.of(r) for r in services.list_requests(api_user())])
 
 
-@api.post("/subject-requests", body=SubjectRequestIn, response=SubjectRequestOut, status=201, etag=True, tags=TAGS)
+@api.post(
+    "/subject-requests",
+    body=SubjectRequestIn,
+    response=SubjectRequestOut,
+    status=201,
+    etag=True,
+    tags=TAGS,
+    errors=[404],
+)
 def create_subject_request(body: SubjectRequestIn) -> Reply:
     """Register a request for the person with this BSN (or name + birth date); one the register does not
     hold is registered too (`known: false`) and its export says so."""

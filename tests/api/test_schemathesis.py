@@ -22,7 +22,16 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from casebook.auth.models import Role
 from casebook.cases.models import Involvement
 from tests.documents.support import upload
-from tests.factories import bearer, make_api_token, make_case, make_case_type, make_district, make_org, make_user
+from tests.factories import (
+    bearer,
+    make_api_token,
+    make_case,
+    make_case_type,
+    make_district,
+    make_org,
+    make_person,
+    make_user,
+)
 
 EXAMPLES_PER_OPERATION = 25
 
@@ -47,17 +56,30 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     zvh, west = make_org("zvh"), make_org("wijkteam-west")
     make_case_type("youth")
     make_district("wielwijk")
-    # Coordinator and supervisor at once, so every operation (the audit log too) is reachable.
-    coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR])
+    # Coordinator, supervisor and privacy officer at once, so every operation (the audit log and the
+    # requests of persons concerned too) is reachable.
+    coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR, Role.PRIVACY_OFFICER])
     cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
     upload(cases[0], coordinator)  # a document (id 1), so its metadata, content and versions are reached
+    _subject_request(coordinator, zvh)  # a request (id 1) of a person in a case, so its operations are reached
     return bearer(make_api_token(coordinator))
+
+
+def _subject_request(officer: Any, lead: Any) -> None:
+    from datetime import date
+
+    from casebook.subject_requests import services
+    from casebook.subject_requests.models import RequestKind
+
+    make_case(lead=lead, subjects=[make_person("Visser", bsn="123456782")])
+    services.register(officer, services.NewRequest(kind=RequestKind.ACCESS, received_on=date.today(), bsn="123456782"))
 
 
 def _operations() -> list[tuple[str, str]]:
     import casebook.api.views  # registers every endpoint
     import casebook.reports.api  # noqa: F401 - the reports module's operations (joined by its init_app)
+    import casebook.subject_requests.api  # noqa: F401 - the requests of persons concerned (likewise)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
 
@@ -89,6 +111,13 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/documents/{document_id}/versions"),
     # a report's name, wijk, case type and organisation are codes of data; its period at most ten years
     ("GET", "/api/v1/reports/{name}"),
+    # a request's BSN checksum and receipt date, an extension within the first month, a person to rectify
+    ("POST", "/api/v1/subject-requests"),
+    ("POST", "/api/v1/subject-requests/{request_id}/extension"),
+    ("POST", "/api/v1/subject-requests/{request_id}/completion"),
+    ("POST", "/api/v1/subject-requests/{request_id}/rectifications"),
+    ("POST", "/api/v1/subject-requests/{request_id}/restrictions"),
+    ("POST", "/api/v1/subject-requests/{request_id}/restrictions/{restriction_id}/lift"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for
