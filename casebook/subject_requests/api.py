@@ -299,7 +299,9 @@ def rectify_person(request_id: int, body: Callable[[], RectificationIn]) -> Repl
     given = body()
     with refusals(default_field="value"):
         row = corrections.rectify(user, request, field=given.field, value=given.value, reason=given.reason)
-    return Reply(RectificationOut.of(row))
+    # no single-rectification resource: the history it joined
+    location = url_for("api.list_rectifications", request_id=request.id, _external=True)
+    return Reply(RectificationOut.of(row), headers={"Location": location})
 
 
 @api.get("/subject-requests/<id:request_id>/restrictions", response=RestrictionList, tags=TAGS)
@@ -328,7 +330,8 @@ def restrict_processing(request_id: int, body: Callable[[], RestrictionIn]) -> R
         case_id = case.id if case is not None else 0  # 0: no such case of the person → the audited 404
     with refusals():
         row = corrections.restrict(user, request, reason=given.reason, case_id=case_id)
-    return Reply(RestrictionOut.of(row))
+    location = url_for("api.list_restrictions", request_id=request.id, _external=True)
+    return Reply(RestrictionOut.of(row), headers={"Location": location})
 
 
 @api.post(

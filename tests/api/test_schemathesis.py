@@ -78,7 +78,7 @@ def _subject_request(officer: Any, lead: Any) -> None:
 
 def _operations() -> list[tuple[str, str]]:
     import casebook.api.views  # registers every endpoint
-    import casebook.reports.api  # noqa: F401 - the reports module's operations (joined by its init_app)
+    import casebook.reports.api  # the reports module's operations (joined by its init_app)
     import casebook.subject_requests.api  # noqa: F401 - the requests of persons concerned (likewise)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
