@@ -246,6 +246,9 @@ def seed(password: str) -> dict[str, int]:
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())
+    from casebook.subject_requests.demo import seed_subject_requests
+
+    summary.update(seed_subject_requests())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 
