@@ -93,7 +93,7 @@ def test_seed_demo_is_idempotent_and_builds_dordrecht(app):
         db.session.scalar(select(func.count(Organisation.id))),
     )
     second = seed("demo-password-for-tests")
-    assert first["cases"] == 60 and first["accounts"] == 11
+    assert first["cases"] == 60 and first["accounts"] == 12
     assert all(value == 0 for value in second.values())
     assert counts == (
         db.session.scalar(select(func.count(Case.id))),
