@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from casebook import audit
@@ -34,6 +35,16 @@ from casebook.people.models import HouseholdMember, Person
 from casebook.signals.models import Signal, SignalPerson
 from casebook.subject_requests import processing
 from casebook.subject_requests.models import PersonRectification, SubjectRequest
+
+
+KNOWN_STATEMENT = _l(
+    "De registers van Casebook bevatten gegevens over deze persoon; hieronder staat wat er is vastgelegd, in welke "
+    "casussen en meldingen, wie ze heeft ingezien of ontvangen en waarvoor ze worden verwerkt."
+)
+UNKNOWN_STATEMENT = _l(
+    "In de registers van Casebook zijn geen gegevens gevonden over een persoon met de opgegeven gegevens. Er worden "
+    "over deze persoon dus geen persoonsgegevens verwerkt in Casebook."
+)
 
 
 @dataclass(frozen=True)
@@ -251,13 +262,7 @@ def compile_export(user: User, request: SubjectRequest) -> InzageExport:
         compiled_at=utcnow(),
         compiled_by=f"{user.display_name}, {user.organisation.name}",
         known=person is not None,
-        statement=(
-            "De registers van Casebook bevatten gegevens over deze persoon; hieronder staat wat er is vastgelegd, "
-            "in welke casussen en meldingen, wie ze heeft ingezien of ontvangen en waarvoor ze worden verwerkt."
-            if person is not None
-            else "In de registers van Casebook zijn geen gegevens gevonden over een persoon met de opgegeven "
-            "gegevens. Er worden over deze persoon dus geen persoonsgegevens verwerkt in Casebook."
-        ),
+        statement=str(KNOWN_STATEMENT if person is not None else UNKNOWN_STATEMENT),
     )
     if person is None:
         audit.record(user, str(Action.EXPORT_SUBJECT_DATA), request, details={"known": False})
