@@ -36,7 +36,6 @@ from casebook.signals.models import Signal, SignalPerson
 from casebook.subject_requests import processing
 from casebook.subject_requests.models import PersonRectification, SubjectRequest
 
-
 KNOWN_STATEMENT = _l(
     "De registers van Casebook bevatten gegevens over deze persoon; hieronder staat wat er is vastgelegd, in welke "
     "casussen en meldingen, wie ze heeft ingezien of ontvangen en waarvoor ze worden verwerkt."
