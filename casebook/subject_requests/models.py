@@ -134,7 +134,7 @@ class ProcessingRestriction(Base):
     """
 
     __tablename__ = "processing_restriction"
-    crypto_owner_type = "processing_restriction"
+    crypto_owner_type = "restriction"  # data_key.owner_type holds at most 20 characters
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = uuid_column()
