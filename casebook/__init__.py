@@ -43,6 +43,7 @@ MODULES: tuple[str, ...] = (
     "work",
     "subject_requests",  # before "api": its operations join the API blueprint before that is registered
     "reports",  # before "api": its operations join the API blueprint before that is registered
+    "privacy",  # before "api" too (its operations); hooks the processing log into the audit trail
     "api",
     "bench",
     "ops",

@@ -19,8 +19,6 @@
 from __future__ import annotations
 
 import logging
-import re
-import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,7 +28,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from casebook import audit
+from casebook import audit, tracing
 from casebook.db import db
 from casebook.errors import Conflict, RuleViolation
 
@@ -89,13 +87,12 @@ class RowIdConverter(IntegerConverter):
 MAX_ROW_ID = 2**31 - 1  # PostgreSQL INTEGER
 
 
-REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9-]{8,64}")
-
-
-def _request_id_from(header: str) -> str:
-    """A proxy's request id when it is a plain token, else our own: it is stored in the audit chain,
-    so free text (or personal data) from a client never gets there."""
-    return header if REQUEST_ID_PATTERN.fullmatch(header) else secrets.token_hex(8)
+def _request_id_from(traceparent: str, header: str) -> str:
+    """The request id is the request's W3C trace id (``casebook.tracing``): a caller's valid
+    ``traceparent`` continues its trace, else a proxy's ``X-Request-Id`` is adopted when it has the
+    form of a trace id (nginx's ``$request_id``), else a new trace starts. So the audit events and
+    the processing-log lines of one request share it, and nothing a client typed reaches the chain."""
+    return tracing.start(traceparent, request_id=header).trace_id
 
 
 OUTAGE_RETRY_AFTER_SECONDS = 5
@@ -190,7 +187,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _start_request() -> Any:
-        g.request_id = _request_id_from(request.headers.get("X-Request-Id", ""))
+        g.request_id = _request_id_from(
+            request.headers.get(tracing.TRACEPARENT, ""), request.headers.get("X-Request-Id", "")
+        )
         if is_public_endpoint(app, request.endpoint):
             return None
         if request.blueprint in app.extensions.get(SELF_AUTHENTICATING, ()):
@@ -205,6 +204,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _finish_request(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        if g.get("trace_context") is not None:
+            response.headers[tracing.TRACEPARENT] = g.trace_context.traceparent()
         session = db.session()
         if response.status_code < 400:
             try:

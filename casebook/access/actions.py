@@ -125,6 +125,13 @@ class Action(enum.StrEnum):
     # one event in full (its case reference, object id, reason and details); events in the reader's
     # trail that fail it are shown masked ("afgeschermd") on the screens and in the export alike
     VIEW_AUDIT_EVENT = "audit.event.view", _l("Auditgebeurtenis volledig inzien")
+    # --- privacy-log: the register of processing activities and the processing log --------------
+    # the privacy officer's, without an object (neither holds case content)
+    VIEW_REGISTER = "register.view", _l("Verwerkingsregister inzien")
+    EXPORT_REGISTER = "register.export", _l("Verwerkingsregister exporteren")
+    EDIT_REGISTER = "register.edit", _l("Verwerkingsregister wijzigen")
+    VIEW_PROCESSING_LOG = "processing_log.view", _l("Verwerkingslog inzien")
+    EXPORT_PROCESSING_LOG = "processing_log.export", _l("Verwerkingslog van een betrokkene exporteren")
     # --- subject-requests: requests of persons concerned (AVG art. 15-21), privacy officers only ---
     # without an object: the list and registering; on a request: seeing and handling it
     MANAGE_SUBJECT_REQUESTS = "subject_request.manage", _l("Verzoeken van betrokkenen behandelen")

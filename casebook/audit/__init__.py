@@ -35,6 +35,7 @@ __all__ = [
     "checkpoint_key",
     "filter_details",
     "known",
+    "observe",
     "one_of",
     "record",
     "replay_durable",
@@ -46,6 +47,16 @@ FORBIDDEN_DETAIL_KEYS = frozenset({"body", "text", "name", "bsn", "password", "c
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_.:@/+*#=-]{1,128}")
 # Markers callers use for a value they withheld (e.g. the audit search's "(not shown)").
 WITHHELD_MARKERS = frozenset({"(not shown)", "(unknown)"})
+
+
+OBSERVERS = "casebook.audit.observers"  # app.extensions key: callables told of every recorded event
+
+
+def observe(app: Any, observer: Callable[[AuditEvent, Any], None]) -> None:
+    """Have ``observer(event, obj)`` called for every event ``record`` writes in ``app``, in the same
+    transaction: the one place a module hooks into every audited read and change of personal data
+    (the processing log does). An observer that raises fails the recording — and so the operation."""
+    app.extensions.setdefault(OBSERVERS, []).append(observer)
 
 
 class FreeTextRefused(ValueError):
@@ -158,6 +169,8 @@ def record(
         fields["user_agent"] = (request.user_agent.string or "")[:300] or None
         fields["request_id"] = g.get("request_id")
     event = chain.enqueue(db.session(), AuditEvent(**fields), chain_key())
+    for observer in current_app.extensions.get(OBSERVERS, ()):
+        observer(event, obj)
     if durable is None:
         durable = fields["outcome"] is not Outcome.ALLOWED or action.endswith((".view", ".list", ".search", ".export"))
     if durable and has_request_context():

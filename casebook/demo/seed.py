@@ -246,6 +246,9 @@ def seed(password: str) -> dict[str, int]:
     from casebook.documents.demo import seed_documents
 
     summary.update(seed_documents())
+    from casebook.privacy.demo import seed_processing_log
+
+    summary.update(seed_processing_log())
     from casebook.subject_requests.demo import seed_subject_requests
 
     summary.update(seed_subject_requests())

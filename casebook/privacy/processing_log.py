@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from hashlib import sha256
@@ -130,10 +131,23 @@ class Subject:
     pseudonym: str
     type: str
 
+    @property
+    def id(self) -> str:
+        """What an audit event about a subject names as its object id: the kind of identifier only
+        (the audit trail says who looked, the processing log whom; the trace id joins them)."""
+        return self.type
+
+
+#: What a processing names as its data subjects before they are resolved at commit: a ``Subject``,
+#: a ``Person``, or ``("case" | "signal" | "household", id)`` — the persons of that case, signal or
+#: household (resolved together at commit, in one query per kind that is not loaded yet).
+Source = object
+
 
 @dataclass(frozen=True)
 class _Pending:
     row: dict[str, object]
+    sources: tuple[Source, ...]
     transaction: SessionTransaction
 
 
@@ -146,62 +160,74 @@ def log_processing(
     *,
     name: str,
     activity_code: str,
-    subjects: list[Subject],
+    subjects: Sequence[Source],
     trace_id: str,
     parent_span_id: str | None,
     started_at: datetime,
     foreign_operation: str | None = None,
     foreign_span_id: str | None = None,
     status: str = STATUS_OK,
-) -> int:
-    """Buffer one line per subject for the transaction in progress; returns how many.
+) -> None:
+    """Buffer a processing of ``subjects`` for the transaction in progress: at its commit it becomes
+    one line per data subject (``write_pending``); with its transaction or savepoint it goes.
 
-    The lines go in at the commit (``_write_at_commit``) or with the savepoint they were made in
-    go; a subject twice in one processing is one line.
+    Within one transaction a data subject has one line per activity (the first processing names
+    it): a case page reads several kinds of data of the same persons for one purpose.
     """
     transaction = session.get_nested_transaction() or session.get_transaction()
     if transaction is None:
         session.connection()
         transaction = session.get_transaction()
-    buffer = session.info.setdefault(PENDING, [])
-    for subject in dict.fromkeys(subjects):
-        buffer.append(
-            _Pending(
-                {
-                    "trace_id": trace_id,
-                    "span_id": new_span_id(),
-                    "parent_span_id": parent_span_id,
-                    "name": name,
-                    "status": status,
-                    "started_at": started_at,
-                    "processing_activity_id": activity_code,
-                    "data_subject_id": subject.pseudonym,
-                    "data_subject_type": subject.type,
-                    "foreign_operation": foreign_operation,
-                    "foreign_span_id": foreign_span_id,
-                },
-                transaction,
-            )
-        )
-    return len(subjects)
+    row = {
+        "trace_id": trace_id,
+        "parent_span_id": parent_span_id,
+        "name": name,
+        "status": status,
+        "started_at": started_at,
+        "processing_activity_id": activity_code,
+        "foreign_operation": foreign_operation,
+        "foreign_span_id": foreign_span_id,
+    }
+    session.info.setdefault(PENDING, []).append(_Pending(row, tuple(subjects), transaction))
 
 
 def pending(session: Session) -> list[dict[str, object]]:
-    """The lines ``session`` will write at its commit, in order."""
+    """The processings ``session`` will log at its commit, in order (unresolved)."""
     return [entry.row for entry in session.info.get(PENDING, ())]
 
 
 def write_pending(session: Session) -> int:
-    """Insert the buffered lines now, in one multi-row INSERT, each ended now; returns how many.
+    """Resolve the buffered processings' subjects and insert one line per processing and subject now,
+    in one multi-row INSERT, each ended now; returns how many lines.
 
     Any failure propagates: the commit that called it fails and the processing with it.
     """
     entries = session.info.pop(PENDING, None)
     if not entries:
         return 0
+    from casebook.privacy.subjects import resolve
+
+    resolved = resolve(session, [entry.sources for entry in entries])
     ended_at = utcnow()
-    rows = [{**entry.row, "ended_at": ended_at} for entry in entries]
-    session.execute(insert(ProcessingLogEntry), rows)
+    rows: list[dict[str, object]] = []
+    seen: set[tuple[object, Subject]] = set()
+    for entry, subjects in zip(entries, resolved, strict=True):
+        for subject in subjects:
+            key = (entry.row["processing_activity_id"], subject)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(
+                {
+                    **entry.row,
+                    "span_id": new_span_id(),
+                    "ended_at": ended_at,
+                    "data_subject_id": subject.pseudonym,
+                    "data_subject_type": subject.type,
+                }
+            )
+    if rows:
+        session.execute(insert(ProcessingLogEntry), rows)
     return len(rows)
 
 

@@ -56,8 +56,8 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     zvh, west = make_org("zvh"), make_org("wijkteam-west")
     make_case_type("youth")
     make_district("wielwijk")
-    # Coordinator, supervisor and privacy officer at once, so every operation (the audit log and the
-    # requests of persons concerned too) is reachable.
+    # Coordinator, supervisor and privacy officer at once, so every operation (the audit log, the
+    # register of processing activities and the requests of persons concerned too) is reachable.
     coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR, Role.PRIVACY_OFFICER])
     cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
@@ -78,8 +78,9 @@ def _subject_request(officer: Any, lead: Any) -> None:
 
 def _operations() -> list[tuple[str, str]]:
     import casebook.api.views  # registers every endpoint
-    import casebook.reports.api  # the reports module's operations (joined by its init_app)
-    import casebook.subject_requests.api  # noqa: F401 - the requests of persons concerned (likewise)
+    import casebook.privacy.api
+    import casebook.reports.api
+    import casebook.subject_requests.api  # noqa: F401 - the modules' operations (joined by their init_app)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
 
@@ -111,6 +112,9 @@ DATA_RULE_OPERATIONS = {
     ("POST", "/api/v1/documents/{document_id}/versions"),
     # a report's name, wijk, case type and organisation are codes of data; its period at most ten years
     ("GET", "/api/v1/reports/{name}"),
+    # an activity's code is data; a subject's BSN must pass the elfproef
+    ("GET", "/api/v1/privacy/register/{code}"),
+    ("POST", "/api/v1/privacy/processing-log/search"),
     # a request's BSN checksum and receipt date, an extension within the first month, a person to rectify
     ("POST", "/api/v1/subject-requests"),
     ("POST", "/api/v1/subject-requests/{request_id}/extension"),

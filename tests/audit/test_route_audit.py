@@ -94,6 +94,9 @@ PERSONAL_DATA_ROUTES = {
     "reports.show": ("supervisor", "/reports/caseload", "report.view"),
     "reports.download": ("supervisor", "/reports/signals/export.csv", "report.export"),
     "api.get_report": ("supervisor", "/api/v1/reports/throughput", "report.view"),
+    # the register holds no personal data; its exports are audited all the same
+    "privacy.register_export_csv": ("privacy_officer", "/privacy/register.csv", "register.export"),
+    "privacy.register_export_pdf": ("privacy_officer", "/privacy/register.pdf", "register.export"),
 }
 # Routes with personal data whose audit event is tested where their set-up lives.
 TESTED_ELSEWHERE = {
@@ -133,6 +136,13 @@ NO_PERSONAL_DATA = {
     "api.list_reports",  # the names of the reports the caller may read
     "subject_requests.new",  # an empty form
     "journal.index",  # the journal's old address: a redirect to its tab (cases.section), which audits
+    # the register of processing activities: descriptions of processing, no personal data
+    "privacy.register_index",
+    "privacy.activity_detail",
+    "privacy.activity_edit",
+    "api.list_register",
+    "api.get_activity",
+    "privacy.processing_log",  # counts per activity; a subject's lines are a POST (audited, tests/privacy)
 }
 
 

@@ -33,6 +33,12 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.LIST_CASES: CASE_ROLES,
     Action.DECIDE_HANDOFF: (Role.COORDINATOR,),
     Action.REQUEST_TRANSFER: (Role.COORDINATOR,),
+    # --- privacy-log: the register and the processing log (rules/privacy.py)
+    Action.VIEW_REGISTER: (Role.PRIVACY_OFFICER,),
+    Action.EXPORT_REGISTER: (Role.PRIVACY_OFFICER,),
+    Action.EDIT_REGISTER: (Role.PRIVACY_OFFICER,),
+    Action.VIEW_PROCESSING_LOG: (Role.PRIVACY_OFFICER,),
+    Action.EXPORT_PROCESSING_LOG: (Role.PRIVACY_OFFICER,),
     # --- subject-requests: requests of persons concerned ---
     Action.MANAGE_SUBJECT_REQUESTS: (Role.PRIVACY_OFFICER,),
     Action.EXPORT_SUBJECT_DATA: (Role.PRIVACY_OFFICER,),
