@@ -210,8 +210,9 @@ def recipients_from_audit(person_id: int, case_ids: list[int], signal_ids: list[
 
 
 def _with_log_recipients(recipients: list[Recipient], lines: list[dict[str, Any]]) -> list[Recipient]:
-    """Add the organisations the processing log names (through its traces' audit events) that the
-    trail's own events about the person did not, and the partner systems that received the data."""
+    """Add the organisations the processing log names (through its traces' audit events: the log holds
+    no user) that the trail's own events about the person did not. A line's ``foreign_operation`` (the
+    API operation the data left by) stays on the line: the caller's organisation is in its trace."""
     known = {r.organisation_slug for r in recipients}
     traced = processing.organisations_of_traces({line["trace_id"] for line in lines})
     names = dict(db.session.execute(select(Organisation.slug, Organisation.name)).all()) if traced else {}
@@ -228,23 +229,6 @@ def _with_log_recipients(recipients: list[Recipient], lines: list[dict[str, Any]
         )
         for slug, (first, last, count) in sorted(traced.items())
         if slug not in known
-    ]
-    received: dict[str, list[datetime]] = {}
-    for line in lines:
-        if line["foreign_operation"]:
-            received.setdefault(str(line["foreign_operation"]), []).append(line["started_at"])
-    added += [
-        Recipient(
-            organisation=operation,
-            organisation_slug=operation,
-            roles=[],
-            first_at=min(times),
-            last_at=max(times),
-            events=len(times),
-            actions=[],
-            source="processing_log",
-        )
-        for operation, times in sorted(received.items())
     ]
     return recipients + added
 
