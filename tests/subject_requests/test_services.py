@@ -195,3 +195,12 @@ def test_the_export_gives_the_registers_activities_and_the_recipients_the_proces
     codes = [a["code"] for a in answer.processing_activities]
     assert codes[:2] == ["pga-person-register", "pga-casework"] and "pga-subject-rights" in codes
     assert all(a["purpose"] and a["legal_basis"] for a in answer.processing_activities)
+
+
+def test_a_read_of_the_case_reaches_the_export_through_the_processing_log(world):
+    _open_case_as(world.police_worker, world.case)
+    db.session.commit()  # the log's lines are written with the processing's commit
+    answer = export.compile_export(world.officer, _register(world, bsn=BSN))
+    reads = [line for line in answer.processing_log if line["name"] == str(Action.VIEW_CASE)]
+    assert reads and all(line["processing_activity"] == "pga-casework" for line in reads)
+    assert "politie-sr" in {r.organisation_slug for r in answer.recipients}
