@@ -30,15 +30,16 @@ class RequestForm(FlaskForm):
 
 
 class ExtendForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField(id="extension-version")
     reason = TextAreaField(
-        _l("Reden van de verlenging"),
+        id="extension-reason",
+        label=_l("Reden van de verlenging"),
         validators=[DataRequired(message=_l("Geef de reden van de verlenging.")), Length(max=2000)],
     )
 
 
 class CompleteForm(FlaskForm):
-    version = HiddenField()
+    version = HiddenField(id="completion-version")
     decision = SelectField(_l("Besluit"), choices=[("completed", _l("afgehandeld")), ("rejected", _l("afgewezen"))])
     outcome = TextAreaField(
         _l("Afhandeling"), validators=[DataRequired(message=_l("Beschrijf de afhandeling.")), Length(max=5000)]
@@ -46,20 +47,24 @@ class CompleteForm(FlaskForm):
 
 
 class RectifyForm(FlaskForm):
-    field = SelectField(_l("Gegeven"), choices=list(RECTIFIABLE_FIELDS.items()))
+    field = SelectField(id="rectification-field", label=_l("Gegeven"), choices=list(RECTIFIABLE_FIELDS.items()))
     value = StringField(
-        _l("Juiste waarde"), validators=[DataRequired(message=_l("Geef de juiste waarde.")), Length(max=300)]
+        id="rectification-value",
+        label=_l("Juiste waarde"),
+        validators=[DataRequired(message=_l("Geef de juiste waarde.")), Length(max=300)],
     )
     reason = TextAreaField(
-        _l("Reden van de rectificatie"),
+        id="rectification-reason",
+        label=_l("Reden van de rectificatie"),
         validators=[DataRequired(message=_l("Geef de reden van de rectificatie.")), Length(max=2000)],
     )
 
 
 class RestrictForm(FlaskForm):
-    target = SelectField(_l("Beperken"), choices=[])  # "person", or a case id
+    target = SelectField(id="restriction-target", label=_l("Beperken"), choices=[])  # "person", or a case id
     reason = TextAreaField(
-        _l("Reden van de beperking"),
+        id="restriction-reason",
+        label=_l("Reden van de beperking"),
         validators=[DataRequired(message=_l("Geef de reden van de beperking.")), Length(max=2000)],
     )
 
