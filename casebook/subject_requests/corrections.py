@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from casebook import audit
-from casebook.access import Action, Refused, deny, load_or_404, require_audited
+from casebook.access import Action, deny, load_or_404, require_audited
 from casebook.auth.models import User
 from casebook.cases.models import Case, CaseSubject
 from casebook.crypto import bsn_is_valid
@@ -39,7 +39,7 @@ class CorrectionError(RuleViolation):
     """A rectification or restriction the rules refuse (the form shows it at ``field``)."""
 
 
-def _person_of(user: User, request: SubjectRequest, action: Action) -> Person:
+def _person_of(request: SubjectRequest) -> Person:
     if request.person is None:
         raise CorrectionError(str(_l("Dit verzoek gaat over een persoon die niet in het register staat.")), "field")
     return request.person
@@ -67,7 +67,7 @@ def rectify(user: User, request: SubjectRequest, *, field: str, value: str, reas
     :raises CorrectionError: an unknown field, an invalid or unchanged value, no reason.
     """
     require_audited(user, Action.MANAGE_SUBJECT_REQUESTS, request)
-    person = _person_of(user, request, Action.RECTIFY_PERSON)
+    person = _person_of(request)
     require_audited(user, Action.RECTIFY_PERSON, person)
     if field not in RECTIFIABLE_FIELDS:
         raise CorrectionError(str(_l("Dit gegeven kan niet worden gerectificeerd.")), "field")
@@ -144,7 +144,7 @@ def restrict(user: User, request: SubjectRequest, *, reason: str, case_id: int |
     :raises CorrectionError: already restricted, no reason, or no person.
     """
     require_audited(user, Action.MANAGE_SUBJECT_REQUESTS, request)
-    person = _person_of(user, request, Action.RESTRICT_PROCESSING)
+    person = _person_of(request)
     if not (reason or "").strip():
         raise CorrectionError(str(_l("Geef de reden van de beperking.")), "reason")
     now = utcnow()
@@ -235,6 +235,3 @@ def lift(user: User, request: SubjectRequest, restriction_id: object, *, reason:
         details={"restriction_id": restriction.id, "request_id": request.id},
     )
     return restriction
-
-
-__all__ = ["RECTIFIABLE_FIELDS", "CorrectionError", "Refused", "lift", "rectify", "restrict"]
