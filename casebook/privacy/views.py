@@ -3,11 +3,10 @@ processing log (counts per activity; the lines of one data subject, asked by BSN
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from casebook.db import utcnow
 from casebook.errors import RuleViolation
 from casebook.exports import CSV_MIMETYPE, to_csv
 from casebook.privacy import bp, services
@@ -62,7 +61,7 @@ def activity_edit(code: str) -> str | Response | tuple[str, int]:
 
 
 def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d")
+    return utcnow().strftime("%Y%m%d")
 
 
 @bp.get("/privacy/register.csv")

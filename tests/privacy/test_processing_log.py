@@ -94,3 +94,27 @@ def test_prune_removes_lines_past_their_activitys_retention_only():
     assert deleted["pga-reporting"] == 1 and deleted["pga-casework"] == 0
     remaining = db.session.scalars(select(ProcessingLogEntry.processing_activity_id)).all()
     assert remaining == ["pga-casework"]
+
+
+def test_the_database_roles_keep_the_table_append_only_for_the_app():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "pg_roles.py"
+    spec = importlib.util.spec_from_file_location("pg_roles", path)
+    pg_roles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pg_roles)
+    assert ProcessingLogEntry.__tablename__ in pg_roles.APPEND_ONLY_TABLES
+
+
+def test_every_audited_action_maps_to_an_activity_of_the_register():
+    from casebook.privacy.hook import ACTIVITY_OF_ACTION, activity_for
+    from casebook.privacy.register import SEED
+
+    assert set(ACTIVITY_OF_ACTION.values()) <= {row["id"] for row in SEED}
+    assert activity_for("case.view") == "pga-casework"
+    assert activity_for("signal.origin.view") == "pga-casework"  # read on the case page, for the case
+    assert activity_for("signal.triage") == "pga-signal-intake"
+    assert activity_for("plan.household.view") == "pga-household"
+    assert activity_for("handoff.send") == "pga-information-sharing"
+    assert activity_for("auth.login") is None and activity_for("audit.list") is None
