@@ -42,6 +42,7 @@ MODULES: tuple[str, ...] = (
     "printing",
     "retention",
     "work",
+    "subject_requests",  # before "api": its operations join the API blueprint before that is registered
     "reports",  # before "api": its operations join the API blueprint before that is registered
     "privacy",  # before "api" too (its operations); hooks the processing log into the audit trail
     "api",

@@ -51,6 +51,7 @@ from casebook.privacy.processing_log import ProcessingLogEntry
 from casebook.privacy.register import ProcessingActivity
 from casebook.retention.models import DestructionItem, DestructionList
 from casebook.signals.models import Signal, SignalPerson
+from casebook.subject_requests.models import PersonRectification, ProcessingRestriction, SubjectRequest
 
 __all__ = [
     "AccessReview",
@@ -99,6 +100,7 @@ __all__ = [
     "NotificationPreference",
     "Organisation",
     "Person",
+    "PersonRectification",
     "PersonSearchIndex",
     "PlanAction",
     "PlanActionChange",
@@ -106,12 +108,14 @@ __all__ = [
     "PlanGoalChange",
     "ProcessingActivity",
     "ProcessingLogEntry",
+    "ProcessingRestriction",
     "RecoveryCode",
     "RestrictedTypeReceiverKind",
     "SavedCaseFilter",
     "Signal",
     "SignalPerson",
     "StatusType",
+    "SubjectRequest",
     "TransferRequest",
     "User",
     "UserRole",

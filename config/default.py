@@ -217,3 +217,12 @@ METRICS_TOKEN: str | None = None
 # /readyz fails its audit_chain check when the oldest audit event not yet covered by a signed
 # checkpoint (`casebook audit checkpoint`) is older than this many seconds. None: reported, never failing.
 AUDIT_UNSEALED_MAX_AGE_SECONDS: int | None = None
+
+# --- Requests of persons concerned (casebook/subject_requests) -------------------------------
+
+# The inzage export (AVG art. 15) includes the summary (probleemanalyse, hulpvraag) of the cases in
+# which the person is the subject ("betrokkene"), read by the privacy officer and audited per case;
+# False: the export lists those cases' metadata only. Never of cases where they are victim or family.
+SUBJECT_EXPORT_CASE_SUMMARY: bool = True
+# Days before a request's deadline that the privacy officers are reminded (and again once overdue).
+SUBJECT_REQUEST_REMINDER_DAYS: int = 7

@@ -154,6 +154,17 @@ class Action(enum.StrEnum):
     EDIT_REGISTER = "register.edit", _l("Verwerkingsregister wijzigen")
     VIEW_PROCESSING_LOG = "processing_log.view", _l("Verwerkingslog inzien")
     EXPORT_PROCESSING_LOG = "processing_log.export", _l("Verwerkingslog van een betrokkene exporteren")
+    # --- subject-requests: requests of persons concerned (AVG art. 15-21), privacy officers only ---
+    # without an object: the list and registering; on a request: seeing and handling it
+    MANAGE_SUBJECT_REQUESTS = "subject_request.manage", _l("Verzoeken van betrokkenen behandelen")
+    # on a request: compile the inzage export (holds case content; audited with the request)
+    EXPORT_SUBJECT_DATA = "subject_request.export", _l("Inzage-export samenstellen")
+    # find a person in the whole register by BSN or name + birth date, for a request
+    FIND_SUBJECT = "subject_request.find", _l("Betrokkene opzoeken voor een verzoek")
+    # on a person: correct their registered data (history kept)
+    RECTIFY_PERSON = "subject_request.rectify", _l("Persoonsgegevens rectificeren")
+    # on a person or case: mark restricted, or lift the restriction
+    RESTRICT_PROCESSING = "subject_request.restrict", _l("Verwerking beperken of beperking opheffen")
 
     @property
     def label(self) -> str:  # type: ignore[override]

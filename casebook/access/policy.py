@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm.interfaces import ORMOption
 
 from casebook import audit
+from casebook.access import restriction
 from casebook.access.actions import Action
 from casebook.access.rules import RULES
 from casebook.access.scope import is_live_user
@@ -45,13 +46,35 @@ def can(user: Any, action: Action | str, obj: Any = None, *, case_type: Any = No
     decide = RULES.get(action)
     if decide is None:
         return False
+    if restriction.frozen(action, obj):  # visible but frozen (AVG art. 18), whatever the rule says
+        return False
     return bool(decide(user, action, obj if case_type is None else case_type))
+
+
+def refused_by_restriction(user: Any, action: Action | str, obj: Any) -> bool:
+    """Is ``action`` refused only because ``obj`` is restricted (its own rule would allow it)?
+
+    Then the refusal may say why (``ProcessingRestricted``, 409): the user sees the object anyway.
+    """
+    try:
+        action = Action(action)
+    except ValueError:
+        return False
+    decide = RULES.get(action)
+    return (
+        decide is not None
+        and is_live_user(user)
+        and restriction.frozen(action, obj)
+        and bool(decide(user, action, obj))
+    )
 
 
 def require(user: Any, action: Action | str, obj: Any = None) -> None:
     """Raise ``Refused`` (a 404) unless ``can`` allows it. The caller audits the denial, or uses
     ``deny``/``load_or_404`` which do."""
     if not can(user, action, obj):
+        if refused_by_restriction(user, action, obj):
+            raise restriction.ProcessingRestricted()
         raise Refused()
 
 
@@ -63,11 +86,15 @@ def case_id_of(obj: Any) -> int | None:
     return getattr(obj, "case_id", None)
 
 
-def deny(user: Any, action: Action | str, obj: Any = None, *, requested_id: Any = None) -> Refused:
-    """Audit a denied ``action`` (durable) and return the 404 to raise."""
-    details = {"requested_id": str(requested_id)} if requested_id is not None else None
-    audit.record(user, str(action), obj, case_id=case_id_of(obj), outcome=Outcome.DENIED, details=details)
-    return Refused()
+def deny(user: Any, action: Action | str, obj: Any = None, *, requested_id: Any = None) -> Exception:
+    """Audit a denied ``action`` (durable) and return the error to raise: the 404, or — for an object
+    the user may see but that is restricted — ``ProcessingRestricted`` (409, saying why)."""
+    details: dict[str, Any] = {"requested_id": str(requested_id)} if requested_id is not None else {}
+    restricted = refused_by_restriction(user, action, obj)
+    if restricted:
+        details["restricted"] = True
+    audit.record(user, str(action), obj, case_id=case_id_of(obj), outcome=Outcome.DENIED, details=details or None)
+    return restriction.ProcessingRestricted() if restricted else Refused()
 
 
 def require_audited(user: Any, action: Action | str, obj: Any = None) -> None:
@@ -97,6 +124,8 @@ def load_or_404(
     except (TypeError, ValueError):
         key = None
     obj = db.session.get(model, key, options=list(options)) if key is not None and 0 < key <= MAX_ID else None
+    if obj is not None and refused_by_restriction(user, action, obj):
+        raise deny(user, action, obj)
     if obj is None or not can(user, action, obj):
         audit.record(
             user,

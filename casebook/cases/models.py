@@ -115,6 +115,9 @@ class Case(Base):
     # The dossier's short summary (probleemanalyse, hulpvraag): case content, encrypted with the case's key.
     problem_analysis_ciphertext: Mapped[bytes | None] = mapped_column("problem_analysis", LargeBinary)
     help_request_ciphertext: Mapped[bytes | None] = mapped_column("help_request", LargeBinary)
+    # "beperking van de verwerking" (AVG art. 18): set while a restriction of the case or of one of
+    # its subjects holds; the policy then refuses every change (casebook.access.restriction)
+    processing_restricted_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

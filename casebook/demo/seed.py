@@ -264,6 +264,9 @@ def seed(password: str) -> dict[str, int]:
 
     if any(summary.values()):  # the reads of a first seed only: a second one seeds and reads nothing
         summary.update(seed_processing_log())
+    from casebook.subject_requests.demo import seed_subject_requests
+
+    summary.update(seed_subject_requests())
     if current_app.config["DEMO_HISTORY"]:
         from casebook.demo.history import seed_history
 

@@ -40,6 +40,11 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind("agenda", _l("Casusoverleg"), _l("Een casus waarvan u regisseur bent staat op de agenda van een overleg.")),
     Kind("closure", _l("Afsluitingen"), _l("Een voorstel tot afsluiten wacht op uw goedkeuring.")),
+    Kind(
+        "subject_request",
+        _l("Verzoeken van betrokkenen"),
+        _l("De termijn van een verzoek van een betrokkene nadert of is verstreken (privacyfunctionaris)."),
+    ),
 )
 KIND_KEYS = frozenset(k.key for k in KINDS)
 
@@ -61,6 +66,8 @@ EVENT_TEXTS: dict[tuple[str, str], Any] = {
     ("handoff_outcome", "request_expired"): _l("Uw verzoek tot overdracht is verlopen zonder besluit"),
     ("agenda", "added"): _l("Een casus staat op de agenda van een casusoverleg"),
     ("closure", "to_approve"): _l("Een voorstel tot afsluiten wacht op uw goedkeuring"),
+    ("subject_request", "due"): _l("De termijn van een verzoek van een betrokkene nadert"),
+    ("subject_request", "overdue"): _l("De termijn van een verzoek van een betrokkene is verstreken"),
 }
 
 HIDDEN_TEXT = _l("Een notificatie over iets dat u niet (meer) kunt inzien")
@@ -94,4 +101,10 @@ def mail_line(kind: str, event: str, num: int) -> str:
         )
     if kind == "closure":
         return ngettext("%(num)d afsluiting goed te keuren", "%(num)d afsluitingen goed te keuren", num)
+    if kind == "subject_request":
+        return ngettext(
+            "%(num)d verzoek van een betrokkene met een termijn die nadert of verstreken is",
+            "%(num)d verzoeken van betrokkenen met een termijn die nadert of verstreken is",
+            num,
+        )
     return ngettext("%(num)d notificatie", "%(num)d notificaties", num)

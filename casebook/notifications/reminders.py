@@ -62,6 +62,7 @@ def create_due(today: date | None = None) -> list[Notification]:
         *_requests(),
         *_agenda_items(today),
         *_closures(),
+        *_subject_requests(today),
     ]
     return create(notices)
 
@@ -257,3 +258,49 @@ def _closures() -> Iterator[Notice]:
         for user in supervisors.get(deciding_organisation_id(case), []):
             if can(user, Action.APPROVE_CLOSURE, case):
                 yield Notice(user.id, "closure", "to_approve", f"closure:{case.id}:{stamp}", case.id, "case", case.id)
+
+
+def subject_request_reminder_days() -> int:
+    """``SUBJECT_REQUEST_REMINDER_DAYS``: how many days before its deadline a request is reminded of."""
+    return max(int(current_app.config["SUBJECT_REQUEST_REMINDER_DAYS"]), 0)
+
+
+def _subject_requests(today: date) -> Iterator[Notice]:
+    """Open requests of persons concerned whose deadline is near or past → the privacy officers.
+
+    The key holds the deadline and the stage: a reminder when it nears, one when it has passed, and
+    again after an extension moves it.
+    """
+    from sqlalchemy import func
+
+    from casebook.subject_requests.models import RequestStatus, SubjectRequest
+
+    deadline = func.coalesce(SubjectRequest.extended_due_on, SubjectRequest.due_on)
+    near = list(
+        db.session.scalars(
+            select(SubjectRequest).where(
+                SubjectRequest.status == RequestStatus.OPEN,
+                deadline <= today + timedelta(days=subject_request_reminder_days()),
+            )
+        )
+    )
+    if not near:
+        return
+    officers = list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True), User.role_rows.any(UserRole.role == Role.PRIVACY_OFFICER))
+        )
+    )
+    for request in near:
+        stage = _stage(request.deadline, today)
+        for user in officers:
+            if can(user, Action.MANAGE_SUBJECT_REQUESTS, request):
+                yield Notice(
+                    user.id,
+                    "subject_request",
+                    stage,
+                    f"subject_request:{request.id}:{request.deadline.isoformat()}:{stage}",
+                    None,
+                    "subject_request",
+                    request.id,
+                )

@@ -195,6 +195,7 @@ def describe(user: User, rows: list[Notification]) -> list[Shown]:
         )
     handoffs = _by_id(Handoff, {r.object_id for r in rows if r.object_type == "handoff"})
     asked = _by_id(TransferRequest, {r.object_id for r in rows if r.object_type == "transfer_request"})
+    subject_requests = _subject_requests_by_id({r.object_id for r in rows if r.object_type == "subject_request"})
     item_ids = {r.object_id for r in rows if r.object_type == "meeting_agenda_item" and r.case_id in visible}
     meeting_of = (
         dict(db.session.execute(select(AgendaItem.id, AgendaItem.meeting_id).where(AgendaItem.id.in_(item_ids))).all())
@@ -214,6 +215,11 @@ def describe(user: User, rows: list[Notification]) -> list[Shown]:
             request = asked.get(row.object_id)
             if request is not None and can(user, Action.VIEW_TRANSFER_REQUEST, request):
                 reference, url = request.case.reference, url_for("handoffs.request_detail", request_id=request.id)
+        elif row.object_type == "subject_request":
+            subject_request = subject_requests.get(row.object_id)
+            if subject_request is not None and can(user, Action.MANAGE_SUBJECT_REQUESTS, subject_request):
+                reference = subject_request.reference
+                url = url_for("subject_requests.detail", request_id=subject_request.id)
         elif row.case_id in visible:
             reference = visible[row.case_id]
             if row.object_type == "plan_action":
@@ -227,6 +233,15 @@ def describe(user: User, rows: list[Notification]) -> list[Shown]:
         else:
             shown.append(Shown(text=kinds.text_of(row.kind, row.event), reference=reference, url=url, **base))
     return shown
+
+
+def _subject_requests_by_id(ids: set[int | None]) -> dict[int, Any]:
+    from casebook.subject_requests.models import SubjectRequest
+
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(select(SubjectRequest).where(SubjectRequest.id.in_(ids)))}
 
 
 def _by_id(model: Any, ids: set[int | None]) -> dict[int, Any]:

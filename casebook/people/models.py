@@ -51,6 +51,8 @@ class Person(Base):
     # indexed apart (``bsn_pending``) so the register's BSN index stays unique; see PersonMatch.
     bsn_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "beperking van de verwerking" (AVG art. 18): the person's data are frozen while set
+    processing_restricted_at: Mapped[datetime | None]
 
     family_name = EncryptedText("family_name_ciphertext", owner=_self)
     given_names = EncryptedText("given_names_ciphertext", owner=_self)

@@ -41,6 +41,7 @@ ACTIVITY_OF_ACTION: dict[str, str] = {
     "plan.household.": "pga-household",
     "handoff.": "pga-information-sharing",
     "processing_log.": "pga-subject-rights",  # the privacy officer reads a subject's lines for their request
+    "subject_request.": "pga-subject-rights",  # a request's export, rectification and restriction
 }
 _PREFIXES = sorted(ACTIVITY_OF_ACTION, key=len, reverse=True)
 

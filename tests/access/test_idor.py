@@ -57,6 +57,15 @@ def _routes_with_ids(app) -> list[tuple[str, str, str]]:
     return sorted(found)
 
 
+def _restriction_of(person):
+    from casebook.subject_requests.models import ProcessingRestriction
+
+    restriction = ProcessingRestriction(person=person)
+    db.session.add(restriction)
+    db.session.flush()
+    return restriction
+
+
 def _foreign_objects(home, other) -> dict:
     """Objects of ``other`` that users of ``home`` must not reach."""
     other_worker = make_user(org=other)
@@ -161,6 +170,7 @@ def _foreign_objects(home, other) -> dict:
         "version_id": document.latest.id,
         "intervention_id": intervention.id,
         "member_id": household.members[0].id,
+        "restriction_id": _restriction_of(person).id,
     }
 
 
@@ -190,6 +200,7 @@ ID_NAMES = {
     "version_id",
     "intervention_id",
     "member_id",
+    "restriction_id",
 }
 
 

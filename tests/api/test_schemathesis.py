@@ -36,6 +36,7 @@ from tests.factories import (
     make_goal,
     make_meeting,
     make_org,
+    make_person,
     make_signal,
     make_user,
 )
@@ -64,7 +65,7 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     make_case_type("youth")
     make_district("wielwijk")
     # Coordinator, supervisor and privacy officer at once, so every operation (the audit log, the
-    # register of processing activities too) is reachable.
+    # register of processing activities and the requests of persons concerned too) is reachable.
     coordinator = make_user(org=zvh, roles=[Role.COORDINATOR, Role.SUPERVISOR, Role.PRIVACY_OFFICER])
     cases = [make_case(lead=zvh, participants=[(west, Involvement.CONTRIBUTOR)]) for _ in range(3)]
     make_case(lead=west)
@@ -84,6 +85,7 @@ def api_headers(app, monkeypatch) -> dict[str, str]:
     goal = make_goal(cases[0], coordinator)
     make_goal(cases[0], coordinator, domain="finances")
     make_action(cases[0], coordinator, date.today() + timedelta(days=10), goal=goal)
+    _subject_request(coordinator, zvh)  # a request (id 1) of a person in a case, so its operations are reached
     return bearer(make_api_token(coordinator))
 
 
@@ -103,11 +105,22 @@ def _household_with_a_member(case: Any) -> None:
     db.session.flush()
 
 
+def _subject_request(officer: Any, lead: Any) -> None:
+    from datetime import date
+
+    from casebook.subject_requests import services
+    from casebook.subject_requests.models import RequestKind
+
+    make_case(lead=lead, subjects=[make_person("Visser", bsn="123456782")])
+    services.register(officer, services.NewRequest(kind=RequestKind.ACCESS, received_on=date.today(), bsn="123456782"))
+
+
 def _operations() -> list[tuple[str, str]]:
     import casebook.api.views  # registers every endpoint
     import casebook.privacy.api
     import casebook.reports.api  # the reports module's operations (joined by its init_app)
-    import casebook.retention.api  # noqa: F401 - the retention module's operations (likewise)
+    import casebook.retention.api
+    import casebook.subject_requests.api  # noqa: F401 - the modules' operations (joined by their init_app)
     from casebook.api import api
     from casebook.api.registry import _openapi_path
 
@@ -175,6 +188,13 @@ DATA_RULE_OPERATIONS = {
     # an activity's code is data; a subject's BSN must pass the elfproef
     ("GET", "/api/v1/privacy/register/{code}"),
     ("POST", "/api/v1/privacy/processing-log/search"),
+    # a request's BSN checksum and receipt date, an extension within the first month, a person to rectify
+    ("POST", "/api/v1/subject-requests"),
+    ("POST", "/api/v1/subject-requests/{request_id}/extension"),
+    ("POST", "/api/v1/subject-requests/{request_id}/completion"),
+    ("POST", "/api/v1/subject-requests/{request_id}/rectifications"),
+    ("POST", "/api/v1/subject-requests/{request_id}/restrictions"),
+    ("POST", "/api/v1/subject-requests/{request_id}/restrictions/{restriction_id}/lift"),
 }
 # A list's cursor (``after`` / ``before``) is opaque: any string fits its schema, and one the list did
 # not issue is the documented 400 ``invalid-cursor``. Only "positive data accepted" is relaxed for

@@ -116,6 +116,20 @@ TESTED_ELSEWHERE = {
     "api.get_information_request": "tests/api/test_weegtafel_api.py",
     "plans.edit_action": "tests/plans/test_plan_steering_views.py (needs an action; plan.action.view)",
     "api.get_action": "tests/plans/test_plan_steering_views.py and tests/api/test_plan_steering_api.py (an action)",
+    **dict.fromkeys(
+        (
+            "subject_requests.index",
+            "subject_requests.detail",
+            "subject_requests.export_json",
+            "subject_requests.export_pdf",
+            "api.list_subject_requests",
+            "api.get_subject_request",
+            "api.export_subject_request",
+            "api.list_rectifications",
+            "api.list_restrictions",
+        ),
+        "tests/subject_requests/test_route_audit.py (a privacy officer and a request)",
+    ),
 }
 PRINTED = {"printing.case_dossier", "printing.meeting", "api.get_case_dossier_pdf", "api.get_meeting_report_pdf"}
 NO_PERSONAL_DATA = {
@@ -137,6 +151,7 @@ NO_PERSONAL_DATA = {
     "notifications.preferences",  # the user's own address and reminder choices
     "reports.index",  # the names of the reports the reader may read
     "api.list_reports",  # the names of the reports the caller may read
+    "subject_requests.new",  # an empty form
     "journal.index",  # the journal's old address: a redirect to its tab (cases.section), which audits
     # destruction lists: references, codes, dates and rules, no content; audited all the same
     # (destruction_list.list / .view / .certificate.export: tests/retention/test_views.py)

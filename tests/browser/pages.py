@@ -251,4 +251,14 @@ MAIN_PAGES = [
         "Notificaties instellen",
         prepare=_submit_bad_address,
     ),
+    MainPage("subject requests", "/subject-requests/", "Verzoeken van betrokkenen", user="gemeente.privacy"),
+    MainPage("subject request form", "/subject-requests/new", "Verzoek registreren", user="gemeente.privacy"),
+    MainPage(
+        "subject request form with errors",
+        "/subject-requests/new",
+        "Verzoek registreren",
+        user="gemeente.privacy",
+        prepare=_submit_empty("Registreren"),
+    ),
+    MainPage("subject request", "/subject-requests/1", "Verzoek AVG-", user="gemeente.privacy"),
 ]

@@ -48,6 +48,12 @@ GLOBAL_ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.EDIT_REGISTER: (Role.PRIVACY_OFFICER,),
     Action.VIEW_PROCESSING_LOG: (Role.PRIVACY_OFFICER,),
     Action.EXPORT_PROCESSING_LOG: (Role.PRIVACY_OFFICER,),
+    # --- subject-requests: requests of persons concerned ---
+    Action.MANAGE_SUBJECT_REQUESTS: (Role.PRIVACY_OFFICER,),
+    Action.EXPORT_SUBJECT_DATA: (Role.PRIVACY_OFFICER,),
+    Action.FIND_SUBJECT: (Role.PRIVACY_OFFICER,),
+    Action.RECTIFY_PERSON: (Role.PRIVACY_OFFICER,),
+    Action.RESTRICT_PROCESSING: (Role.PRIVACY_OFFICER,),
 }
 
 
