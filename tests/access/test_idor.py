@@ -66,6 +66,17 @@ def _restriction_of(person):
     return restriction
 
 
+def _destruction_list():
+    """A destruction list: the municipality's reviewers see every list (no organisation owns one), so
+    any other user is refused by role — the route must still answer 404 and audit the denial."""
+    from casebook.retention.models import DestructionList, ListStatus
+
+    listing = DestructionList(status=ListStatus.AWAITING_APPROVAL, as_of=date.today())
+    db.session.add(listing)
+    db.session.flush()
+    return listing
+
+
 def _foreign_objects(home, other) -> dict:
     """Objects of ``other`` that users of ``home`` must not reach."""
     other_worker = make_user(org=other)
@@ -171,6 +182,7 @@ def _foreign_objects(home, other) -> dict:
         "intervention_id": intervention.id,
         "member_id": household.members[0].id,
         "restriction_id": _restriction_of(person).id,
+        "list_id": _destruction_list().id,
     }
 
 
@@ -201,6 +213,7 @@ ID_NAMES = {
     "intervention_id",
     "member_id",
     "restriction_id",
+    "list_id",
 }
 
 
