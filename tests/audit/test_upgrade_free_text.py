@@ -87,7 +87,7 @@ def _upgrade_from_plain_text(url: str, instance: str) -> None:
             head = _legacy_event(1, chain.GENESIS_HASH, None)
             head = _legacy_event(2, head, OLD_REASON)
             db.session.commit()
-            added = _add_todays_columns(("user_account", "case"))
+            added = _add_todays_columns(("user_account", "case", "case_participant"))
             officer = make_user(org=make_org("politie-up"), roles=["caseworker"])
             case = make_case(lead=make_org("wijkteam-up"))
             grant = glass.break_glass(officer, case.reference, "wordt hieronder overschreven, lang genoeg")
