@@ -246,7 +246,7 @@ def _is_list(annotation: Any) -> bool:
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
     """The query string as ``model``; empty values of known parameters count as absent; repeated keys only
-    for list fields.
+    for list fields (a scalar given twice is handed on as a list, so it is refused, never half-read).
 
     :raises ApiProblem: 422 with per-parameter errors (unknown parameters included).
     """
@@ -259,7 +259,7 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         values = [value for value in request.args.getlist(key) if value != ""]
         if not values:
             continue
-        data[key] = values if field_info is not None and _is_list(field_info.annotation) else values[0]
+        data[key] = values if _is_list(field_info.annotation) or len(values) > 1 else values[0]
     try:
         return model.model_validate(data)
     except ValidationError as exc:

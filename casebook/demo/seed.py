@@ -251,12 +251,13 @@ def seed(password: str) -> dict[str, int]:
     summary.update(seed_handoffs())
     summary.update(seed_weegtafel())
     summary.update(seed_closure_after_transfer())
-    from casebook.documents.demo import seed_documents
-
-    summary.update(seed_documents())
     from casebook.households.demo import seed_households_and_interventions
 
     summary.update(seed_households_and_interventions())
+    # after every demo that opens a case: the documents go to the newest open cases, the first in the list
+    from casebook.documents.demo import seed_documents
+
+    summary.update(seed_documents())
     from casebook.retention.demo import seed_retention
 
     summary.update(seed_retention())

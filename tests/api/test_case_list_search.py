@@ -101,3 +101,9 @@ def test_the_parameters_are_in_the_openapi_document(client, headers):
     assert {"q", "sort", "mine", "status", "after", "before"} <= set(parameters)
     assert "-opened_at" in str(parameters["sort"]) and "closed" in parameters["status"]["description"]
     assert "422" in document["paths"]["/api/v1/cases"]["get"]["responses"]
+
+
+def test_a_single_valued_parameter_given_twice_is_refused_not_half_read(client, headers):
+    response = client.get("/api/v1/cases?q=Jansen&q=PGA-2026-00001", headers=headers)
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json["errors"]] == ["q"]
