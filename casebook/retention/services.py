@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 
 from casebook import audit
 from casebook.access import Action, can, load_or_404, require_audited
+from casebook.access.rules.retention import approval_slot
 from casebook.auth.models import Role, User
 from casebook.db import db, utcnow
 from casebook.errors import Conflict, RuleViolation
-from casebook.organisations.models import OrganisationKind
 from casebook.retention import plan
 from casebook.retention.models import (
     REVIEWER_REASONS,
@@ -70,13 +70,12 @@ def may_approve(user: User, listing: DestructionList) -> bool:
 
 
 def _open_slot(user: User, listing: DestructionList) -> Role | None:
-    """The approval ``user`` can give: the privacy officer's or the supervisor's, whichever is open."""
-    if user.has_role(Role.PRIVACY_OFFICER) and listing.privacy_approved_by_id is None:
-        return Role.PRIVACY_OFFICER
-    municipal = user.organisation.kind is OrganisationKind.MUNICIPALITY
-    if user.has_role(Role.SUPERVISOR) and municipal and listing.supervisor_approved_by_id is None:
-        return Role.SUPERVISOR
-    return None
+    """The approval ``user`` can give on ``listing`` (the policy's ``approval_slot``)."""
+    return approval_slot(
+        user,
+        privacy_open=listing.privacy_approved_by_id is None,
+        supervisor_open=listing.supervisor_approved_by_id is None,
+    )
 
 
 def approve(listing: DestructionList, *, by: User, version: int | None = None) -> DestructionList:

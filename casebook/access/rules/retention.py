@@ -26,6 +26,17 @@ def retention_role(user: Any) -> Role | None:
     return None
 
 
+def approval_slot(user: Any, *, privacy_open: bool, supervisor_open: bool) -> Role | None:
+    """The approval ``user`` can give on a list whose privacy officer's and supervisor's approvals
+    are still open or not: the privacy officer's, or a municipal supervisor's, whichever is open."""
+    if privacy_open and user.has_role(Role.PRIVACY_OFFICER):
+        return Role.PRIVACY_OFFICER
+    municipal = user.organisation is not None and user.organisation.kind is OrganisationKind.MUNICIPALITY
+    if supervisor_open and municipal and user.has_role(Role.SUPERVISOR):
+        return Role.SUPERVISOR
+    return None
+
+
 @rule(
     Action.VIEW_DESTRUCTION_LISTS,
     Action.DRAW_UP_DESTRUCTION_LIST,
