@@ -27,7 +27,7 @@ REPORT_PAGES = (
     "/reports/results",
     "/reports/yearly",
 )
-REPORT_PAGE_BUDGET = 20  # the session, the scope (2), the choices (3), the queries (10), the header, the audit (2)
+REPORT_PAGE_BUDGET = 21  # the session, the scope (2), the choices (3), the facts' refresh, the queries (10), the header, the audit (2)
 
 
 def _leader(kind=OrganisationKind.WIJKTEAM):
