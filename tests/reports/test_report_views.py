@@ -27,7 +27,8 @@ REPORT_PAGES = (
     "/reports/results",
     "/reports/yearly",
 )
-REPORT_PAGE_BUDGET = 21  # the session, the scope (2), the choices (3), the facts' refresh, the queries (10), the header, the audit (2)
+# the session, the scope (2), the choices (3), the facts' refresh, the queries (10), the header, the audit (2)
+REPORT_PAGE_BUDGET = 21
 
 
 def _leader(kind=OrganisationKind.WIJKTEAM):
